@@ -1,0 +1,80 @@
+"""The whole build: load, check, plan, write, mkdocs, swap; with the time of each stage."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .check import check
+from .diagnostics import Diagnostic, Severity, has_errors
+from .load import load
+from .model import Project
+from .plan import plan
+from .publish import PublishError, Timings, publish
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    out: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    mkdocs_warnings: list[str] = field(default_factory=list)
+    failure: str = ""
+    pages: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _now(project: Project | None, now_option: str | None) -> datetime:
+    from .cli import parse_now
+
+    return parse_now(now_option, project.config.site.timezone if project else "UTC")
+
+
+def load_snapshot(project: Project, now: datetime) -> Any:
+    """The cached watch entries (the build never touches the network)."""
+    try:  # TEMP until the watch package lands
+        from .watch.cache import load_snapshot as load_watch
+    except ImportError:
+        return None
+    return load_watch(Path(project.root), project.config.watch, now=now)
+
+
+def build(root: Path, *, now_option: str | None = None, out: Path | None = None, strict: bool = False,
+          fetch: bool = False) -> BuildResult:
+    """Check first and refuse to build on errors; then build the portal into `out` atomically."""
+    started = time.perf_counter()
+    root = Path(root)
+    out = Path(out) if out is not None else root / "site"
+    timings = Timings()
+    with timings.stage("load"):
+        loaded = load(root)
+    project = loaded.project
+    diags = list(loaded.diagnostics)
+    now = _now(project, now_option)
+    if project is not None:
+        with timings.stage("check"):
+            diags += check(project, now)
+    failing = has_errors(diags) or (strict and any(d.severity is Severity.WARNING for d in diags))
+    if project is None or failing:
+        reason = "content errors" if has_errors(diags) else "warnings (--strict)"
+        return BuildResult(False, out, diags, failure=f"not built because of {reason}; {out} is unchanged",
+                           seconds=time.perf_counter() - started, timings=timings.stages)
+    if fetch:
+        from .watch.fetch_command import fetch_for_build
+
+        with timings.stage("fetch"):
+            fetch_for_build(root, project.config, now)
+    with timings.stage("plan"):
+        snapshot = load_snapshot(project, now)
+        site = plan(project, now, snapshot)
+    try:
+        warnings = publish(site, root, out, strict=strict, timings=timings)
+    except PublishError as exc:
+        return BuildResult(False, out, diags, failure=str(exc), seconds=time.perf_counter() - started,
+                           timings=timings.stages)
+    return BuildResult(True, out, diags, warnings, pages=len(site.pages), seconds=time.perf_counter() - started,
+                       timings=timings.stages)

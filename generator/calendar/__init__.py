@@ -1,0 +1,1 @@
+"""The editorial calendar: recurrence of key dates and slots, schedule checks, iCalendar files."""

@@ -1,0 +1,5 @@
+"""Schedule checks (clashes, gaps, daylight-saving times)."""
+
+from __future__ import annotations
+
+CHECKS: list = []

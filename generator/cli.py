@@ -1,0 +1,191 @@
+"""The `relais` command: parse options, call a stage, print, choose the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from . import __version__
+from .diagnostics import FORMATTERS, Diagnostic, Severity, error, has_errors, sort_key, summary
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def parse_now(value: str | None, tz_name: str) -> datetime:
+    """`--now`, else SOURCE_DATE_EPOCH, else the clock; always aware, in the site's zone."""
+    tz = ZoneInfo(tz_name)
+    if value:
+        from .model import parse_datetime
+
+        try:
+            return parse_datetime(value, tz).astimezone(tz)
+        except Exception as exc:  # noqa: BLE001 - pydantic's error type; reported as a usage error
+            raise click.BadParameter(f"{value!r} is not a date-time like 2026-12-01T08:00 ({exc})") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(tz)
+        except (ValueError, OverflowError, OSError):
+            raise click.BadParameter(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+    return datetime.now(tz)
+
+
+def emit(diagnostics: list[Diagnostic], fmt: str) -> None:
+    text = FORMATTERS[fmt](sorted(diagnostics, key=sort_key))
+    click.echo(text, err=False)
+
+
+def run_check(root: Path, now_option: str | None, fmt: str) -> tuple[object | None, list[Diagnostic], datetime | None]:
+    """Load and check; returns the project (None when it could not load), diagnostics and now."""
+    from .check import check
+    from .load import load
+
+    loaded = load(root)
+    diags = list(loaded.diagnostics)
+    project = loaded.project
+    tz_name = project.config.site.timezone if project else "UTC"
+    now = parse_now(now_option, tz_name)
+    if project is not None:
+        diags += check(project, now)
+    return project, diags, now
+
+
+ROOT = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    help="The content repository (the folder holding site_config.yml).",
+)
+NOW = click.option("--now", "now_option", metavar="T", help="Fix 'today', e.g. 2026-12-01T08:00 (or set SOURCE_DATE_EPOCH).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="relais")
+def cli() -> None:
+    """Relais: an editorial calendar, ambassador kits and watch feeds, from a Git repository to a portal."""
+
+
+@cli.command("check")
+@ROOT
+@NOW
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True)
+@click.option("--changed", "changed", is_flag=False, flag_value="HEAD", default=None, metavar="[REV]",
+              help="List the diagnostics of files changed since REV (default HEAD) first.")
+def check_command(root: Path, now_option: str | None, fmt: str, changed: str | None) -> None:
+    """Load and check everything; print every diagnostic. Exit 1 on errors."""
+    _, diags, _ = run_check(root, now_option, fmt)
+    if changed is not None:
+        from .changed import order_by_changed
+
+        diags, note = order_by_changed(root, diags, changed)
+        if note and fmt == "text":
+            click.echo(note, err=True)
+    else:
+        diags = sorted(diags, key=sort_key)
+    click.echo(FORMATTERS[fmt](diags))
+    sys.exit(EXIT_ERRORS if has_errors(diags) else EXIT_OK)
+
+
+@cli.command("build")
+@ROOT
+@NOW
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: site/ in the repository).")
+@click.option("--strict", is_flag=True, help="Treat warnings (Relais' and MkDocs') as errors.")
+@click.option("--fetch", is_flag=True, help="Refresh the watch feeds before building.")
+@click.option("--timings", is_flag=True, help="Print the time of each stage.")
+def build_command(root: Path, now_option: str | None, out: Path | None, strict: bool, fetch: bool, timings: bool) -> None:
+    """Check, then build the portal into DIR (default site/). Exit 1 on content errors."""
+    from .build import build
+
+    result = build(root, now_option=now_option, out=out, strict=strict, fetch=fetch)
+    if result.diagnostics:
+        click.echo(FORMATTERS["text"](sorted(result.diagnostics, key=sort_key)), err=True)
+    for warning in result.mkdocs_warnings:
+        click.echo(f"mkdocs: warning: {warning}", err=True)
+    if result.failure:
+        click.echo(f"error: {result.failure}", err=True)
+    if timings:
+        for name, seconds in result.timings.items():
+            click.echo(f"{name:>10}: {seconds:6.2f} s", err=True)
+    if result.ok:
+        click.echo(
+            f"Built {result.pages} pages into {result.out} in {result.seconds:.1f} s. "
+            f"Open {result.out / 'index.html'} or run `relais serve`."
+        )
+    sys.exit(EXIT_OK if result.ok else EXIT_ERRORS)
+
+
+@cli.command("serve")
+@ROOT
+@NOW
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT")
+def serve_command(root: Path, now_option: str | None, dev_addr: str) -> None:
+    """Build and serve the portal with live reload."""
+    from .serve import serve
+
+    sys.exit(serve(root, now_option=now_option, dev_addr=dev_addr))
+
+
+@cli.group("new")
+def new_group() -> None:
+    """Scaffold content files."""
+
+
+@new_group.command("post")
+@ROOT
+@click.argument("title")
+@click.option("--date", "when", metavar="YYYY-MM-DDTHH:MM", help="Publication time (local).")
+@click.option("--networks", default=None, help="Comma-separated network ids (default: the site's first network).")
+@click.option("--network", "network", default=None, help="One network id (with --next-slot).")
+@click.option("--next-slot", is_flag=True, help="Take the next free publication slot of --network.")
+@NOW
+def new_post_command(root: Path, title: str, when: str | None, networks: str | None, network: str | None,
+                     next_slot: bool, now_option: str | None) -> None:
+    """Write a new post file that `relais check` accepts."""
+    from .newpost import NewPostError, new_post
+
+    try:
+        path = new_post(root, title, when=when, networks=networks, network=network, next_slot=next_slot,
+                        now_option=now_option)
+    except NewPostError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERRORS)
+    click.echo(f"Created {path}")
+
+
+def _register_optional() -> None:
+    """Commands of the feature packages."""
+    from .kits.cli import digest_command
+    from .schema import schema_command
+    from .watch.cli import watch
+
+    cli.add_command(watch)
+    cli.add_command(digest_command)
+    cli.add_command(schema_command)
+
+
+def main() -> None:
+    """Entry point: Click's usage errors exit 2; anything unexpected is one line, not a traceback."""
+    try:
+        _register_optional()
+    except ImportError:
+        pass
+    try:
+        cli.main(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last resort: never show a Python traceback to a user
+        if os.environ.get("RELAIS_DEBUG"):
+            raise
+        click.echo(f"error: internal error ({type(exc).__name__}: {exc}); set RELAIS_DEBUG=1 for details and "
+                   "report it with the file that caused it", err=True)
+        sys.exit(EXIT_ERRORS)
+
+
+__all__ = ["cli", "main", "parse_now", "Severity", "error", "summary", "time"]

@@ -1,0 +1,1 @@
+"""The ambassador programme: share kits, their composition and checks, the digest."""

@@ -1,0 +1,472 @@
+"""The typed, frozen models of content format v1: one class per kind of file.
+
+Field names equal the YAML keys. Date-times without an offset are local time in
+`site.timezone`, which validation receives through the pydantic context (`tz`).
+Each model keeps where it came from in `src` (file and the line of every value).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from enum import Enum
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .source import Lines
+try:
+    from .watch.config import WatchConfig
+except ImportError:  # TEMP until generator/watch lands
+    WatchConfig = dict  # type: ignore[misc,assignment]
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+ID_HINT = "use 1 to 80 lowercase letters, digits and hyphens, starting with a letter or digit (e.g. hiver-2026)"
+
+
+def _id(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise PydanticCustomError("relais_id", "'{value}' is not a valid id", {"value": value})
+    return value
+
+
+def _strict_str(value: Any) -> Any:
+    # YAML turns `title: 2026` into a number; a title must be written as text.
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float, list, dict)):
+        raise PydanticCustomError("relais_str", "expected text, got {kind}", {"kind": _kind(value)})
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
+        type(value), type(value).__name__
+    )
+
+
+Text = Annotated[str, BeforeValidator(_strict_str)]
+
+
+def _text_or_texts(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return value
+    raise PydanticCustomError(
+        "relais_text_or_list", "expected a text or a list of texts (variants), got {kind}",
+        {"kind": "an empty list" if value == [] else _kind(value) if not isinstance(value, list) else "a list with non-text items"},
+    )
+
+
+TextOrTexts = Annotated[str | list[str], BeforeValidator(_text_or_texts)]
+Id = Annotated[str, BeforeValidator(_strict_str), AfterValidator(_id)]
+
+
+def _tz(info: ValidationInfo) -> tzinfo:
+    ctx = info.context or {}
+    return ctx.get("tz") or ZoneInfo("UTC")
+
+
+def parse_date(value: Any) -> date:
+    """An ISO date (YYYY-MM-DD), with a message that says what is wrong."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("relais_date", "expected a date like 2026-12-03, got {kind}", {"kind": _kind(value)})
+    text = value.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise PydanticCustomError("relais_date", "'{value}' is not a date like 2026-12-03", {"value": value})
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise PydanticCustomError("relais_date", "'{value}' does not exist in the calendar", {"value": value}) from None
+
+
+def parse_datetime(value: Any, tz: tzinfo) -> datetime:
+    """An ISO date-time; without an offset it is local time in the site's zone; a date means 00:00."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tz)
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "relais_datetime", "expected a date-time like 2026-12-03T09:30, got {kind}", {"kind": _kind(value)}
+        )
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return datetime.combine(parse_date(text), time(0, 0), tz)
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?", text)
+    if not m:
+        raise PydanticCustomError(
+            "relais_datetime", "'{value}' is not a date-time like 2026-12-03T09:30", {"value": value}
+        )
+    day = parse_date(m.group(1))
+    clock = m.group(2)
+    try:
+        hh, mm, *rest = clock.split(":")
+        parsed = datetime.fromisoformat(f"{day.isoformat()}T{int(hh):02d}:{mm}" + (f":{rest[0]}" if rest else ""))
+    except ValueError:
+        raise PydanticCustomError("relais_datetime", "'{value}' has a time that does not exist", {"value": value}) from None
+    offset = m.group(3)
+    if offset:
+        return datetime.fromisoformat(parsed.isoformat() + ("+00:00" if offset == "Z" else offset))
+    return parsed.replace(tzinfo=tz)
+
+
+def _date_field(value: Any) -> date:
+    return parse_date(value)
+
+
+Date = Annotated[date, BeforeValidator(_date_field)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    _src: Lines | None = PrivateAttr(default=None)
+
+    @property
+    def src(self) -> Lines:
+        return self._src or Lines("", 1)
+
+    def line(self, *path: str | int) -> int:
+        return self.src.of(path)
+
+
+# --- site_config.yml -------------------------------------------------------------------------
+
+
+class SiteInfo(Frozen):
+    name: Text
+    url: Text = Field(description="Absolute base URL of the portal, used in .ics files, feeds and kits")
+    repo_url: Text | None = Field(None, description="Repository page: enables 'edit this post' links")
+    branch: Text = Field("main", description="Branch that edit links point at")
+    language: Literal["fr", "en"] = "fr"
+    timezone: Text = "Europe/Paris"
+    description: Text | None = None
+
+    @field_validator("url", "repo_url")
+    @classmethod
+    def _absolute(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise PydanticCustomError("relais_url", "'{value}' is not an absolute http(s) URL", {"value": value})
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            import difflib
+
+            close = difflib.get_close_matches(value, sorted(available_timezones()), n=1)
+            raise PydanticCustomError(
+                "relais_timezone",
+                "unknown time zone '{value}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+                {"value": value},
+            ) from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class NetworkSettings(Frozen):
+    instance: Text | None = Field(None, description="Mastodon: the organisation's instance, e.g. https://mastodon.social")
+    limit: int | None = Field(None, description="Override the network's length limit (e.g. a Mastodon instance with 1000)")
+
+
+Severity = Literal["error", "warning", "ignore"]
+
+
+class Rules(Frozen):
+    min_gap_hours: dict[str, float] = Field(default_factory=dict)
+    max_silence_days: dict[str, float] = Field(default_factory=dict)
+    blocked_words: list[Text] = Field(default_factory=list)
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="Override a check's severity by its code, e.g. {min-gap: error}"
+    )
+
+
+class AmbassadorSettings(Frozen):
+    disclosure: dict[str, Text] = Field(
+        default_factory=dict, description="Disclosure appended to shared messages: 'default' and per network id"
+    )
+
+
+class SiteConfig(Frozen):
+    site: SiteInfo
+    networks: dict[str, NetworkSettings | None] = Field(default_factory=dict)
+    rules: Rules = Field(default_factory=Rules)
+    ambassadors: AmbassadorSettings = Field(default_factory=AmbassadorSettings)
+    tracking: dict[str, Text] = Field(default_factory=dict)
+    watch: WatchConfig = Field(default_factory=WatchConfig)
+
+    def network_settings(self, network_id: str) -> NetworkSettings:
+        return self.networks.get(network_id) or NetworkSettings()
+
+    def disclosure(self, network_id: str) -> str:
+        d = self.ambassadors.disclosure
+        return d.get(network_id, d.get("default", ""))
+
+
+# --- posts ------------------------------------------------------------------------------------
+
+
+class Status(str, Enum):
+    idea = "idea"
+    draft = "draft"
+    review = "review"
+    approved = "approved"
+    scheduled = "scheduled"
+    published = "published"
+    cancelled = "cancelled"
+
+
+Format = Literal["text", "image", "video", "carousel", "story", "reel", "article", "live", "event"]
+IN_PROGRESS = (Status.idea, Status.draft, Status.review, Status.approved, Status.scheduled)
+
+
+class Share(Frozen):
+    from_: Date | None = Field(None, alias="from", description="First day of the kit (default: the post's date)")
+    until: Date | None = Field(None, description="Last day of the kit (default: from + 14 days)")
+    hashtags: list[Text] = Field(default_factory=list)
+    messages: dict[str, TextOrTexts] = Field(default_factory=dict)
+
+    def variants(self, network_id: str) -> list[str]:
+        value = self.messages.get(network_id)
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else list(value)
+
+
+def _lang(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", value):
+        raise PydanticCustomError("relais_lang", "'{value}' is not a language code like fr or en", {"value": value})
+    return value
+
+
+class Post(Frozen):
+    title: Text
+    date: datetime | None = Field(None, description="Publication time; local time in site.timezone without an offset")
+    networks: list[Text] = Field(min_length=1)
+    status: Status = Status.draft
+    due: Date | None = Field(None, description="When the draft must be ready")
+    format: Format = "text"
+    lang: Annotated[Text, AfterValidator(_lang)] | None = None
+    embargo: bool = False
+    owner: Id | None = None
+    campaign: Id | None = None
+    key_date: Id | None = None
+    topics: list[Text] = Field(default_factory=list)
+    link: Text | None = None
+    image: Text | None = None
+    image_alt: Text | None = None
+    messages: dict[str, Text] = Field(default_factory=dict)
+    share: Share | None = None
+
+    # Not from the front matter: set by the loader.
+    _slug: str = PrivateAttr(default="")
+    _body: str = PrivateAttr(default="")
+    _body_line: int = PrivateAttr(default=1)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: Any, info: ValidationInfo) -> Any:
+        return None if value is None else parse_datetime(value, _tz(info))
+
+    @field_validator("link")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+\S*$", value):
+            raise PydanticCustomError("relais_url", "'{value}' is not an http(s) link", {"value": value})
+        return value
+
+    @model_validator(mode="after")
+    def _date_required(self) -> Post:
+        if self.date is None and self.status is not Status.idea:
+            raise PydanticCustomError("relais_missing_date", "a post needs a date unless its status is idea", {})
+        return self
+
+    @property
+    def slug(self) -> str:
+        return self._slug
+
+    @property
+    def body(self) -> str:
+        return self._body
+
+    @property
+    def file(self) -> str:
+        return self.src.file
+
+    def share_window(self) -> tuple[date, date] | None:
+        """The days the kit is offered (`from`..`until` inclusive), or None without a share block."""
+        if self.share is None:
+            return None
+        start = self.share.from_ or (self.date.date() if self.date else None)
+        if start is None:
+            return None
+        return start, self.share.until or start + timedelta(days=14)
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+
+class KeyDate(Frozen):
+    id: Id
+    title: Text
+    date: Date | None = None
+    start: Date | None = None
+    end: Date | None = None
+    yearly: bool = False
+    rrule: Text | None = Field(None, description="RFC 5545 rule, e.g. FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=16")
+    category: Text | None = None
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> KeyDate:
+        forms = sum([self.date is not None, self.start is not None or self.end is not None, self.rrule is not None])
+        if forms == 0:
+            raise PydanticCustomError("relais_keydate_form", "a key date needs date, start and end, or rrule", {})
+        if self.date is not None and (self.start or self.end):
+            raise PydanticCustomError("relais_keydate_form", "use either date or start/end, not both", {})
+        if (self.start is None) != (self.end is None) and self.rrule is None:
+            raise PydanticCustomError("relais_keydate_form", "a range needs both start and end", {})
+        if self.start and self.end and self.end < self.start:
+            raise PydanticCustomError("relais_keydate_form", "end ({end}) is before start ({start})", {"end": str(self.end), "start": str(self.start)})
+        return self
+
+
+class Campaign(Frozen):
+    id: Id
+    title: Text
+    start: Date
+    end: Date
+    color: Annotated[Text, AfterValidator(lambda v: _color(v))] = "#546e7a"
+    goal: Text | None = Field(None, description="What the campaign aims at, shown on its page")
+    description: Text | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Campaign:
+        if self.end < self.start:
+            raise PydanticCustomError("relais_range", "end ({end}) is before start ({start})", {"end": str(self.end), "start": str(self.start)})
+        return self
+
+
+def _color(value: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?", value):
+        raise PydanticCustomError("relais_color", "'{value}' is not a colour like #1e88e5", {"value": value})
+    return value
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _clock(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
+        return value
+    raise PydanticCustomError("relais_time", "'{value}' is not a time like \"09:00\"", {"value": value})
+
+
+class Slot(Frozen):
+    network: Text
+    days: list[Weekday] = Field(min_length=1)
+    time: Annotated[str, BeforeValidator(_clock)]
+
+    @property
+    def clock(self) -> time:
+        hh, mm = self.time.split(":")
+        return time(int(hh), int(mm))
+
+
+# --- ambassadors ------------------------------------------------------------------------------
+
+
+class AmbassadorNetwork(Frozen):
+    handle: Text | None = None
+    specialist: bool = False
+    instance: Text | None = Field(None, description="Mastodon: the ambassador's instance, if not in the handle")
+
+
+class Ambassador(Frozen):
+    name: Text
+    team: Text | None = None
+    networks: dict[str, AmbassadorNetwork | None] = Field(default_factory=dict)
+    topics: list[Text] = Field(default_factory=list)
+    languages: list[Text] = Field(default_factory=list)
+    email: Text | None = Field(None, description="Private: never written into the site")
+    public: bool = True
+
+    _id: str = PrivateAttr(default="")
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+
+PRIVATE_AMBASSADOR_FIELDS = ("email",)
+
+
+# --- pages and the project --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A free Markdown page of content/pages/."""
+
+    slug: str
+    title: str
+    body: str
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything loaded from one content repository."""
+
+    root: str
+    config: SiteConfig
+    posts: tuple[Post, ...]
+    pages: tuple[Page, ...]
+    key_dates: tuple[KeyDate, ...]
+    campaigns: tuple[Campaign, ...]
+    slots: tuple[Slot, ...]
+    ambassadors: tuple[Ambassador, ...]
+    media: frozenset[str] = frozenset()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.config.site.tz
+
+    def post(self, slug: str) -> Post | None:
+        return next((p for p in self.posts if p.slug == slug), None)
+
+    def campaign(self, campaign_id: str | None) -> Campaign | None:
+        return next((c for c in self.campaigns if c.id == campaign_id), None)
+
+    def key_date(self, key_date_id: str | None) -> KeyDate | None:
+        return next((k for k in self.key_dates if k.id == key_date_id), None)
+
+    def ambassador(self, ambassador_id: str | None) -> Ambassador | None:
+        return next((a for a in self.ambassadors if a.id == ambassador_id), None)

@@ -1,0 +1,312 @@
+"""Stage 3: plan the portal: from the project and `now`, the pages and files to write.
+
+Pure: no file is read or written here, except the templates. Each feature area
+(calendar, kits, watch) contributes a Section; this module owns the home page,
+the post pages, the monthly archive and the free pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from . import networks as net
+from .calendar.recurrence import all_occurrences
+from .i18n import Translator
+from .model import Post, Project, Status
+from .render import front_matter, render, safe_markdown
+from .site import Section, Site
+
+UPCOMING_DAYS = 30
+KEY_DATES_DAYS = 60
+
+
+def is_embargoed(post: Post, now: datetime) -> bool:
+    """An embargoed post shows nothing but its date until its publication time."""
+    return post.embargo and (post.date is None or post.date > now)
+
+
+def post_path(post: Post, now: datetime) -> str:
+    """The docs path of a post's page; an embargoed post's slug could give it away, so it is hashed."""
+    if is_embargoed(post, now):
+        digest = hashlib.sha256(post.slug.encode()).hexdigest()[:12]
+        return f"posts/embargo-{digest}.md"
+    return f"posts/{post.slug}.md"
+
+
+def post_url(post: Post, now: datetime) -> str:
+    return post_path(post, now)[: -len(".md")] + "/"
+
+
+@dataclass(frozen=True)
+class PostView:
+    """What templates show of a post, already translated, formatted and stripped under embargo."""
+
+    slug: str
+    url: str
+    title: str
+    status: str
+    status_label: str
+    networks: list[str]
+    iso: str
+    when: str
+    when_long: str
+    embargoed: bool
+    format_label: str = ""
+    due: str = ""
+    owner_id: str | None = None
+    owner_name: str | None = None
+    owner_url: str | None = None
+    campaign_id: str | None = None
+    campaign_title: str | None = None
+    campaign_color: str | None = None
+    campaign_url: str | None = None
+    key_date_title: str | None = None
+    topics: list[str] = field(default_factory=list)
+    lang: str | None = None
+    link: str | None = None
+    image: str | None = None
+    image_alt: str | None = None
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    body: str = ""
+    edit_url: str | None = None
+    blocks: list[str] = field(default_factory=list)
+
+
+class Planner:
+    """Shared helpers for every section: translation, post views, links."""
+
+    def __init__(self, project: Project, now: datetime) -> None:
+        self.project = project
+        self.now = now.astimezone(project.tz)
+        self.t = Translator(project.config.site.language)
+        self.campaigns = {c.id: c for c in project.campaigns}
+        self.key_dates = {k.id: k for k in project.key_dates}
+        self.ambassadors = {a.id: a for a in project.ambassadors}
+
+    def campaign_url(self, campaign_id: str | None) -> str | None:
+        return f"calendar/campaigns/{campaign_id}/" if campaign_id in self.campaigns else None
+
+    def ambassador_url(self, ambassador_id: str | None) -> str | None:
+        amb = self.ambassadors.get(ambassador_id or "")
+        return f"ambassadors/{amb.id}/" if amb and amb.public else None
+
+    def local(self, value: datetime) -> datetime:
+        return value.astimezone(self.project.tz)
+
+    def view(self, post: Post, *, full: bool = False) -> PostView:
+        t = self.t
+        embargoed = is_embargoed(post, self.now)
+        when = self.local(post.date) if post.date else None
+        base: dict[str, Any] = dict(
+            slug=post.slug,
+            url=post_url(post, self.now),
+            title=t("embargoed") if embargoed else post.title,
+            status=post.status.value,
+            status_label=t.status(post.status.value),
+            networks=list(post.networks),
+            iso=when.isoformat() if when else "",
+            when=f"{t.short_day(when)} {t.clock(when)}" if when else t("unscheduled"),
+            when_long=t.moment(when) if when else t("unscheduled"),
+            embargoed=embargoed,
+        )
+        if embargoed:
+            return PostView(**base)
+        campaign = self.campaigns.get(post.campaign or "")
+        owner = self.ambassadors.get(post.owner or "")
+        key_date = self.key_dates.get(post.key_date or "")
+        base.update(
+            format_label=t.format(post.format),
+            owner_id=post.owner,
+            owner_name=owner.name if owner and owner.public else (post.owner if owner is None else None),
+            owner_url=self.ambassador_url(post.owner),
+            campaign_id=post.campaign,
+            campaign_title=campaign.title if campaign else None,
+            campaign_color=campaign.color if campaign else None,
+            campaign_url=self.campaign_url(post.campaign),
+            key_date_title=key_date.title if key_date else None,
+        )
+        if not full:
+            return PostView(**base)
+        config = self.project.config
+        repo = config.site.repo_url
+        messages = []
+        for network_id in post.networks:
+            text = post.messages.get(network_id)
+            if text is None:
+                continue
+            limit = config.network_settings(network_id).limit
+            measure = net.measure(network_id, text)
+            limit = limit or measure.limit
+            messages.append(
+                dict(network=network_id, text=text, count=measure.count, limit=limit,
+                     over=bool(limit and measure.count > limit) or measure.over)
+            )
+        base.update(
+            due=self.t.medium_day(post.due) if post.due else "",
+            topics=list(post.topics),
+            lang=post.lang,
+            link=post.link,
+            image=f"{post.image}" if post.image and post.image in self.project.media else None,
+            image_alt=post.image_alt,
+            messages=messages,
+            body=post.body.strip(),
+            edit_url=f"{repo.rstrip('/')}/edit/{config.site.branch}/content/posts/{post.slug}.md" if repo else None,
+        )
+        return PostView(**base)
+
+    def meta(self, title: str, **extra: Any) -> Markup:
+        return Markup(front_matter({"title": title, **extra}))
+
+
+def _home(pl: Planner, blocks: list[str]) -> dict[str, str]:
+    t = pl.t
+    now = pl.now
+    horizon = now + timedelta(days=UPCOMING_DAYS)
+    upcoming = sorted(
+        (p for p in pl.project.posts if p.date and now <= p.date < horizon and p.status is not Status.cancelled),
+        key=lambda p: (p.date, p.slug),
+    )
+    by_day: dict[date, list[PostView]] = defaultdict(list)
+    for post in upcoming:
+        by_day[pl.local(post.date).date()].append(pl.view(post))  # type: ignore[arg-type]
+    today = now.date()
+    key_dates = [
+        dict(
+            iso=o.start.isoformat(),
+            when=(t.short_day(o.start) if o.days == 1 else t("from_to", start=t.short_day(o.start), end=t.short_day(o.end))),
+            title=o.key_date.title,
+            category=o.key_date.category,
+        )
+        for o in all_occurrences(pl.project.key_dates, today, today + timedelta(days=KEY_DATES_DAYS))
+    ]
+    campaigns = [
+        dict(title=c.title, color=c.color, url=pl.campaign_url(c.id),
+             span=t("from_to", start=t.medium_day(c.start), end=t.medium_day(c.end)))
+        for c in sorted(pl.project.campaigns, key=lambda c: (c.start, c.id))
+        if c.start <= today <= c.end
+    ]
+    text = render(
+        "home.md.j2",
+        meta=pl.meta(pl.project.config.site.name, hide=["navigation", "toc"]),
+        page="index.md",
+        t=t,
+        site_name=pl.project.config.site.name,
+        upcoming=[(t.day(d).capitalize(), views) for d, views in by_day.items()],
+        key_dates=key_dates,
+        campaigns=campaigns,
+        blocks=blocks,
+    )
+    return {"index.md": text}
+
+
+def _post_pages(pl: Planner, post_blocks: dict[str, list[str]]) -> dict[str, str]:
+    pages = {}
+    for post in pl.project.posts:
+        path = post_path(post, pl.now)
+        view = pl.view(post, full=True)
+        if not view.embargoed and post.slug in post_blocks:
+            view = PostView(**{**view.__dict__, "blocks": post_blocks[post.slug]})
+        pages[path] = render(
+            "post.md.j2",
+            meta=pl.meta(view.title, hide=["navigation"]),
+            page=path,
+            t=pl.t,
+            p=view,
+        )
+    return pages
+
+
+def _archive(pl: Planner) -> dict[str, str]:
+    t = pl.t
+    months: dict[date, list[Post]] = defaultdict(list)
+    for post in pl.project.posts:
+        if post.date:
+            d = pl.local(post.date)
+            months[date(d.year, d.month, 1)].append(post)
+    ordered = sorted(months, reverse=True)
+    infos = [dict(url=f"archive/{m:%Y-%m}/", label=t.month(m).capitalize(), count=len(months[m])) for m in ordered]
+    pages = {
+        "archive/index.md": render(
+            "archive_index.md.j2", meta=pl.meta(t("archive")), page="archive/index.md", t=t, months=infos
+        )
+    }
+    for i, m in enumerate(ordered):
+        path = f"archive/{m:%Y-%m}.md"
+        posts = sorted(months[m], key=lambda p: (p.date, p.slug))  # type: ignore[arg-type, return-value]
+        pages[path] = render(
+            "archive_month.md.j2",
+            meta=pl.meta(t("month_posts", month=t.month(m))),
+            page=path,
+            t=t,
+            month=t.month(m),
+            posts=[pl.view(p) for p in posts],
+            prev=infos[i + 1] if i + 1 < len(infos) else None,
+            next=infos[i - 1] if i > 0 else None,
+        )
+    return pages
+
+
+def _free_pages(pl: Planner) -> Section:
+    pages = {}
+    nav = []
+    for page in sorted(pl.project.pages, key=lambda p: p.slug):
+        path = f"pages/{page.slug}.md"
+        pages[path] = front_matter({"title": page.title}) + safe_markdown(page.body)
+        nav.append({page.title: path})
+    return Section(pages=pages, nav=[{pl.t("guides"): nav}] if nav else [])
+
+
+def _media(pl: Planner) -> dict[str, Path]:
+    content = Path(pl.project.root) / "content"
+    embargoed_images = {p.image for p in pl.project.posts if p.image and is_embargoed(p, pl.now)}
+    public_images = {p.image for p in pl.project.posts if p.image and not is_embargoed(p, pl.now)}
+    copies = {}
+    for rel in sorted(pl.project.media):
+        if rel in embargoed_images and rel not in public_images:
+            continue  # an embargoed visual must not be published before its time
+        copies[rel] = content / rel
+    return copies
+
+
+def features() -> list[Any]:
+    """The feature planners, in navigation order. Each is `plan(planner, snapshot) -> Section`."""
+    from .calendar.pages import plan as calendar
+    from .kits.pages import plan as kits
+    from .watch.pages import plan as watch
+
+    return [calendar, kits, watch]
+
+
+def plan(project: Project, now: datetime, snapshot: Any = None) -> Site:
+    """The whole portal for this project at `now`; `snapshot` is the watch cache (or None)."""
+    pl = Planner(project, now)
+    sections = [feature(pl, snapshot) for feature in features()]
+    home_blocks = [block for s in sections for block in s.home]
+    post_blocks: dict[str, list[str]] = defaultdict(list)
+    for s in sections:
+        for slug, blocks in s.post_blocks.items():
+            post_blocks[slug].extend(blocks)
+    core = Section(
+        pages={**_home(pl, home_blocks), **_post_pages(pl, post_blocks), **_archive(pl)},
+        copies=_media(pl),
+        nav=[{pl.t("home"): "index.md"}],
+    )
+    archive_nav = Section(nav=[{pl.t("archive"): "archive/index.md"}])
+    guides = _free_pages(pl)
+    config = project.config
+    return Site.merge(
+        [core, *sections, archive_nav, guides],
+        language=config.site.language,
+        name=config.site.name,
+        url=config.site.url,
+        repo_url=config.site.repo_url,
+        not_in_nav=("/posts/", "/archive/*/"),
+        extra={"networks": list(config.networks)},
+    )

@@ -1,0 +1,266 @@
+"""Stage 4: write the planned site into a staging folder, run MkDocs, swap the result into place.
+
+The previous site stays complete whatever happens: MkDocs builds into a fresh folder
+beside the output and the two are exchanged atomically (Linux renameat2 with
+RENAME_EXCHANGE; elsewhere two renames). A lock keeps two builds from mixing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .render import sprite
+from .site import Site
+
+THEME_DIR = Path(__file__).parent / "theme"
+STATE_DIR = ".relais"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
+
+
+class PublishError(Exception):
+    """A build that could not complete; the message is one paragraph for the user."""
+
+
+class BuildLocked(PublishError):
+    pass
+
+
+@dataclass
+class Timings:
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+
+
+@contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """An exclusive lock per content repository; a second build fails at once with a clear message."""
+    state = root / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    path = state / "build.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildLocked(
+                f"another relais build is running in this repository (pid {holder}); "
+                "wait for it to finish, then build again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, object]:
+    """The mkdocs.yml of the portal, as data (dumped, never assembled as text)."""
+    not_in_nav = "\n".join(site.not_in_nav)
+    return {
+        "site_name": site.name,
+        "site_url": site.url,
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "use_directory_urls": True,
+        "theme": {
+            "name": "material",
+            "custom_dir": str(THEME_DIR),
+            "language": site.language,
+            "font": False,  # no Google Fonts: the portal calls no other host
+            "features": ["navigation.tabs", "navigation.top", "search.highlight", "content.code.copy"],
+            "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
+        },
+        "plugins": [{"search": {"lang": site.language}}],
+        "markdown_extensions": [
+            "attr_list",
+            "md_in_html",
+            "admonition",
+            "tables",
+            "def_list",
+            "footnotes",
+            {"toc": {"permalink": False}},
+        ],
+        "nav": site.nav,
+        "not_in_nav": not_in_nav,
+        "extra_css": ["assets/relais.css"],
+        "extra_javascript": ["assets/relais-count.js", "assets/relais.js"],
+        "extra": {
+            "generator": False,
+            "relais": {"sprite": sprite(site.extra.get("networks", [])), "csp": CSP},
+        },
+        "validation": {"nav": {"omitted_files": "ignore", "not_found": "warn"}, "links": {"not_found": "warn"}},
+    }
+
+
+def write_tree(root: Path, pages: dict[str, str], files: dict[str, bytes], copies: dict[str, Path]) -> int:
+    """Make `root` hold exactly these files; unchanged files are left alone. Returns files written."""
+    wanted: dict[str, bytes | Path] = {**{k: v.encode("utf-8") for k, v in pages.items()}, **files, **copies}
+    written = 0
+    root.mkdir(parents=True, exist_ok=True)
+    existing = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    for rel in existing - set(wanted):
+        (root / rel).unlink()
+    for rel, content in wanted.items():
+        target = root / rel
+        if isinstance(content, Path):
+            if rel in existing and target.stat().st_size == content.stat().st_size and target.stat().st_mtime >= content.stat().st_mtime:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(content, target)
+        else:
+            if rel in existing and target.stat().st_size == len(content) and target.read_bytes() == content:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        written += 1
+    return written
+
+
+def write_staging(site: Site, staging: Path) -> Path:
+    """Write the docs folder and mkdocs.yml into `staging`; returns the mkdocs.yml path."""
+    docs = staging / "docs"
+    write_tree(docs, site.pages, site.files, site.copies)
+    return docs
+
+
+def _renameat2_exchange(a: Path, b: Path) -> bool:
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def swap_into_place(new: Path, out: Path) -> None:
+    """Put the freshly built `new` at `out`, so that `out` is at every moment a complete site."""
+    if not out.exists():
+        os.replace(new, out)
+        return
+    if _renameat2_exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the previous site
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.replace(out, old)
+    os.replace(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove folders of builds that were killed before they could clean up."""
+    for leftover in out.parent.glob(f".{out.name}.tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in out.parent.glob(f".{out.name}.old-*"):
+        if out.exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            os.replace(leftover, out)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) -> list[str]:
+    """Run the real `mkdocs build` in this process; returns MkDocs' warnings."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the banner is about MkDocs' future, not this build
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    logger.addHandler(collect)
+    previous = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        config = load_config(config_file=str(config_file), strict=strict)
+        build(config, dirty=dirty)
+    except MkDocsException as exc:
+        causes = " ".join(m.strip() for m in collect.messages if m.strip()) or str(exc)
+        raise PublishError(f"MkDocs failed: {causes}") from None
+    except (OSError, yaml.YAMLError, ImportError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        # A broken theme override or extension setting: show the cause, not a traceback.
+        detail = f"{type(exc).__name__}: {exc}"
+        raise PublishError(
+            f"MkDocs failed while building the portal ({detail}). "
+            "This usually comes from a theme override or a Markdown extension setting; "
+            "run `relais build` again after fixing it"
+        ) from None
+    finally:
+        logger.removeHandler(collect)
+        logger.setLevel(previous)
+    return collect.messages
+
+
+def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings: Timings | None = None) -> list[str]:
+    """Build `site` into `out` atomically; returns MkDocs' warnings. Raises PublishError."""
+    timings = timings or Timings()
+    out = out.resolve()
+    root = root.resolve()
+    with build_lock(root):
+        _clean_leftovers(out)
+        staging = root / STATE_DIR / "staging"
+        with timings.stage("write"):
+            docs = write_staging(site, staging)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp_site = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+            config_file = staging / "mkdocs.yml"
+            config_file.write_text(
+                yaml.safe_dump(mkdocs_config(site, docs, tmp_site), allow_unicode=True, sort_keys=False),
+                encoding="utf-8",
+            )
+        try:
+            with timings.stage("mkdocs"):
+                warnings = run_mkdocs(config_file, strict=strict)
+            with timings.stage("swap"):
+                swap_into_place(tmp_site, out)
+        except BaseException:
+            shutil.rmtree(tmp_site, ignore_errors=True)
+            raise
+    return warnings

@@ -1,0 +1,307 @@
+"""Reading content files safely: bytes to text, YAML to plain data with a line for every value.
+
+Everything here returns diagnostics instead of raising: a content file written by a
+colleague, however broken, must never stop the checker or print a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, error
+
+try:  # libyaml's composer is several times faster and keeps the same marks
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# A YAML alias can point at a large node; past this many values we stop expanding
+# (a "billion laughs" document would otherwise take minutes and gigabytes).
+MAX_YAML_VALUES = 200_000
+MAX_DEPTH = 64
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """The line of each value of a YAML document, by its path of keys and indexes."""
+
+    file: str
+    root: int = 1
+    by_path: Mapping[Path_, int] = field(default_factory=dict)
+
+    def of(self, path: Path_ = ()) -> int:
+        """The line of `path`, or of its nearest parent that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.by_path:
+                return self.by_path[path]
+            path = path[:-1]
+        return self.by_path.get((), self.root)
+
+
+def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a file as UTF-8 without BOM and with \\n line endings, or a diagnostic."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, [
+                error(
+                    rel,
+                    1,
+                    "file-too-large",
+                    f"file is {size / 1024 / 1024:.1f} MB, more than the {max_bytes // 1024 // 1024} MB "
+                    "Relais reads",
+                    "split the content into smaller files, or move large media out of the text",
+                )
+            ]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(rel, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [
+            error(
+                rel,
+                line,
+                "encoding",
+                f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                "save the file as UTF-8 in your editor (\"Save with encoding\" > UTF-8)",
+            )
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, []
+
+
+_TAB_HINT = "YAML indentation uses spaces only: replace the tab with spaces"
+
+
+def _syntax_diagnostic(exc: yaml.YAMLError, rel: str, line_offset: int) -> Diagnostic:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = (mark.line + 1 if mark is not None else 1) + line_offset
+    column = mark.column + 1 if mark is not None else 0
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    hint = "check the indentation and the quotes on this line and the one above"
+    if "\t" in problem or "'\\t'" in problem:
+        hint = _TAB_HINT
+    elif "mapping values are not allowed" in problem:
+        hint = 'a value containing ": " must be quoted, for example title: "Ici : là"'
+    elif "found character '@'" in problem or "found character '`'" in problem:
+        hint = "a value starting with @ or ` must be quoted"
+    return error(rel, line, "yaml-syntax", message, hint, column)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Builder:
+    """Turns composed YAML nodes into plain Python values, keeping each value's line."""
+
+    _NULL = {"", "~", "null", "Null", "NULL"}
+
+    def __init__(self, rel: str, line_offset: int) -> None:
+        self.rel = rel
+        self.offset = line_offset
+        self.lines: dict[Path_, int] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.active: set[int] = set()
+
+    def line(self, node: yaml.Node) -> int:
+        return node.start_mark.line + 1 + self.offset
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_YAML_VALUES or len(path) > MAX_DEPTH:
+            raise _TooLarge(node)
+        if id(node) in self.active:
+            raise _TooLarge(node)  # an alias that contains itself
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                items = []
+                for i, item in enumerate(node.value):
+                    self.lines[path + (i,)] = self.line(item)
+                    items.append(self.build(item, path + (i,)))
+                return items
+            return self.mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        seen: dict[Any, int] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                source = self.build(value_node, path)
+                for part in source if isinstance(source, list) else [source]:
+                    if isinstance(part, dict):
+                        for k, v in part.items():
+                            merged.setdefault(k, v)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.diagnostics.append(
+                    error(self.rel, self.line(key_node), "yaml-key", "a key must be a plain word, not a list or a mapping")
+                )
+                continue
+            key = self.scalar(key_node)
+            if isinstance(key, bool) or key is None:
+                key = key_node.value  # `on:`/`no:`/`null:` as keys are names, not booleans
+            key_line = self.line(key_node)
+            if key in seen:
+                self.diagnostics.append(
+                    error(
+                        self.rel,
+                        key_line,
+                        "duplicate-key",
+                        f"key '{key}' appears twice in the same mapping (first on line {seen[key]})",
+                        "keep one of them: YAML would silently keep only the last",
+                    )
+                )
+                continue
+            seen[key] = key_line
+            self.lines[path + (key,)] = key_line
+            result[key] = self.build(value_node, path + (key,))
+        for k, v in merged.items():
+            result.setdefault(k, v)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        value = node.value
+        if node.style or tag == "tag:yaml.org,2002:str":
+            return value
+        if tag == "tag:yaml.org,2002:null" or value in self._NULL:
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return self.constructor.construct_yaml_bool(node)
+        # "09:00" would be a base-60 integer in YAML 1.1 and "2026-12-03" a date: we keep
+        # such values as written and let the models parse them with clear messages.
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and ":" not in value:
+            try:
+                if tag == "tag:yaml.org,2002:int":
+                    return self.constructor.construct_yaml_int(node)
+                return self.constructor.construct_yaml_float(node)
+            except (ValueError, yaml.YAMLError):
+                return value
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    data: Any
+    lines: Lines
+    diagnostics: list[Diagnostic]
+
+
+def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
+    """Parse one YAML document into plain data (dates stay strings), with lines and diagnostics."""
+    root_line = 1 + line_offset
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.composer.ComposerError as exc:
+        return Parsed(None, Lines(rel, root_line), [_syntax_diagnostic(exc, rel, line_offset)])
+    except yaml.YAMLError as exc:
+        return Parsed(None, Lines(rel, root_line), [_syntax_diagnostic(exc, rel, line_offset)])
+    except (ValueError, RecursionError) as exc:  # libyaml refuses some control characters
+        return Parsed(None, Lines(rel, root_line), [error(rel, root_line, "yaml-syntax", f"YAML error: {exc}")])
+    if node is None:
+        return Parsed(None, Lines(rel, root_line), [])
+    builder = _Builder(rel, line_offset)
+    try:
+        data = builder.build(node, ())
+    except (_TooLarge, RecursionError) as exc:
+        line = builder.line(exc.args[0]) if exc.args and isinstance(exc.args[0], yaml.Node) else root_line
+        return Parsed(
+            None,
+            Lines(rel, root_line),
+            [
+                error(
+                    rel,
+                    line,
+                    "yaml-too-large",
+                    "the YAML expands to too many values (anchors and aliases used as a 'billion laughs' bomb?)",
+                    "write the values out instead of repeating large anchors with aliases",
+                )
+            ],
+        )
+    builder.lines[()] = builder.line(node)
+    return Parsed(data, Lines(rel, builder.line(node), builder.lines), builder.diagnostics)
+
+
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    yaml_text: str | None
+    body: str
+    body_line: int
+    diagnostics: list[Diagnostic]
+
+
+def split_front_matter(text: str, rel: str) -> FrontMatter:
+    """Split `---\\n yaml \\n---\\n body`; the YAML starts on line 2 of the file."""
+    if not text.strip():
+        return FrontMatter(
+            None, "", 1, [error(rel, 1, "empty-file", "the file is empty", "start with a front matter block between two '---' lines")]
+        )
+    if not _FENCE.match(text):
+        return FrontMatter(
+            None,
+            text,
+            1,
+            [
+                error(
+                    rel,
+                    1,
+                    "front-matter-missing",
+                    "the file does not start with a front matter block",
+                    "put '---' on the first line, the fields (title, date, networks…), then '---'",
+                )
+            ],
+        )
+    first_nl = text.find("\n")
+    if first_nl < 0:
+        first_nl = len(text)
+    end = _END.search(text, first_nl + 1) if first_nl < len(text) else None
+    if end is None:
+        return FrontMatter(
+            None,
+            "",
+            1,
+            [
+                error(
+                    rel,
+                    1,
+                    "front-matter-unclosed",
+                    "the front matter opened on line 1 is never closed",
+                    "add a line with only '---' after the last field",
+                )
+            ],
+        )
+    yaml_text = text[first_nl + 1 : end.start()]
+    body_start = end.end() + 1
+    body_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    return FrontMatter(yaml_text, text[body_start:], body_line, [])

@@ -1,0 +1,1 @@
+"""Watch feeds (veille): fetch, clean, cache and show curated RSS/Atom feeds."""
