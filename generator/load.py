@@ -16,6 +16,7 @@ from .model import (
     ID_PATTERN,
     Ambassador,
     Campaign,
+    Frozen,
     KeyDate,
     Page,
     Post,
@@ -180,7 +181,7 @@ def validate(model: type[M], data: Any, lines: Lines, tz: Any = None) -> tuple[M
 
 def _attach(obj: Any, lines: Lines, path: tuple[str | int, ...] = ()) -> None:
     """Give every nested model its source: the same file, with paths relative to it."""
-    if isinstance(obj, BaseModel):
+    if isinstance(obj, Frozen):
         sub = Lines(lines.file, lines.of(path), {k[len(path):]: v for k, v in lines.by_path.items() if k[: len(path)] == path})
         obj.__pydantic_private__["_src"] = sub
         for name, field in type(obj).model_fields.items():
@@ -280,7 +281,8 @@ def load_post(root: Path, path: Path, tz: Any) -> tuple[Post | None, list[Diagno
     post, more = validate(Post, parsed.data, parsed.lines, tz)
     if post is not None:
         post.__pydantic_private__.update(_slug=path.stem, _body=fm.body, _body_line=fm.body_line)
-    return post, diags + more
+    # A post whose file name is not a valid slug is reported and left out: its URL would be unsafe.
+    return (post if ID_PATTERN.match(path.stem) else None), diags + more
 
 
 def load_page(root: Path, path: Path) -> tuple[Page | None, list[Diagnostic]]:
@@ -319,7 +321,7 @@ def load_ambassador(root: Path, path: Path) -> tuple[Ambassador | None, list[Dia
     amb, more = validate(Ambassador, data, lines)
     if amb is not None:
         amb.__pydantic_private__["_id"] = path.stem
-    return amb, diags + more
+    return (amb if ID_PATTERN.match(path.stem) else None), diags + more
 
 
 def _files(root: Path, folder: str, suffixes: tuple[str, ...]) -> list[Path]:

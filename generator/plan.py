@@ -165,6 +165,10 @@ class Planner:
         return Markup(front_matter({"title": title, **extra}))
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _home(pl: Planner, blocks: list[str]) -> dict[str, str]:
     t = pl.t
     now = pl.now
@@ -198,7 +202,7 @@ def _home(pl: Planner, blocks: list[str]) -> dict[str, str]:
         page="index.md",
         t=t,
         site_name=pl.project.config.site.name,
-        upcoming=[(t.day(d).capitalize(), views) for d, views in by_day.items()],
+        upcoming=[(_upper_first(t.day(d)), views) for d, views in by_day.items()],
         key_dates=key_dates,
         campaigns=campaigns,
         blocks=blocks,
@@ -231,7 +235,7 @@ def _archive(pl: Planner) -> dict[str, str]:
             d = pl.local(post.date)
             months[date(d.year, d.month, 1)].append(post)
     ordered = sorted(months, reverse=True)
-    infos = [dict(url=f"archive/{m:%Y-%m}/", label=t.month(m).capitalize(), count=len(months[m])) for m in ordered]
+    infos = [dict(url=f"archive/{m:%Y-%m}/", label=_upper_first(t.month(m)), count=len(months[m])) for m in ordered]
     pages = {
         "archive/index.md": render(
             "archive_index.md.j2", meta=pl.meta(t("archive")), page="archive/index.md", t=t, months=infos

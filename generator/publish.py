@@ -148,11 +148,23 @@ def write_tree(root: Path, pages: dict[str, str], files: dict[str, bytes], copie
     return written
 
 
-def write_staging(site: Site, staging: Path) -> Path:
-    """Write the docs folder and mkdocs.yml into `staging`; returns the mkdocs.yml path."""
+def write_staging(site: Site, staging: Path, site_dir: Path, *, serving: bool = False) -> Path:
+    """Write the docs folder and mkdocs.yml into `staging`, touching only what changed.
+
+    Returns the mkdocs.yml path. Unchanged files keep their modification time, so that
+    `mkdocs serve --dirty` rebuilds only the pages whose source changed.
+    """
     docs = staging / "docs"
     write_tree(docs, site.pages, site.files, site.copies)
-    return docs
+    config = mkdocs_config(site, docs, site_dir)
+    if serving:
+        # The live-reload script MkDocs injects is inline: allow it in preview only.
+        config["extra"]["relais"]["csp"] = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")  # type: ignore[index]
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    config_file = staging / "mkdocs.yml"
+    if not config_file.is_file() or config_file.read_text(encoding="utf-8") != text:
+        config_file.write_text(text, encoding="utf-8")
+    return config_file
 
 
 def _renameat2_exchange(a: Path, b: Path) -> bool:
@@ -247,14 +259,9 @@ def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings:
         _clean_leftovers(out)
         staging = root / STATE_DIR / "staging"
         with timings.stage("write"):
-            docs = write_staging(site, staging)
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp_site = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-            config_file = staging / "mkdocs.yml"
-            config_file.write_text(
-                yaml.safe_dump(mkdocs_config(site, docs, tmp_site), allow_unicode=True, sort_keys=False),
-                encoding="utf-8",
-            )
+            config_file = write_staging(site, staging, tmp_site)
         try:
             with timings.stage("mkdocs"):
                 warnings = run_mkdocs(config_file, strict=strict)

@@ -89,20 +89,34 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[st
 _TAB_HINT = "YAML indentation uses spaces only: replace the tab with spaces"
 
 
-def _syntax_diagnostic(exc: yaml.YAMLError, rel: str, line_offset: int) -> Diagnostic:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = (mark.line + 1 if mark is not None else 1) + line_offset
-    column = mark.column + 1 if mark is not None else 0
+def _syntax_diagnostic(exc: yaml.YAMLError, rel: str, line_offset: int, text: str = "") -> Diagnostic:
+    """A YAML syntax error at the line where the broken construct starts (an unclosed
+    bracket or quote is reported where it was opened, not where the parser gave up)."""
+    mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
-    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    where = mark or context_mark
+    detail = ""
+    if context_mark is not None and mark is not None and context_mark.line < mark.line:
+        detail = f", noticed on line {mark.line + 1 + line_offset}"
+        where = context_mark
+    line = (where.line + 1 if where is not None else 1) + line_offset
+    column = where.column + 1 if where is not None else 0
+    message = f"YAML syntax error: {problem}" + (f" ({context}{detail})" if context else detail)
     hint = "check the indentation and the quotes on this line and the one above"
-    if "\t" in problem or "'\\t'" in problem:
+    source_lines = text.split("\n")
+    near = source_lines[max(mark.line - 1, 0) : mark.line + 1] if mark is not None else []
+    if "\t" in problem or any(re.match(r"^ *\t", ln) for ln in near):
         hint = _TAB_HINT
     elif "mapping values are not allowed" in problem:
         hint = 'a value containing ": " must be quoted, for example title: "Ici : là"'
     elif "found character '@'" in problem or "found character '`'" in problem:
         hint = "a value starting with @ or ` must be quoted"
+    elif context and ("flow sequence" in context or "flow mapping" in context):
+        hint = "close the bracket on the same value, or quote the text if it is not a list"
+    elif context and "quoted scalar" in context:
+        hint = "close the quote, or use the other kind of quote around text that contains one"
     return error(rel, line, "yaml-syntax", message, hint, column)
 
 
@@ -219,10 +233,8 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
     root_line = 1 + line_offset
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.composer.ComposerError as exc:
-        return Parsed(None, Lines(rel, root_line), [_syntax_diagnostic(exc, rel, line_offset)])
     except yaml.YAMLError as exc:
-        return Parsed(None, Lines(rel, root_line), [_syntax_diagnostic(exc, rel, line_offset)])
+        return Parsed(None, Lines(rel, root_line), [_syntax_diagnostic(exc, rel, line_offset, text)])
     except (ValueError, RecursionError) as exc:  # libyaml refuses some control characters
         return Parsed(None, Lines(rel, root_line), [error(rel, root_line, "yaml-syntax", f"YAML error: {exc}")])
     if node is None:

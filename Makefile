@@ -1,0 +1,42 @@
+# Relais: the two commands a new machine needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+DEMO_NOW ?= 2026-12-01T08:00
+
+.PHONY: demo serve test check bench browser clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+## demo: install into .venv and build the demo portal into site/
+demo: $(VENV)/.installed
+	$(PY) -m generator check --now $(DEMO_NOW)
+	$(PY) -m generator build --now $(DEMO_NOW)
+	@echo "Open site/index.html in a browser, or run 'make serve' for http://127.0.0.1:8000/"
+
+## serve: live preview of the demo at http://127.0.0.1:8000/
+serve: $(VENV)/.installed
+	$(PY) -m generator serve --now $(DEMO_NOW)
+
+## browser: install Debian's Chromium for the browser tests (needs root or sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 || sh scripts/install-chromium.sh
+
+## test: install everything (Chromium included) and run the whole test suite
+test: $(VENV)/.installed-test browser
+	$(PY) -m pytest
+
+## bench: the performance benchmark (see README, Performance)
+bench: $(VENV)/.installed-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf site .relais $(VENV)

@@ -1,0 +1,268 @@
+"""Clean what feeds say: HTML through nh3's allow-list, links checked and untracked, text made plain."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+
+import nh3
+
+from .model import Entry
+from .parse import ParsedFeed, RawEntry
+
+TITLE_MAX = 300
+SUMMARY_MAX = 1200  # characters of text; longer summaries are cut at a word, tags closed
+URL_MAX = 2048
+LINK_REL = "noopener noreferrer nofollow"
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "figcaption", "figure", "hr", "i",
+    "img", "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "u", "ul",
+}
+ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}, "abbr": {"title"}}
+# Removed with everything inside them (other unknown tags are removed but keep their text).
+DROP_WITH_CONTENT = {
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript", "template",
+    "form", "textarea", "select", "button", "svg", "math", "audio", "video", "canvas", "head", "title",
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+_BLOCKS = {"p", "br", "li", "ul", "ol", "blockquote", "pre", "figure", "figcaption", "hr"}
+_VOID = {"br", "img", "hr"}
+# Bidirectional overrides and other invisible controls: they can disguise a title.
+_INVISIBLE = dict.fromkeys(
+    [*range(0, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xA0), 0x200B, 0x200E, 0x200F,
+     *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF],
+    None,
+)
+
+
+# --- URLs ------------------------------------------------------------------------------------
+
+
+def _is_google_redirect(host: str, path: str) -> bool:
+    return path == "/url" and re.fullmatch(r"(www\.)?google\.[a-z]{2,3}(\.[a-z]{2})?", host) is not None
+
+
+def clean_url(url: str | None, *, base: str | None = None, schemes: Iterable[str] = ("http", "https"),
+              _depth: int = 0) -> str | None:
+    """An absolute link with an allowed scheme, Google redirects unwrapped, utm_*/fbclid removed; else None."""
+    if not url:
+        return None
+    # As browsers do: tabs and newlines vanish from URLs ("java\nscript:" is "javascript:").
+    url = re.sub(r"[\t\r\n]", "", url.translate(_INVISIBLE)).strip().replace(" ", "%20")
+    if not url or len(url) > URL_MAX or any(c.isspace() for c in url):
+        return None
+    try:
+        if base and not urlsplit(url).scheme:
+            url = urljoin(base, url)
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in schemes:
+            return None
+        if scheme == "mailto":
+            return url if parts.path and "@" in parts.path else None
+        host = (parts.hostname or "").lower()
+        if not host:
+            return None
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return None
+    query = parts.query
+    if _is_google_redirect(host, parts.path) and _depth == 0:
+        params = dict(parse_qsl(query))
+        target = params.get("url") or params.get("q")
+        return clean_url(target, schemes=("http", "https"), _depth=1) if target else None
+    if query:
+        kept = [p for p in query.split("&") if p and not _is_tracking(p.split("=", 1)[0])]
+        query = "&".join(kept)
+    return urlunsplit((scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def _is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name.startswith("utm_") or name == "fbclid"
+
+
+def canonical_link(url: str) -> str:
+    """A key for spotting the same article in two feeds: no scheme, www., fragment or trailing slash."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+
+def _attribute_filter(base: str | None) -> Any:
+    def keep(tag: str, name: str, value: str) -> str | None:
+        if name == "href":
+            return clean_url(value, base=base, schemes=("http", "https", "mailto"))
+        if name == "src":
+            return clean_url(value, base=base, schemes=("https",))  # http images leak and mix content
+        if name in ("width", "height"):
+            value = value.strip().removesuffix("px")
+            return value if value.isdigit() and len(value) <= 5 else None
+        return value
+
+    return keep
+
+
+def sanitise(fragment: str, base: str | None = None) -> str:
+    """nh3 with the explicit allow-list: no scripts, styles, forms, frames or event attributes."""
+    return nh3.clean(
+        fragment,
+        tags=TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=ATTRIBUTES,
+        attribute_filter=_attribute_filter(base),
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+class _Pass(HTMLParser):
+    """Second pass over nh3's output: drops tracking pixels and source-less images, cuts long text
+    at a word (closing open tags), and collects the plain text with spaces between blocks."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.limit = limit
+        self.out: list[str] = []
+        self.text: list[str] = []
+        self.length = 0
+        self.open: list[str] = []
+        self.full = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.full:
+            return
+        values = {k: v or "" for k, v in attrs}
+        if tag == "img" and (not values.get("src") or _tiny(values.get("width")) or _tiny(values.get("height"))):
+            return
+        if tag in _BLOCKS:
+            self.text.append(" ")
+        rendered = "".join(f' {k}="{html.escape(v or "", quote=True)}"' for k, v in attrs)
+        self.out.append(f"<{tag}{rendered}>")
+        if tag not in _VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.full or tag in _VOID or tag not in self.open:
+            return
+        while self.open:
+            top = self.open.pop()
+            self.out.append(f"</{top}>")
+            if top == tag:
+                break
+        if tag in _BLOCKS:
+            self.text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self.full:
+            return
+        room = self.limit - self.length
+        if len(data) > room:
+            cut = data[:room]
+            cut = cut[: cut.rfind(" ")] if " " in cut[room // 2 :] else cut
+            data = cut.rstrip() + "…"
+            self.full = True
+        self.length += len(data)
+        self.out.append(html.escape(data, quote=False))
+        self.text.append(data)
+
+    def result(self) -> tuple[str, str]:
+        closing = "".join(f"</{tag}>" for tag in reversed(self.open))
+        return "".join(self.out) + closing, " ".join("".join(self.text).split())
+
+
+def _tiny(value: str | None) -> bool:
+    return value is not None and value.isdigit() and int(value) <= 1
+
+
+def clean_html(fragment: str, *, base: str | None = None, limit: int = SUMMARY_MAX) -> tuple[str, str]:
+    """(safe HTML, plain text) of an untrusted HTML fragment."""
+    if not fragment or not fragment.strip():
+        return "", ""
+    second = _Pass(limit)
+    second.feed(sanitise(fragment.translate(_INVISIBLE), base))
+    second.close()
+    safe, text = second.result()
+    return sanitise(safe, base), text  # the allow-list again: the second pass only ever removes
+
+
+def plain_text(value: str, *, is_html: bool, limit: int = TITLE_MAX) -> str:
+    """One line of plain text (tags removed when it is HTML), invisible controls dropped, cut at `limit`."""
+    if is_html or "<" in value:
+        value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
+    value = " ".join(unicodedata.normalize("NFC", value.translate(_INVISIBLE)).split())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def text_as_html(value: str, limit: int = SUMMARY_MAX) -> tuple[str, str]:
+    text = plain_text(value, is_html=False, limit=limit)
+    return (f"<p>{html.escape(text, quote=False)}</p>" if text else ""), text
+
+
+# --- entries ---------------------------------------------------------------------------------
+
+
+def entry_id(raw: RawEntry, link: str | None, title: str) -> str:
+    """Stable across fetches: the guid, else the link, else title and date."""
+    if raw.guid:
+        key = "guid:" + raw.guid[:2048]
+    elif link:
+        key = "link:" + link
+    else:
+        key = "hash:" + title + "|" + (raw.published.isoformat() if raw.published else "")
+    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:20]
+
+
+def clean_entry(raw: RawEntry, *, feed_id: str, base_url: str, now: datetime, tz: tzinfo) -> Entry:
+    """A cache entry from a raw one: every field cleaned, the date in the site zone, never in the future."""
+    link = clean_url(raw.link, base=base_url)
+    title = plain_text(raw.title, is_html=raw.title_is_html)
+    if raw.summary_is_html:
+        summary_html, summary_text = clean_html(raw.summary, base=link or base_url)
+    else:
+        summary_html, summary_text = text_as_html(raw.summary)
+    if not title:
+        title = summary_text[:80].rsplit(" ", 1)[0] + "…" if len(summary_text) > 80 else summary_text
+    now = now.astimezone(tz)
+    published = raw.published.astimezone(tz) if raw.published else now
+    return Entry(
+        id=entry_id(raw, link, title),
+        feed=feed_id,
+        title=title or "—",
+        link=link,
+        summary_html=summary_html,
+        summary_text=summary_text,
+        author=plain_text(raw.author, is_html=False, limit=120),
+        published=min(published, now),
+        dated=raw.published is not None,
+        first_seen=now,
+    )
+
+
+def clean_entries(parsed: ParsedFeed, *, feed_id: str, base_url: str, now: datetime, tz: tzinfo
+                  ) -> tuple[Entry, ...]:
+    """Every entry cleaned; a repeated id (duplicate guid) keeps its first occurrence."""
+    seen: dict[str, Entry] = {}
+    for raw in parsed.entries:
+        entry = clean_entry(raw, feed_id=feed_id, base_url=base_url, now=now, tz=tz)
+        seen.setdefault(entry.id, entry)
+    return tuple(seen.values())
+
+
+def feed_title(parsed: ParsedFeed) -> str:
+    return plain_text(parsed.title, is_html=True, limit=120)

@@ -1,0 +1,350 @@
+"""The watch pages as Markdown sources with raw HTML blocks: every feed-provided string escaped or re-sanitised.
+
+Feed text is emitted inside raw HTML blocks only, HTML-escaped and with Markdown and
+template syntax characters turned into character references (see markup.py), so neither
+Markdown, its extensions nor a Jinja pass can reinterpret it. Summaries are cleaned again
+with nh3 here: the cache is a file on disk, not a trusted source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+import yaml
+from babel.core import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time
+
+from .clean import clean_url, sanitise
+from .config import ID_RE, WatchConfig
+from .keywords import Matcher, compile_terms, highlight, highlight_html
+from .markup import attr, escape, neutralise
+from .model import FeedStatus, Status, WatchItem, WatchSnapshot
+
+REL = "noopener noreferrer nofollow"
+PROPOSE_SUMMARY = 500  # characters of summary in a proposed post (the URL must stay short)
+
+LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "watch": "Veille",
+        "intro": "Les flux suivis par l'équipe, par thème. Les titres mènent aux sites d'origine.",
+        "updated": "Dernière récupération réussie : {when}.",
+        "never_fetched": "Aucun flux n'a encore été récupéré (commande relais watch fetch).",
+        "entries_1": "1 entrée",
+        "entries_n": "{n} entrées",
+        "latest": "la plus récente le {when}",
+        "failing": "{n} source(s) en échec",
+        "no_entries": "Aucune entrée pour le moment.",
+        "sources": "Sources",
+        "source": "Source",
+        "theme": "Thème",
+        "status": "État",
+        "last_success": "Dernier succès",
+        "error": "Erreur",
+        "stale": "en échec",
+        "stale_since": "Source en échec : entrées de la dernière récupération réussie ({when}).",
+        "stale_never": "Source en échec, jamais récupérée avec succès.",
+        "status_ok": "à jour",
+        "status_not-modified": "à jour (inchangé)",
+        "status_error": "en échec",
+        "status_never": "pas encore récupéré",
+        "never": "jamais",
+        "propose": "Proposer une publication",
+        "undated": "date de première apparition (le flux n'en donne pas)",
+        "new": "nouveau",
+        "brand": "La marque dans la veille",
+        "all_watch": "Toute la veille",
+        "no_brand": "Aucune mention récente.",
+        "proposal_source": "Source : {source} — {link}",
+        "proposal_seen": "Repéré dans la veille « {theme} » le {when}.",
+    },
+    "en": {
+        "watch": "Watch",
+        "intro": "The feeds the team follows, by theme. Titles lead to the original sites.",
+        "updated": "Last successful fetch: {when}.",
+        "never_fetched": "No feed has been fetched yet (command relais watch fetch).",
+        "entries_1": "1 entry",
+        "entries_n": "{n} entries",
+        "latest": "latest on {when}",
+        "failing": "{n} failing source(s)",
+        "no_entries": "No entries yet.",
+        "sources": "Sources",
+        "source": "Source",
+        "theme": "Theme",
+        "status": "Status",
+        "last_success": "Last success",
+        "error": "Error",
+        "stale": "stale",
+        "stale_since": "Failing source: entries from the last successful fetch ({when}).",
+        "stale_never": "Failing source, never fetched successfully.",
+        "status_ok": "up to date",
+        "status_not-modified": "up to date (unchanged)",
+        "status_error": "failing",
+        "status_never": "not fetched yet",
+        "never": "never",
+        "propose": "Propose a post",
+        "undated": "first seen (the feed gives no date)",
+        "new": "new",
+        "brand": "The brand in the watch",
+        "all_watch": "All watch items",
+        "no_brand": "No recent mention.",
+        "proposal_source": "Source: {source} — {link}",
+        "proposal_seen": "Spotted in the “{theme}” watch on {when}.",
+    },
+}
+
+
+class _Text:
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in LABELS else "en"
+        try:
+            self.locale = Locale.parse(lang.replace("-", "_")) if lang else Locale("en")
+        except (UnknownLocaleError, ValueError, TypeError):
+            self.locale = Locale("en")
+
+    def __call__(self, key: str, **values: object) -> str:
+        return LABELS[self.lang][key].format(**values)
+
+    def count(self, n: int) -> str:
+        return self("entries_1") if n == 1 else self("entries_n", n=n)
+
+    def when(self, moment: datetime) -> str:
+        return f"{format_date(moment, 'medium', locale=self.locale)}, {format_time(moment, 'short', locale=self.locale)}"
+
+    def day(self, moment: datetime) -> str:
+        return format_date(moment, "medium", locale=self.locale)
+
+
+# --- keywords --------------------------------------------------------------------------------
+
+
+def highlighter(config: WatchConfig, item: WatchItem) -> Matcher:
+    """The keywords marked in an item: the brand's, its theme's and those of each of its feeds."""
+    terms: list[str] = list(config.keywords)
+    theme = config.themes.get(item.theme)
+    if theme is not None:
+        terms += theme.keywords.highlighted()
+    for feed_id in item.sources:
+        feed = config.feed(feed_id)
+        if feed is not None:
+            terms += feed.keywords.highlighted()
+    return compile_terms(tuple(terms))
+
+
+# --- proposing a post ------------------------------------------------------------------------
+
+
+def slugify(title: str, fallback: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-")[:60].rstrip("-")
+    return slug if ID_RE.match(slug) else fallback
+
+
+def propose_url(item: WatchItem, repo_url: str, *, source: str, theme: str, t: _Text,
+                networks: Sequence[str] = ()) -> str | None:
+    """A GitHub "new file" URL that opens content/posts/<slug>.md pre-filled as an idea."""
+    base = clean_url(repo_url)
+    if base is None:
+        return None
+    front: dict[str, object] = {"title": item.title, "status": "idea", "networks": list(networks)}
+    if item.link:
+        front["link"] = item.link
+    summary = item.summary_text
+    if len(summary) > PROPOSE_SUMMARY:
+        summary = summary[:PROPOSE_SUMMARY].rsplit(" ", 1)[0] + "…"
+    # The body becomes Markdown in the portal once committed: the feed's words stay text.
+    body_lines = [
+        t("proposal_source", source=_md_text(source), link=item.link or "—"),
+        "",
+        t("proposal_seen", theme=_md_text(theme), when=t.day(item.published)),
+    ]
+    if summary:
+        body_lines += ["", "> " + _md_text(summary)]
+    value = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + "\n".join(body_lines) + "\n"
+    slug = slugify(item.title, f"veille-{item.id[:10]}")
+    return f"{base.rstrip('/')}/new/main/content/posts?filename={quote(slug + '.md')}&value={quote(value, safe='')}"
+
+
+def _md_text(text: str) -> str:
+    """Plain text for a Markdown body: HTML escaped and syntax characters backslash-escaped."""
+    import html
+
+    return re.sub(r"([\\`*_{}\[\]()#+!|~>])", r"\\\1", html.escape(" ".join(text.split()), quote=False))
+
+
+# --- one item --------------------------------------------------------------------------------
+
+
+def _source_names(item: WatchItem, snapshot: WatchSnapshot) -> list[tuple[str, FeedStatus | None]]:
+    out = []
+    for feed_id in item.sources:
+        status = snapshot.feed(feed_id)
+        out.append((status.name if status else feed_id, status))
+    return out
+
+
+def _stale_badge(status: FeedStatus, t: _Text) -> str:
+    title = t("stale_since", when=t.when(status.last_success)) if status.last_success else t("stale_never")
+    return f' <span class="relais-watch-stale" title="{attr(title)}">{escape(t("stale"))}</span>'
+
+
+def item_html(item: WatchItem, snapshot: WatchSnapshot, config: WatchConfig, *, t: _Text, now: datetime,
+              repo_url: str | None, networks: Sequence[str] = (), matcher: Matcher | None = None) -> str:
+    """One entry as a single-line <article>: title out-link, sources, date, summary, actions."""
+    matcher = matcher if matcher is not None else highlighter(config, item)
+    title = highlight(item.title, matcher)
+    link = clean_url(item.link)
+    heading = (f'<a href="{attr(link)}" rel="{REL}" target="_blank">{title}</a>' if link else title)
+    sources = []
+    for name, status in _source_names(item, snapshot):
+        badge = _stale_badge(status, t) if status is not None and status.stale else ""
+        sources.append(f'<span class="relais-watch-source">{escape(name)}</span>{badge}')
+    stamp = f'<time datetime="{attr(item.published.isoformat())}"'
+    stamp += "" if item.dated else f' title="{attr(t("undated"))}"'
+    stamp += f">{escape(t.when(item.published))}</time>"
+    meta = ", ".join(sources) + " · " + stamp
+    if timedelta(0) <= now - item.published < timedelta(hours=24):
+        meta += f' <span class="relais-watch-new">{escape(t("new"))}</span>'
+    summary = sanitise(item.summary_html) if item.summary_html else ""
+    summary = highlight_html(summary, matcher) if matcher else neutralise(summary)
+    parts = [
+        f'<article class="relais-watch-entry" id="watch-{attr(item.id)}">',
+        f'<h3 class="relais-watch-title">{heading}</h3>',
+        f'<p class="relais-watch-meta">{meta}</p>',
+    ]
+    if summary:
+        parts.append(f'<div class="relais-watch-summary">{summary}</div>')
+    if repo_url:
+        theme = config.theme_label(item.theme)
+        names = [n for n, _ in _source_names(item, snapshot)]
+        url = propose_url(item, repo_url, source=", ".join(names), theme=theme, t=t, networks=networks)
+        if url:
+            parts.append(f'<p class="relais-watch-actions"><a class="relais-watch-propose" href="{attr(url)}" '
+                         f'rel="noopener noreferrer" target="_blank">{escape(t("propose"))}</a></p>')
+    parts.append("</article>")
+    return "".join(parts)
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def _sources_table(feeds: Sequence[FeedStatus], config: WatchConfig, t: _Text, *, with_theme: bool) -> str:
+    head = [t("source")] + ([t("theme")] if with_theme else []) + [t("status"), t("last_success"), t("error")]
+    rows = []
+    for f in feeds:
+        status = escape(t(f"status_{f.status.value}"))
+        if f.stale:
+            status = f'<span class="relais-watch-stale">{status}</span>'
+        cells = [escape(f.name)]
+        if with_theme:
+            cells.append(escape(config.theme_label(f.theme)))
+        cells += [status, escape(t.when(f.last_success)) if f.last_success else escape(t("never")),
+                  escape(f.error) if f.stale else ""]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    header = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"
+    return f'<table class="relais-watch-sources"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _last_success(snapshot: WatchSnapshot) -> datetime | None:
+    times = [f.last_success for f in snapshot.feeds if f.last_success is not None]
+    return max(times) if times else None
+
+
+def index_page(snapshot: WatchSnapshot, config: WatchConfig, t: _Text) -> str:
+    lines = [f"# {escape(t('watch'))}", "", escape(t("intro"))]
+    updated = _last_success(snapshot)
+    lines += ["", escape(t("updated", when=t.when(updated)) if updated else t("never_fetched")), ""]
+    for theme in snapshot.themes:
+        if not ID_RE.match(theme.id):
+            continue
+        facts = [t.count(len(theme.entries))]
+        if theme.entries:
+            facts.append(t("latest", when=t.day(theme.entries[0].published)))
+        failing = sum(1 for f in snapshot.feeds if f.theme == theme.id and f.stale)
+        if failing:
+            facts.append(t("failing", n=failing))
+        lines.append(f"- [{escape(theme.label)}]({theme.id}.md) — {escape(', '.join(facts))}")
+    if snapshot.feeds:
+        lines += ["", f"## {escape(t('sources'))}", "", _sources_table(snapshot.feeds, config, t, with_theme=True)]
+    return "\n".join(lines) + "\n"
+
+
+def theme_page(snapshot: WatchSnapshot, config: WatchConfig, theme_id: str, t: _Text, *, now: datetime,
+               repo_url: str | None, networks: Sequence[str] = ()) -> str:
+    theme = snapshot.theme(theme_id)
+    label = theme.label if theme else config.theme_label(theme_id)
+    lines = [f"# {escape(label)}", ""]
+    feeds = [f for f in snapshot.feeds if f.theme == theme_id]
+    if feeds:
+        lines += [_sources_table(feeds, config, t, with_theme=False), ""]
+    entries = theme.entries if theme else ()
+    if not entries:
+        lines += [f'<p class="relais-watch-empty">{escape(t("no_entries"))}</p>']
+    else:
+        lines.append('<div class="relais-watch-list">')
+        for item in entries:
+            lines.append(item_html(item, snapshot, config, t=t, now=now, repo_url=repo_url, networks=networks))
+        lines.append("</div>")
+    return "\n".join(lines) + "\n"
+
+
+def pages(snapshot: WatchSnapshot, config: WatchConfig, *, lang: str, now: datetime, repo_url: str | None,
+          site_url: str, networks: Sequence[str] = ()) -> dict[str, str]:
+    """`watch/index.md` and `watch/<theme-id>.md` for every theme, keyed by path in the docs folder.
+
+    `networks` pre-fills the networks of a proposed post (default: none, to be chosen).
+    `site_url` is accepted for symmetry with the other sections (links here are relative).
+    """
+    t = _Text(lang)
+    out = {"watch/index.md": index_page(snapshot, config, t)}
+    for theme_id in config.themes:
+        if ID_RE.match(theme_id):
+            out[f"watch/{theme_id}.md"] = theme_page(snapshot, config, theme_id, t, now=now, repo_url=repo_url,
+                                                     networks=networks)
+    return out
+
+
+# --- home page -------------------------------------------------------------------------------
+
+
+def home_items(snapshot: WatchSnapshot, config: WatchConfig, limit: int = 5) -> list[WatchItem]:
+    """The latest items, across themes, that match one of the brand's keywords (none without keywords)."""
+    brand = compile_terms(tuple(config.keywords))
+    if not brand:
+        return []
+    seen: set[str] = set()
+    found = []
+    items = sorted((i for theme in snapshot.themes for i in theme.entries), key=lambda i: i.published, reverse=True)
+    for item in items:
+        if item.id in seen:
+            continue
+        if brand.matches(f"{item.title}\n{item.summary_text}"):
+            seen.add(item.id)
+            found.append(item)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def home_markdown(snapshot: WatchSnapshot, config: WatchConfig, *, lang: str, now: datetime, limit: int = 5,
+                  repo_url: str | None = None, watch_href: str = "watch/index.md", heading: bool = True) -> str:
+    """The home-page block: a heading, the latest brand mentions, a link to the watch pages.
+    Empty when no brand keyword is configured."""
+    if not config.keywords:
+        return ""
+    t = _Text(lang)
+    items = home_items(snapshot, config, limit)
+    lines = [f"## {escape(t('brand'))}", ""] if heading else []
+    if items:
+        lines.append('<div class="relais-watch-list relais-watch-home">')
+        brand = compile_terms(tuple(config.keywords))
+        for item in items:
+            lines.append(item_html(item, snapshot, config, t=t, now=now, repo_url=repo_url, matcher=brand))
+        lines.append("</div>")
+    else:
+        lines.append(f'<p class="relais-watch-empty">{escape(t("no_brand"))}</p>')
+    lines += ["", f"[{escape(t('all_watch'))}]({watch_href})"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,129 @@
+"""Shared fixtures: content repositories in temporary folders, built sites, a real browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_NOW = "2026-12-01T08:00"
+CHROMIUM = os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium")
+
+MINIMAL_CONFIG = """\
+site:
+  name: Test portal
+  url: https://portal.example.org/
+  language: fr
+  timezone: Europe/Paris
+networks:
+  linkedin: {}
+  x: {}
+  instagram: {}
+"""
+
+
+def copy_demo(target: Path) -> Path:
+    """A copy of the demo content repository (without generated folders)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("site_config.yml", "content", "calendar", "ambassadors"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, target / name)
+        elif src.is_file():
+            shutil.copy2(src, target / name)
+    watch_demo = ROOT / "demo-watch-cache"
+    if watch_demo.is_dir():
+        shutil.copytree(watch_demo, target / ".relais" / "watch")
+    return target
+
+
+RepoFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> RepoFactory:
+    """make_repo({"content/posts/a.md": "...", ...}, config=...) -> root of a new content repository."""
+
+    def make(files: dict[str, str | bytes] | None = None, *, config: str | None = MINIMAL_CONFIG) -> Path:
+        root = tmp_path / "repo"
+        root.mkdir(exist_ok=True)
+        if config is not None:
+            (root / "site_config.yml").write_text(config, encoding="utf-8")
+        for rel, content in (files or {}).items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def demo_repo(tmp_path: Path) -> Path:
+    return copy_demo(tmp_path / "demo")
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built once for the session at the demo's 'now'; returns the site folder."""
+    from generator.build import build
+
+    root = copy_demo(tmp_path_factory.mktemp("built") / "demo")
+    result = build(root, now_option=DEMO_NOW)
+    assert result.ok, result.failure + "\n" + "\n".join(map(str, result.diagnostics))
+    return result.out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def demo_url(built_demo: Path) -> Iterator[str]:
+    """The built demo served over HTTP on 127.0.0.1."""
+    server, url = serve_folder(built_demo)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Real headless Chromium (Debian's package) driven by Playwright. Fails, never skips, when missing."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (see .ci/run)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    yield pg
+    context.close()

@@ -1,0 +1,155 @@
+"""The corpus of hostile and broken inputs: each folder under tests/corpus/ is one case.
+
+A case holds only the files that differ from tests/corpus/_base/ (a small, clean content
+repository) and `expected.txt`: the exact diagnostics of `relais check --format json`,
+one `file:line: severity: message [code]` line each, followed by its indented hint.
+Inputs that cannot live in Git as they are (a 20 MB file, a symlink) are made at run time
+by the SETUP functions below. Regenerate expected files only on purpose, then review
+them: `RELAIS_REGEN_CORPUS=1 pytest tests/test_corpus.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+
+CORPUS = Path(__file__).parent / "corpus"
+BASE = CORPUS / "_base"
+NOW = "2026-12-01T08:00"
+REGEN = bool(os.environ.get("RELAIS_REGEN_CORPUS"))
+# The issue asks for under 2 s per case; the assert is generous so that a slow CI machine
+# does not flake, but a hang or an exponential blow-up (an alias bomb expanded) still fails.
+TARGET_SECONDS = 2.0
+HANG_SECONDS = 10.0
+
+# Cases that must be accepted (exit 0): everything else must report at least one error.
+ACCEPTED = {"base", "bom-crlf"}
+
+
+def _huge_post(root: Path) -> None:
+    """A 20 MB post: the reader must refuse it from its size, without reading it into YAML."""
+    body = ("Une ligne de brief assez longue pour remplir le fichier rapidement.\n" * 310_000).encode()
+    head = b"---\ntitle: Un fichier de 20 Mo\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\n---\n"
+    (root / "content/posts/enorme.md").write_bytes(head + body[: 20 * 1024 * 1024 - len(head)])
+
+
+def _symlinked_image(root: Path) -> None:
+    """An image that is a symlink out of the repository (to a file that does exist)."""
+    outside = root.parent / "outside-secret.png"
+    shutil.copy2(BASE / "content/media/pain.png", outside)
+    (root / "content/media/lien.png").symlink_to(outside)
+    (root / "content/media/dossier-lien").symlink_to(root.parent, target_is_directory=True)
+
+
+SETUP: dict[str, Callable[[Path], None]] = {
+    "huge-file": _huge_post,
+    "image-outside": _symlinked_image,
+}
+
+XFAIL: dict[str, str] = {}
+
+
+def _cases() -> list[str]:
+    return sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+def _params() -> Iterator[object]:
+    for name in _cases():
+        marks = [pytest.mark.xfail(strict=True, reason=XFAIL[name])] if name in XFAIL else []
+        yield pytest.param(name, id=name, marks=marks)
+
+
+def make_case_repo(name: str, target: Path) -> Path:
+    """The base repository with the case's files laid over it (and its SETUP run)."""
+    shutil.copytree(BASE, target)
+    for src in sorted((CORPUS / name).rglob("*")):
+        rel = src.relative_to(CORPUS / name)
+        if src.is_dir() or rel.as_posix() in ("expected.txt", ".gitattributes"):
+            continue
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    if name in SETUP:
+        SETUP[name](target)
+    return target
+
+
+def as_lines(diagnostics: list[dict[str, object]]) -> list[str]:
+    """JSON diagnostics as compiler-style lines, each followed by its hint."""
+    lines = []
+    for d in diagnostics:
+        lines.append(f"{d['file']}:{d['line']}: {d['severity']}: {d['message']} [{d['code']}]")
+        if d["hint"]:
+            lines.append(f"    hint: {d['hint']}")
+    return lines
+
+
+DURATIONS: dict[str, float] = {}
+
+
+class _TimingReport:
+    """Prints how long each case took at the end of the run (the issue asks for the slowest)."""
+
+    def pytest_terminal_summary(self, terminalreporter: object) -> None:
+        if not DURATIONS:
+            return
+        write = terminalreporter.write_line  # type: ignore[attr-defined]
+        ranked = sorted(DURATIONS.items(), key=lambda kv: -kv[1])
+        write(f"corpus: {len(DURATIONS)} cases, total {sum(DURATIONS.values()):.2f} s; slowest:")
+        for name, seconds in ranked[:5]:
+            flag = "" if seconds < TARGET_SECONDS else f"  (over the {TARGET_SECONDS:.0f} s target)"
+            write(f"  {seconds:6.3f} s  {name}{flag}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _report_timings(request: pytest.FixtureRequest) -> None:
+    plugins = request.config.pluginmanager
+    if not plugins.has_plugin("relais-corpus-timings"):
+        plugins.register(_TimingReport(), "relais-corpus-timings")
+
+
+@pytest.mark.parametrize("name", list(_params()))
+def test_case(name: str, tmp_path: Path) -> None:
+    root = make_case_repo(name, tmp_path / "repo")
+    started = time.perf_counter()
+    result = CliRunner().invoke(cli, ["check", "--root", str(root), "--format", "json", "--now", NOW])
+    DURATIONS[name] = time.perf_counter() - started
+
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit), f"{name}: {result.exception!r}\n{result.output}"
+    diagnostics = json.loads(result.stdout[: result.stdout.rindex("]") + 1])
+    got = as_lines(diagnostics)
+    expected_file = CORPUS / name / "expected.txt"
+    if REGEN:
+        expected_file.write_text("".join(line + "\n" for line in got), encoding="utf-8")
+    assert got == expected_file.read_text(encoding="utf-8").splitlines()
+
+    errors = [d for d in diagnostics if d["severity"] == "error"]
+    if name in ACCEPTED:
+        assert result.exit_code == 0 and not errors
+    else:
+        assert result.exit_code == 1 and errors, f"{name} must be refused with an error"
+    for d in diagnostics:
+        assert d["hint"], f"{d['file']}:{d['line']} [{d['code']}] has no hint"
+        assert isinstance(d["line"], int) and d["line"] >= 1
+        assert (root / str(d["file"])).exists() or d["code"] == "no-config", d
+    assert DURATIONS[name] < HANG_SECONDS
+
+
+def test_case_files_keep_their_bytes() -> None:
+    """Editors and Git filters must not 'fix' the inputs that test encodings and line ends."""
+    post = (CORPUS / "bom-crlf/content/posts/base-post.md").read_bytes()
+    assert post.startswith(b"\xef\xbb\xbf---\r\n") and b"\r\n" in post
+    assert b"\r\n" in (CORPUS / "bom-crlf/site_config.yml").read_bytes()
+    bad = (CORPUS / "invalid-utf8/content/posts/base-post.md").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        bad.decode("utf-8")

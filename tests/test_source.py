@@ -1,0 +1,89 @@
+"""Reading files and YAML: lines for every value, clear errors, nothing raised."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from generator.source import parse_yaml, read_text, split_front_matter
+
+
+def test_lines_of_nested_values() -> None:
+    parsed = parse_yaml("a: 1\nb:\n  c: [x, y]\n  d:\n    - e: 2\n", "f.yml")
+    assert parsed.diagnostics == []
+    assert parsed.data == {"a": 1, "b": {"c": ["x", "y"], "d": [{"e": 2}]}}
+    assert parsed.lines.of(("a",)) == 1
+    assert parsed.lines.of(("b", "c")) == 3
+    assert parsed.lines.of(("b", "d", 0, "e")) == 5
+    assert parsed.lines.of(("b", "missing")) == 2  # falls back to the nearest parent
+
+
+def test_dates_and_times_stay_as_written() -> None:
+    parsed = parse_yaml("date: 2026-12-03\nat: 2026-12-03T09:30\ntime: 09:00\nn: 010\n", "f.yml")
+    assert parsed.data == {"date": "2026-12-03", "at": "2026-12-03T09:30", "time": "09:00", "n": 8}
+
+
+def test_line_offset_for_front_matter() -> None:
+    parsed = parse_yaml("title: x\nbad: [\n", "p.md", line_offset=1)
+    assert len(parsed.diagnostics) == 1
+    d = parsed.diagnostics[0]
+    assert (d.file, d.code) == ("p.md", "yaml-syntax")
+    assert d.line == 4  # the unclosed list is reported where the document ends (file line 4)
+
+
+def test_duplicate_keys_reported_with_both_lines() -> None:
+    parsed = parse_yaml("title: a\nx: 1\ntitle: b\n", "f.yml")
+    [d] = parsed.diagnostics
+    assert (d.line, d.code) == (3, "duplicate-key")
+    assert "first on line 1" in d.message
+    assert parsed.data["title"] == "a"
+
+
+def test_tab_indentation_hint() -> None:
+    parsed = parse_yaml("a:\n\tb: 1\n", "f.yml")
+    [d] = parsed.diagnostics
+    assert d.line == 2
+    assert "tab" in d.hint
+
+
+def test_alias_bomb_refused_quickly() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    started = time.perf_counter()
+    parsed = parse_yaml("\n".join(lines) + "\n", "bomb.yml")
+    assert time.perf_counter() - started < 2
+    assert parsed.data is None
+    assert [d.code for d in parsed.diagnostics] == ["yaml-too-large"]
+
+
+def test_read_text_bom_crlf_and_invalid_utf8(tmp_path: Path) -> None:
+    good = tmp_path / "good.md"
+    good.write_bytes(b"\xef\xbb\xbf---\r\ntitle: a\r\n---\r\n")
+    text, diags = read_text(good, "good.md")
+    assert (text, diags) == ("---\ntitle: a\n---\n", [])
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    text, [d] = read_text(bad, "bad.md")
+    assert text is None
+    assert (d.line, d.code) == (2, "encoding")
+
+
+def test_read_text_refuses_huge_files(tmp_path: Path) -> None:
+    big = tmp_path / "big.md"
+    big.write_bytes(b"a" * (3 * 1024 * 1024))
+    text, [d] = read_text(big, "big.md")
+    assert text is None and d.code == "file-too-large"
+
+
+def test_front_matter_split() -> None:
+    fm = split_front_matter("---\ntitle: a\n---\nbody\n", "p.md")
+    assert (fm.yaml_text, fm.body, fm.body_line) == ("title: a\n", "body\n", 4)
+    unclosed = split_front_matter("---\ntitle: a\nbody\n", "p.md")
+    assert [d.code for d in unclosed.diagnostics] == ["front-matter-unclosed"]
+    missing = split_front_matter("title: a\n", "p.md")
+    assert [d.code for d in missing.diagnostics] == ["front-matter-missing"]
+    empty = split_front_matter("\n", "p.md")
+    assert [d.code for d in empty.diagnostics] == ["empty-file"]
