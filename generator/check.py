@@ -78,13 +78,14 @@ def _references(project: Project, now: datetime) -> Iterator[Diagnostic]:
     campaigns = [c.id for c in project.campaigns]
     key_dates = [k.id for k in project.key_dates]
     for post in project.posts:
-        if post.owner and post.owner not in owners:
+        # A reference to an entry that exists but is broken is not reported again: its own error is.
+        if post.owner and post.owner not in owners and not project.failed_to_load("ambassador", post.owner):
             yield error(post.file, post.line("owner"), "unknown-owner", f"owner '{post.owner}' is not an ambassador",
                         did_you_mean(post.owner, owners) or f"create ambassadors/{post.owner}.yml, or use an existing id")
-        if post.campaign and post.campaign not in campaigns:
+        if post.campaign and post.campaign not in campaigns and not project.failed_to_load("campaign", post.campaign):
             yield error(post.file, post.line("campaign"), "unknown-campaign", f"campaign '{post.campaign}' does not exist",
                         did_you_mean(post.campaign, campaigns) or "add it to calendar/campaigns.yml, or fix the id")
-        if post.key_date and post.key_date not in key_dates:
+        if post.key_date and post.key_date not in key_dates and not project.failed_to_load("key_date", post.key_date):
             yield error(post.file, post.line("key_date"), "unknown-key-date", f"key date '{post.key_date}' does not exist",
                         did_you_mean(post.key_date, key_dates) or "add it to calendar/key-dates.yml, or fix the id")
     for slot in project.slots:
@@ -117,9 +118,13 @@ def _media(project: Project, now: datetime) -> Iterator[Diagnostic]:
             continue
         line = post.line("image")
         target = media_path(project, post.image)
-        if target is None:
+        if "://" in post.image:
+            yield error(post.file, line, "image-missing", f"image '{post.image}' is an address, not a file",
+                        "download the image into content/media/ and write 'image: media/<file>'")
+        elif target is None:
             yield error(post.file, line, "image-outside", f"image '{post.image}' points outside content/",
-                        "put the image in content/media/ and write 'image: media/<file>'")
+                        "write the path with '/' separators, e.g. 'image: media/<file>'" if "\\" in post.image
+                        else "put the image in content/media/ and write 'image: media/<file>'")
         elif not target.is_file():
             yield error(post.file, line, "image-missing", f"image '{post.image}' does not exist",
                         did_you_mean(post.image, project.media) or "add the file under content/media/ or fix the path")

@@ -75,9 +75,19 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True)
 @click.option("--changed", "changed", is_flag=False, flag_value="HEAD", default=None, metavar="[REV]",
               help="List the diagnostics of files changed since REV (default HEAD) first.")
-def check_command(root: Path, now_option: str | None, fmt: str, changed: str | None) -> None:
+@click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              metavar="FILE", help="Also write a Markdown summary for a pull request (posts added or moved "
+              "since --changed REV, problems in changed files) to FILE.")
+def check_command(root: Path, now_option: str | None, fmt: str, changed: str | None,
+                  summary_file: Path | None) -> None:
     """Load and check everything; print every diagnostic. Exit 1 on errors."""
-    _, diags, _ = run_check(root, now_option, fmt)
+    project, diags, _ = run_check(root, now_option, fmt)
+    if summary_file is not None:
+        from .changed import write_summary
+
+        problem = write_summary(summary_file, root, project, diags, changed)  # type: ignore[arg-type]
+        if problem:
+            click.echo(f"error: {problem}", err=True)
     if changed is not None:
         from .changed import order_by_changed
 
@@ -159,14 +169,15 @@ def new_post_command(root: Path, title: str, when: str | None, networks: str | N
 
 
 def _register_optional() -> None:
-    """Commands of the feature packages."""
-    from .kits.cli import digest_command
-    from .schema import schema_command
-    from .watch.cli import watch
+    """Commands of the feature packages; each on its own, so that one missing leaves the others."""
+    import importlib
 
-    cli.add_command(watch)
-    cli.add_command(digest_command)
-    cli.add_command(schema_command)
+    for module, name in ((".watch.cli", "watch"), (".kits.cli", "digest_command"), (".schema", "schema_command")):
+        try:
+            command = getattr(importlib.import_module(module, __package__), name)
+        except (ImportError, AttributeError):
+            continue
+        cli.add_command(command)
 
 
 def main() -> None:

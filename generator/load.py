@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -23,7 +23,9 @@ from .model import (
     Project,
     SiteConfig,
     Slot,
+    suggest_id,
 )
+from .model import _kind as kind_of
 from .source import Lines, parse_yaml, read_text, split_front_matter
 
 CONFIG_FILE = "site_config.yml"
@@ -36,6 +38,7 @@ SLOTS_FILE = "calendar/slots.yml"
 AMBASSADORS_DIR = "ambassadors"
 
 M = TypeVar("M", bound=BaseModel)
+ID_RULE = "ids use lowercase letters, digits and hyphens"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,27 +50,37 @@ class Loaded:
 # --- pydantic errors to diagnostics -----------------------------------------------------------
 
 
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """The model (or type) inside Optional/Annotated/list/dict, and whether a dict was crossed."""
+    current, crossed_dict = annotation, False
+    for _ in range(8):
+        origin = get_origin(current)
+        if origin is None:
+            break
+        if origin is Annotated:
+            current = get_args(current)[0]
+            continue
+        crossed_dict = crossed_dict or origin is dict
+        args = [a for a in get_args(current) if a is not type(None)]
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        current = models[0] if models else (args[-1] if args else None)
+    return current, crossed_dict
+
+
 def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
     """The model class that holds the last key of `loc`, to suggest its field names."""
     current: Any = model
+    dict_key_next = False  # in `networks.linkedin.handle`, 'linkedin' is a key of a dict, not a field
     for part in loc:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = next(
-                (f for name, f in current.model_fields.items() if name == part or f.alias == part), None
-            )
-            if field is None:
-                return None
-            current = field.annotation
-        # Unwrap Optional[...], dict[str, X], list[X] down to a model.
-        for _ in range(4):
-            origin = get_origin(current)
-            if origin is None:
-                break
-            args = [a for a in get_args(current) if a is not type(None)]
-            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-            current = models[0] if models else (args[-1] if args else None)
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+        if dict_key_next or isinstance(part, int):
+            dict_key_next = False
             continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = next((f for name, f in current.model_fields.items() if name == part or f.alias == part), None)
+        if field is None:
+            return None
+        current, dict_key_next = _unwrap(field.annotation)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
@@ -87,10 +100,70 @@ def _dotted(loc: Sequence[str | int]) -> str:
 _ENUM_HINTS = {"status": "idea, draft, review, approved, scheduled, published or cancelled"}
 
 
+_RELAIS_HINTS = {
+    "date": "write dates as YYYY-MM-DD, e.g. 2026-12-03",
+    "datetime": "write a local date-time as YYYY-MM-DDTHH:MM, e.g. 2026-12-03T09:30",
+    "timezone": "use an IANA time zone name such as Europe/Paris",
+    "str": "put the value in quotes if it is text, e.g. title: \"2026\"",
+    "missing-date": "add 'date: YYYY-MM-DDTHH:MM', or set 'status: idea'",
+    "url": "write the full address, starting with https://",
+    "time": "write the time in quotes as \"HH:MM\"",
+    "text-or-list": "write one text in quotes, or a list of texts, one per line starting with '- '",
+    "range": "swap the two dates, or fix the one that is wrong",
+    "keydate-form": "write either 'date: YYYY-MM-DD', or 'start:' and 'end:', or 'rrule: FREQ=YEARLY;…'",
+    "color": "write the colour in quotes as #rrggbb, e.g. color: \"#1e88e5\"",
+    "lang": "use a language code such as fr, en or pt-BR",
+}
+
+_TYPE_NAMES = {
+    "list_type": "a list like [a, b]",
+    "tuple_type": "a list like [a, b]",
+    "dict_type": "a mapping of keys and values",
+    "model_type": "a mapping of keys and values",
+    "model_attributes_type": "a mapping of keys and values",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "string_type": "text",
+}
+
+
+def _type_hint(kind: str, key: str | int | None, value: Any = None) -> str:
+    name = key if isinstance(key, str) else "value"
+    if kind in ("list_type", "tuple_type"):
+        example = f"[{value}]" if isinstance(value, (str, int, float)) and value != "" else "[a, b]"
+        return f"write a list in brackets, e.g. {name}: {example}, or one '- item' per line below '{name}:'"
+    if kind.startswith(("dict", "model")):
+        return f"write one 'key: value' per line, indented below '{name}:'"
+    if kind.startswith("bool"):
+        return f"write {name}: true or {name}: false, without quotes"
+    if kind.startswith(("int", "float")):
+        return f"write a number without quotes, e.g. {name}: 20"
+    return "put the text in quotes"
+
+
+def _missing_is_misspelt(errors: list[Any], model: type[BaseModel]) -> set[tuple[Any, ...]]:
+    """Required fields that an unknown key probably meant (`tilte:` for `title:`): one error is enough."""
+    meant = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            hint = did_you_mean(str(loc[-1]), _field_names(_model_at(model, loc[:-1])))
+            if hint:
+                meant.add(loc[:-1] + (hint.split("'")[1],))
+    return meant
+
+
 def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: Lines) -> list[Diagnostic]:
     """One diagnostic per pydantic error, at the line of the value concerned."""
     out: list[Diagnostic] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    misspelt = _missing_is_misspelt(errors, model)
+    for err in errors:
         loc = [p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
         # pydantic adds union branch names (e.g. 'str', 'list[str]') to loc: drop them.
         loc = [p for p in loc if not (isinstance(p, str) and p in {"str", "list[str]", "dict[str,any]"})]
@@ -98,6 +171,8 @@ def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: 
         where = _dotted(loc)
         line = lines.of(tuple(loc))
         value = err.get("input")
+        if kind == "missing" and tuple(err["loc"]) in misspelt:
+            continue
         if kind == "missing":
             out.append(
                 error(lines.file, lines.of(tuple(loc[:-1])), "missing-field", f"required field '{where}' is missing",
@@ -112,47 +187,40 @@ def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: 
                       hint or (f"known fields here: {known}" if known else "remove it"))
             )
         elif kind == "relais_id":
-            out.append(error(lines.file, line, "invalid-id", f"{where}: {err['msg']}", ID_HINT))
+            suggestion = suggest_id(str(value))
+            hint = f"write '{suggestion}' instead ({ID_RULE})" if suggestion else ID_HINT
+            out.append(error(lines.file, line, "invalid-id", f"{where}: {err['msg']}", hint))
         elif kind == "literal_error" or kind == "enum":
             expected = err.get("ctx", {}).get("expected", "")
             choices = re.findall(r"'([^']*)'", expected)
             hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+            message = f"'{value}' is not allowed" if isinstance(value, (str, int, float)) else f"expected one value, got {kind_of(value)}"
             out.append(
-                error(lines.file, line, "invalid-value", f"{where}: '{value}' is not allowed",
+                error(lines.file, line, "invalid-value", f"{where}: {message}",
                       hint or f"use one of: {', '.join(choices) or expected}")
             )
         elif kind.startswith("relais_"):
             msg = err["msg"]
             code = kind.removeprefix("relais_").replace("_", "-")
-            hints = {
-                "date": "write dates as YYYY-MM-DD, e.g. 2026-12-03",
-                "datetime": "write a local date-time as YYYY-MM-DDTHH:MM, e.g. 2026-12-03T09:30",
-                "timezone": "use an IANA time zone name such as Europe/Paris",
-                "str": "put the value in quotes if it is text, e.g. title: \"2026\"",
-                "missing-date": "add 'date: YYYY-MM-DDTHH:MM', or set 'status: idea'",
-                "url": "write the full address, starting with https://",
-                "time": "write the time in quotes as \"HH:MM\"",
-                "text-or-list": "write one text in quotes, or a list of texts, one per line starting with '- '",
-            }
+            hint = _RELAIS_HINTS.get(code, "")
+            name = loc[-1] if loc and isinstance(loc[-1], str) else "title"
+            if code == "str" and isinstance(value, (list, dict)):
+                hint = f"write a single text after '{name}:', not a list or a mapping (quote it if it starts with [ or {{)"
+            elif code == "str" and isinstance(value, (bool, int, float)):
+                hint = f"put the value in quotes if it is text, e.g. {name}: \"{str(value).lower() if isinstance(value, bool) else value}\""
+            ctx = err.get("ctx") or {}
+            if not loc and isinstance(ctx.get("field"), str):  # a rule about two fields: point at the one named
+                line = lines.of((ctx["field"],))
             out.append(error(lines.file, line, f"invalid-{code}" if not code.startswith("missing") else code,
-                             f"{where}: {msg}" if where else msg, hints.get(code, "")))
+                             f"{where}: {msg}" if where else msg, hint))
         else:
-            kind_names = {
-                "list_type": "a list like [a, b]",
-                "dict_type": "a mapping of keys and values",
-                "model_type": "a mapping of keys and values",
-                "bool_type": "true or false",
-                "bool_parsing": "true or false",
-                "int_type": "a whole number",
-                "int_parsing": "a whole number",
-                "float_parsing": "a number",
-                "float_type": "a number",
-                "string_type": "text",
-                "too_short": "at least one item",
-            }
-            expected = kind_names.get(kind)
-            msg = f"{where}: expected {expected}" if expected else f"{where}: {err['msg']}"
-            hint = "check the value's type" if expected else ""
+            expected = _TYPE_NAMES.get(kind)
+            if expected:
+                msg = f"{where}: expected {expected}, got {kind_of(value)}"
+                hint = _type_hint(kind, loc[-1] if loc else None, value)
+            else:
+                msg = f"{where}: {str(err['msg']).removeprefix('Value error, ')}"
+                hint = f"check the value of '{loc[-1]}'" if loc else "check the fields of this entry"
             if kind == "too_short":
                 msg = f"{where}: must not be empty"
                 hint = "add at least one item, e.g. networks: [linkedin]"
@@ -164,7 +232,7 @@ def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: 
 def validate(model: type[M], data: Any, lines: Lines, tz: Any = None) -> tuple[M | None, list[Diagnostic]]:
     """Validate plain data into a frozen model that remembers its source lines."""
     if not isinstance(data, dict):
-        what = "empty" if data is None else f"a {type(data).__name__}"
+        what = "empty" if data is None else kind_of(data)
         return None, [
             error(lines.file, lines.root, "not-a-mapping", f"expected a mapping of fields, but the content is {what}",
                   "write one 'field: value' per line")
@@ -174,7 +242,7 @@ def validate(model: type[M], data: Any, lines: Lines, tz: Any = None) -> tuple[M
     except ValidationError as exc:
         return None, validation_diagnostics(exc, model, lines)
     except (ValueError, TypeError, OverflowError) as exc:  # a validator beyond our own messages
-        return None, [error(lines.file, lines.root, "invalid-value", str(exc))]
+        return None, [error(lines.file, lines.root, "invalid-value", str(exc), "check the values of this entry")]
     _attach(obj, lines)
     return obj, []
 
@@ -201,8 +269,31 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def _outside(root: Path, path: Path) -> bool:
+    """Whether `path` is a symlink that leads out of the repository (to /etc/passwd, a CI secret...)."""
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
+
+
+def _read(root: Path, path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a content file, refusing links out of the repository (their text is never shown)."""
+    if _outside(root, path):
+        return None, [error(rel, 1, "link-outside", "this file is a symbolic link to a file outside the repository",
+                            "replace the link with the file itself: Relais only reads files of the repository")]
+    if not path.is_file():  # a folder, a pipe or a device would fail or block
+        return None, [error(rel, 1, "unreadable", "this is not a regular file",
+                            "replace it with a text file (UTF-8), or remove it")]
+    return read_text(path, rel)
+
+
+def _present(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
 def _yaml_file(root: Path, rel: str) -> tuple[Any, Lines, list[Diagnostic]]:
-    text, diags = read_text(root / rel, rel)
+    text, diags = _read(root, root / rel, rel)
     if text is None:
         return None, Lines(rel), diags
     parsed = parse_yaml(text, rel)
@@ -212,14 +303,16 @@ def _yaml_file(root: Path, rel: str) -> tuple[Any, Lines, list[Diagnostic]]:
 def _stem_id(rel: str, stem: str, what: str) -> list[Diagnostic]:
     if ID_PATTERN.match(stem):
         return []
-    return [error(rel, 1, "invalid-filename", f"'{stem}' is not a valid {what} (the file name is the {what})",
-                  f"rename the file: {ID_HINT}")]
+    suggestion = suggest_id(stem)
+    suffix = Path(rel).suffix
+    hint = f"rename the file to '{suggestion}{suffix}' ({ID_RULE})" if suggestion else f"rename the file: {ID_HINT}"
+    return [error(rel, 1, "invalid-filename", f"'{stem}' is not a valid {what} (the file name is the {what})", hint)]
 
 
 def load_site_config(root: Path | str) -> tuple[SiteConfig | None, list[Diagnostic]]:
     """Read and validate site_config.yml alone (the watch commands need nothing else)."""
     root = Path(root)
-    if not (root / CONFIG_FILE).is_file():
+    if not _present(root / CONFIG_FILE):
         return None, [error(CONFIG_FILE, 1, "no-config", f"no {CONFIG_FILE} in {root.resolve()}",
                             "run relais in the root of a content repository, or pass --root")]
     data, lines, diags = _yaml_file(root, CONFIG_FILE)
@@ -229,13 +322,19 @@ def load_site_config(root: Path | str) -> tuple[SiteConfig | None, list[Diagnost
     return config, diags + more
 
 
-def _load_list(root: Path, rel: str, model: type[M], tz: Any) -> tuple[list[M], list[Diagnostic]]:
-    if not (root / rel).is_file():
+def _load_list(root: Path, rel: str, model: type[M], tz: Any,
+               failed: set[str] | None = None) -> tuple[list[M], list[Diagnostic]]:
+    """The entries of a list file; `failed` collects the ids of entries that did not load ('*': all)."""
+    failed = set() if failed is None else failed
+    if not _present(root / rel):
         return [], []
     data, lines, diags = _yaml_file(root, rel)
     if data is None:
+        if diags:
+            failed.add("*")
         return [], diags
     if not isinstance(data, list):
+        failed.add("*")
         return [], diags + [error(rel, lines.root, "not-a-list", "expected a list of entries, each starting with '- id: …'",
                                   "start each entry with '- ' at the beginning of the line")]
     items: list[M] = []
@@ -245,6 +344,8 @@ def _load_list(root: Path, rel: str, model: type[M], tz: Any) -> tuple[list[M], 
         diags += more
         if obj is not None:
             items.append(obj)
+        elif isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            failed.add(entry["id"])
     return items, diags
 
 
@@ -262,10 +363,24 @@ def _duplicates(items: Iterable[Any], what: str) -> list[Diagnostic]:
     return out
 
 
+def _same_stem(root: Path, paths: list[Path], what: str) -> list[Diagnostic]:
+    """Two files that give one slug or id (`a.md` and `a.markdown`): an error on the second."""
+    first: dict[str, str] = {}
+    out = []
+    for path in paths:
+        rel = _rel(root, path)
+        if path.stem in first:
+            out.append(error(rel, 1, "duplicate-id", f"{what} '{path.stem}' is already used by {first[path.stem]}",
+                             "keep one of the two files: rename or remove the other"))
+        else:
+            first[path.stem] = rel
+    return out
+
+
 def load_post(root: Path, path: Path, tz: Any) -> tuple[Post | None, list[Diagnostic]]:
     rel = _rel(root, path)
     diags = _stem_id(rel, path.stem, "slug")
-    text, more = read_text(path, rel)
+    text, more = _read(root, path, rel)
     if text is None:
         return None, diags + more
     fm = split_front_matter(text, rel)
@@ -287,7 +402,7 @@ def load_post(root: Path, path: Path, tz: Any) -> tuple[Post | None, list[Diagno
 
 def load_page(root: Path, path: Path) -> tuple[Page | None, list[Diagnostic]]:
     rel = _rel(root, path)
-    text, diags = read_text(path, rel)
+    text, diags = _read(root, path, rel)
     if text is None:
         return None, diags
     title = None
@@ -328,14 +443,27 @@ def _files(root: Path, folder: str, suffixes: tuple[str, ...]) -> list[Path]:
     base = root / folder
     if not base.is_dir():
         return []
-    return sorted(p for p in base.iterdir() if p.suffix in suffixes and p.is_file() and not p.name.startswith("."))
+    # Links are listed too, so that one leading out of the repository is reported, not skipped.
+    return sorted(p for p in base.iterdir()
+                  if p.suffix in suffixes and (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
 
 
-def _media(root: Path) -> frozenset[str]:
+def _media(root: Path) -> tuple[frozenset[str], list[Diagnostic]]:
+    """The media files (relative to content/); a link out of content/ is refused, never published."""
     base = root / MEDIA_DIR
     if not base.is_dir():
-        return frozenset()
-    return frozenset(p.relative_to(root / "content").as_posix() for p in base.rglob("*") if p.is_file())
+        return frozenset(), []
+    found, diags = set(), []
+    for path in sorted(base.rglob("*")):
+        if not path.is_file():
+            continue
+        if _outside(root / "content", path):
+            diags.append(error(_rel(root, path), 1, "link-outside",
+                               "this media file is a symbolic link to a file outside content/",
+                               "copy the image into content/media/ instead of linking to it"))
+            continue
+        found.add(path.relative_to(root / "content").as_posix())
+    return frozenset(found), diags
 
 
 def _fallback_tz(root: Path) -> Any:
@@ -353,12 +481,14 @@ def load(root: Path | str) -> Loaded:
     """Load everything; a file that fails is reported and left out, the others still load."""
     root = Path(root)
     config, diags = load_site_config(root)
-    if config is None and not (root / CONFIG_FILE).is_file():
+    if config is None and not _present(root / CONFIG_FILE):
         return Loaded(None, diags)
     tz = config.site.tz if config is not None else _fallback_tz(root)
 
     posts: list[Post] = []
-    for path in _files(root, POSTS_DIR, (".md", ".markdown")):
+    post_files = _files(root, POSTS_DIR, (".md", ".markdown"))
+    diags += _same_stem(root, post_files, "slug")
+    for path in post_files:
         post, more = load_post(root, path, tz)
         diags += more
         if post is not None:
@@ -374,20 +504,30 @@ def load(root: Path | str) -> Loaded:
         if page is not None:
             pages.append(page)
 
-    key_dates, more = _load_list(root, KEY_DATES_FILE, KeyDate, tz)
+    # What exists but did not load, so that references to it are not reported a second time.
+    failed_key_dates: set[str] = set()
+    failed_campaigns: set[str] = set()
+    key_dates, more = _load_list(root, KEY_DATES_FILE, KeyDate, tz, failed_key_dates)
     diags += more + _duplicates(key_dates, "key date")
-    campaigns, more = _load_list(root, CAMPAIGNS_FILE, Campaign, tz)
+    campaigns, more = _load_list(root, CAMPAIGNS_FILE, Campaign, tz, failed_campaigns)
     diags += more + _duplicates(campaigns, "campaign")
     slots, more = _load_list(root, SLOTS_FILE, Slot, tz)
     diags += more
 
     ambassadors: list[Ambassador] = []
-    for path in _files(root, AMBASSADORS_DIR, (".yml", ".yaml")):
+    failed_ambassadors: set[str] = set()
+    ambassador_files = _files(root, AMBASSADORS_DIR, (".yml", ".yaml"))
+    diags += _same_stem(root, ambassador_files, "ambassador id")
+    for path in ambassador_files:
         amb, more = load_ambassador(root, path)
         diags += more
         if amb is not None:
             ambassadors.append(amb)
+        else:
+            failed_ambassadors.add(path.stem)
 
+    media, more = _media(root)
+    diags += more
     if config is None:
         return Loaded(None, diags)
     project = Project(
@@ -399,6 +539,11 @@ def load(root: Path | str) -> Loaded:
         campaigns=tuple(campaigns),
         slots=tuple(slots),
         ambassadors=tuple(ambassadors),
-        media=_media(root),
+        media=media,
+        unloaded=frozenset(
+            [("key_date", i) for i in failed_key_dates]
+            + [("campaign", i) for i in failed_campaigns]
+            + [("ambassador", i) for i in failed_ambassadors]
+        ),
     )
     return Loaded(project, diags)

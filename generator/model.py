@@ -37,6 +37,15 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 ID_HINT = "use 1 to 80 lowercase letters, digits and hyphens, starting with a letter or digit (e.g. hiver-2026)"
 
 
+def suggest_id(value: str) -> str:
+    """A valid id close to `value` ('Fête des Lumières' -> 'fete-des-lumieres'), or '' if none."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    candidate = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].rstrip("-")
+    return candidate if candidate != value and ID_PATTERN.match(candidate) else ""
+
+
 def _id(value: str) -> str:
     if not ID_PATTERN.match(value):
         raise PydanticCustomError("relais_id", "'{value}' is not a valid id", {"value": value})
@@ -53,7 +62,7 @@ def _strict_str(value: Any) -> Any:
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a mapping", str: "text"}.get(
         type(value), type(value).__name__
     )
 
@@ -125,7 +134,12 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
         raise PydanticCustomError("relais_datetime", "'{value}' has a time that does not exist", {"value": value}) from None
     offset = m.group(3)
     if offset:
-        return datetime.fromisoformat(parsed.isoformat() + ("+00:00" if offset == "Z" else offset))
+        try:
+            return datetime.fromisoformat(parsed.isoformat() + ("+00:00" if offset == "Z" else offset))
+        except ValueError:
+            raise PydanticCustomError(
+                "relais_datetime", "'{value}' has a time zone offset that does not exist", {"value": value}
+            ) from None
     return parsed.replace(tzinfo=tz)
 
 
@@ -349,11 +363,11 @@ class KeyDate(Frozen):
         if forms == 0:
             raise PydanticCustomError("relais_keydate_form", "a key date needs date, start and end, or rrule", {})
         if self.date is not None and (self.start or self.end):
-            raise PydanticCustomError("relais_keydate_form", "use either date or start/end, not both", {})
+            raise PydanticCustomError("relais_keydate_form", "use either date or start/end, not both", {"field": "start" if self.start else "end"})
         if (self.start is None) != (self.end is None) and self.rrule is None:
-            raise PydanticCustomError("relais_keydate_form", "a range needs both start and end", {})
+            raise PydanticCustomError("relais_keydate_form", "a range needs both start and end", {"field": "start" if self.start else "end"})
         if self.start and self.end and self.end < self.start:
-            raise PydanticCustomError("relais_keydate_form", "end ({end}) is before start ({start})", {"end": str(self.end), "start": str(self.start)})
+            raise PydanticCustomError("relais_range", "end ({end}) is before start ({start})", {"end": str(self.end), "start": str(self.start), "field": "end"})
         return self
 
 
@@ -369,7 +383,7 @@ class Campaign(Frozen):
     @model_validator(mode="after")
     def _order(self) -> Campaign:
         if self.end < self.start:
-            raise PydanticCustomError("relais_range", "end ({end}) is before start ({start})", {"end": str(self.end), "start": str(self.start)})
+            raise PydanticCustomError("relais_range", "end ({end}) is before start ({start})", {"end": str(self.end), "start": str(self.start), "field": "end"})
         return self
 
 
@@ -454,10 +468,16 @@ class Project:
     slots: tuple[Slot, ...]
     ambassadors: tuple[Ambassador, ...]
     media: frozenset[str] = frozenset()
+    # (kind, id) of entries that exist but failed to load ("*": the whole file), e.g. ("campaign", "hiver-2026")
+    unloaded: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def tz(self) -> ZoneInfo:
         return self.config.site.tz
+
+    def failed_to_load(self, kind: str, item_id: str | None) -> bool:
+        """Whether `item_id` may exist but its entry was broken (already reported where it is written)."""
+        return (kind, item_id or "") in self.unloaded or (kind, "*") in self.unloaded
 
     def post(self, slug: str) -> Post | None:
         return next((p for p in self.posts if p.slug == slug), None)

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-import grapheme
-from grapheme.grapheme_property_group import GraphemePropertyGroup, get_group
-from twitter_text import extract_urls_with_indices, parse_tweet
+import grapheme  # type: ignore[import-untyped]
+from grapheme.grapheme_property_group import (  # type: ignore[import-untyped]
+    GraphemePropertyGroup,
+    get_group,
+)
+from twitter_text import extract_urls_with_indices, parse_tweet  # type: ignore[import-untyped]
 
 URL_LENGTH = 23  # what X and Mastodon count for a recognised link, whatever its length
 
@@ -44,28 +47,27 @@ class Measure:
     unlinked_urls: tuple[str, ...] = ()
 
 
-def _net(id: str, label: str, icon: str, limit: int | None, fold: int | None, counting: str,
-         share_kind: str, byte_limit: int | None = None) -> Network:
-    return Network(id, label, icon, limit, fold, counting, byte_limit, share_kind,
-                   prefills_text=share_kind in ("text", "text_url", "email"))
-
-
-_BRANDS = "fontawesome-brands-"
-NETWORKS: Mapping[str, Network] = MappingProxyType({n.id: n for n in (
-    _net("linkedin", "LinkedIn", _BRANDS + "linkedin", 3000, 210, "chars", "url_only"),
-    _net("x", "X", _BRANDS + "x-twitter", 280, None, "x", "text_url"),
-    _net("facebook", "Facebook", _BRANDS + "facebook", 63206, 480, "chars", "url_only"),
-    _net("instagram", "Instagram", _BRANDS + "instagram", 2200, 125, "chars", "none"),
-    _net("threads", "Threads", _BRANDS + "threads", 500, None, "threads", "text_url"),
-    _net("bluesky", "Bluesky", _BRANDS + "bluesky", 300, None, "bluesky", "text", byte_limit=3000),
-    _net("mastodon", "Mastodon", _BRANDS + "mastodon", 500, None, "mastodon", "text"),
-    _net("youtube", "YouTube", _BRANDS + "youtube", 5000, None, "chars", "none"),
-    _net("tiktok", "TikTok", _BRANDS + "tiktok", 2200, None, "chars", "none"),
+_Row = tuple[str, str, str, int | None, int | None, str, int | None, str]
+_B = "fontawesome-brands-"
+# id, label, icon, limit, fold, counting, byte_limit, share_kind
+_ROWS: tuple[_Row, ...] = (
+    ("linkedin", "LinkedIn", _B + "linkedin", 3000, 210, "chars", None, "url_only"),
+    ("x", "X", _B + "x-twitter", 280, None, "x", None, "text_url"),
+    ("facebook", "Facebook", _B + "facebook", 63206, 480, "chars", None, "url_only"),
+    ("instagram", "Instagram", _B + "instagram", 2200, 125, "chars", None, "none"),
+    ("threads", "Threads", _B + "threads", 500, None, "threads", None, "text_url"),
+    ("bluesky", "Bluesky", _B + "bluesky", 300, None, "bluesky", 3000, "text"),
+    ("mastodon", "Mastodon", _B + "mastodon", 500, None, "mastodon", None, "text"),
+    ("youtube", "YouTube", _B + "youtube", 5000, None, "chars", None, "none"),
+    ("tiktok", "TikTok", _B + "tiktok", 2200, None, "chars", None, "none"),
     # Pinterest's pin link needs an image URL and never takes free text: copy and pin by hand.
-    _net("pinterest", "Pinterest", _BRANDS + "pinterest", 500, None, "chars", "none"),
-    _net("whatsapp", "WhatsApp", _BRANDS + "whatsapp", None, None, "none", "text"),
-    _net("email", "E-mail", "fontawesome-solid-envelope", None, None, "none", "email"),
-)})
+    ("pinterest", "Pinterest", _B + "pinterest", 500, None, "chars", None, "none"),
+    ("whatsapp", "WhatsApp", _B + "whatsapp", None, None, "none", None, "text"),
+    ("email", "E-mail", "fontawesome-solid-envelope", None, None, "none", None, "email"),
+)
+NETWORKS: Mapping[str, Network] = MappingProxyType(
+    {row[0]: Network(*row, prefills_text=row[-1] in ("text", "text_url", "email")) for row in _ROWS}
+)
 
 
 def get(network_id: str) -> Network | None:
@@ -91,7 +93,10 @@ _MENTION = re.compile(r"(?<![=/\w])@(\w+(?:[\w.-]*\w)?)@[\w-]+(?:\.[\w-]+)*\w")
 # twitter-text's own spaces (its "spaces_group" but U+180E): no link or emoji spans one.
 _SPACES = r"\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _WORD = re.compile(f"[^{_SPACES}]*[{_SPACES}]*")
-_EMOJI_GROUPS = (GraphemePropertyGroup.EXTENDED_PICTOGRAPHIC, GraphemePropertyGroup.REGIONAL_INDICATOR)
+_EMOJI_GROUPS = (
+    GraphemePropertyGroup.EXTENDED_PICTOGRAPHIC,
+    GraphemePropertyGroup.REGIONAL_INDICATOR,
+)
 
 
 def _normalise(text: str) -> str:
@@ -113,8 +118,11 @@ def _words(text: str) -> Iterator[re.Match[str]]:
 
 def _url_spans(text: str, bare_domains: bool) -> list[tuple[int, int]]:
     """Spans of the URLs that twitter-text recognises (a public top-level domain is required)."""
-    return [(w.start() + a, w.start() + b) for w in _words(text)
-            for a, b in (u["indices"] for u in extract_urls_with_indices(w.group(), bare_domains))]
+    return [
+        (w.start() + a, w.start() + b)
+        for w in _words(text)
+        for a, b in (u["indices"] for u in extract_urls_with_indices(w.group(), bare_domains))
+    ]
 
 
 def _unlinked(text: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:
@@ -135,9 +143,9 @@ def _count(counting: str, text: str) -> int:
         return sum(parse_tweet(w.group()).weightedLength for w in _words(text))
     if counting == "mastodon":
         # Mastodon only shortens links written with their protocol, and counts graphemes.
-        return grapheme.length(_mastodon_text(text, _url_spans(text, bare_domains=False)))
+        return int(grapheme.length(_mastodon_text(text, _url_spans(text, bare_domains=False))))
     if counting == "bluesky":
-        return grapheme.length(text)
+        return int(grapheme.length(text))
     if counting == "threads":
         return sum(len(g.encode()) if _is_emoji(g) else len(g) for g in grapheme.graphemes(text))
     return len(text)
@@ -158,24 +166,29 @@ def measure(network_id: str, text: str, *, limit: int | None = None) -> Measure:
     if network.counting in ("x", "mastodon"):
         unlinked = _unlinked(text, _url_spans(text, bare_domains=network.counting == "x"))
     over = (limit is not None and size > limit) or (
-        network.byte_limit is not None and nbytes > network.byte_limit)
+        network.byte_limit is not None and nbytes > network.byte_limit
+    )
     return Measure(size, limit, nbytes, network.byte_limit, network.fold, over, unlinked)
 
 
 def js_rules() -> dict[str, dict[str, int | str | None]]:
     """The per-network data that relais-count.js needs to count in the browser."""
-    return {n.id: {"limit": n.limit, "fold": n.fold, "counting": n.counting,
-                   "byte_limit": n.byte_limit} for n in NETWORKS.values()}
+    return {
+        n.id: {"limit": n.limit, "fold": n.fold, "counting": n.counting, "byte_limit": n.byte_limit}
+        for n in NETWORKS.values()
+    }
 
 
 # ---------------------------------------------------------------- composing
+
 
 def _has_tag(text: str, tag: str) -> bool:
     return re.search(rf"(?<![\w#]){re.escape(tag)}(?!\w)", text, re.IGNORECASE) is not None
 
 
 def _with_link(text: str, link: str) -> str:
-    if not link or link in text:
+    """text with link on a line of its own after it, unless the text already holds that link."""
+    if not link or re.search(rf"(?<!\S){re.escape(link)}[.,;:!?)]*(?!\S)", text):
         return text
     return f"{text}\n{link}" if text else link
 
@@ -235,8 +248,9 @@ def _link(base: str, **params: str) -> str:
     return f"{base}?{query}" if query else base
 
 
-def share_url(network_id: str, text: str, url: str, *, instance: str | None = None,
-              subject: str = "") -> str | None:
+def share_url(
+    network_id: str, text: str, url: str, *, instance: str | None = None, subject: str = ""
+) -> str | None:
     """The share link that opens the network with the message, or None when it has none.
 
     text may end with url or not: networks with a url= parameter get the text without it,

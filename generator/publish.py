@@ -115,7 +115,7 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, objec
         "nav": site.nav,
         "not_in_nav": not_in_nav,
         "extra_css": ["assets/relais.css"],
-        "extra_javascript": ["assets/relais-count.js", "assets/relais.js"],
+        "extra_javascript": ["assets/relais-count.js", "assets/relais.js", "assets/relais-kits.js"],
         "extra": {
             "generator": False,
             "relais": {"sprite": sprite(site.extra.get("networks", [])), "csp": CSP},

@@ -65,7 +65,8 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[st
             ]
         data = path.read_bytes()
     except OSError as exc:
-        return None, [error(rel, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}")]
+        return None, [error(rel, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}",
+                            "check that the file exists and that you may read it")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -98,7 +99,11 @@ def _syntax_diagnostic(exc: yaml.YAMLError, rel: str, line_offset: int, text: st
     context = getattr(exc, "context", None)
     where = mark or context_mark
     detail = ""
-    if context_mark is not None and mark is not None and context_mark.line < mark.line:
+    another_document = "another document" in problem
+    # Only an unclosed bracket or quote is worth reporting where it opened: the context of
+    # other errors (a "block mapping") starts at the top of the file, far from the mistake.
+    unclosed = bool(context) and any(k in context for k in ("flow sequence", "flow mapping", "quoted scalar"))
+    if context_mark is not None and mark is not None and context_mark.line < mark.line and unclosed:
         detail = f", noticed on line {mark.line + 1 + line_offset}"
         where = context_mark
     line = (where.line + 1 if where is not None else 1) + line_offset
@@ -107,7 +112,9 @@ def _syntax_diagnostic(exc: yaml.YAMLError, rel: str, line_offset: int, text: st
     hint = "check the indentation and the quotes on this line and the one above"
     source_lines = text.split("\n")
     near = source_lines[max(mark.line - 1, 0) : mark.line + 1] if mark is not None else []
-    if "\t" in problem or any(re.match(r"^ *\t", ln) for ln in near):
+    if another_document:
+        hint = "a file holds one YAML document: remove this '---' line (in a list, start each entry with '- ')"
+    elif "\t" in problem or any(re.match(r"^ *\t", ln) for ln in near):
         hint = _TAB_HINT
     elif "mapping values are not allowed" in problem:
         hint = 'a value containing ": " must be quoted, for example title: "Ici : là"'
@@ -122,6 +129,75 @@ def _syntax_diagnostic(exc: yaml.YAMLError, rel: str, line_offset: int, text: st
 
 class _TooLarge(Exception):
     pass
+
+
+# YAML 1.1 printable characters (libyaml refuses the others with an unhelpful position).
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "merge", "timestamp")}
+
+
+def _control_character(text: str, rel: str, line_offset: int) -> Diagnostic | None:
+    """A diagnostic at the first character YAML does not accept (NUL, BEL, ...), if any."""
+    m = _NOT_PRINTABLE.search(text)
+    if m is None:
+        return None
+    line = text.count("\n", 0, m.start()) + 1 + line_offset
+    column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    return error(
+        rel, line, "yaml-syntax", f"the file contains an invisible control character (U+{ord(m.group()):04X})",
+        "delete it (it was probably pasted from another program) and save the file again", column,
+    )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _measure(root: yaml.Node) -> tuple[str, yaml.Node] | None:
+    """Refuse a document before building it: too deep, an alias inside itself, or more values
+    than MAX_YAML_VALUES once aliases are expanded. Aliases share nodes, so sizes are memoised
+    per node and a "billion laughs" is measured in a time linear in its text, never expanded."""
+    sizes: dict[int, int] = {}
+    ancestors: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            ancestors.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_YAML_VALUES:
+                return "large", node
+            continue
+        if key in sizes:
+            continue
+        if key in ancestors:
+            return "recursive", node
+        if depth > MAX_DEPTH:
+            return "deep", node
+        children = _children(node)
+        if not children:
+            sizes[key] = 1
+            continue
+        ancestors.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in reversed(children))
+    return None
+
+
+_REFUSED = {
+    "large": ("yaml-too-large",
+              f"this value expands to more than {MAX_YAML_VALUES:,} values through YAML aliases (a 'billion laughs'?)",
+              "write the values out instead of repeating anchors (&name) with aliases (*name)"),
+    "recursive": ("yaml-too-large", "this YAML alias refers to a value that contains it, so it never ends",
+                  "remove the alias (*name) or point it at another anchor"),
+    "deep": ("yaml-too-deep", f"the YAML is nested more than {MAX_DEPTH} levels deep",
+             "close the brackets and flatten the structure: content files need only a few levels"),
+}
 
 
 class _Builder:
@@ -147,6 +223,12 @@ class _Builder:
             raise _TooLarge(node)
         if id(node) in self.active:
             raise _TooLarge(node)  # an alias that contains itself
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.diagnostics.append(
+                error(self.rel, self.line(node), "yaml-tag", f"the YAML tag '{tag}' is not supported",
+                      "remove the tag: content files hold plain text, numbers, true/false, lists and mappings")
+            )
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         self.active.add(id(node))
@@ -175,7 +257,8 @@ class _Builder:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diagnostics.append(
-                    error(self.rel, self.line(key_node), "yaml-key", "a key must be a plain word, not a list or a mapping")
+                    error(self.rel, self.line(key_node), "yaml-key", "a key must be a plain word, not a list or a mapping",
+                          "write the key as a word followed by ':', e.g. title: …")
                 )
                 continue
             key = self.scalar(key_node)
@@ -233,12 +316,24 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
     root_line = 1 + line_offset
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError:
+        control = _control_character(text, rel, line_offset)
+        if control is None:
+            raise
+        return Parsed(None, Lines(rel, root_line), [control])
     except yaml.YAMLError as exc:
         return Parsed(None, Lines(rel, root_line), [_syntax_diagnostic(exc, rel, line_offset, text)])
     except (ValueError, RecursionError) as exc:  # libyaml refuses some control characters
-        return Parsed(None, Lines(rel, root_line), [error(rel, root_line, "yaml-syntax", f"YAML error: {exc}")])
+        return Parsed(None, Lines(rel, root_line), [error(rel, root_line, "yaml-syntax", f"YAML error: {exc}",
+                                                          "check the indentation and the quotes of this file")])
     if node is None:
         return Parsed(None, Lines(rel, root_line), [])
+    refused = _measure(node)
+    if refused is not None:
+        kind, where = refused
+        code, message, hint = _REFUSED[kind]
+        return Parsed(None, Lines(rel, root_line),
+                      [error(rel, where.start_mark.line + 1 + line_offset, code, message, hint)])
     builder = _Builder(rel, line_offset)
     try:
         data = builder.build(node, ())

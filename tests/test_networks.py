@@ -12,6 +12,7 @@ import material
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from twitter_text import parse_tweet
 
 from generator import networks
 from generator.networks import compose, count, measure, share_url, tag_url
@@ -33,8 +34,18 @@ TEMPLATE = {
 
 def test_the_twelve_known_networks() -> None:
     assert list(networks.NETWORKS) == [
-        "linkedin", "x", "facebook", "instagram", "threads", "bluesky",
-        "mastodon", "youtube", "tiktok", "pinterest", "whatsapp", "email",
+        "linkedin",
+        "x",
+        "facebook",
+        "instagram",
+        "threads",
+        "bluesky",
+        "mastodon",
+        "youtube",
+        "tiktok",
+        "pinterest",
+        "whatsapp",
+        "email",
     ]
     assert networks.get("linkedin").label == "LinkedIn"
     assert networks.get("email").label == "E-mail"
@@ -44,9 +55,18 @@ def test_the_twelve_known_networks() -> None:
 def test_limits_and_folds() -> None:
     limits = {n.id: n.limit for n in networks.NETWORKS.values()}
     assert limits == {
-        "linkedin": 3000, "x": 280, "facebook": 63206, "instagram": 2200, "threads": 500,
-        "bluesky": 300, "mastodon": 500, "youtube": 5000, "tiktok": 2200, "pinterest": 500,
-        "whatsapp": None, "email": None,
+        "linkedin": 3000,
+        "x": 280,
+        "facebook": 63206,
+        "instagram": 2200,
+        "threads": 500,
+        "bluesky": 300,
+        "mastodon": 500,
+        "youtube": 5000,
+        "tiktok": 2200,
+        "pinterest": 500,
+        "whatsapp": None,
+        "email": None,
     }
     folds = {n.id: n.fold for n in networks.NETWORKS.values() if n.fold}
     assert folds == {"linkedin": 210, "facebook": 480, "instagram": 125}
@@ -75,8 +95,18 @@ def test_an_unknown_network_cannot_be_counted() -> None:
 
 def test_js_rules_carry_what_the_browser_needs() -> None:
     rules = networks.js_rules()
-    assert rules["bluesky"] == {"limit": 300, "fold": None, "counting": "bluesky", "byte_limit": 3000}
-    assert rules["linkedin"] == {"limit": 3000, "fold": 210, "counting": "chars", "byte_limit": None}
+    assert rules["bluesky"] == {
+        "limit": 300,
+        "fold": None,
+        "counting": "bluesky",
+        "byte_limit": 3000,
+    }
+    assert rules["linkedin"] == {
+        "limit": 3000,
+        "fold": 210,
+        "counting": "chars",
+        "byte_limit": None,
+    }
     assert json.loads(json.dumps(rules)) == rules
 
 
@@ -243,7 +273,11 @@ def test_compose_leaves_out_hashtags_already_there() -> None:
 
 
 def test_compose_does_not_repeat_a_link_already_in_the_text() -> None:
-    assert compose("Voir https://e.org/x", link="https://e.org/x") == "Voir https://e.org/x"
+    assert compose("Voir https://e.org/x.", link="https://e.org/x") == "Voir https://e.org/x."
+    # A longer link that starts the same is another link.
+    assert compose("Voir https://e.org/x/y", link="https://e.org/x") == (
+        "Voir https://e.org/x/y\nhttps://e.org/x"
+    )
 
 
 def test_the_composed_message_is_what_gets_counted() -> None:
@@ -287,28 +321,43 @@ def test_share_url_text_networks_carry_the_link_in_the_text() -> None:
     assert share_url("whatsapp", "Salut", "https://e.org/") == (
         "https://api.whatsapp.com/send?text=Salut%0Ahttps%3A%2F%2Fe.org%2F"
     )
-    assert share_url("mastodon", "Salut\nhttps://e.org/", "https://e.org/", instance="mastodon.social") == (
-        "https://mastodon.social/share?text=Salut%0Ahttps%3A%2F%2Fe.org%2F"
-    )
+    assert share_url(
+        "mastodon", "Salut\nhttps://e.org/", "https://e.org/", instance="mastodon.social"
+    ) == ("https://mastodon.social/share?text=Salut%0Ahttps%3A%2F%2Fe.org%2F")
 
 
 @pytest.mark.parametrize(
     "instance",
-    ["mastodon.social", "https://mastodon.social/", "@claire@mastodon.social", " Mastodon.Social ",
-     "https://mastodon.social/@claire", "mastodon.social."],
+    [
+        "mastodon.social",
+        "https://mastodon.social/",
+        "@claire@mastodon.social",
+        " Mastodon.Social ",
+        "https://mastodon.social/@claire",
+        "mastodon.social.",
+    ],
 )
 def test_share_url_mastodon_accepts_every_way_to_name_an_instance(instance: str) -> None:
-    assert share_url("mastodon", "Salut", "", instance=instance) == "https://mastodon.social/share?text=Salut"
+    assert (
+        share_url("mastodon", "Salut", "", instance=instance)
+        == "https://mastodon.social/share?text=Salut"
+    )
 
 
-@pytest.mark.parametrize("instance", [None, "", "localhost", "not a host", "ftp://mastodon.social", "@claire"])
+@pytest.mark.parametrize(
+    "instance", [None, "", "localhost", "not a host", "ftp://mastodon.social", "@claire"]
+)
 def test_share_url_mastodon_without_a_valid_instance_has_no_link(instance: str | None) -> None:
     assert share_url("mastodon", "Salut", "https://e.org/", instance=instance) is None
 
 
 def test_share_url_email_follows_rfc_6068() -> None:
-    assert share_url("email", "Bonjour à tous,\nvoici + de pain", "https://e.org/?a=1&b=2",
-                     subject="Gamme d'hiver") == (
+    assert share_url(
+        "email",
+        "Bonjour à tous,\nvoici + de pain",
+        "https://e.org/?a=1&b=2",
+        subject="Gamme d'hiver",
+    ) == (
         "mailto:?subject=Gamme%20d%27hiver"
         "&body=Bonjour%20%C3%A0%20tous%2C%0D%0Avoici%20%2B%20de%20pain%0D%0A"
         "https%3A%2F%2Fe.org%2F%3Fa%3D1%26b%3D2"
@@ -324,23 +373,41 @@ def test_share_url_none_for_networks_without_a_share_link(network_id: str) -> No
 
 
 def test_tag_url_fills_the_template_in_order() -> None:
-    url = tag_url("https://www.example.org/hiver", TEMPLATE,
-                  network="linkedin", campaign="Hiver 2026", ambassador="Claire Martin")
-    assert url == ("https://www.example.org/hiver?utm_source=linkedin&utm_medium=ambassador"
-                   "&utm_campaign=hiver-2026&utm_content=claire-martin")
+    url = tag_url(
+        "https://www.example.org/hiver",
+        TEMPLATE,
+        network="linkedin",
+        campaign="Hiver 2026",
+        ambassador="Claire Martin",
+    )
+    assert url == (
+        "https://www.example.org/hiver?utm_source=linkedin&utm_medium=ambassador"
+        "&utm_campaign=hiver-2026&utm_content=claire-martin"
+    )
 
 
 def test_tag_url_leaves_out_a_parameter_without_value() -> None:
-    url = tag_url("https://www.example.org/hiver", TEMPLATE, network="x", campaign="", ambassador="claire")
-    assert url == "https://www.example.org/hiver?utm_source=x&utm_medium=ambassador&utm_content=claire"
+    url = tag_url(
+        "https://www.example.org/hiver", TEMPLATE, network="x", campaign="", ambassador="claire"
+    )
+    assert (
+        url == "https://www.example.org/hiver?utm_source=x&utm_medium=ambassador&utm_content=claire"
+    )
     assert "{" not in tag_url("https://e.org/", TEMPLATE)
 
 
 def test_tag_url_keeps_other_parameters_and_the_fragment() -> None:
-    url = tag_url("https://e.org/p?ref=news&utm_source=old&q=a%20b#achat", TEMPLATE,
-                  network="bluesky", campaign="Fête des Lumières", ambassador="")
-    assert url == ("https://e.org/p?ref=news&q=a%20b&utm_source=bluesky&utm_medium=ambassador"
-                   "&utm_campaign=fete-des-lumieres#achat")
+    url = tag_url(
+        "https://e.org/p?ref=news&utm_source=old&q=a%20b#achat",
+        TEMPLATE,
+        network="bluesky",
+        campaign="Fête des Lumières",
+        ambassador="",
+    )
+    assert url == (
+        "https://e.org/p?ref=news&q=a%20b&utm_source=bluesky&utm_medium=ambassador"
+        "&utm_campaign=fete-des-lumieres#achat"
+    )
 
 
 def test_tag_url_is_stable_and_leaves_other_schemes_alone() -> None:
@@ -358,8 +425,21 @@ def test_count_never_raises(network_id: str, text: str) -> None:
     assert m.count == count(network_id, text) >= 0
 
 
-@given(st.text(), st.lists(st.text(max_size=12), max_size=4), st.text(max_size=20), st.text(max_size=30))
-def test_compose_never_ends_with_whitespace(text: str, tags: list[str], disclosure: str, link: str) -> None:
+@given(st.text(alphabet=" .\n/:ab1é日👍\u200d🇫🇷#@-_?=&", max_size=120))
+def test_x_counts_word_by_word_exactly_like_twitter_text(text: str) -> None:
+    for candidate in (text, "https://" + text, "e.org" + text):
+        assert count("x", candidate) == parse_tweet(candidate).weightedLength
+
+
+@given(
+    st.text(),
+    st.lists(st.text(max_size=12), max_size=4),
+    st.text(max_size=20),
+    st.text(max_size=30),
+)
+def test_compose_never_ends_with_whitespace(
+    text: str, tags: list[str], disclosure: str, link: str
+) -> None:
     message = compose(text, tags, disclosure, link)
     assert not message[-1:].isspace()
 
@@ -382,6 +462,8 @@ JS_CASES = [
     ("mastodon", "https://portal.example/x " + FAMILY),
     ("bluesky", FAMILY + FLAG_FR + " été"),
     ("bluesky", FAMILY * 121),
+    ("bluesky", "q\u0307 1\ufe0f\u20e3 a\r\nb"),  # a combining mark and a keycap after ASCII
+    ("threads", "n\u0303o 1\ufe0f\u20e3#\ufe0f\u20e3"),
     ("threads", "Salut " + THUMBS + FAMILY + FLAG_FR + " 日本"),
     ("threads", "a" * 497 + THUMBS),
     ("instagram", "Légende\navec #hashtags et " + THUMBS),
@@ -396,7 +478,11 @@ def run_js(cases: list[tuple[str, str]]) -> list[dict[str, object]]:
     payload = json.dumps({"rules": networks.js_rules(), "cases": cases})
     result = subprocess.run(
         ["node", str(ROOT / "tests" / "js" / "count_cases.js")],
-        input=payload, capture_output=True, text=True, check=True, timeout=30,
+        input=payload,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
     )
     return json.loads(result.stdout)
 
@@ -409,6 +495,8 @@ def test_browser_counter_agrees_with_python() -> None:
 
 def test_browser_counter_documented_differences() -> None:
     # Documented in relais-count.js: Python is authoritative, the browser is close.
-    bare_domain, new_emoji = run_js([("x", "maisonexemple.fr"), ("x", "\U0001f9d1\u200d\U0001f4bb")])
+    bare_domain, new_emoji = run_js(
+        [("x", "maisonexemple.fr"), ("x", "\U0001f9d1\u200d\U0001f4bb")]
+    )
     assert (count("x", "maisonexemple.fr"), bare_domain["count"]) == (23, 16)
     assert (count("x", "\U0001f9d1\u200d\U0001f4bb"), new_emoji["count"]) == (5, 2)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rrulestr
 
 from ..model import KeyDate
+
+# A rule without `start` or `date` counts from this day: a fixed anchor keeps
+# INTERVAL and COUNT rules the same whatever window is asked for.
+RULE_ANCHOR = date(2000, 1, 1)
+_SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -22,8 +29,11 @@ class Occurrence:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
 
-def _same_day(year: int, model: date) -> date:
+
+def same_day(year: int, model: date) -> date:
     """The anniversary of `model` in `year`; 29 February falls on 28 February in other years."""
     try:
         return model.replace(year=year)
@@ -31,37 +41,92 @@ def _same_day(year: int, model: date) -> date:
         return date(year, 2, 28)
 
 
-def parse_rule(rule: str, dtstart: date) -> object:
-    """A dateutil rule object; raises ValueError with dateutil's message when the rule is invalid."""
+def _rule_text(rule: str) -> str:
     text = rule.strip()
     if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    return rrulestr(text, dtstart=datetime.combine(dtstart, datetime.min.time()))
+        text = text[6:].strip()
+    return text
+
+
+@lru_cache(maxsize=512)
+def _compile(text: str, anchor: date) -> rrule:
+    if "\n" in text or re.search(r"(?i)\b(DTSTART|EXDATE|RDATE|EXRULE)\b", text):
+        raise ValueError("write only the rule (FREQ=…;…); give its first day with 'start:' or 'date:'")
+    freq = re.search(r"(?i)\bFREQ=([A-Z]+)", text)
+    if freq is None:
+        raise ValueError("the rule has no FREQ (e.g. FREQ=YEARLY)")
+    if freq.group(1).upper() in _SUB_DAILY:
+        raise ValueError(f"FREQ={freq.group(1).upper()} repeats within a day; a key date is a whole day")
+    try:
+        parsed = rrulestr(text, dtstart=datetime.combine(anchor, datetime.min.time()), cache=True)
+    except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from None
+    if not isinstance(parsed, rrule):
+        raise ValueError("write a single rule")
+    return parsed
+
+
+def parse_rule(rule: str, dtstart: date) -> rrule:
+    """A dateutil rule counting from `dtstart`; raises ValueError with a readable message when invalid."""
+    return _compile(_rule_text(rule), dtstart)
+
+
+@lru_cache(maxsize=512)
+def _ever_occurs(text: str, anchor: date) -> bool:
+    rule = _compile(text, anchor)
+    # dateutil looks for a match up to year 9999 before giving up, which takes seconds for an
+    # impossible daily rule (30 February). The calendar repeats every 400 years, so one cycle
+    # from the same day of the cycle, without UNTIL and COUNT, tells whether the rule can match.
+    probe_start = datetime(9200 + anchor.year % 400, anchor.month, anchor.day)
+    probe = rule.replace(dtstart=probe_start, until=None, count=None)  # type: ignore[no-untyped-call]
+    if probe.after(probe_start, inc=True) is None:
+        return False
+    return rule.after(datetime.combine(anchor, datetime.min.time()), inc=True) is not None
+
+
+def anchor_of(key_date: KeyDate) -> date:
+    """The first day a key date's rule counts from."""
+    return key_date.start or key_date.date or RULE_ANCHOR
+
+
+def rule_problem(key_date: KeyDate) -> tuple[str, str] | None:
+    """(code, message) when a key date's rule is invalid or never happens; None when it is fine."""
+    if not key_date.rrule:
+        return None
+    text = _rule_text(key_date.rrule)
+    anchor = anchor_of(key_date)
+    try:
+        _compile(text, anchor)
+    except ValueError as exc:
+        return "rrule-invalid", f"rrule '{key_date.rrule}' is not a valid RFC 5545 rule: {exc}"
+    if not _ever_occurs(text, anchor):
+        return "rrule-never", f"rrule '{key_date.rrule}' never happens (from {anchor.isoformat()})"
+    return None
 
 
 def occurrences(key_date: KeyDate, start: date, end: date) -> list[Occurrence]:
     """Occurrences that overlap `start`..`end` (inclusive), sorted."""
     if key_date.rrule:
-        anchor = key_date.start or key_date.date or date(start.year - 1, 1, 1)
-        length = ((key_date.end - key_date.start).days if key_date.start and key_date.end else 0)
-        try:
-            rule = parse_rule(key_date.rrule, anchor)
-        except (ValueError, TypeError, OverflowError):
-            return []
+        if rule_problem(key_date) is not None:
+            return []  # reported by the rrule checks
+        anchor = anchor_of(key_date)
+        length = (key_date.end - key_date.start).days if key_date.start and key_date.end else 0
+        rule = parse_rule(key_date.rrule, anchor)
         window_start = datetime.combine(start - timedelta(days=length), datetime.min.time())
         window_end = datetime.combine(end, datetime.max.time())
-        days = rule.between(window_start, window_end, inc=True)  # type: ignore[attr-defined]
-        return [Occurrence(d.date(), d.date() + timedelta(days=length), key_date) for d in days]
+        days = sorted({d.date() for d in rule.between(window_start, window_end, inc=True)})
+        return [Occurrence(d, d + timedelta(days=length), key_date) for d in days]
 
     first = key_date.date or key_date.start
     last = key_date.date or key_date.end
-    assert first is not None and last is not None
+    if first is None or last is None:
+        return []
     if not key_date.yearly:
         return [Occurrence(first, last, key_date)] if first <= end and last >= start else []
     out = []
     span = last - first
     for year in range(max(first.year, start.year - 1), end.year + 1):
-        s = _same_day(year, first)
+        s = same_day(year, first)
         e = s + span
         if s <= end and e >= start:
             out.append(Occurrence(s, e, key_date))
@@ -72,3 +137,10 @@ def all_occurrences(key_dates: tuple[KeyDate, ...] | list[KeyDate], start: date,
     """Every occurrence of every key date in the window, in date order."""
     found = [o for k in key_dates for o in occurrences(k, start, end)]
     return sorted(found, key=lambda o: (o.start, o.end, o.key_date.id))
+
+
+def previous_end(key_date: KeyDate, occurrence: Occurrence, lookback: int) -> date | None:
+    """The last day of the occurrence before this one, if it ended within `lookback` days."""
+    earlier = occurrences(key_date, occurrence.start - timedelta(days=lookback), occurrence.start - timedelta(days=1))
+    earlier = [o for o in earlier if o.start < occurrence.start]
+    return earlier[-1].end if earlier else None

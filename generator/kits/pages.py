@@ -1,11 +1,290 @@
-"""Pages of this feature (filled in by its issue)."""
+"""The ambassador section: directory, personal pages, all active kits, the archive and kits.json.
+
+Page weight stays linear in kits + ambassadors (never kits × ambassadors): the full cards are
+rendered once, on kits/; a personal page only lists its kits (a small no-JS fallback) and
+relais-kits.js builds that ambassador's cards from the one public data file, kits.json.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from markupsafe import Markup
+
+from .. import networks as net
+from ..model import Ambassador
+from ..plan import Planner, post_path, post_url
+from ..render import page_url, relative, render
 from ..site import Section
+from . import data
+from .kit import (
+    Card,
+    Kit,
+    active_kits,
+    ambassador_tag,
+    archived_kits,
+    build_kit,
+    kits_for,
+    mastodon_instance,
+    match,
+    offers_kit,
+    prompts,
+    public_profile,
+    variant_index,
+)
+
+DIRECTORY = "ambassadors/index.md"
+KITS = "kits/index.md"
+ARCHIVE = "kits/archive.md"
+DATA = "kits.json"
+SHARE_LABELS = {"email": "share_email"}  # how a share button reads, when not "Share on {network}"
 
 
-def plan(planner: Any, snapshot: Any) -> Section:
-    return Section()
+def ambassador_path(ambassador_id: str) -> str:
+    """The docs path of a personal page (planner.ambassador_url gives its URL)."""
+    return f"ambassadors/{ambassador_id}.md"
+
+
+def kit_anchor(slug: str) -> str:
+    return f"kit-{slug}"
+
+
+def _json_attr(value: Any) -> str:
+    """Compact JSON for a data-* attribute (the template escapes it)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def rules(pl: Planner) -> dict[str, dict[str, Any]]:
+    """Counting rules for the browser: networks.js_rules() with the site's limit overrides."""
+    out = {}
+    for network_id, rule in net.js_rules().items():
+        limit = pl.project.config.network_settings(network_id).limit
+        out[network_id] = {**rule, "limit": limit or rule["limit"]}
+    return out
+
+
+def labels(pl: Planner) -> dict[str, str]:
+    """The strings relais-kits.js shows, in the site's language."""
+    keys = ("copied", "copy_failed", "prompt_fill", "copied_paste", "copy_first_note", "share_on", "share_email",
+            "copy_and_share", "no_share_link", "instance_bad", "characters", "bytes", "fold_note", "over_limit",
+            "suggestion_n", "kits_load_failed", "alt_text")
+    return {k: pl.t(k) for k in keys}
+
+
+def _share_label(pl: Planner, network_id: str, label: str) -> str:
+    network = net.get(network_id)
+    if network and network.share_kind == "url_only":
+        return pl.t("copy_and_share", network=label)
+    return pl.t(SHARE_LABELS.get(network_id, "share_on"), network=label)
+
+
+def _note(pl: Planner, network_id: str, label: str) -> str:
+    network = net.get(network_id)
+    kind = network.share_kind if network else "none"
+    if kind == "url_only":
+        return pl.t("copy_first_note", network=label)
+    if kind == "none":
+        return pl.t("no_share_link", network=label)
+    return ""
+
+
+def card_view(pl: Planner, kit: Kit, card: Card, *, index: int = 0, instance: str = "") -> dict[str, Any]:
+    """What the card template shows of one network of a kit (variant `index` first)."""
+    composed = [card.composed(i) for i in range(len(card.variants))]
+    text = composed[index]
+    limit = pl.project.config.network_settings(card.network).limit
+    m = net.measure(card.network, text, limit=limit)
+    network = net.get(card.network)
+    share = None
+    if not prompts(text):  # a prompt must be filled first: without JS there is no share link then
+        share = net.share_url(card.network, text, card.link, instance=instance, subject=kit.post.title)
+    return dict(
+        skeleton=False,
+        anchor=f"{kit_anchor(kit.slug)}-{card.network}",
+        network=card.network,
+        label=card.label,
+        share_kind=network.share_kind if network else "none",
+        variants_json=_json_attr(composed),
+        variant_count=len(composed),
+        index=index,
+        text=text,
+        rows=min(14, max(4, text.count("\n") + 2 + len(text) // 60)),
+        link=card.link,
+        link_template=card.link_template,
+        count=m.count,
+        limit=m.limit,
+        fold=m.fold,
+        bytes=m.bytes,
+        byte_limit=m.byte_limit,
+        over=m.over,
+        prompts=bool(prompts(text)),
+        share_url=share or "",
+        share_label=_share_label(pl, card.network, card.label),
+        note=_note(pl, card.network, card.label),
+        instance=instance,
+    )
+
+
+def skeleton_card(pl: Planner) -> dict[str, Any]:
+    """The empty card relais-kits.js clones on personal pages (every optional part present)."""
+    return dict(skeleton=True, anchor="", network="", label="", share_kind="text", variants_json="[]",
+                variant_count=2, index=0, text="", rows=4, link="", link_template="", count=0, limit=0, fold=0, bytes=0, byte_limit=0,
+                over=False, prompts=True, share_url="", share_label="", note=" ", instance="")
+
+
+def kit_view(pl: Planner, kit: Kit, **card_options: Any) -> dict[str, Any]:
+    """What the kit template shows: the post's title, window, visual and cards."""
+    post = kit.post
+    t = pl.t
+    campaign = pl.campaigns.get(post.campaign or "")
+    image = post.image if post.image and post.image in pl.project.media else None
+    return dict(
+        skeleton=False,
+        slug=kit.slug,
+        anchor=kit_anchor(kit.slug),
+        title=post.title,
+        url=post_url(post, pl.now),
+        window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
+        until=kit.until.isoformat(),
+        networks=list(kit.networks),
+        campaign_title=campaign.title if campaign else "",
+        campaign_color=campaign.color if campaign else "",
+        image=image or "",
+        image_alt=post.image_alt or "" if image else "",
+        cards=[card_view(pl, kit, c, **card_options) for c in kit.cards],
+    )
+
+
+def skeleton_kit() -> dict[str, Any]:
+    return dict(skeleton=True, slug="", anchor="", title="", url="", window="", until="", networks=[],
+                campaign_title="", campaign_color="", image="", image_alt="", cards=[])
+
+
+def _container(pl: Planner, page: str, **extra: Any) -> dict[str, str]:
+    """The data-* attributes relais-kits.js reads on a kits container."""
+    return dict(rules=_json_attr(rules(pl)), labels=_json_attr(labels(pl)), **extra)
+
+
+def _kits_page(pl: Planner, kits: list[Kit]) -> str:
+    t = pl.t
+    instance = mastodon_instance(None, pl.project.config)
+    networks = sorted({n for k in kits for n in k.networks}, key=list(net.NETWORKS).index)
+    return render(
+        "kits/kits.md.j2",
+        meta=pl.meta(t("share_kits"), hide=["toc"]),
+        page=KITS,
+        t=t,
+        kits=[kit_view(pl, k, instance=instance) for k in kits],
+        networks=[(n, net.get(n).label) for n in networks],  # type: ignore[union-attr]
+        box=_container(pl, KITS, instance=instance),
+    )
+
+
+def _archive_page(pl: Planner, kits: list[Kit]) -> str:
+    t = pl.t
+    views = []
+    for kit in kits:
+        views.append(dict(
+            title=kit.post.title,
+            url=post_url(kit.post, pl.now),
+            window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
+            closed=t("kit_closed", date=t.medium_day(kit.until)),
+            cards=[dict(network=c.network, label=c.label, variants=list(c.variants)) for c in kit.cards],
+        ))
+    return render("kits/archive.md.j2", meta=pl.meta(t("kits_archive"), hide=["toc"]), page=ARCHIVE, t=t, kits=views)
+
+
+def _profile_view(pl: Planner, amb: Ambassador, count: int | None = None) -> dict[str, Any]:
+    profile = public_profile(amb)
+    return {**profile, "url": pl.ambassador_url(amb.id), "kits": count}
+
+
+def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit]) -> str:
+    t = pl.t
+    page = ambassador_path(amb.id)
+    config = pl.project.config
+    items = []
+    for kit, networks in kits_for(kits, config, amb):
+        _, topics = match(kit.post, config, amb)
+        picks = " ".join(f"{n}:{variant_index(amb.id, kit.slug, n, len(kit.card(n).variants))}"  # type: ignore[union-attr]
+                         for n in networks)
+        items.append(dict(
+            slug=kit.slug, anchor=kit_anchor(kit.slug), title=kit.post.title, networks=networks, variants=picks,
+            window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
+            topics=topics,
+        ))
+    box = _container(pl, page, src=relative(page, DATA), tag=ambassador_tag(amb.id),
+                     instance=mastodon_instance(amb, config))
+    return render(
+        "kits/ambassador.md.j2",
+        meta=pl.meta(amb.name, hide=["toc"]),
+        page=page,
+        t=t,
+        a=_profile_view(pl, amb),
+        items=items,
+        box=box,
+        skeleton_kit=skeleton_kit(),
+        skeleton_card=skeleton_card(pl),
+    )
+
+
+def _directory(pl: Planner, kits: list[Kit]) -> str:
+    config = pl.project.config
+    public = sorted((a for a in pl.project.ambassadors if a.public), key=lambda a: (a.name.casefold(), a.id))
+    people = [_profile_view(pl, a, len(kits_for(kits, config, a))) for a in public]
+    return render("kits/directory.md.j2", meta=pl.meta(pl.t("directory"), hide=["toc"]), page=DIRECTORY,
+                  t=pl.t, people=people)
+
+
+def _home_block(pl: Planner, kits: list[Kit]) -> str:
+    t = pl.t
+    views = [dict(title=k.post.title, anchor=kit_anchor(k.slug), until=t("kit_until", date=t.medium_day(k.until)),
+                  networks=list(k.networks)) for k in kits]
+    return render("kits/home.html.j2", page="index.md", t=t, kits=views)
+
+
+def _post_blocks(pl: Planner) -> dict[str, list[str]]:
+    """A line on each post page with a kit: open (with a link), coming, or closed."""
+    t = pl.t
+    today = pl.now.date()
+    blocks: dict[str, list[str]] = {}
+    for post in pl.project.posts:
+        if not offers_kit(post, pl.now):
+            continue
+        kit = build_kit(pl.project.config, post)
+        if kit is None or not kit.cards:
+            continue
+        if kit.until < today:
+            text, target = t("kit_block_closed", date=t.medium_day(kit.until)), page_url(ARCHIVE)
+        elif kit.start > today:
+            text, target = t("kit_block_upcoming", date=t.medium_day(kit.start)), ""
+        else:
+            text, target = t("kit_block_open", date=t.medium_day(kit.until)), page_url(KITS) + "#" + kit_anchor(post.slug)
+        page = post_path(post, pl.now)
+        blocks[post.slug] = [render("kits/post_block.html.j2", t=t, text=text,
+                                    link=relative(page, target) if target else "")]
+    return blocks
+
+
+def plan(pl: Planner, snapshot: Any) -> Section:
+    """The ambassador section of the portal at `pl.now`."""
+    project = pl.project
+    kits = active_kits(project, pl.now)
+    past = archived_kits(project, pl.now)
+    pages = {
+        DIRECTORY: _directory(pl, kits),
+        KITS: _kits_page(pl, kits),
+        ARCHIVE: _archive_page(pl, past),
+    }
+    for amb in project.ambassadors:
+        if pl.ambassador_url(amb.id):  # public profiles only
+            pages[ambassador_path(amb.id)] = _personal_page(pl, amb, kits)
+    t = pl.t
+    return Section(
+        pages=pages,
+        files={DATA: data.kits_json(pl, kits, rules(pl))},
+        nav=[{t("ambassadors"): [{t("directory"): DIRECTORY}, {t("share_kits"): KITS}, {t("kits_archive"): ARCHIVE}]}],
+        home=[Markup(_home_block(pl, kits))] if kits else [],
+        post_blocks=_post_blocks(pl),
+    )

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urljoin, urlsplit, urlunsplit
 
 import nh3
 
@@ -56,9 +56,11 @@ def clean_url(url: str | None, *, base: str | None = None, schemes: Iterable[str
     if not url:
         return None
     # As browsers do: tabs and newlines vanish from URLs ("java\nscript:" is "javascript:").
-    url = re.sub(r"[\t\r\n]", "", url.translate(_INVISIBLE)).strip().replace(" ", "%20")
-    if not url or len(url) > URL_MAX or any(c.isspace() for c in url):
+    url = re.sub(r"[\t\r\n]", "", url.translate(_INVISIBLE)).strip()
+    if not url or len(url) > URL_MAX or any(c.isspace() and c != " " for c in url):
         return None
+    # Characters never valid as such in a URL are percent-encoded, so no output context sees them raw.
+    url = re.sub(r'[ <>"`{}|\\^]', lambda m: quote(m.group(), safe=""), url)
     try:
         if base and not urlsplit(url).scheme:
             url = urljoin(base, url)

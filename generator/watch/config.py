@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any
@@ -17,6 +18,13 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 ID_HINT = "use 1 to 80 lowercase letters, digits and hyphens, starting with a letter or digit (e.g. secteur)"
 
 LineOf = Callable[[tuple[str | int, ...]], int]
+
+
+def slugify(text: str, fallback: str) -> str:
+    """An id from free text ("Café & Co" → "cafe-co"), or `fallback` when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60].rstrip("-")
+    return slug if ID_RE.match(slug) else fallback
 
 
 def _scalar_to_str(value: Any) -> Any:

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import urljoin
@@ -268,25 +269,28 @@ def download(url: str, config: WatchConfig, *, headers: dict[str, str], ssl_cont
     t = config.timeouts
     deadline = deadline if deadline is not None else time.monotonic() + t.total
     backend = _GuardedBackend(deadline=deadline, allow_private=config.allow_private_addresses, policy=policy)
-    client = httpx.Client(
-        transport=_GuardedTransport(ssl_context=ssl_context, backend=backend),
-        timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.read, pool=t.connect),
-        follow_redirects=False,
-        trust_env=False,  # an environment proxy would bypass the address checks
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
-    )
+    # The transport is used directly, without httpx.Client: no environment proxy (it would bypass
+    # the address checks), no cookies, and redirects are ours to follow and check.
+    transport = _GuardedTransport(ssl_context=ssl_context, backend=backend)
+    timeout = httpx.Timeout(connect=t.connect, read=t.read, write=t.read, pool=t.connect).as_dict()
+    request_headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate", **headers}
     seen: set[str] = set()
     current = url
     try:
-        with client:
-            for _hop in range(config.max_redirects + 1):
+        with transport:
+            for hop in range(config.max_redirects + 1):
                 problem = url_problem(current)
                 if problem:
-                    raise FetchError("bad-redirect" if current != url else "bad-url", problem)
+                    raise FetchError("bad-redirect" if hop else "bad-url", problem)
                 if current in seen:
                     raise FetchError("redirect-loop", f"redirect loop: {current} was already visited")
                 seen.add(current)
-                with client.stream("GET", current, headers=headers) as resp:
+                try:
+                    request = httpx.Request("GET", current, headers=request_headers, extensions={"timeout": timeout})
+                except (httpx.InvalidURL, ValueError) as exc:
+                    raise FetchError("bad-redirect" if hop else "bad-url", f"invalid address: {_short(exc)}") from None
+                resp = transport.handle_request(request)
+                try:
                     if resp.status_code in REDIRECTS:
                         location = resp.headers.get("location", "").strip()
                         if not location:
@@ -302,6 +306,8 @@ def download(url: str, config: WatchConfig, *, headers: dict[str, str], ssl_cont
                     if not 200 <= resp.status_code < 300:
                         raise _http_error(resp)
                     return Download(resp.status_code, current, resp.headers, _read_body(resp, config, deadline))
+                finally:
+                    resp.close()
             raise FetchError("too-many-redirects", f"more than {config.max_redirects} redirects (max_redirects)")
     except FetchError:
         raise
@@ -416,6 +422,12 @@ def fetch_feed(feed: Feed, previous: FeedState | None, config: WatchConfig, *, n
                         seconds=time.monotonic() - started, size=len(got.body))
 
 
+@lru_cache(maxsize=1)
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying context for every feed (loading the CA bundle takes tens of milliseconds)."""
+    return httpx.create_ssl_context()
+
+
 def _zone(timezone: str | tzinfo) -> tzinfo:
     return ZoneInfo(timezone) if isinstance(timezone, str) else timezone
 
@@ -431,7 +443,7 @@ def fetch_all(config: WatchConfig, state: Any, *, now: datetime, timezone: str |
     """
     tz = _zone(timezone)
     started = time.monotonic()
-    ssl_context = httpx.create_ssl_context()  # shared: loading the CA bundle once, not per feed
+    ssl_context = _ssl_context()
     feeds = list(config.feeds)
     previous = {f.id: (state.feed_state(f.id) if state is not None else None) for f in feeds}
     outcomes: dict[str, FetchOutcome] = {}

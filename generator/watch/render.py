@@ -8,8 +8,8 @@ with nh3 here: the cache is a file on disk, not a trusted source.
 
 from __future__ import annotations
 
+import html
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -19,7 +19,7 @@ from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 
 from .clean import clean_url, sanitise
-from .config import ID_RE, WatchConfig
+from .config import ID_RE, WatchConfig, slugify
 from .keywords import Matcher, compile_terms, highlight, highlight_html
 from .markup import attr, escape, neutralise
 from .model import FeedStatus, Status, WatchItem, WatchSnapshot
@@ -137,12 +137,6 @@ def highlighter(config: WatchConfig, item: WatchItem) -> Matcher:
 # --- proposing a post ------------------------------------------------------------------------
 
 
-def slugify(title: str, fallback: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-")[:60].rstrip("-")
-    return slug if ID_RE.match(slug) else fallback
-
-
 def propose_url(item: WatchItem, repo_url: str, *, source: str, theme: str, t: _Text,
                 networks: Sequence[str] = ()) -> str | None:
     """A GitHub "new file" URL that opens content/posts/<slug>.md pre-filled as an idea."""
@@ -157,7 +151,7 @@ def propose_url(item: WatchItem, repo_url: str, *, source: str, theme: str, t: _
         summary = summary[:PROPOSE_SUMMARY].rsplit(" ", 1)[0] + "…"
     # The body becomes Markdown in the portal once committed: the feed's words stay text.
     body_lines = [
-        t("proposal_source", source=_md_text(source), link=item.link or "—"),
+        t("proposal_source", source=_md_text(source), link=_md_text(item.link) if item.link else "—"),
         "",
         t("proposal_seen", theme=_md_text(theme), when=t.day(item.published)),
     ]
@@ -170,8 +164,6 @@ def propose_url(item: WatchItem, repo_url: str, *, source: str, theme: str, t: _
 
 def _md_text(text: str) -> str:
     """Plain text for a Markdown body: HTML escaped and syntax characters backslash-escaped."""
-    import html
-
     return re.sub(r"([\\`*_{}\[\]()#+!|~>])", r"\\\1", html.escape(" ".join(text.split()), quote=False))
 
 
