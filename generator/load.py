@@ -158,16 +158,39 @@ def _missing_is_misspelt(errors: list[Any], model: type[BaseModel]) -> set[tuple
     return meant
 
 
-def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: Lines) -> list[Diagnostic]:
+def _path_in(data: Any, loc: Sequence[Any], missing: bool) -> list[str | int]:
+    """The parts of a pydantic `loc` that are keys and indexes of the data; the others are
+    union branches and validator names that pydantic adds ('str', 'list[str]', 'function-after[...]').
+    Walking the data (rather than filtering names) keeps a user's key that happens to be 'str'."""
+    out: list[str | int] = []
+    current = data
+    for i, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif not (missing and i == len(loc) - 1):
+            continue
+        out.append(part)
+    return out
+
+
+def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: Lines,
+                           data: Any = None) -> list[Diagnostic]:
     """One diagnostic per pydantic error, at the line of the value concerned."""
     out: list[Diagnostic] = []
     errors = exc.errors(include_url=False)
     misspelt = _missing_is_misspelt(errors, model)
     for err in errors:
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
-        # pydantic adds union branch names (e.g. 'str', 'list[str]') to loc: drop them.
-        loc = [p for p in loc if not (isinstance(p, str) and p in {"str", "list[str]", "dict[str,any]"})]
+        if data is not None:
+            loc = _path_in(data, err["loc"], err["type"] == "missing")
+        else:
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
+            # pydantic adds union branch names (e.g. 'str', 'list[str]') to loc: drop them.
+            loc = [p for p in loc if not (isinstance(p, str) and p in {"str", "list[str]", "dict[str,any]"})]
         kind = err["type"]
+        if kind in ("missing", "extra_forbidden") and not loc:
+            loc = list(err["loc"][-1:])
         where = _dotted(loc)
         line = lines.of(tuple(loc))
         value = err.get("input")
@@ -240,7 +263,7 @@ def validate(model: type[M], data: Any, lines: Lines, tz: Any = None) -> tuple[M
     try:
         obj = model.model_validate(data, context={"tz": tz})
     except ValidationError as exc:
-        return None, validation_diagnostics(exc, model, lines)
+        return None, validation_diagnostics(exc, model, lines, data)
     except (ValueError, TypeError, OverflowError) as exc:  # a validator beyond our own messages
         return None, [error(lines.file, lines.root, "invalid-value", str(exc), "check the values of this entry")]
     _attach(obj, lines)

@@ -156,7 +156,9 @@ class Frozen(BaseModel):
 
     @property
     def src(self) -> Lines:
-        return self._src or Lines("", 1)
+        # The private dict directly: pydantic's __getattr__ for `self._src` is slow in hot loops.
+        private = self.__pydantic_private__
+        return (private.get("_src") if private else None) or Lines("", 1)
 
     def line(self, *path: str | int) -> int:
         return self.src.of(path)

@@ -97,6 +97,10 @@ _EMOJI_GROUPS = (
     GraphemePropertyGroup.EXTENDED_PICTOGRAPHIC,
     GraphemePropertyGroup.REGIONAL_INDICATOR,
 )
+# Text twitter-text weighs 1 per character, with no emoji: ASCII, Latin, IPA, ’ “ ” – — (not © ®).
+_X_PLAIN = re.compile("[\t\n\x20-\x7e\xa0-\xa8\xaa-\xad\xaf-\u02ff\u2010-\u201f]*")
+# Characters that never join a neighbour into one grapheme cluster (no CR, ZWJ, mark or Hangul).
+_ONE_CLUSTER_EACH = re.compile("[\t\n\x20-\x7e\xa0-\u02ff\u2010-\u205e\u20ac]*")
 
 
 def _normalise(text: str) -> str:
@@ -118,9 +122,11 @@ def _words(text: str) -> Iterator[re.Match[str]]:
 
 def _url_spans(text: str, bare_domains: bool) -> list[tuple[int, int]]:
     """Spans of the URLs that twitter-text recognises (a public top-level domain is required)."""
+    needed = "." if bare_domains else ":"  # what twitter-text itself checks first: skip its call
     return [
         (w.start() + a, w.start() + b)
         for w in _words(text)
+        if needed in w.group()
         for a, b in (u["indices"] for u in extract_urls_with_indices(w.group(), bare_domains))
     ]
 
@@ -138,14 +144,28 @@ def _mastodon_text(text: str, spans: list[tuple[int, int]]) -> str:
     return _MENTION.sub(r"@\1", "".join(parts) + text[last:])
 
 
+def _x_weight(word: str) -> int:
+    """twitter-text's weighted length of one word (NFC already applied)."""
+    if not _X_PLAIN.fullmatch(word):
+        return int(parse_tweet(word).weightedLength)
+    # Fast path, same result: every character weighs 1 and none starts an emoji; links weigh 23.
+    links = [u["indices"] for u in extract_urls_with_indices(word, True)] if "." in word else []
+    return len(word) - sum(b - a for a, b in links) + URL_LENGTH * len(links)
+
+
+def _graphemes(text: str) -> int:
+    """The number of grapheme clusters (pure-Python grapheme is slow: skip it for plain text)."""
+    return len(text) if _ONE_CLUSTER_EACH.fullmatch(text) else int(grapheme.length(text))
+
+
 def _count(counting: str, text: str) -> int:
     if counting == "x":
-        return sum(parse_tweet(w.group()).weightedLength for w in _words(text))
+        return sum(_x_weight(w.group()) for w in _words(text))
     if counting == "mastodon":
         # Mastodon only shortens links written with their protocol, and counts graphemes.
-        return int(grapheme.length(_mastodon_text(text, _url_spans(text, bare_domains=False))))
+        return _graphemes(_mastodon_text(text, _url_spans(text, bare_domains=False)))
     if counting == "bluesky":
-        return int(grapheme.length(text))
+        return _graphemes(text)
     if counting == "threads":
         return sum(len(g.encode()) if _is_emoji(g) else len(g) for g in grapheme.graphemes(text))
     return len(text)
@@ -186,9 +206,23 @@ def _has_tag(text: str, tag: str) -> bool:
     return re.search(rf"(?<![\w#]){re.escape(tag)}(?!\w)", text, re.IGNORECASE) is not None
 
 
+def _holds_link(text: str, link: str) -> bool:
+    """Whether text holds link as a word of its own (trailing punctuation allowed)."""
+    # str.find, not a regex built from each link: thousands of links overflow re's cache.
+    start = text.find(link)
+    while start != -1:
+        end = start + len(link)
+        while end < len(text) and text[end] in ".,;:!?)":
+            end += 1
+        if (start == 0 or text[start - 1].isspace()) and (end == len(text) or text[end].isspace()):
+            return True
+        start = text.find(link, start + 1)
+    return False
+
+
 def _with_link(text: str, link: str) -> str:
     """text with link on a line of its own after it, unless the text already holds that link."""
-    if not link or re.search(rf"(?<!\S){re.escape(link)}[.,;:!?)]*(?!\S)", text):
+    if not link or _holds_link(text, link):
         return text
     return f"{text}\n{link}" if text else link
 

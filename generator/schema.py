@@ -103,6 +103,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "timezone": "IANA time zone of local date-times, e.g. Europe/Paris",
         "description": "One sentence about the portal, shown on its home page",
     },
+    "WatchConfig": {
+        "timeouts": "Seconds allowed to connect, to read, and for a whole feed",
+    },
     "Rules": {
         "min_gap_hours": "Per network id: posts closer than this many hours on one network get a warning",
         "max_silence_days": "Per network id: a longer gap without posts in the planned horizon gets a warning",
@@ -349,6 +352,9 @@ def _finish_definition(name: str, schema: JsonSchemaValue) -> JsonSchemaValue:
             value = _keyed_by_network(value)
         if (name, field) in _NETWORK_LISTS:
             value = _network_list(value)
+        if "$ref" in value and len(value) > 1:
+            # Draft 7 ignores keywords beside $ref: wrap it so that editors show the description.
+            value = {"allOf": [{"$ref": value["$ref"]}], **{k: v for k, v in value.items() if k != "$ref"}}
         if (name, field) == ("AmbassadorSettings", "disclosure"):
             # Suggest 'default' and the network ids, without refusing other keys.
             value = {**value, "properties": {k: {"type": "string"} for k in ["default", *_NETWORK_IDS]}}

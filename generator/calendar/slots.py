@@ -92,13 +92,16 @@ def free_slots(project: Project, after: datetime, until: datetime, network: str 
 
 def next_free_slot(project: Project, network_id: str, now: datetime) -> datetime | None:
     """The first free slot of a network after `now` (within a year), or None when there is none."""
+    if not any(s.network == network_id for s in project.slots):
+        return None
     horizon = now + timedelta(days=NEXT_SLOT_DAYS)
     # Look a month at a time: the next free slot is nearly always in the first one.
     cursor = now
-    while cursor < horizon:
+    while True:
         stop = min(cursor + timedelta(days=31), horizon)
         found = free_slots(project, cursor, stop, network_id)
         if found:
             return found[0].at
-        cursor = stop - timedelta(seconds=1)
-    return None
+        if stop >= horizon:
+            return None
+        cursor = stop - timedelta(microseconds=1)

@@ -14,6 +14,7 @@ from datetime import datetime
 from .. import networks as net
 from ..diagnostics import Diagnostic, did_you_mean, error, warning
 from ..model import Post, Project, SiteConfig, Status
+from ..plan import is_embargoed
 from .kit import PLACEHOLDERS, PROMPT, tagged_link
 
 Check = Callable[[Project, datetime], Iterable[Diagnostic]]
@@ -136,9 +137,16 @@ def _share_texts(post: Post) -> Iterator[tuple[tuple[str | int, ...], str]]:
             yield ("share", "messages", network_id) + ((i,) if len(variants) > 1 else ()), text
 
 
+_ABOVE_LATIN = re.compile("[^\x00-\u02ff]+")  # no combining mark is below U+0300: test only these
+
+
+def _drop_marks(m: re.Match[str]) -> str:
+    return "".join(c for c in m.group() if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of text, with runs of spaces as one."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    plain = _ABOVE_LATIN.sub(_drop_marks, unicodedata.normalize("NFKD", text))
     return re.sub(r"\s+", " ", plain.casefold())
 
 
@@ -180,4 +188,54 @@ def _tracking(project: Project, now: datetime) -> Iterator[Diagnostic]:
                             or "use " + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS))
 
 
-CHECKS: list[Check] = [_lengths, _windows, _share_networks, _blocked_words, _tracking]
+def _embargoed_links(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    """A visible post linking to an embargoed post's link gives the secret away before its time."""
+    secret = {p.link: p for p in _checked_posts(project) if p.link and is_embargoed(p, now)}
+    for post in _checked_posts(project):
+        hidden = secret.get(post.link or "")
+        if hidden is None or is_embargoed(post, now) or hidden is post:
+            continue
+        when = hidden.date.isoformat(timespec="minutes") if hidden.date else "its publication"
+        yield warning(post.file, post.line("link"), "embargo-link-shared",
+                      f"this post shows the link of an embargoed post ({hidden.file}) before {when}",
+                      "embargo this post too (embargo: true), or give it another link until then")
+
+
+def _line_in(text: str, index: int, first_line: int) -> int:
+    return first_line + text.count("\n", 0, index)
+
+
+def _private_emails(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    """An ambassador's private e-mail typed into published text would reach the portal."""
+    emails = {a.email.strip().casefold(): a.id for a in project.ambassadors if a.email and a.email.strip()}
+    if not emails:
+        return
+    places: list[tuple[str, int, str]] = []  # (file, line of the text's start, text)
+    for post in project.posts:
+        places.append((post.file, post.line("title"), post.title))
+        places += [(post.file, post.line("messages", n), t) for n, t in post.messages.items()]
+        places += [(post.file, post.line(*path), t) for path, t in _share_texts(post)]
+        places.append((post.file, post._body_line, post.body))
+    for page in project.pages:
+        # A page's body line is not kept by the loader: lines are counted from the body's start.
+        places += [(page.file, 1, page.title), (page.file, 1, page.body)]
+    for item in (*project.campaigns, *project.key_dates):
+        for name in ("title", "description", "goal"):
+            value = getattr(item, name, None)
+            if isinstance(value, str):
+                places.append((item.src.file, item.line(name), value))
+    every_has_at = all("@" in email for email in emails)
+    for file, first, text in places:
+        folded = text.casefold()
+        if every_has_at and "@" not in folded:
+            continue  # most texts: one scan instead of one per ambassador
+        for email, ambassador_id in emails.items():
+            index = folded.find(email)
+            if index >= 0:
+                yield warning(file, _line_in(text, index, first), "private-email",
+                              f"the private e-mail of ambassador '{ambassador_id}' is written here and would be published",
+                              "ambassadors' e-mails stay out of the portal: write a team address instead")
+
+
+CHECKS: list[Check] = [_lengths, _windows, _share_networks, _blocked_words, _tracking, _embargoed_links,
+                       _private_emails]

@@ -161,9 +161,9 @@ def skeleton_kit() -> dict[str, Any]:
                 campaign_title="", campaign_color="", image="", image_alt="", cards=[])
 
 
-def _container(pl: Planner, page: str, **extra: Any) -> dict[str, str]:
+def _container(pl: Planner, **extra: Any) -> dict[str, str]:
     """The data-* attributes relais-kits.js reads on a kits container."""
-    return dict(rules=_json_attr(rules(pl)), labels=_json_attr(labels(pl)), **extra)
+    return dict(labels=_json_attr(labels(pl)), **extra)
 
 
 def _kits_page(pl: Planner, kits: list[Kit]) -> str:
@@ -177,7 +177,7 @@ def _kits_page(pl: Planner, kits: list[Kit]) -> str:
         t=t,
         kits=[kit_view(pl, k, instance=instance) for k in kits],
         networks=[(n, net.get(n).label) for n in networks],  # type: ignore[union-attr]
-        box=_container(pl, KITS, instance=instance),
+        box=_container(pl, instance=instance, rules=_json_attr(rules(pl))),
     )
 
 
@@ -214,7 +214,8 @@ def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit]) -> str:
             window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
             topics=topics,
         ))
-    box = _container(pl, page, src=relative(page, DATA), tag=ambassador_tag(amb.id),
+    # No counting rules here: the page reads them from kits.json with the kits.
+    box = _container(pl, src=relative(page, DATA), tag=ambassador_tag(amb.id),
                      instance=mastodon_instance(amb, config))
     return render(
         "kits/ambassador.md.j2",

@@ -8,12 +8,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl, quote, urljoin, urlsplit, urlunsplit
 
 import nh3
 
+from .markup import TOKEN
 from .model import Entry
 from .parse import ParsedFeed, RawEntry
 
@@ -26,6 +26,13 @@ TAGS = {
     "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "figcaption", "figure", "hr", "i",
     "img", "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "u", "ul",
 }
+# Structure tags accepted by the first nh3 pass only: the second pass drops them but keeps a space
+# where they were, so that "<td>a</td><td>b</td>" reads "a b", not "ab".
+UNWRAP = {
+    "address", "article", "aside", "caption", "center", "dd", "details", "div", "dl", "dt", "font", "footer",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "main", "nav", "section", "span", "summary", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr",
+}
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}, "abbr": {"title"}}
 # Removed with everything inside them (other unknown tags are removed but keep their text).
 DROP_WITH_CONTENT = {
@@ -35,12 +42,12 @@ DROP_WITH_CONTENT = {
 URL_SCHEMES = {"http", "https", "mailto"}
 _BLOCKS = {"p", "br", "li", "ul", "ol", "blockquote", "pre", "figure", "figcaption", "hr"}
 _VOID = {"br", "img", "hr"}
-# Bidirectional overrides and other invisible controls: they can disguise a title.
-_INVISIBLE = dict.fromkeys(
-    [*range(0, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xA0), 0x200B, 0x200E, 0x200F,
-     *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF],
-    None,
-)
+# Invisible controls and bidirectional overrides: they can disguise a title or a link.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_URL_WHITESPACE = re.compile(r"[\t\r\n]")
+_URL_OTHER_SPACE = re.compile(r"(?! )\s")
+_URL_UNSAFE = re.compile(r'[ <>"`{}|\\^]')
+_SPACES = re.compile(r"\s+")
 
 
 # --- URLs ------------------------------------------------------------------------------------
@@ -56,11 +63,11 @@ def clean_url(url: str | None, *, base: str | None = None, schemes: Iterable[str
     if not url:
         return None
     # As browsers do: tabs and newlines vanish from URLs ("java\nscript:" is "javascript:").
-    url = re.sub(r"[\t\r\n]", "", url.translate(_INVISIBLE)).strip()
-    if not url or len(url) > URL_MAX or any(c.isspace() and c != " " for c in url):
+    url = _URL_WHITESPACE.sub("", _INVISIBLE.sub("", url)).strip()
+    if not url or len(url) > URL_MAX or _URL_OTHER_SPACE.search(url):
         return None
     # Characters never valid as such in a URL are percent-encoded, so no output context sees them raw.
-    url = re.sub(r'[ <>"`{}|\\^]', lambda m: quote(m.group(), safe=""), url)
+    url = _URL_UNSAFE.sub(lambda m: quote(m.group(), safe=""), url)
     try:
         if base and not urlsplit(url).scheme:
             url = urljoin(base, url)
@@ -116,11 +123,12 @@ def _attribute_filter(base: str | None) -> Any:
     return keep
 
 
-def sanitise(fragment: str, base: str | None = None) -> str:
-    """nh3 with the explicit allow-list: no scripts, styles, forms, frames or event attributes."""
+def sanitise(fragment: str, base: str | None = None, *, structure: bool = False) -> str:
+    """nh3 with the explicit allow-list: no scripts, styles, forms, frames or event attributes.
+    `structure` also keeps the UNWRAP tags (without attributes) for the second pass."""
     return nh3.clean(
         fragment,
-        tags=TAGS,
+        tags=TAGS | UNWRAP if structure else TAGS,
         clean_content_tags=DROP_WITH_CONTENT,
         attributes=ATTRIBUTES,
         attribute_filter=_attribute_filter(base),
@@ -130,48 +138,99 @@ def sanitise(fragment: str, base: str | None = None) -> str:
     )
 
 
-class _Pass(HTMLParser):
-    """Second pass over nh3's output: drops tracking pixels and source-less images, cuts long text
+def recheck(safe_html: str) -> str:
+    """The output allow-list applied again to HTML that was already cleaned: same tags, attributes
+    and URL schemes, without the (slower) URL rewriting. Cheap insurance for the second pass and
+    for HTML read back from the cache."""
+    return nh3.clean(
+        safe_html,
+        tags=TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=ATTRIBUTES,
+        attribute_filter=_recheck_filter,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def _recheck_filter(tag: str, name: str, value: str) -> str | None:
+    if name == "src" and not value.lower().startswith("https://"):
+        return None
+    if name in ("href", "src") and not value.lower().startswith(("https://", "http://", "mailto:")):
+        return None  # relative URLs were resolved by the first pass; anything else is suspicious
+    return value
+
+
+_ATTR = re.compile(r'([^\s="/>]+)="([^"]*)"')
+
+
+class _Pass:
+    """Second pass over nh3's output: drops tracking pixels and source-less images, unwraps links
+    without an address and structure tags (leaving a space), collapses whitespace, cuts long text
     at a word (closing open tags), and collects the plain text with spaces between blocks."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(convert_charrefs=True)
         self.limit = limit
         self.out: list[str] = []
         self.text: list[str] = []
         self.length = 0
-        self.open: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # (tag, written): unwrapped links are not written
         self.full = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.full:
-            return
-        values = {k: v or "" for k, v in attrs}
+    def run(self, safe: str) -> tuple[str, str]:
+        for m in TOKEN.finditer(safe):  # nh3's output tokenises exactly, faster than a parser
+            closing, tag, attrs, data = m.groups()
+            if self.full:
+                break
+            if data is not None:
+                self.data(html.unescape(data))
+            elif tag is None:
+                self.data("<")  # not produced by nh3; kept as text
+            elif tag.lower() in UNWRAP:
+                self.space()
+            elif closing:
+                self.end(tag.lower())
+            else:
+                self.start(tag.lower(), m.group(0), attrs)
+        closing_tags = "".join(f"</{tag}>" for tag, written in reversed(self.open) if written)
+        return "".join(self.out).strip() + closing_tags, " ".join("".join(self.text).split())
+
+    def space(self) -> None:
+        if self.out and not self.out[-1].endswith(" "):
+            self.out.append(" ")
+        self.text.append(" ")
+
+    def start(self, tag: str, source: str, attrs: str) -> None:
+        values = {k.lower(): html.unescape(v) for k, v in _ATTR.findall(attrs)}
         if tag == "img" and (not values.get("src") or _tiny(values.get("width")) or _tiny(values.get("height"))):
             return
         if tag in _BLOCKS:
             self.text.append(" ")
-        rendered = "".join(f' {k}="{html.escape(v or "", quote=True)}"' for k, v in attrs)
-        self.out.append(f"<{tag}{rendered}>")
+        written = not (tag == "a" and not values.get("href"))
+        if written:
+            self.out.append(source)
         if tag not in _VOID:
-            self.open.append(tag)
+            self.open.append((tag, written))
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.full or tag in _VOID or tag not in self.open:
+    def end(self, tag: str) -> None:
+        if tag in _VOID or all(t != tag for t, _ in self.open):
             return
         while self.open:
-            top = self.open.pop()
-            self.out.append(f"</{top}>")
+            top, written = self.open.pop()
+            if written:
+                self.out.append(f"</{top}>")
             if top == tag:
                 break
         if tag in _BLOCKS:
             self.text.append(" ")
 
-    def handle_data(self, data: str) -> None:
-        if self.full:
+    def data(self, data: str) -> None:
+        if all(t != "pre" for t, _ in self.open):
+            data = _SPACES.sub(" ", data)
+            if (not self.out or self.out[-1].endswith((">", " "))) and (not self.text or self.text[-1].endswith(" ")):
+                data = data.lstrip(" ")
+        if not data:
             return
         room = self.limit - self.length
         if len(data) > room:
@@ -183,31 +242,24 @@ class _Pass(HTMLParser):
         self.out.append(html.escape(data, quote=False))
         self.text.append(data)
 
-    def result(self) -> tuple[str, str]:
-        closing = "".join(f"</{tag}>" for tag in reversed(self.open))
-        return "".join(self.out) + closing, " ".join("".join(self.text).split())
-
 
 def _tiny(value: str | None) -> bool:
-    return value is not None and value.isdigit() and int(value) <= 1
+    return value is not None and value.strip().isdigit() and int(value) <= 1
 
 
 def clean_html(fragment: str, *, base: str | None = None, limit: int = SUMMARY_MAX) -> tuple[str, str]:
     """(safe HTML, plain text) of an untrusted HTML fragment."""
     if not fragment or not fragment.strip():
         return "", ""
-    second = _Pass(limit)
-    second.feed(sanitise(fragment.translate(_INVISIBLE), base))
-    second.close()
-    safe, text = second.result()
-    return sanitise(safe, base), text  # the allow-list again: the second pass only ever removes
+    safe, text = _Pass(limit).run(sanitise(_INVISIBLE.sub("", fragment), base, structure=True))
+    return recheck(safe), text
 
 
 def plain_text(value: str, *, is_html: bool, limit: int = TITLE_MAX) -> str:
     """One line of plain text (tags removed when it is HTML), invisible controls dropped, cut at `limit`."""
     if is_html or "<" in value:
         value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
-    value = " ".join(unicodedata.normalize("NFC", value.translate(_INVISIBLE)).split())
+    value = " ".join(unicodedata.normalize("NFC", _INVISIBLE.sub("", value)).split())
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 

@@ -175,7 +175,6 @@ def check_watch(config: WatchConfig, file: str = "site_config.yml", line_of: Lin
 
     counts = Counter(f.id for f in config.feeds)
     urls: dict[str, str] = {}
-    used_themes = set()
     for i, feed in enumerate(config.feeds):
         if not ID_RE.match(feed.id):
             out.append(error(file, at("feeds", i, "id"), "watch-feed-id", f"'{feed.id}' is not a valid feed id",
@@ -183,7 +182,6 @@ def check_watch(config: WatchConfig, file: str = "site_config.yml", line_of: Lin
         if counts[feed.id] > 1:
             out.append(error(file, at("feeds", i, "id"), "watch-duplicate-feed",
                              f"feed id '{feed.id}' is used by {counts[feed.id]} feeds", "give each feed its own id"))
-        used_themes.add(feed.theme)
         if feed.theme not in config.themes:
             known = ", ".join(sorted(config.themes)) or "none"
             hint = did_you_mean(feed.theme, config.themes) or f"add it to watch.themes (known themes: {known})"
@@ -206,10 +204,6 @@ def check_watch(config: WatchConfig, file: str = "site_config.yml", line_of: Lin
         if problem:
             out.append(error(file, at("keywords", n), "watch-keyword", problem, _TERM_HINT))
 
-    for theme_id in config.themes:
-        if config.feeds and theme_id not in used_themes:
-            out.append(warning(file, at("themes", theme_id), "watch-empty-theme",
-                               f"theme '{theme_id}' has no feed", "add a feed with this theme, or remove the theme"))
     if config.timeouts.total < config.timeouts.connect:
         out.append(warning(file, at("timeouts", "total"), "watch-timeouts",
                            "timeouts.total is shorter than timeouts.connect", "make total the largest timeout"))

@@ -2,42 +2,53 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from html.parser import HTMLParser
+from itertools import accumulate
 
-from .markup import attr as _attr
-from .markup import escape
+from .markup import TOKEN, escape, neutral_tag
 
 MAX_MARKS = 200  # per text: a silly regex must not turn a summary into thousands of <mark>
 
 
+# Combining marks of the Latin, Greek and Cyrillic accents (and their extensions): removed after NFKD.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
-    """Text without accents and case: NFKD, combining marks dropped, casefolded."""
+    """Text without accents and case: NFKD, combining accents dropped, casefolded."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return "".join(c for c in stripped.casefold() if not unicodedata.combining(c))
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text).casefold())
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
-    """`fold(text)` and, for each of its characters, the index of the original character."""
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    return fold(ch)
+
+
+def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
+    """fold(text) character by character, and where each original character starts in it
+    (None stands for the identity: every character folds to exactly one)."""
     if text.isascii():
-        return text.lower(), list(range(len(text)))
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        for part in unicodedata.normalize("NFKD", ch):
-            if unicodedata.combining(part):
-                continue
-            for c in part.casefold():
-                if not unicodedata.combining(c):
-                    out.append(c)
-                    index.append(i)
-    return "".join(out), index
+        return text.lower(), None
+    pieces = list(map(_fold_char, text))
+    folded = "".join(pieces)
+    if len(folded) == len(text) and all(len(p) == 1 for p in set(pieces)):
+        return folded, None
+    return folded, list(accumulate(map(len, pieces), initial=0))
+
+
+def _original(starts: list[int] | None, start: int, end: int) -> tuple[int, int]:
+    """The span of the original text behind folded[start:end]."""
+    if starts is None:
+        return start, end
+    # The character holding a folded position is the last one starting at or before it.
+    return bisect_right(starts, start) - 1, bisect_right(starts, end - 1)
 
 
 def is_regex(term: str) -> bool:
@@ -112,7 +123,7 @@ class Matcher:
         for t in self.terms:
             for m in t.folded.finditer(folded):
                 if m.end() > m.start():
-                    found.append((index[m.start()], index[m.end() - 1] + 1))
+                    found.append(_original(index, m.start(), m.end()))
                 if len(found) > MAX_MARKS:
                     break
             if t.original is not None:
@@ -166,37 +177,16 @@ def highlight(text: str, matcher: Matcher) -> str:
     return "".join(out)
 
 
-_VOID = {"br", "img", "hr", "wbr"}
-
-
-class _Highlighter(HTMLParser):
-    """Re-serialises sanitised HTML, marking keywords in its text nodes."""
-
-    def __init__(self, matcher: Matcher) -> None:
-        super().__init__(convert_charrefs=True)
-        self.matcher = matcher
-        self.out: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        rendered = "".join(f' {name}="{_attr(value or "")}"' for name, value in attrs)
-        self.out.append(f"<{tag}{rendered}>")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in _VOID:
-            self.out.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        self.out.append(highlight(data, self.matcher))
-
-
 def highlight_html(safe_html: str, matcher: Matcher) -> str:
-    """Sanitised HTML with the keywords of its text wrapped in <mark>; the markup is kept as it is."""
-    if not matcher or not safe_html:
-        return safe_html
-    parser = _Highlighter(matcher)
-    parser.feed(safe_html)
-    parser.close()
-    return "".join(parser.out)
+    """Sanitised (nh3) HTML with its text re-escaped by markup.escape, inert for Markdown and
+    templates, and the keywords of the text wrapped in <mark>; tags are kept as they are."""
+    out: list[str] = []
+    for m in TOKEN.finditer(safe_html):
+        text = m.group(4)
+        if text is not None:
+            out.append(highlight(html.unescape(text), matcher))
+        elif m.group(2) is None:
+            out.append("&lt;")
+        else:
+            out.append(neutral_tag(m.group(0)))
+    return "".join(out)

@@ -17,6 +17,8 @@ from .config import ID_RE, Feed, WatchConfig, slugify, url_problem
 MAX_OPML_BYTES = 5_000_000
 MAX_OUTLINES = 5000
 DEFAULT_THEME = "imported"
+# Extra attributes (ignored by feed readers) so that an export imports back with the same ids.
+RELAIS_THEME, RELAIS_ID = "relaisTheme", "relaisId"
 
 
 class OpmlError(Exception):
@@ -99,20 +101,21 @@ def read_opml(data: bytes, config: WatchConfig | None = None, *, default_theme: 
     skipped: list[str] = []
     count = 0
 
-    def theme_for(label: str | None) -> str:
-        if label is None:  # a feed outside any folder
+    def theme_for(folder: tuple[str, str] | None) -> str:
+        if folder is None:  # a feed outside any folder
             theme_id, label = default_theme, ("Imported" if default_theme == DEFAULT_THEME else default_theme)
         else:
+            label, wanted = folder
             known = labels.get(label.casefold())
             if known:
                 return known
-            theme_id = slugify(label, "") or _unique("theme", theme_ids | set(new_themes))
+            theme_id = wanted or slugify(label, "") or _unique("theme", theme_ids | set(new_themes))
         if theme_id not in theme_ids and theme_id not in new_themes:
             new_themes[theme_id] = label
             labels[label.casefold()] = theme_id
         return theme_id
 
-    def walk(element: ET.Element, folder: str | None) -> None:
+    def walk(element: ET.Element, folder: tuple[str, str] | None) -> None:
         nonlocal count
         for outline in element:
             if outline.tag.lower() != "outline":
@@ -123,7 +126,8 @@ def read_opml(data: bytes, config: WatchConfig | None = None, *, default_theme: 
             url = _attr(outline, "xmlUrl")
             title = _attr(outline, "title", "text")
             if not url:
-                walk(outline, title or folder)
+                wanted = _attr(outline, RELAIS_THEME)
+                walk(outline, (title, wanted if ID_RE.match(wanted) else "") if title else folder)
                 continue
             problem = url_problem(url)
             if problem:
@@ -133,7 +137,9 @@ def read_opml(data: bytes, config: WatchConfig | None = None, *, default_theme: 
                 skipped.append(f"{title or url}: already in site_config.yml")
                 continue
             urls.add(url)
-            base = slugify(title, "") or slugify(urlsplit(url).hostname or "", "") or "feed"
+            wanted = _attr(outline, RELAIS_ID)
+            base = (wanted if ID_RE.match(wanted) else "") or slugify(title, "") \
+                or slugify(urlsplit(url).hostname or "", "") or "feed"
             feed_id = _unique(base, feed_ids)
             feeds.append(Feed(id=feed_id, url=url, theme=theme_for(folder), name=title or None))
 
@@ -162,10 +168,12 @@ def export_opml(config: WatchConfig, title: str = "Relais watch feeds") -> str:
     body = ET.SubElement(root, "body")
     folders: dict[str, ET.Element] = {}
     for theme_id, theme in config.themes.items():
-        folders[theme_id] = ET.SubElement(body, "outline", text=theme.label, title=theme.label)
+        folders[theme_id] = ET.SubElement(body, "outline", {"text": theme.label, "title": theme.label,
+                                                            RELAIS_THEME: theme_id})
     for feed in config.feeds:
         parent = folders.get(feed.theme, body)
         name = feed.name or feed.id
-        ET.SubElement(parent, "outline", type="rss", text=name, title=name, xmlUrl=feed.url)
+        ET.SubElement(parent, "outline", {"type": "rss", "text": name, "title": name, "xmlUrl": feed.url,
+                                          RELAIS_ID: feed.id})
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

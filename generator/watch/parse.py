@@ -6,7 +6,7 @@ import io
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
@@ -147,17 +147,21 @@ def _date(entry: Any) -> datetime | None:
         value = entry.get(key)
         if isinstance(value, time.struct_time):
             try:
-                return datetime(*value[:6], tzinfo=timezone.utc)
+                return datetime(*value[:6], tzinfo=UTC)
             except (ValueError, OverflowError, TypeError):
                 continue
     return None
 
 
 def _raw_entry(entry: Any) -> RawEntry:
-    summary, summary_html = _str(entry.get("summary")), _is_html(entry.get("summary_detail"))
     content = entry.get("content")
-    if not summary.strip() and isinstance(content, list) and content and isinstance(content[0], dict):
-        summary, summary_html = _str(content[0].get("value")), _is_html(content[0])
+    first = content[0] if isinstance(content, list) and content and isinstance(content[0], dict) else None
+    summary, detail = _str(entry.get("summary")), entry.get("summary_detail")
+    if not summary.strip() and first is not None:
+        summary, detail = _str(first.get("value")), first
+    # feedparser copies the content into `summary` without a summary_detail when there is no summary.
+    detail = detail if isinstance(detail, dict) else (first or {"type": "text/html"})
+    summary_html = _is_html(detail)
     return RawEntry(
         guid=_str(entry.get("id")).strip() or None,
         link=_str(entry.get("link")).strip() or None,
@@ -197,7 +201,9 @@ def parse_feed(data: bytes, *, url: str, content_type: str | None = None) -> Par
     try:
         result = feedparser.parse(
             io.BytesIO(utf8),  # a stream: feedparser reads it and nothing else
-            response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url},
+            # No content-location: feedparser would resolve guids against it, and ids must not
+            # change with the address; links are resolved by clean.py instead.
+            response_headers={"content-type": "application/xml; charset=utf-8"},
             sanitize_html=False,  # nh3 cleans every HTML field with our allow-list instead
             resolve_relative_uris=False,
         )

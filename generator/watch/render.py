@@ -18,13 +18,15 @@ import yaml
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 
-from .clean import clean_url, sanitise
+from .cache import merge_duplicates
+from .clean import clean_url, recheck
 from .config import ID_RE, WatchConfig, slugify
 from .keywords import Matcher, compile_terms, highlight, highlight_html
-from .markup import attr, escape, neutralise
-from .model import FeedStatus, Status, WatchItem, WatchSnapshot
+from .markup import attr, escape
+from .model import FeedStatus, WatchItem, WatchSnapshot
 
 REL = "noopener noreferrer nofollow"
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when available: a thousand entries
 PROPOSE_SUMMARY = 500  # characters of summary in a proposed post (the URL must stay short)
 
 LABELS: dict[str, dict[str, str]] = {
@@ -151,13 +153,14 @@ def propose_url(item: WatchItem, repo_url: str, *, source: str, theme: str, t: _
         summary = summary[:PROPOSE_SUMMARY].rsplit(" ", 1)[0] + "…"
     # The body becomes Markdown in the portal once committed: the feed's words stay text.
     body_lines = [
-        t("proposal_source", source=_md_text(source), link=_md_text(item.link) if item.link else "—"),
+        t("proposal_source", source=_md_text(source), link=f"<{item.link}>" if item.link else "—"),
         "",
         t("proposal_seen", theme=_md_text(theme), when=t.day(item.published)),
     ]
     if summary:
         body_lines += ["", "> " + _md_text(summary)]
-    value = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + "\n".join(body_lines) + "\n"
+    dumped = yaml.dump(front, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+    value = "---\n" + dumped + "---\n" + "\n".join(body_lines) + "\n"
     slug = slugify(item.title, f"veille-{item.id[:10]}")
     return f"{base.rstrip('/')}/new/main/content/posts?filename={quote(slug + '.md')}&value={quote(value, safe='')}"
 
@@ -200,8 +203,8 @@ def item_html(item: WatchItem, snapshot: WatchSnapshot, config: WatchConfig, *, 
     meta = ", ".join(sources) + " · " + stamp
     if timedelta(0) <= now - item.published < timedelta(hours=24):
         meta += f' <span class="relais-watch-new">{escape(t("new"))}</span>'
-    summary = sanitise(item.summary_html) if item.summary_html else ""
-    summary = highlight_html(summary, matcher) if matcher else neutralise(summary)
+    summary = recheck(item.summary_html) if item.summary_html else ""  # the cache is a file, not trusted
+    summary = highlight_html(summary, matcher)
     parts = [
         f'<article class="relais-watch-entry" id="watch-{attr(item.id)}">',
         f'<h3 class="relais-watch-title">{heading}</h3>',
@@ -303,22 +306,16 @@ def pages(snapshot: WatchSnapshot, config: WatchConfig, *, lang: str, now: datet
 
 
 def home_items(snapshot: WatchSnapshot, config: WatchConfig, limit: int = 5) -> list[WatchItem]:
-    """The latest items, across themes, that match one of the brand's keywords (none without keywords)."""
+    """The latest items, across themes, that match one of the brand's keywords (none without keywords).
+    The same article seen in two themes is shown once."""
     brand = compile_terms(tuple(config.keywords))
     if not brand:
         return []
-    seen: set[str] = set()
-    found = []
-    items = sorted((i for theme in snapshot.themes for i in theme.entries), key=lambda i: i.published, reverse=True)
-    for item in items:
-        if item.id in seen:
-            continue
-        if brand.matches(f"{item.title}\n{item.summary_text}"):
-            seen.add(item.id)
-            found.append(item)
-            if len(found) >= limit:
-                break
-    return found
+    matching = (
+        item for theme in snapshot.themes for item in theme.entries
+        if brand.matches(f"{item.title}\n{item.summary_text}")
+    )
+    return merge_duplicates(matching)[:limit]
 
 
 def home_markdown(snapshot: WatchSnapshot, config: WatchConfig, *, lang: str, now: datetime, limit: int = 5,

@@ -160,7 +160,7 @@ def garbage(h: BaseHTTPRequestHandler) -> None:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         server: FeedServer = self.server.owner  # type: ignore[attr-defined]
         server.requests.append((self.path, dict(self.headers)))
         handler = server.routes.get(self.path.split("?")[0])

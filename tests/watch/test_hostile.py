@@ -29,7 +29,7 @@ from .conftest import (
 
 ALLOWED_TAGS = {
     "a", "abbr", "article", "b", "blockquote", "br", "cite", "code", "del", "div", "em", "figcaption", "figure",
-    "h3", "hr", "i", "img", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
+    "h1", "h2", "h3", "hr", "i", "img", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
     "table", "tbody", "td", "th", "thead", "time", "tr", "u", "ul",
 }
 SAFE_ATTRIBUTES = {"href", "src", "alt", "title", "width", "height", "rel", "target", "class", "id", "datetime"}

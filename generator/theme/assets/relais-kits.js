@@ -162,8 +162,7 @@
     backdrop.appendChild(document.createTextNode("\u200b"));
   }
 
-  function enhance(card, box) {
-    var rules = json(box.getAttribute("data-rules"), {});
+  function enhance(card, box, rules) {
     var labels = json(box.getAttribute("data-labels"), {});
     var network = card.getAttribute("data-network");
     var kind = card.getAttribute("data-share");
@@ -449,7 +448,7 @@
         var note = box.querySelector(".relais-kits__nojs");
         if (note) note.hidden = true;
         list.parentNode.insertBefore(holder, list.nextSibling);
-        holder.querySelectorAll(".relais-card").forEach(function (card) { enhance(card, box); });
+        holder.querySelectorAll(".relais-card").forEach(function (card) { enhance(card, box, data.networks || {}); });
         box.setAttribute("data-ready", "true");
         if (window.location.hash) {
           var target = document.getElementById(window.location.hash.slice(1));
@@ -470,7 +469,8 @@
       if (box.getAttribute("data-mode") === "ambassador") {
         buildAmbassador(box);
       } else {
-        box.querySelectorAll(".relais-card").forEach(function (card) { enhance(card, box); });
+        var rules = json(box.getAttribute("data-rules"), {});
+        box.querySelectorAll(".relais-card").forEach(function (card) { enhance(card, box, rules); });
         pickNetworks(box);
         box.setAttribute("data-ready", "true");
       }

@@ -1,0 +1,236 @@
+"""iCalendar (RFC 5545) subscriptions: all posts, per network, per campaign, per owner, key dates.
+
+Written with the icalendar library. Builds are reproducible: DTSTAMP is `now`,
+UIDs come from slugs and ids, events and feeds are sorted. Embargoed posts carry
+nothing but their time and a neutral title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+
+from .. import networks as net
+from ..model import Campaign, Post, Status
+from ..plan import Planner
+from .recurrence import Occurrence, all_occurrences
+from .zones import UTC, transitions
+
+ICS_DIR = "calendar/ics"
+POST_MINUTES = 30  # a post is a moment; calendars show it as a short event
+KEY_DATES_BACK_DAYS = 365
+KEY_DATES_AHEAD_DAYS = 2 * 365
+REFRESH = timedelta(hours=12)
+_STATUS = {
+    Status.cancelled: "CANCELLED",
+    Status.approved: "CONFIRMED",
+    Status.scheduled: "CONFIRMED",
+    Status.published: "CONFIRMED",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One subscription file: what it holds and where it is written (docs-relative path)."""
+
+    kind: str  # all | network | campaign | key-dates | owner
+    key: str
+    title: str
+    path: str
+    events: int = 0
+
+
+def host(site_url: str) -> str:
+    return urlsplit(site_url).hostname or "relais.invalid"
+
+
+def absolute(site_url: str, url: str) -> str:
+    """A site-root-relative URL made absolute with site.url."""
+    return site_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def vtimezone(tz: tzinfo, name: str, first: date, last: date) -> Timezone:
+    """A VTIMEZONE for `tz` valid from `first` to `last`, one observance per offset change.
+
+    Each observance's DTSTART is the local time of the change read in the offset in force
+    before it (RFC 5545, 3.6.5): 02:00 when Paris moves to summer time, 03:00 when it leaves it.
+    """
+    component = Timezone()
+    component.add("tzid", name)
+    start = datetime.combine(first, time(0), tz)
+    end = datetime.combine(last, time(0), tz)
+    offset = start.utcoffset() or timedelta(0)
+    initial = TimezoneDaylight() if start.dst() else TimezoneStandard()
+    initial.add("tzname", start.tzname() or name)
+    initial.add("dtstart", start.replace(tzinfo=None))
+    initial.add("tzoffsetfrom", offset)
+    initial.add("tzoffsetto", offset)
+    component.add_component(initial)
+    for change in transitions(tz, start, end):
+        observance = TimezoneDaylight() if change.dst else TimezoneStandard()
+        observance.add("tzname", change.name or name)
+        observance.add("dtstart", (change.at + change.before).replace(tzinfo=None))
+        observance.add("tzoffsetfrom", change.before)
+        observance.add("tzoffsetto", change.after)
+        component.add_component(observance)
+    return component
+
+
+class Writer:
+    """Builds the events of one portal (site, translator, embargo rule) and serialises feeds."""
+
+    def __init__(self, planner: Planner) -> None:
+        self.pl = planner
+        self.project = planner.project
+        self.now = planner.now
+        self.t = planner.t
+        self.site_url = self.project.config.site.url
+        self.host = host(self.site_url)
+        self.tz = self.project.tz
+
+    # --- events -------------------------------------------------------------------------
+
+    def post_event(self, post: Post) -> Event | None:
+        if post.date is None:
+            return None
+        view = self.pl.view(post)
+        start = post.date.astimezone(self.tz)
+        end = (start.astimezone(UTC) + timedelta(minutes=POST_MINUTES)).astimezone(self.tz)
+        event = Event()
+        event.add("uid", f"{view.url.strip('/').rsplit('/', 1)[-1]}@{self.host}")
+        event.add("dtstamp", self.now.astimezone(UTC))
+        event.add("dtstart", start)
+        event.add("dtend", end)
+        event.add("summary", view.title)
+        event.add("status", _STATUS.get(post.status, "TENTATIVE"))
+        event.add("transp", "TRANSPARENT")
+        event.add("url", absolute(self.site_url, view.url))
+        if view.embargoed:
+            return event
+        labels = [_label(n) for n in post.networks]
+        event.add("categories", labels)
+        lines = [
+            f"{self.t('networks')} : {', '.join(labels)}" if self.t.lang == "fr" else f"{self.t('networks')}: {', '.join(labels)}",
+            self._fact("status", view.status_label),
+        ]
+        if view.campaign_title:
+            lines.append(self._fact("campaign", view.campaign_title))
+        if view.owner_name:
+            lines.append(self._fact("owner", view.owner_name))
+        if post.due:
+            lines.append(self._fact("due", self.t.medium_day(post.due)))
+        lines.append(absolute(self.site_url, view.url))
+        event.add("description", "\n".join(lines))
+        return event
+
+    def _fact(self, key: str, value: str) -> str:
+        return f"{self.t(key)} : {value}" if self.t.lang == "fr" else f"{self.t(key)}: {value}"
+
+    def key_date_event(self, occurrence: Occurrence) -> Event:
+        key = occurrence.key_date
+        event = Event()
+        event.add("uid", f"key-date-{key.id}-{occurrence.start:%Y%m%d}@{self.host}")
+        event.add("dtstamp", self.now.astimezone(UTC))
+        event.add("dtstart", occurrence.start)
+        event.add("dtend", occurrence.end + timedelta(days=1))  # DTEND of an all-day event is exclusive
+        event.add("summary", key.title)
+        event.add("transp", "TRANSPARENT")
+        event.add("url", absolute(self.site_url, f"calendar/key-dates/#{key.id}"))
+        if key.category:
+            event.add("categories", [key.category])
+        if key.description:
+            event.add("description", key.description)
+        return event
+
+    def campaign_event(self, campaign: Campaign) -> Event:
+        event = Event()
+        event.add("uid", f"campaign-{campaign.id}@{self.host}")
+        event.add("dtstamp", self.now.astimezone(UTC))
+        event.add("dtstart", campaign.start)
+        event.add("dtend", campaign.end + timedelta(days=1))
+        event.add("summary", f"{self.t('campaign')} : {campaign.title}" if self.t.lang == "fr"
+                  else f"{self.t('campaign')}: {campaign.title}")
+        event.add("transp", "TRANSPARENT")
+        event.add("url", absolute(self.site_url, f"calendar/campaigns/{campaign.id}/"))
+        if campaign.goal:
+            event.add("description", campaign.goal)
+        return event
+
+    # --- calendars ----------------------------------------------------------------------
+
+    def calendar(self, title: str, events: Iterable[Event]) -> bytes:
+        """A VCALENDAR with its events sorted by start and UID, and a VTIMEZONE when one is used."""
+        ordered = sorted(events, key=_event_key)
+        cal = Calendar()
+        cal.add("prodid", "-//Relais//Editorial calendar//" + self.t.lang.upper())
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("method", "PUBLISH")
+        cal.add("name", title)
+        cal.add("x-wr-calname", title)
+        cal.add("x-wr-timezone", self.tz.key)
+        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", REFRESH)
+        timed = [e.decoded("dtstart") for e in ordered if isinstance(e.decoded("dtstart"), datetime)]
+        if timed:
+            first = min(timed).date().replace(month=1, day=1)
+            last = date(max(timed).year + 1, 1, 1)
+            cal.add_component(vtimezone(self.tz, self.tz.key, first, last))
+        for event in ordered:
+            cal.add_component(event)
+        return cal.to_ical()
+
+
+def _label(network_id: str) -> str:
+    network = net.get(network_id)
+    return network.label if network else network_id
+
+
+def _event_key(event: Event) -> tuple[str, str]:
+    start = event.decoded("dtstart")
+    if isinstance(start, datetime):
+        stamp = start.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+    else:
+        stamp = start.strftime("%Y%m%d") + "T000000"
+    return stamp, str(event.get("uid"))
+
+
+def build_feeds(planner: Planner) -> tuple[list[Feed], dict[str, bytes]]:
+    """Every subscription of the portal: its description and the bytes of its file."""
+    w = Writer(planner)
+    t = w.t
+    project = w.project
+    name = project.config.site.name
+    posts = sorted((p for p in project.posts if p.date is not None), key=lambda p: (p.date, p.slug))  # type: ignore[arg-type, return-value]
+    events = {p.slug: e for p in posts if (e := w.post_event(p)) is not None}
+    visible = [p for p in posts if not w.pl.view(p).embargoed]
+    feeds: list[Feed] = []
+    files: dict[str, bytes] = {}
+
+    def add(kind: str, key: str, title: str, filename: str, items: list[Event]) -> None:
+        path = f"{ICS_DIR}/{filename}"
+        files[path] = w.calendar(f"{name} — {title}", items)
+        feeds.append(Feed(kind, key, title, path, len(items)))
+
+    add("all", "", t("cal_feed_all"), "all.ics", [events[p.slug] for p in posts])
+    for network_id in project.config.networks:
+        items = [events[p.slug] for p in posts if network_id in p.networks]
+        add("network", network_id, _label(network_id), f"network-{network_id}.ics", items)
+    for campaign in sorted(project.campaigns, key=lambda c: (c.start, c.id)):
+        items = [events[p.slug] for p in visible if p.campaign == campaign.id]
+        add("campaign", campaign.id, campaign.title, f"campaign-{campaign.id}.ics", [w.campaign_event(campaign), *items])
+    today = w.now.date()
+    occurrences = all_occurrences(project.key_dates, today - timedelta(days=KEY_DATES_BACK_DAYS),
+                                  today + timedelta(days=KEY_DATES_AHEAD_DAYS))
+    add("key-dates", "", t("key_dates"), "key-dates.ics", [w.key_date_event(o) for o in occurrences])
+    for amb in sorted(project.ambassadors, key=lambda a: a.id):
+        if not amb.public:
+            continue  # kept out of the directory, so out of the feeds' names too
+        items = [events[p.slug] for p in visible if p.owner == amb.id]
+        if items:
+            add("owner", amb.id, amb.name, f"owner-{amb.id}.ics", items)
+    return feeds, files

@@ -1,0 +1,187 @@
+"""The built demo: the ambassador pages and kits.json exist, and nothing private or embargoed leaks.
+
+Expected values are read from the demo's content files, not from the code under test.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.check import check
+from generator.load import load
+from tests.conftest import DEMO_NOW, ROOT
+
+NOW = datetime.fromisoformat(DEMO_NOW)
+
+
+def front_matter(path: Path) -> tuple[dict[str, Any], str]:
+    _, meta, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(meta), body
+
+
+def demo_posts() -> dict[str, tuple[dict[str, Any], str]]:
+    return {p.stem: front_matter(p) for p in sorted((ROOT / "content/posts").glob("*.md"))}
+
+
+def demo_ambassadors() -> dict[str, dict[str, Any]]:
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "ambassadors").glob("*.yml"))}
+
+
+def embargoed(meta: dict[str, Any]) -> bool:
+    return bool(meta.get("embargo")) and datetime.fromisoformat(str(meta["date"])) > NOW
+
+
+def expected_active_kits() -> list[str]:
+    today = NOW.date()
+    found = []
+    for slug, (meta, _) in demo_posts().items():
+        share = meta.get("share")
+        if not share or meta.get("status") == "cancelled" or embargoed(meta):
+            continue
+        start = date.fromisoformat(str(share.get("from") or str(meta["date"])[:10]))
+        until = date.fromisoformat(str(share["until"])) if share.get("until") else start + timedelta(days=14)
+        if start <= today <= until:
+            found.append(slug)
+    return sorted(found)
+
+
+def site_texts(site: Path) -> dict[str, str]:
+    """Every file of the built site as text a person or a program could read from it."""
+    texts = {}
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # images and fonts
+        if path.suffix == ".json":
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+        texts[path.relative_to(site).as_posix()] = " ".join(html.unescape(text).split())
+    return texts
+
+
+def find(texts: dict[str, str], needle: str) -> list[str]:
+    needle = " ".join(needle.split())
+    return [name for name, text in texts.items() if needle in text]
+
+
+def test_the_section_pages_and_data_file_exist(built_demo: Path) -> None:
+    assert (built_demo / "ambassadors/index.html").is_file()
+    assert (built_demo / "kits/index.html").is_file()
+    assert (built_demo / "kits/archive/index.html").is_file()
+    assert (built_demo / "kits.json").is_file()
+    public = sorted(slug for slug, a in demo_ambassadors().items() if a.get("public", True))
+    pages = sorted(p.name for p in (built_demo / "ambassadors").iterdir() if p.is_dir())
+    assert pages == public
+
+
+def test_the_directory_lists_public_profiles_only(built_demo: Path) -> None:
+    page = (built_demo / "ambassadors/index.html").read_text(encoding="utf-8")
+    names = re.findall(r'<h2 class="relais-person__name"><a href="[^"]+">([^<]+)</a></h2>', page)
+    people = demo_ambassadors()
+    assert names == sorted((a["name"] for a in people.values() if a.get("public", True)), key=str.casefold)
+    assert "Ambassadeurs" in page and "Annuaire" in page  # the navigation entry
+
+
+def test_kits_json_holds_the_active_kits_and_nothing_private(built_demo: Path) -> None:
+    data = json.loads((built_demo / "kits.json").read_text(encoding="utf-8"))
+    assert data["version"] == 1
+    assert data["site"] == "https://portal.example.org/"
+    assert sorted(k["slug"] for k in data["kits"]) == expected_active_kits()
+    posts = demo_posts()
+    for kit in data["kits"]:
+        meta, _ = posts[kit["slug"]]
+        assert kit["title"] == meta["title"]
+        assert kit["kit"]["url"] == f"https://portal.example.org/kits/#kit-{kit['slug']}"
+        for card in kit["cards"]:
+            assert card["network"] in meta["share"]["messages"]
+            assert "utm_content" not in card["link"]
+            assert card["link_template"].endswith("utm_content={ambassador}")
+            for variant in card["variants"]:
+                assert variant["composed"].startswith(variant["text"].strip())
+                assert variant["composed"].endswith("\n" + card["link"])
+                # No ready link while a [[prompt]] is unfilled, nor where the link needs more than the
+                # text (Instagram has none; Mastodon needs the ambassador's instance).
+                no_link = variant["prompts"] or data["networks"][card["network"]]["share"] == "none" \
+                    or card["network"] == "mastodon"
+                assert (variant["share_url"] is None) == bool(no_link)
+    words = json.dumps(data)
+    for banned in ('"email"', '"handle"', '"ambassador"', '"public"'):
+        assert banned not in words
+
+
+def test_the_archive_has_the_closed_kits_without_share_buttons(built_demo: Path) -> None:
+    page = (built_demo / "kits/archive/index.html").read_text(encoding="utf-8")
+    assert "Bienvenue à nos sept apprentis de la promotion 2026" in page
+    assert "relais-card__share" not in page and "relais-card__copy" not in page
+    assert "Bienvenue à nos sept apprentis" not in (built_demo / "kits/index.html").read_text(encoding="utf-8")
+
+
+def typed_by_editors(secrets: list[str]) -> set[str]:
+    """Secrets an editor wrote by hand into the demo's content (e.g. an e-mail in a guide page)."""
+    sources = " ".join(p.read_text(encoding="utf-8") for folder in ("content", "calendar")
+                       for p in (ROOT / folder).rglob("*") if p.suffix in (".md", ".yml"))
+    return {s for s in secrets if s in sources}
+
+
+def test_no_private_field_anywhere_in_the_site(built_demo: Path) -> None:
+    texts = site_texts(built_demo)
+    assert "search/search_index.json" in texts and "sitemap.xml" in texts and "kits.json" in texts
+    secrets = []
+    for slug, person in demo_ambassadors().items():
+        secrets.append(person["email"])
+        secrets += [n["handle"] for n in (person.get("networks") or {}).values() if n and n.get("handle")]
+        if not person.get("public", True):
+            secrets += [person["name"], slug, person.get("team") or slug]
+    assert len(secrets) > 20
+    leaks = {s: find(texts, s) for s in secrets if find(texts, s)}
+    # Relais never writes ambassador data it should not; what an editor typed into a page is
+    # published as written, and `relais check` warns about it (private-email) before the merge.
+    typed = typed_by_editors(secrets)
+    assert set(leaks) <= typed, {s: f for s, f in leaks.items() if s not in typed}
+    project = load(ROOT).project
+    assert project is not None
+    reported = [d.message for d in check(project, NOW.replace(tzinfo=project.tz)) if d.code == "private-email"]
+    emails = {p["email"]: slug for slug, p in demo_ambassadors().items()}
+    for secret in typed & set(emails):
+        assert f"the private e-mail of ambassador '{emails[secret]}' is written here and would be published" in reported
+
+
+def embargoed_texts() -> list[str]:
+    """What an embargoed post must not show: title, messages, suggestions, link, image, brief."""
+    needles = []
+    for meta, body in (v for v in demo_posts().values() if embargoed(v[0])):
+        needles += [meta["title"], meta.get("link"), meta.get("image"), meta.get("image_alt")]
+        needles += list((meta.get("messages") or {}).values())
+        for value in ((meta.get("share") or {}).get("messages") or {}).values():
+            needles += value if isinstance(value, list) else [value]
+        for line in body.splitlines():
+            needles += [piece.strip() for piece in re.split(r"\*\*|__|`", line) if len(piece.strip()) >= 15]
+    return [n for n in needles if n]
+
+
+def test_no_embargoed_text_anywhere_in_the_site(built_demo: Path) -> None:
+    needles = embargoed_texts()
+    assert len(needles) >= 10
+    # A text that another, visible post also carries is public by that post (relais check warns
+    # about a shared link: embargo-link-shared); it is not a leak of the embargoed one.
+    visible = " ".join(
+        " ".join(json.dumps(meta, ensure_ascii=False, default=str).split()) + " " + " ".join(body.split())
+        for meta, body in demo_posts().values() if not embargoed(meta)
+    )
+    texts = site_texts(built_demo)
+    leaks = {n[:60]: find(texts, n) for n in needles
+             if " ".join(n.split()) not in visible and find(texts, n)}
+    assert leaks == {}
