@@ -18,7 +18,7 @@ import struct
 import sys
 import zlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -360,7 +360,7 @@ def write_blog(root: Path, posts: list[SyntheticPost]) -> None:
         f = post.front
         when = f.get("date") or NOW.strftime("%Y-%m-%dT%H:%M")
         categories = list(f["topics"])
-        front = {"date": datetime.fromisoformat(when).replace(tzinfo=timezone.utc).isoformat(),
+        front = {"date": datetime.fromisoformat(when),  # a YAML date-time: the plugin refuses text
                  "categories": categories, "title": f["title"]}
         messages = "\n\n".join(f"### {n}\n\n{text}" for n, text in f["messages"].items())
         first, _, rest = post.body.partition("\n\n")

@@ -36,10 +36,8 @@ def _now(project: Project | None, now_option: str | None) -> datetime:
 
 def load_snapshot(project: Project, now: datetime) -> Any:
     """The cached watch entries (the build never touches the network)."""
-    try:  # TEMP until the watch package lands
-        from .watch.cache import load_snapshot as load_watch
-    except ImportError:
-        return None
+    from .watch.cache import load_snapshot as load_watch
+
     return load_watch(Path(project.root), project.config.watch, now=now)
 
 

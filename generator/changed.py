@@ -124,8 +124,9 @@ LABELS: dict[str, dict[str, Any]] = {
         "removed": "Publications supprimées",
         "no_post_change": "Aucune publication ajoutée, déplacée ni supprimée.",
         "in_changed": "Problèmes dans les fichiers modifiés",
-        "elsewhere": "Ailleurs dans le dépôt : {count} problème(s), voir le journal de la vérification.",
-        "more": "… et {count} autre(s), voir le journal de la vérification.",
+        "problem": ("problème", "problèmes"),
+        "elsewhere": "Ailleurs dans le dépôt : {count}, voir le journal de la vérification.",
+        "more": "… et {count} de plus, voir le journal de la vérification.",
         "clean": "Aucun problème dans les fichiers modifiés.",
         "idea": "idée, sans date",
         "no_git": "Les fichiers modifiés sont inconnus ({problem}).",
@@ -140,7 +141,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "removed": "Posts removed",
         "no_post_change": "No post added, moved or removed.",
         "in_changed": "Problems in the changed files",
-        "elsewhere": "Elsewhere in the repository: {count} problem(s), see the check's log.",
+        "problem": ("problem", "problems"),
+        "elsewhere": "Elsewhere in the repository: {count}, see the check's log.",
         "more": "… and {count} more, see the check's log.",
         "clean": "No problem in the changed files.",
         "idea": "idea, no date",
@@ -242,11 +244,13 @@ def summary_markdown(root: Path, project: Project | None, diagnostics: Sequence[
 
     def when(value: datetime | None) -> str:
         return md(t.moment(value) if value else labels["idea"])
+
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
 
     def count(n: int, key: str) -> str:
-        return f"{n} {labels[key][0 if n == 1 else 1]}"
+        singular = n == 1 or (n == 0 and lang == "fr")  # « 0 erreur », but "0 errors"
+        return f"{n} {labels[key][0 if singular else 1]}"
 
     lines = [f"### {labels['heading'].format(errors=count(errors, 'error'), warnings=count(warnings, 'warning'))}", ""]
     if project is not None and changes is not None:
@@ -277,10 +281,10 @@ def summary_markdown(root: Path, project: Project | None, diagnostics: Sequence[
     for d in mine[:MAX_LISTED]:
         lines.append(f"- {icons[d.severity]} {code(f'{d.file}:{d.line}')} {md(d.message, 300)} ({code(d.code)})")
     if len(mine) > MAX_LISTED:
-        lines.append(labels["more"].format(count=len(mine) - MAX_LISTED))
+        lines.append(labels["more"].format(count=count(len(mine) - MAX_LISTED, "problem")))
     elsewhere = len(diagnostics) - len(mine)
     if elsewhere:
-        lines += ["", labels["elsewhere"].format(count=elsewhere)]
+        lines += ["", labels["elsewhere"].format(count=count(elsewhere, "problem"))]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -140,8 +140,9 @@ def _feature_checks() -> list[Check]:
     """Checks contributed by the feature packages."""
     from .calendar.checks import CHECKS as calendar_checks
     from .kits.checks import CHECKS as kit_checks
+    from .watch.checks import CHECKS as watch_checks
 
-    return [*calendar_checks, *kit_checks]
+    return [*calendar_checks, *kit_checks, *watch_checks]
 
 
 def apply_severity(diagnostics: Iterable[Diagnostic], overrides: dict[str, str]) -> list[Diagnostic]:

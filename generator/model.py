@@ -28,10 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .source import Lines
-try:
-    from .watch.config import WatchConfig
-except ImportError:  # TEMP until generator/watch lands
-    WatchConfig = dict  # type: ignore[misc,assignment]
+from .watch.config import WatchConfig
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 ID_HINT = "use 1 to 80 lowercase letters, digits and hyphens, starting with a letter or digit (e.g. hiver-2026)"

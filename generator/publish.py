@@ -11,6 +11,7 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import html
 import logging
 import os
 import shutil
@@ -85,11 +86,22 @@ def build_lock(root: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _escaped_nav(nav: object) -> object:
+    """Nav labels are printed unescaped by Material: a page title written by a colleague is text."""
+    if isinstance(nav, list):
+        return [_escaped_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {html.escape(str(label)): _escaped_nav(target) for label, target in nav.items()}
+    return nav
+
+
 def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, object]:
     """The mkdocs.yml of the portal, as data (dumped, never assembled as text)."""
     not_in_nav = "\n".join(site.not_in_nav)
     return {
-        "site_name": site.name,
+        # Material prints the site name unescaped in <title> and attributes: escape it here, as
+        # the planner does for page titles.
+        "site_name": html.escape(site.name),
         "site_url": site.url,
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
@@ -111,11 +123,13 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, objec
             "def_list",
             "footnotes",
             {"toc": {"permalink": False}},
+            {"generator.render:SafeLinksExtension": {"site_url": site.url}},
         ],
-        "nav": site.nav,
+        "nav": _escaped_nav(site.nav),
         "not_in_nav": not_in_nav,
         "extra_css": ["assets/relais.css"],
-        "extra_javascript": ["assets/relais-count.js", "assets/relais.js", "assets/relais-kits.js"],
+        "extra_javascript": ["assets/relais-count.js", "assets/relais.js", "assets/relais-kits.js",
+                             "assets/relais-calendar.js"],
         "extra": {
             "generator": False,
             "relais": {"sprite": sprite(site.extra.get("networks", [])), "csp": CSP},

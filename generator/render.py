@@ -17,7 +17,11 @@ from urllib.parse import urlsplit
 
 import jinja2
 import yaml
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
+from xml.etree.ElementTree import Element
 
 from . import networks as net
 
@@ -198,3 +202,50 @@ def environment() -> jinja2.Environment:
 
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
+
+
+# --- a last guard on the Markdown that the team writes -----------------------------------------
+
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "cite", "data", "srcset", "background")
+_UNSAFE_URL = re.compile(r"^(javascript|data|vbscript|file):", re.IGNORECASE)
+
+
+def unsafe_url(value: str) -> bool:
+    """Whether a link target runs code, as a browser reads it (entities decoded, tabs and
+    control characters dropped: `java&#x09;script:` is `javascript:`)."""
+    from html import unescape
+
+    return bool(_UNSAFE_URL.match(re.sub(r"[\x00-\x20\x7f]+", "", unescape(value))))
+
+
+class _SafeTree(Treeprocessor):
+    def __init__(self, md: Markdown, site_url: str) -> None:
+        super().__init__(md)
+        self.site_host = urlsplit(site_url).hostname or ""
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            for name in list(element.attrib):
+                if name.lower().startswith("on") or name.lower() == "srcdoc":
+                    del element.attrib[name]  # `{: onclick=… }` through attr_list
+                elif name.lower() in _URL_ATTRIBUTES and unsafe_url(element.attrib[name]):
+                    element.attrib[name] = "#"  # reference links and entity tricks safe_markdown cannot see
+            href = element.get("href", "")
+            if element.tag == "a" and urlsplit(href).scheme in ("http", "https") and \
+                    urlsplit(href).hostname != self.site_host:
+                rel = set(element.get("rel", "").split()) | {"noopener", "noreferrer"}
+                element.set("rel", " ".join(sorted(rel)))
+
+
+class SafeLinksExtension(Extension):
+    """Python-Markdown extension (`generator.render:SafeLinksExtension`): on the parsed tree of
+    every page, drop `on*` attributes, neutralise javascript:/data:/vbscript: URLs and give every
+    link to another host rel="noopener noreferrer". Raw HTML from our templates is not touched."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {"site_url": ["", "The portal's own address: links to it are internal"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        # After inline patterns (links exist) and attr_list (its attributes exist): priority < 8.
+        md.treeprocessors.register(_SafeTree(md, self.getConfig("site_url")), "relais_safe_links", 1)

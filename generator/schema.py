@@ -26,7 +26,14 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from . import networks as net
-from .load import AMBASSADORS_DIR, CAMPAIGNS_FILE, CONFIG_FILE, KEY_DATES_FILE, POSTS_DIR, SLOTS_FILE
+from .load import (
+    AMBASSADORS_DIR,
+    CAMPAIGNS_FILE,
+    CONFIG_FILE,
+    KEY_DATES_FILE,
+    POSTS_DIR,
+    SLOTS_FILE,
+)
 from .model import ID_PATTERN, Ambassador, Campaign, KeyDate, Post, SiteConfig, Slot
 
 # Draft 7 is the newest draft that every editor plugin and validator we target reads.
@@ -49,6 +56,20 @@ LANG_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$"
 SITE_URL_PATTERN = r"^https?://[^/\s]+"
 LINK_PATTERN = r"^https?://[^/\s]+\S*$"
+
+# Shown by VS Code and yaml-language-server instead of the bare pattern (`patternErrorMessage`
+# is their extension of JSON Schema; validators ignore it). Same advice as the checker's hints.
+PATTERN_MESSAGES = {
+    ID_PATTERN.pattern: "Use 1 to 80 lowercase letters, digits and hyphens, starting with a letter or digit "
+                        "(e.g. hiver-2026)",
+    DATE_PATTERN: "Write a date that exists as YYYY-MM-DD, e.g. 2026-12-03",
+    DATETIME_PATTERN: "Write a local date-time as YYYY-MM-DDTHH:MM, e.g. 2026-12-03T09:30 (a time that exists)",
+    TIME_PATTERN: "Write the time in quotes as \"HH:MM\", e.g. \"09:00\"",
+    LANG_PATTERN: "Write a language code like fr or en",
+    COLOR_PATTERN: "Write a colour in quotes like \"#1e88e5\"",
+    SITE_URL_PATTERN: "Write the full address, starting with https://",
+    LINK_PATTERN: "Write the full address, starting with https://, without spaces",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +231,7 @@ def _scalar_or_many(schema: JsonSchemaValue) -> JsonSchemaValue:
 
 
 Adjust = Callable[[JsonSchemaValue], JsonSchemaValue]
-_SAME: Adjust = lambda schema: schema  # noqa: E731 - the inner schema already says it all
+_SAME: Adjust = lambda schema: schema
 
 # Every validator of the models, by module and qualified name, with what it means for the
 # schema. A validator missing here is reported by `unmapped_validators()` (and a test), so
@@ -366,6 +387,18 @@ def _finish_definition(name: str, schema: JsonSchemaValue) -> JsonSchemaValue:
     return schema
 
 
+def _explain_patterns(node: Any) -> Any:
+    """Give every pattern its plain-language message."""
+    if isinstance(node, dict):
+        out = {k: _explain_patterns(v) for k, v in node.items()}
+        if isinstance(node.get("pattern"), str) and node["pattern"] in PATTERN_MESSAGES:
+            out["patternErrorMessage"] = PATTERN_MESSAGES[node["pattern"]]
+        return out
+    if isinstance(node, list):
+        return [_explain_patterns(v) for v in node]
+    return node
+
+
 def _schema_of(kind: Kind) -> tuple[JsonSchemaValue, set[str]]:
     generator = _Generator(ref_template="#/$defs/{model}")
     raw = generator.generate(kind.model.__pydantic_core_schema__, mode="validation")
@@ -382,7 +415,7 @@ def _schema_of(kind: Kind) -> tuple[JsonSchemaValue, set[str]]:
         schema.update({"type": ["array", "null"], "items": entry})
     else:
         schema.update(entry)
-    schema["definitions"] = dict(sorted(definitions.items()))
+    schema["definitions"] = _explain_patterns(dict(sorted(definitions.items())))
     return schema, generator.unmapped
 
 

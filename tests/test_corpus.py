@@ -70,12 +70,7 @@ SETUP: dict[str, Callable[[Path], None]] = {
 
 # Cases whose check belongs to a feature still being written: (reason, places that must get an
 # error). The case flips (strict xfail) as soon as those errors appear; then regenerate expected.txt.
-XFAIL: dict[str, tuple[str, list[tuple[str, int]]]] = {
-    "rrule-never": (
-        "rrule checks (a rule that never occurs, an unreadable rule) belong to generator/calendar/checks.py",
-        [("calendar/key-dates.yml", 5), ("calendar/key-dates.yml", 8)],
-    ),
-}
+XFAIL: dict[str, tuple[str, list[tuple[str, int]]]] = {}
 
 
 def _cases() -> list[str]:

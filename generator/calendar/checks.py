@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostic, error, warning
 from ..model import Post, Project, Status
 from .recurrence import all_occurrences, rule_problem
 from .schedule import campaign_posts, linked_posts, local_day, planned
-from .zones import exists, format_offset, gap_around, in_zone, is_ambiguous, offsets
+from .zones import UTC, exists, format_offset, gap_around, in_zone, is_ambiguous, offsets
 
 KEY_DATE_NOTICE_DAYS = 14
 RULE_EXAMPLE = "e.g. FREQ=MONTHLY;BYDAY=1TH (the first Thursday of every month) or FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=16"
@@ -53,14 +53,15 @@ def min_gap(project: Project, now: datetime) -> Iterator[Diagnostic]:
         posts = _on(project, network_id)
         for previous, post in zip(posts, posts[1:]):
             assert previous.date is not None and post.date is not None
-            apart = post.date - previous.date  # elapsed time: a daylight-saving night counts as it lasts
+            # Elapsed time, in UTC: Python subtracts two times of one zone by their wall clocks.
+            apart = post.date.astimezone(UTC) - previous.date.astimezone(UTC)
             if apart >= gap or post.date < now:
                 continue
             yield warning(
                 post.file, post.line("date"), "min-gap",
                 f"this {_label(network_id)} post is {_duration(apart)} after '{previous.slug}' "
                 f"({_stamp(previous.date, project)}), less than rules.min_gap_hours.{network_id} ({_number(hours)} h)",
-                f"move it to {_stamp(previous.date + gap, project)} or later, or move {previous.file}:{previous.line('date')}",
+                f"move it to {_stamp(previous.date.astimezone(UTC) + gap, project)} or later, or move {previous.file}:{previous.line('date')}",
             )
 
 
@@ -69,25 +70,27 @@ def max_silence(project: Project, now: datetime) -> Iterator[Diagnostic]:
     for network_id, days in sorted(project.config.rules.max_silence_days.items()):
         limit = timedelta(days=days)
         posts = [p for p in _on(project, network_id) if p.date is not None and p.date >= now]
-        start: datetime = now
+        start: datetime = now.astimezone(UTC)
         previous: Post | None = None
         for post in posts:
             assert post.date is not None
-            if post.date - start > limit:
+            if post.date.astimezone(UTC) - start > limit:
                 since = f"'{previous.slug}' ({_stamp(start, project)})" if previous else f"now ({_stamp(start, project)})"
                 yield warning(
                     post.file, post.line("date"), "max-silence",
-                    f"no {_label(network_id)} post for {_duration_days(post.date - start)} between {since} and this post, "
+                    f"no {_label(network_id)} post for {_duration_days(post.date.astimezone(UTC) - start)} between {since} and this post, "
                     f"more than rules.max_silence_days.{network_id} ({_number(days)})",
                     f"plan a {_label(network_id)} post before {_stamp(start + limit, project)}, e.g. in a free slot: "
                     f"relais new post \"…\" --network {network_id} --next-slot",
                 )
-            start, previous = post.date, post
+            start, previous = post.date.astimezone(UTC), post
 
 
 def _duration_days(delta: timedelta) -> str:
-    days = delta.total_seconds() / 86400
-    return f"{days:.1f} days" if days % 1 else f"{int(days)} days"
+    hours = int(delta.total_seconds() // 3600)
+    days, hours = divmod(hours, 24)
+    text = f"{days} day" + ("s" if days != 1 else "")
+    return f"{text} {hours} h" if hours else text
 
 
 def key_date_uncovered(project: Project, now: datetime) -> Iterator[Diagnostic]:

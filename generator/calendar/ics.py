@@ -18,7 +18,7 @@ from .. import networks as net
 from ..model import Campaign, Post, Status
 from ..plan import Planner
 from .recurrence import Occurrence, all_occurrences
-from .zones import UTC, transitions
+from .zones import UTC, is_ambiguous, transitions
 
 ICS_DIR = "calendar/ics"
 POST_MINUTES = 30  # a post is a moment; calendars show it as a short event
@@ -63,14 +63,20 @@ def vtimezone(tz: tzinfo, name: str, first: date, last: date) -> Timezone:
     component.add("tzid", name)
     start = datetime.combine(first, time(0), tz)
     end = datetime.combine(last, time(0), tz)
-    offset = start.utcoffset() or timedelta(0)
-    initial = TimezoneDaylight() if start.dst() else TimezoneStandard()
-    initial.add("tzname", start.tzname() or name)
-    initial.add("dtstart", start.replace(tzinfo=None))
-    initial.add("tzoffsetfrom", offset)
-    initial.add("tzoffsetto", offset)
-    component.add_component(initial)
-    for change in transitions(tz, start, end):
+    # Begin with the last change before the window, so that the first observance is a real one
+    # (readers guess the offset before an observance from the previous one).
+    changes = transitions(tz, start - timedelta(days=366), end)
+    earlier = [c for c in changes if c.at < start]
+    changes = earlier[-1:] + [c for c in changes if c.at >= start]
+    if not changes:
+        offset = start.utcoffset() or timedelta(0)
+        initial = TimezoneDaylight() if start.dst() else TimezoneStandard()
+        initial.add("tzname", start.tzname() or name)
+        initial.add("dtstart", start.replace(tzinfo=None))
+        initial.add("tzoffsetfrom", offset)
+        initial.add("tzoffsetto", offset)
+        component.add_component(initial)
+    for change in changes:
         observance = TimezoneDaylight() if change.dst else TimezoneStandard()
         observance.add("tzname", change.name or name)
         observance.add("dtstart", (change.at + change.before).replace(tzinfo=None))
@@ -103,8 +109,8 @@ class Writer:
         event = Event()
         event.add("uid", f"{view.url.strip('/').rsplit('/', 1)[-1]}@{self.host}")
         event.add("dtstamp", self.now.astimezone(UTC))
-        event.add("dtstart", start)
-        event.add("dtend", end)
+        event.add("dtstart", self._moment(start))
+        event.add("dtend", self._moment(end))
         event.add("summary", view.title)
         event.add("status", _STATUS.get(post.status, "TENTATIVE"))
         event.add("transp", "TRANSPARENT")
@@ -122,10 +128,18 @@ class Writer:
         if view.owner_name:
             lines.append(self._fact("owner", view.owner_name))
         if post.due:
-            lines.append(self._fact("due", self.t.medium_day(post.due)))
+            lines.append(f"{self.t('due')} {self.t.medium_day(post.due)}")
         lines.append(absolute(self.site_url, view.url))
         event.add("description", "\n".join(lines))
         return event
+
+    def _moment(self, value: datetime) -> datetime:
+        """A local time with the zone's TZID, or UTC for the second reading of a repeated hour:
+        RFC 5545 reads an ambiguous local time as the first one."""
+        wall = value.replace(tzinfo=None)
+        if value.fold and is_ambiguous(wall, self.tz):
+            return value.astimezone(UTC)
+        return value
 
     def _fact(self, key: str, value: str) -> str:
         return f"{self.t(key)} : {value}" if self.t.lang == "fr" else f"{self.t(key)}: {value}"
@@ -174,7 +188,7 @@ class Writer:
         cal.add("x-wr-calname", title)
         cal.add("x-wr-timezone", self.tz.key)
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", REFRESH)
+        cal.add("x-published-ttl", "PT12H")  # the older, non-standard twin of REFRESH-INTERVAL
         timed = [e.decoded("dtstart") for e in ordered if isinstance(e.decoded("dtstart"), datetime)]
         if timed:
             first = min(timed).date().replace(month=1, day=1)
@@ -205,7 +219,7 @@ def build_feeds(planner: Planner) -> tuple[list[Feed], dict[str, bytes]]:
     t = w.t
     project = w.project
     name = project.config.site.name
-    posts = sorted((p for p in project.posts if p.date is not None), key=lambda p: (p.date, p.slug))  # type: ignore[arg-type, return-value]
+    posts = sorted((p for p in project.posts if p.date is not None), key=lambda p: (p.date.timestamp(), p.slug))  # type: ignore[union-attr]
     events = {p.slug: e for p in posts if (e := w.post_event(p)) is not None}
     visible = [p for p in posts if not w.pl.view(p).embargoed]
     feeds: list[Feed] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from ..model import Campaign, Post, Project, Status
 from .recurrence import Occurrence, previous_end
@@ -18,7 +18,8 @@ NOT_READY = (Status.idea, Status.draft, Status.review)
 def planned(project: Project) -> list[Post]:
     """Dated posts that are not cancelled, by time then slug (clash and gap checks use these)."""
     posts = [p for p in project.posts if p.date is not None and p.status is not Status.cancelled]
-    return sorted(posts, key=lambda p: (p.date, p.slug))  # type: ignore[arg-type, return-value]
+    # By instant, not wall clock: two times of one zone compare by their wall clocks in Python.
+    return sorted(posts, key=lambda p: (p.date.timestamp(), p.slug))  # type: ignore[union-attr]
 
 
 def local_day(post: Post, project: Project) -> date | None:
@@ -44,8 +45,7 @@ def linked_posts(project: Project, occurrence: Occurrence) -> list[Post]:
 def campaign_posts(project: Project, campaign: Campaign) -> list[Post]:
     """Every post of a campaign (cancelled ones too), dated first by time, then undated by slug."""
     posts = [p for p in project.posts if p.campaign == campaign.id]
-    far = datetime.max.replace(tzinfo=project.tz)
-    return sorted(posts, key=lambda p: (p.date or far, p.slug))
+    return sorted(posts, key=lambda p: (p.date is None, p.date.timestamp() if p.date else 0.0, p.slug))
 
 
 def is_overdue(post: Post, today: date) -> bool:

@@ -36,14 +36,16 @@ def _longest_ambassador(project: Project) -> str | None:
     return ids[0] if ids else None
 
 
-def _length(file: str, line: int, code: str, what: str, network_id: str, text: str, limit: int | None) -> Diagnostic | None:
+def _length(file: str, line: int, code: str, what: str, network_id: str, text: str,
+            limit: int | None) -> Diagnostic | None:
     """A diagnostic when text is too long for the network, counted by its rule."""
     m = net.measure(network_id, text, limit=limit)
     label = net.get(network_id).label  # type: ignore[union-attr]
     hints = []
     if m.limit is not None and m.count > m.limit:
         message = f"{what} is {m.count} characters on {label}, over its limit of {m.limit} as posted"
-        hints.append(f"shorten it by {m.count - m.limit} characters (text, hashtags, disclosure and link count together)")
+        hints.append(f"shorten it by {m.count - m.limit} characters "
+                     "(text, hashtags, disclosure and link count together)")
     elif m.byte_limit is not None and m.bytes > m.byte_limit:
         message = f"{what} is {m.bytes} bytes on {label}, over its limit of {m.byte_limit} bytes as posted"
         hints.append(f"shorten it by {m.bytes - m.byte_limit} bytes (emoji and accented letters take several)")
@@ -233,9 +235,18 @@ def _private_emails(project: Project, now: datetime) -> Iterator[Diagnostic]:
             index = folded.find(email)
             if index >= 0:
                 yield warning(file, _line_in(text, index, first), "private-email",
-                              f"the private e-mail of ambassador '{ambassador_id}' is written here and would be published",
+                              f"the private e-mail of ambassador '{ambassador_id}' is written here "
+                              "and would be published",
                               "ambassadors' e-mails stay out of the portal: write a team address instead")
 
 
+def _reserved_ids(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    for amb in project.ambassadors:
+        if amb.id == "index":
+            yield error(amb.src.file, 1, "ambassador-id-reserved",
+                        "'index' cannot be an ambassador id: ambassadors/index/ is the directory",
+                        "rename the file, e.g. ambassadors/<first-name>-<last-name>.yml")
+
+
 CHECKS: list[Check] = [_lengths, _windows, _share_networks, _blocked_words, _tracking, _embargoed_links,
-                       _private_emails]
+                       _private_emails, _reserved_ids]

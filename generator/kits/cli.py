@@ -43,10 +43,9 @@ def digest_command(week: str | None, ambassador_id: str | None, out: Path, now_o
     if ambassador_id is not None:
         ambassador = project.ambassador(ambassador_id)
         if ambassador is None:
-            known = [a.id for a in project.ambassadors]
+            close = did_you_mean(ambassador_id, [a.id for a in project.ambassadors])
             raise click.BadParameter(f"no ambassador '{ambassador_id}' (ambassadors/{ambassador_id}.yml)"
-                                     + (f"; {did_you_mean(ambassador_id, known)}" if did_you_mean(ambassador_id, known) else ""),
-                                     param_hint="--ambassador")
+                                     + (f"; {close}" if close else ""), param_hint="--ambassador")
     result = digest(project, now, monday, ambassador)
     label = week_label(monday)
     if result is None:

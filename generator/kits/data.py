@@ -32,6 +32,7 @@ def _card(kit: Kit, index: int, subject: str) -> dict[str, Any]:
     return {
         "network": card.network,
         "label": card.label,
+        "share": card.share_kind,
         "hashtags": list(card.hashtags),
         "disclosure": card.disclosure,
         "link": card.link,

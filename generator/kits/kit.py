@@ -44,6 +44,13 @@ class Card:
         network = net.get(self.network)
         return network.label if network else self.network
 
+    @property
+    def share_kind(self) -> str:
+        """How the card shares: the network's kind, or "none" when it shares a link and there is none."""
+        network = net.get(self.network)
+        kind = network.share_kind if network else "none"
+        return "none" if kind == "url_only" and not self.link else kind
+
 
 @dataclass(frozen=True, slots=True)
 class Kit:

@@ -72,16 +72,13 @@ def labels(pl: Planner) -> dict[str, str]:
     return {k: pl.t(k) for k in keys}
 
 
-def _share_label(pl: Planner, network_id: str, label: str) -> str:
-    network = net.get(network_id)
-    if network and network.share_kind == "url_only":
+def _share_label(pl: Planner, network_id: str, label: str, kind: str) -> str:
+    if kind == "url_only":
         return pl.t("copy_and_share", network=label)
     return pl.t(SHARE_LABELS.get(network_id, "share_on"), network=label)
 
 
-def _note(pl: Planner, network_id: str, label: str) -> str:
-    network = net.get(network_id)
-    kind = network.share_kind if network else "none"
+def _note(pl: Planner, label: str, kind: str) -> str:
     if kind == "url_only":
         return pl.t("copy_first_note", network=label)
     if kind == "none":
@@ -95,7 +92,6 @@ def card_view(pl: Planner, kit: Kit, card: Card, *, index: int = 0, instance: st
     text = composed[index]
     limit = pl.project.config.network_settings(card.network).limit
     m = net.measure(card.network, text, limit=limit)
-    network = net.get(card.network)
     share = None
     if not prompts(text):  # a prompt must be filled first: without JS there is no share link then
         share = net.share_url(card.network, text, card.link, instance=instance, subject=kit.post.title)
@@ -104,7 +100,7 @@ def card_view(pl: Planner, kit: Kit, card: Card, *, index: int = 0, instance: st
         anchor=f"{kit_anchor(kit.slug)}-{card.network}",
         network=card.network,
         label=card.label,
-        share_kind=network.share_kind if network else "none",
+        share_kind=card.share_kind,
         variants_json=_json_attr(composed),
         variant_count=len(composed),
         index=index,
@@ -120,8 +116,8 @@ def card_view(pl: Planner, kit: Kit, card: Card, *, index: int = 0, instance: st
         over=m.over,
         prompts=bool(prompts(text)),
         share_url=share or "",
-        share_label=_share_label(pl, card.network, card.label),
-        note=_note(pl, card.network, card.label),
+        share_label=_share_label(pl, card.network, card.label, card.share_kind),
+        note=_note(pl, card.label, card.share_kind),
         instance=instance,
     )
 
@@ -129,8 +125,8 @@ def card_view(pl: Planner, kit: Kit, card: Card, *, index: int = 0, instance: st
 def skeleton_card(pl: Planner) -> dict[str, Any]:
     """The empty card relais-kits.js clones on personal pages (every optional part present)."""
     return dict(skeleton=True, anchor="", network="", label="", share_kind="text", variants_json="[]",
-                variant_count=2, index=0, text="", rows=4, link="", link_template="", count=0, limit=0, fold=0, bytes=0, byte_limit=0,
-                over=False, prompts=True, share_url="", share_label="", note=" ", instance="")
+                variant_count=2, index=0, text="", rows=4, link="", link_template="", count=0, limit=0, fold=0,
+                bytes=0, byte_limit=0, over=False, prompts=True, share_url="", share_label="", note=" ", instance="")
 
 
 def kit_view(pl: Planner, kit: Kit, **card_options: Any) -> dict[str, Any]:
@@ -207,8 +203,8 @@ def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit]) -> str:
     items = []
     for kit, networks in kits_for(kits, config, amb):
         _, topics = match(kit.post, config, amb)
-        picks = " ".join(f"{n}:{variant_index(amb.id, kit.slug, n, len(kit.card(n).variants))}"  # type: ignore[union-attr]
-                         for n in networks)
+        picks = " ".join(f"{n}:{variant_index(amb.id, kit.slug, n, len(card.variants))}"
+                         for n in networks if (card := kit.card(n)) is not None)
         items.append(dict(
             slug=kit.slug, anchor=kit_anchor(kit.slug), title=kit.post.title, networks=networks, variants=picks,
             window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
@@ -261,7 +257,8 @@ def _post_blocks(pl: Planner) -> dict[str, list[str]]:
         elif kit.start > today:
             text, target = t("kit_block_upcoming", date=t.medium_day(kit.start)), ""
         else:
-            text, target = t("kit_block_open", date=t.medium_day(kit.until)), page_url(KITS) + "#" + kit_anchor(post.slug)
+            text = t("kit_block_open", date=t.medium_day(kit.until))
+            target = page_url(KITS) + "#" + kit_anchor(post.slug)
         page = post_path(post, pl.now)
         blocks[post.slug] = [render("kits/post_block.html.j2", t=t, text=text,
                                     link=relative(page, target) if target else "")]
@@ -279,7 +276,8 @@ def plan(pl: Planner, snapshot: Any) -> Section:
         ARCHIVE: _archive_page(pl, past),
     }
     for amb in project.ambassadors:
-        if pl.ambassador_url(amb.id):  # public profiles only
+        # Public profiles only; "index" would be the directory itself (relais check: ambassador-id-reserved).
+        if pl.ambassador_url(amb.id) and amb.id != "index":
             pages[ambassador_path(amb.id)] = _personal_page(pl, amb, kits)
     t = pl.t
     return Section(

@@ -6,6 +6,7 @@ import ipaddress
 import socket
 import threading
 from collections.abc import Callable
+from typing import Any
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 AddressPolicy = Callable[[IPAddress], bool]
@@ -51,23 +52,24 @@ def resolve(host: str, port: int, timeout: float) -> list[IPAddress]:
         return [ipaddress.ip_address(host.strip("[]").split("%")[0])]
     except ValueError:
         pass
-    result: dict[str, object] = {}
+    infos: list[tuple[Any, ...]] = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            result["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            infos.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
         except (OSError, UnicodeError) as exc:
-            result["error"] = exc
+            errors.append(exc)
 
     worker = threading.Thread(target=run, name=f"resolve {host}", daemon=True)
     worker.start()
     worker.join(max(timeout, 0.0))
     if worker.is_alive():
         raise ResolveError(f"could not resolve {host} within {timeout:.0f} s")
-    if "error" in result:
-        raise ResolveError(f"could not resolve {host}: {result['error']}")
+    if errors:
+        raise ResolveError(f"could not resolve {host}: {errors[0]}")
     addresses: list[IPAddress] = []
-    for info in result.get("infos", []):  # type: ignore[union-attr]
+    for info in infos:
         try:
             ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         except ValueError:

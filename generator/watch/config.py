@@ -207,7 +207,8 @@ def check_watch(config: WatchConfig, file: str = "site_config.yml", line_of: Lin
     if config.timeouts.total < config.timeouts.connect:
         out.append(warning(file, at("timeouts", "total"), "watch-timeouts",
                            "timeouts.total is shorter than timeouts.connect", "make total the largest timeout"))
-    if config.cache_dir.strip() in ("", ".", "/") or ".." in config.cache_dir.replace("\\", "/").split("/"):
+    cache_dir = config.cache_dir.strip().replace("\\", "/")
+    if cache_dir in ("", ".") or cache_dir.startswith("/") or ":" in cache_dir or ".." in cache_dir.split("/"):
         out.append(error(file, at("cache_dir"), "watch-cache-dir",
                          f"cache_dir '{config.cache_dir}' must be a folder inside the repository",
                          "keep the default .relais/watch"))

@@ -46,9 +46,10 @@ def _last_mark(node: yaml.Node) -> yaml.Mark:
 
 def _after_line(text: str, mark: yaml.Mark) -> int:
     """The index where a new line can start after the line holding `mark`."""
-    if mark.column == 0 and mark.index > 0:
-        return mark.index  # a block scalar's end mark is already at the start of the next line
-    end = text.find("\n", mark.index)
+    index = int(mark.index)
+    if mark.column == 0 and index > 0:
+        return index  # a block scalar's end mark is already at the start of the next line
+    end = text.find("\n", index)
     return len(text) if end < 0 else end + 1
 
 
@@ -58,7 +59,7 @@ def _indent(block: str, spaces: int) -> str:
 
 
 def _dump(data: Any) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+    return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000))
 
 
 def _flow(value: Any) -> str:

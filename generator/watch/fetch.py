@@ -178,7 +178,7 @@ class _GuardedTransport(httpx.BaseTransport):
             url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host, port=request.url.port,
                              target=request.url.raw_path),
             headers=request.headers.raw,
-            content=request.stream,  # type: ignore[arg-type]
+            content=request.stream,
             extensions=request.extensions,
         )
         resp = self._pool.handle_request(req)

@@ -38,6 +38,10 @@ def _refuse(*_args: object) -> None:
     raise OpmlError("the OPML file has a DOCTYPE or declares entities; refused (possible entity attack)")
 
 
+def _refuse_external(_context: str, _base: str | None, _system: str | None, _public: str | None) -> int:
+    raise OpmlError("the OPML file refers to an external entity; refused")
+
+
 def parse_xml(data: bytes) -> ET.Element:
     """An element tree from untrusted XML, refusing any DTD, entity declaration or external reference."""
     parser = expat.ParserCreate()
@@ -45,7 +49,7 @@ def parse_xml(data: bytes) -> ET.Element:
     parser.StartDoctypeDeclHandler = _refuse
     parser.EntityDeclHandler = _refuse
     parser.UnparsedEntityDeclHandler = _refuse
-    parser.ExternalEntityRefHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse_external
     builder = ET.TreeBuilder()
     parser.StartElementHandler = builder.start
     parser.EndElementHandler = builder.end

@@ -165,6 +165,24 @@ def propose_url(item: WatchItem, repo_url: str, *, source: str, theme: str, t: _
     return f"{base.rstrip('/')}/new/main/content/posts?filename={quote(slug + '.md')}&value={quote(value, safe='')}"
 
 
+_IMG = re.compile(r"<img\b([^>]*)>")
+_IMG_ATTR = re.compile(r'\b(src|alt)="([^"]*)"')
+
+
+def offline_images(safe_html: str) -> str:
+    """Feed images become links: the portal loads nothing from another host (privacy, CSP)."""
+
+    def link(m: re.Match[str]) -> str:
+        attrs = dict(_IMG_ATTR.findall(m.group(1)))
+        src = attrs.get("src", "")
+        if not src:
+            return ""
+        label = attrs.get("alt") or "image"
+        return f'<a class="relais-watch-image" href="{src}" rel="{REL}" target="_blank">[{label}]</a>'
+
+    return _IMG.sub(link, safe_html)
+
+
 def _md_text(text: str) -> str:
     """Plain text for a Markdown body: HTML escaped and syntax characters backslash-escaped."""
     return re.sub(r"([\\`*_{}\[\]()#+!|~>])", r"\\\1", html.escape(" ".join(text.split()), quote=False))
@@ -203,7 +221,7 @@ def item_html(item: WatchItem, snapshot: WatchSnapshot, config: WatchConfig, *, 
     meta = ", ".join(sources) + " · " + stamp
     if timedelta(0) <= now - item.published < timedelta(hours=24):
         meta += f' <span class="relais-watch-new">{escape(t("new"))}</span>'
-    summary = recheck(item.summary_html) if item.summary_html else ""  # the cache is a file, not trusted
+    summary = offline_images(recheck(item.summary_html)) if item.summary_html else ""  # the cache is not trusted
     summary = highlight_html(summary, matcher)
     parts = [
         f'<article class="relais-watch-entry" id="watch-{attr(item.id)}">',

@@ -53,4 +53,4 @@ def env_with_venv(**extra: str) -> dict[str, str]:
     return env
 
 
-__all__ = ["ROOT", "BIN", "OFFLINE", "tool", "git", "init_repo", "commit", "env_with_venv"]
+__all__ = ["BIN", "OFFLINE", "ROOT", "commit", "env_with_venv", "git", "init_repo", "tool"]

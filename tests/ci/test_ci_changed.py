@@ -98,7 +98,7 @@ def test_not_a_repository_and_no_git(tmp_path: Path, demo_repo: Path) -> None:
     python = Path(env["PATH"].split(":")[0]) / "python"
     env["PATH"] = str(tmp_path / "empty")
     done = subprocess.run([str(python), "-m", "generator", "check", "--root", str(demo_repo), "--now", DEMO_NOW,
-                           "--changed"], capture_output=True, text=True, env=env, timeout=60)
+                           "--changed"], check=False, capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "note: --changed HEAD: git is not installed (or not on PATH)" in done.stderr
 
@@ -145,6 +145,7 @@ def test_summary_without_changes_and_without_git(demo_repo: Path, tmp_path: Path
     code, _, _ = run(demo_repo, "--changed", "--summary", str(out))
     assert code == 0
     text = out.read_text(encoding="utf-8")
+    assert text.startswith("### Relais : 0 erreur, ")  # French: « 0 erreur », singular
     assert "Les fichiers modifiés sont inconnus (" in text and "is not in a Git repository" in text
     code, _, err = run(demo_repo, "--summary", str(tmp_path / "no-such-folder" / "s.md"))
     assert code == 0 and err.startswith("error: cannot write the summary to ")

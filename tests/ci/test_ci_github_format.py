@@ -41,7 +41,8 @@ def parse(line: str) -> tuple[str, dict[str, str], str]:
 
 def test_one_command_per_diagnostic_then_the_summary() -> None:
     diags = [
-        error("content/posts/a.md", 4, "unknown-network", "networks: unknown network 'linkdin'", "did you mean 'linkedin'?"),
+        error("content/posts/a.md", 4, "unknown-network", "networks: unknown network 'linkdin'",
+              "did you mean 'linkedin'?"),
         warning("calendar/key-dates.yml", 12, "min-gap", "posts 2 h apart", column=3),
         Diagnostic(Severity.NOTICE, "site_config.yml", 1, "info", "a note"),
     ]
@@ -60,7 +61,7 @@ def test_escapes_round_trip() -> None:
     nasty = error("content/posts/a,b:c%d.md", 0, "weird-code", "100% sûr\r\nligne 2: a, b\n::error::injected",
                   "indice : 50%")
     line = format_github([nasty]).splitlines()[0]
-    kind, props, message = parse(line)
+    _, props, message = parse(line)
     assert props["file"] == "content/posts/a,b:c%d.md"
     assert props["line"] == "1"  # GitHub lines start at 1: a whole-file problem goes on line 1
     assert message == "100% sûr\r\nligne 2: a, b\n::error::injected\nindice : 50%"
@@ -78,5 +79,6 @@ def test_cli_output_is_only_commands_and_summary(make_repo, tmp_path: Path) -> N
     assert last == "3 errors, 0 warnings"
     parsed = [parse(line) for line in commands]
     assert [(k, p["file"], p["line"]) for k, p, _ in parsed] == [
-        ("error", "calendar/slots.yml", "3"), ("error", "content/posts/a.md", "4"), ("error", "content/posts/a.md", "5")]
+        ("error", "calendar/slots.yml", "3"), ("error", "content/posts/a.md", "4"),
+        ("error", "content/posts/a.md", "5")]
     assert all(p["title"].startswith("relais ") for _, p, _ in parsed)

@@ -52,7 +52,7 @@ def pre_commit(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     epoch = int(datetime.fromisoformat(DEMO_NOW).replace(tzinfo=ZoneInfo("Europe/Paris")).timestamp())
     env = {**os.environ, "PRE_COMMIT_HOME": str(CACHE / "pre-commit"), "SOURCE_DATE_EPOCH": str(epoch),
            "PRE_COMMIT_COLOR": "never"}
-    return subprocess.run([tool("pre-commit"), *args], cwd=root, env=env, capture_output=True, text=True,
+    return subprocess.run([tool("pre-commit"), *args], check=False, cwd=root, env=env, capture_output=True, text=True,
                           timeout=600)
 
 
@@ -75,7 +75,7 @@ def test_pre_commit_hook_checks_the_content(tmp_path: Path) -> None:
         "---\ntitle: Nouvelle boutique\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\n---\n", encoding="utf-8")
     git(root, "add", "--all")
     env = {**os.environ, "PRE_COMMIT_HOME": str(CACHE / "pre-commit"), "PRE_COMMIT_COLOR": "never"}
-    refused = subprocess.run(["git", "commit", "--message", "nouvelle boutique"], cwd=root, env=env,
+    refused = subprocess.run(["git", "commit", "--message", "nouvelle boutique"], check=False, cwd=root, env=env,
                              capture_output=True, text=True, timeout=300)
     assert refused.returncode != 0
     assert "content/posts/nouvelle-boutique.md:4: error: networks: unknown network 'linkdin'" in refused.stderr

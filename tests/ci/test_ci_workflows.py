@@ -42,7 +42,7 @@ def load_yaml(path: Path) -> Any:
 
 
 def offline_run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(args), capture_output=True, text=True, timeout=120, cwd=ROOT,
+    return subprocess.run(list(args), check=False, capture_output=True, text=True, timeout=120, cwd=ROOT,
                           env={**os.environ, **OFFLINE})
 
 
@@ -248,7 +248,8 @@ def _run_step(step: dict[str, Any], cwd: Path, runner: Path, **env: str) -> subp
              "GITHUB_STEP_SUMMARY": str(runner / "step-summary")}
     # SOURCE_DATE_EPOCH fixes "now" for the demo (the workflow itself uses the clock).
     full_env = env_with_venv(SOURCE_DATE_EPOCH=_epoch(DEMO_NOW), **files, **env)
-    return subprocess.run([*BASH, step["run"]], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300)
+    return subprocess.run([*BASH, step["run"]], check=False, cwd=cwd, env=full_env, capture_output=True,
+                          text=True, timeout=300)
 
 
 def test_pull_request_steps_on_a_broken_pull_request(git_demo, tmp_path: Path) -> None:
@@ -339,7 +340,7 @@ def _comment(existing: list[dict[str, Any]]) -> list[list[Any]]:
         pytest.skip("node is not installed")
     step = _steps(ROOT / ".github/workflows/pr.yml", "comment")["Post or update the summary comment"]
     env = {**os.environ, "SUMMARY": "### Relais : 0 erreur, 0 avertissement\n", "EXISTING": json.dumps(existing)}
-    done = subprocess.run(["node", "-e", COMMENT_HARNESS], input=step["with"]["script"], env=env,
+    done = subprocess.run(["node", "-e", COMMENT_HARNESS], check=False, input=step["with"]["script"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)

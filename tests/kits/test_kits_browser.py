@@ -7,8 +7,6 @@ composition), never read back from the page under test.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +16,7 @@ from generator import networks as net
 from generator.build import build
 from tests.conftest import ROOT, serve_folder
 
-from .conftest import kit_files, KIT_CONFIG
+from .conftest import KIT_CONFIG, kit_files
 
 pytestmark = pytest.mark.browser
 
@@ -130,7 +128,8 @@ def test_a_prompt_blocks_copying_until_it_is_filled(page: Any, demo_url: str) ->
     assert card.locator(".relais-card__backdrop mark").inner_text() == "[[votre pain d’hiver préféré et pourquoi]]"
     card.locator(".relais-card__copy").click()
     status = card.locator(".relais-card__status")
-    assert status.inner_text() == "Complétez d’abord le passage « votre pain d’hiver préféré et pourquoi » (entre [[ ]])."
+    assert status.inner_text() == (
+        "Complétez d’abord le passage « votre pain d’hiver préféré et pourquoi » (entre [[ ]]).")
     assert clipboard(page) == SENTINEL
     card.locator(".relais-card__share").click()  # LinkedIn: copy first, refused just the same
     assert clipboard(page) == SENTINEL and len(page.context.pages) == 1

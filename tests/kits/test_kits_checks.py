@@ -13,7 +13,8 @@ from generator.cli import cli
 from .conftest import AMBASSADORS, CAMPAIGNS, KIT_CONFIG, NOW, load_project, post_file
 
 KIT_CODES = {"share-too-long", "message-too-long", "share-network", "share-window", "blocked-word",
-             "share-message-missing", "share-no-link", "share-prompt", "tracking-placeholder", "embargo-link-shared"}
+             "share-message-missing", "share-no-link", "share-prompt", "tracking-placeholder", "embargo-link-shared",
+             "private-email", "ambassador-id-reserved"}
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
 
 
@@ -305,3 +306,32 @@ share:
     assert result.exit_code == 1
     assert ("content/posts/manque.md:6: error: the share block has no suggestion for 'instagram', "
             "which this post targets [share-message-missing]") in result.output
+
+
+def test_an_email_typed_into_published_text(make_repo: Callable[..., Path]) -> None:
+    root = repo(make_repo, {"contact": post_file("""
+title: Contact
+date: 2026-12-03T09:00
+networks: [linkedin]
+""", "Le brief.\n\nQuestions : Ana.Lopez@private.example")})
+    root.joinpath("content/pages").mkdir(parents=True)
+    root.joinpath("content/pages/guide.md").write_text("# Guide\n\nÉcrire à ben.marchand@private.example.\n",
+                                                       encoding="utf-8")
+    assert kit_diagnostics(root) == [
+        ("content/pages/guide.md", 3, "warning", "private-email",
+         "the private e-mail of ambassador 'ben-marchand' is written here and would be published",
+         "ambassadors' e-mails stay out of the portal: write a team address instead"),
+        ("content/posts/contact.md", 8, "warning", "private-email",
+         "the private e-mail of ambassador 'ana-lopez' is written here and would be published",
+         "ambassadors' e-mails stay out of the portal: write a team address instead"),
+    ]
+
+
+def test_index_is_not_an_ambassador_id(make_repo: Callable[..., Path]) -> None:
+    root = repo(make_repo, {})
+    root.joinpath("ambassadors/index.yml").write_text("name: Index\n", encoding="utf-8")
+    assert kit_diagnostics(root) == [(
+        "ambassadors/index.yml", 1, "error", "ambassador-id-reserved",
+        "'index' cannot be an ambassador id: ambassadors/index/ is the directory",
+        "rename the file, e.g. ambassadors/<first-name>-<last-name>.yml",
+    )]

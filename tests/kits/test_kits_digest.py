@@ -48,7 +48,8 @@ def test_a_week_with_kits_writes_html_and_markdown(repo: Path, tmp_path: Path) -
     out = tmp_path / "out"
     code, output = run("--root", str(repo), "--out", str(out), *NOW)
     assert code == 0
-    assert output == f"Wrote {out}/relais-digest-2026-W49.html and {out}/relais-digest-2026-W49.md: 2 kit(s) for week 2026-W49.\n"
+    assert output == (f"Wrote {out}/relais-digest-2026-W49.html and {out}/relais-digest-2026-W49.md: "
+                      "2 kit(s) for week 2026-W49.\n")
     markdown = (out / "relais-digest-2026-W49.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Les kits à partager, semaine 49 de 2026\n")
     assert "## [Gamme d'hiver](<https://portal.example.org/kits/#kit-gamme-hiver>)" in markdown
@@ -75,7 +76,8 @@ def test_the_html_is_made_for_mail_clients(repo: Path, tmp_path: Path) -> None:
 
 
 def test_an_ambassadors_digest_links_to_their_page_with_their_variants(repo: Path, tmp_path: Path) -> None:
-    code, output = run("--root", str(repo), "--out", str(tmp_path), "--ambassador", "ben-marchand", "--week", "2026-W49", *NOW)
+    code, output = run("--root", str(repo), "--out", str(tmp_path), "--ambassador", "ben-marchand",
+                       "--week", "2026-W49", *NOW)
     assert code == 0, output
     markdown = (tmp_path / "relais-digest-2026-W49-ben-marchand.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Les kits à partager, semaine 49 de 2026\n\nBonjour Ben Marchand,\n")

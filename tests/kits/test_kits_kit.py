@@ -39,7 +39,8 @@ def test_active_archived_and_weekly_kits(kit_project: Project) -> None:
 
 def test_an_embargoed_post_has_no_kit_before_its_publication(kit_project: Project) -> None:
     # Its share window opened on 2026-11-20, but the post is under embargo until 2027-02-10 09:00.
-    slugs = {k.slug for k in active_kits(kit_project, NOW) + kits_between(kit_project, NOW, date(2026, 1, 1), date(2028, 1, 1))}
+    ever = kits_between(kit_project, NOW, date(2026, 1, 1), date(2028, 1, 1))
+    slugs = {k.slug for k in active_kits(kit_project, NOW) + ever}
     assert "projet-secret" not in slugs
     # From its publication on, the kit exists (here already closed: 2026-11-20 + 14 days).
     after = NOW.replace(year=2027, month=2, day=10, hour=9)
@@ -47,7 +48,8 @@ def test_an_embargoed_post_has_no_kit_before_its_publication(kit_project: Projec
 
 
 def test_a_cancelled_post_has_no_kit(kit_project: Project) -> None:
-    assert "operation-annulee" not in {k.slug for k in kits_between(kit_project, NOW, date(2026, 1, 1), date(2028, 1, 1))}
+    ever = kits_between(kit_project, NOW, date(2026, 1, 1), date(2028, 1, 1))
+    assert "operation-annulee" not in {k.slug for k in ever}
 
 
 def test_the_window_defaults_to_the_post_date_and_fourteen_days(kit_project: Project) -> None:
@@ -104,7 +106,8 @@ def test_the_link_template_agrees_with_tag_url_for_any_id(ambassador_id: str) ->
     link = "https://www.example.org/p?a=1#top"
     values = {"network": "x", "campaign": "c"}
     with_token = net.tag_url(link, template, ambassador="relaisambassadortoken", **values)
-    browser = with_token.replace("relaisambassadortoken", "{ambassador}").replace("{ambassador}", ambassador_tag(ambassador_id))
+    in_json = with_token.replace("relaisambassadortoken", "{ambassador}")
+    browser = in_json.replace("{ambassador}", ambassador_tag(ambassador_id))
     assert browser == net.tag_url(link, template, ambassador=ambassador_id, **values)
 
 

@@ -82,6 +82,22 @@ def test_a_redirect_is_followed_and_the_final_address_kept(server):
     assert outcome.final_url == target
 
 
+def test_duplicate_guids_and_links_count_once(server):
+    outcome = fetch_one(server, file("duplicates.xml"))
+    assert [e.title for e in outcome.entries] == ["First copy", "No guid", "Neither guid nor link"]
+
+
+def test_future_dates_are_clamped_and_undated_entries_dated_now(server):
+    url = server.route("/future", file("future.xml"))
+    config = watch_config([{"id": "f", "url": url}])
+    fetched = fetch_all(config, None, now=NOW, timezone=TZ)
+    published = {e.title: (e.published, e.dated) for e in fetched.outcomes[0].entries}
+    assert published["From the future"] == (NOW, True)
+    assert published["Undated"] == (NOW, False)
+    state, _ = apply_report(CacheState(), fetched, config, now=NOW)
+    assert [e.title for e in state.feed_entries("f")] == ["From the future", "Undated"]  # "Too old" is dropped
+
+
 # --- HTTP errors -----------------------------------------------------------------------------
 
 

@@ -379,7 +379,7 @@
     }
     el.id = "kit-" + kit.slug + "-" + network;
     el.setAttribute("data-network", network);
-    el.setAttribute("data-share", info.share || "none");
+    el.setAttribute("data-share", card.share || info.share || "none");
     el.setAttribute("data-variants", JSON.stringify(variants));
     el.setAttribute("data-variant", String(pick < variants.length ? pick : 0));
     el.setAttribute("data-link", link);
@@ -392,10 +392,11 @@
     if (next) next.hidden = variants.length < 2;
     var share = el.querySelector(".relais-card__share");
     var note = el.querySelector(".relais-card__note");
-    if (info.share === "none") {
+    var kind = card.share || info.share;
+    if (kind === "none") {
       drop(share);
       note.textContent = format(labels.no_share_link, { network: card.label });
-    } else if (info.share === "url_only") {
+    } else if (kind === "url_only") {
       share.textContent = format(labels.copy_and_share, { network: card.label });
       note.textContent = format(labels.copy_first_note, { network: card.label });
     } else {

@@ -1,0 +1,1 @@
+"""The performance benchmark (see run.py and docs-performance.md)."""

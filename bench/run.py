@@ -1,0 +1,464 @@
+"""The performance benchmark: Relais against Material's blog plugin, on the same synthetic posts.
+
+For each size N it generates a content repository (bench/generate.py) and the same posts
+as a Material blog project, then times, alternating and repeated, each in a fresh
+subprocess (imports included): `relais check`, `relais build --timings` and the blog
+plugin's `mkdocs build`. It also times the demo build and `relais serve`'s edit latency
+(a real file change, polled over HTTP), and prints Markdown tables of medians and ratios
+with the machine described. Progress goes to stderr, the report to stdout.
+
+    python bench/run.py [--sizes 1000,2000,4000] [--repeat 3] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+sys.path.insert(0, str(PROJECT))
+
+from bench.generate import NOW_OPTION, SHARE_SHARE, Sizes, generate, parse_feeds  # noqa: E402
+
+TOOLS = ("check", "build", "blog")
+STAGES = ("load", "check", "plan", "write", "mkdocs", "swap")
+DEMO_PARTS = ("site_config.yml", "content", "calendar", "ambassadors")
+TARGETS = {"ratio": 5.0, "stretch": 8.0, "growth": 2.2, "own_per_1000": 1.5, "check_2000": 3.0,
+           "memory_mb": 1024.0, "demo": 5.0, "serve": 2.0}
+_TIMING = re.compile(r"^\s*(\w+):\s+([\d.]+) s\s*$", re.MULTILINE)
+
+
+@dataclass
+class Run:
+    """One timed subprocess."""
+
+    wall: float
+    rss_mb: float
+    code: int
+    pages: int = 0
+    bytes: int = 0
+    content_bytes: int = 0  # without the theme's assets/ folder: what grows with the posts
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def environment() -> dict[str, str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def timed(cmd: list[str], cwd: Path, logs: Path) -> tuple[Run, str, str]:
+    """Run cmd in a fresh process; wall time and that process's own peak memory (wait4)."""
+    logs.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = logs / "stdout.txt", logs / "stderr.txt"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=environment())
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stdout = out_path.read_text(encoding="utf-8", errors="replace")
+    stderr = err_path.read_text(encoding="utf-8", errors="replace")
+    # ru_maxrss is in KiB on Linux.
+    return Run(wall, usage.ru_maxrss / 1024, proc.returncode), stdout, stderr
+
+
+def tree_size(folder: Path) -> tuple[int, int, int]:
+    """(HTML pages, bytes, bytes outside assets/) of a built site."""
+    pages = total = content = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            size = path.stat().st_size
+            total += size
+            if path.relative_to(folder).parts[0] != "assets":
+                content += size
+            pages += path.suffix == ".html"
+    return pages, total, content
+
+
+def run_tool(tool: str, size_dir: Path, rep: int) -> Run:
+    """One cold run of a tool: output and staging removed first (as on a fresh CI checkout)."""
+    py = sys.executable
+    relais, blog = size_dir / "relais", size_dir / "blog"
+    logs = size_dir / "logs" / f"{tool}-{rep}"
+    if tool == "check":
+        run, out, err = timed([py, "-m", "generator", "check", "--now", NOW_OPTION], relais, logs)
+        ok = run.code == 0
+    elif tool == "build":
+        site = size_dir / "relais-site"
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(relais / ".relais" / "staging", ignore_errors=True)
+        cmd = [py, "-m", "generator", "build", "--now", NOW_OPTION, "--timings", "--out", str(site)]
+        run, out, err = timed(cmd, relais, logs)
+        ok = run.code == 0
+        run.stages = {name: float(value) for name, value in _TIMING.findall(err)}
+        if ok:
+            run.pages, run.bytes, run.content_bytes = tree_size(site)
+    else:
+        site = size_dir / "blog-site"
+        shutil.rmtree(site, ignore_errors=True)
+        cmd = [py, "-m", "mkdocs", "build", "-q", "-f", str(blog / "mkdocs.yml"), "-d", str(site)]
+        run, out, err = timed(cmd, blog, logs)
+        ok = run.code == 0
+        if ok:
+            run.pages, run.bytes, run.content_bytes = tree_size(site)
+    if not ok:
+        tail = "\n".join((out + err).strip().splitlines()[-15:])
+        raise SystemExit(f"bench: {tool} failed (exit {run.code}) in {size_dir}; logs in {logs}\n{tail}")
+    return run
+
+
+def demo_build(work: Path, rep: int) -> Run:
+    """The demo repository of this project, built cold."""
+    demo = work / "demo"
+    if not (demo / "site_config.yml").exists():
+        demo.mkdir(parents=True, exist_ok=True)
+        for part in DEMO_PARTS:
+            src = PROJECT / part
+            if src.is_dir():
+                shutil.copytree(src, demo / part, dirs_exist_ok=True)
+            elif src.is_file():
+                shutil.copy2(src, demo / part)
+    shutil.rmtree(demo / ".relais" / "staging", ignore_errors=True)
+    site = work / "demo-site"
+    shutil.rmtree(site, ignore_errors=True)
+    cmd = [sys.executable, "-m", "generator", "build", "--now", NOW_OPTION, "--timings", "--out", str(site)]
+    run, out, err = timed(cmd, demo, work / "logs" / f"demo-{rep}")
+    if run.code != 0:
+        raise SystemExit(f"bench: the demo build failed (exit {run.code}):\n{(out + err)[-2000:]}")
+    run.stages = {name: float(value) for name, value in _TIMING.findall(err)}
+    run.pages, run.bytes, run.content_bytes = tree_size(site)
+    return run
+
+
+# --- serve: edit a post, poll its page -------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own local server
+            return str(response.read().decode("utf-8", "replace"))
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def published_posts(root: Path, count: int) -> list[str]:
+    """Slugs of published, unembargoed posts spread over the repository."""
+    files = sorted((root / "content" / "posts").glob("*.md"))
+    picked = []
+    for path in files[len(files) // 3:] + files[: len(files) // 3]:
+        text = path.read_text(encoding="utf-8")
+        if "\nstatus: published\n" in text and "embargo:" not in text:
+            picked.append(path.stem)
+        if len(picked) == count:
+            break
+    return picked
+
+
+def serve_latency(root: Path, edits: int, logs: Path, timeout: float = 600.0) -> dict[str, Any]:
+    """Start `relais serve`, then change one post's title `edits` times; seconds until each shows."""
+    logs.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    cmd = [sys.executable, "-m", "generator", "serve", "--now", NOW_OPTION, "--dev-addr", f"127.0.0.1:{port}"]
+    started = time.perf_counter()
+    with open(logs / "serve.txt", "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, env=environment())
+    slugs = published_posts(root, edits)
+    originals = {slug: (root / "content" / "posts" / f"{slug}.md").read_text(encoding="utf-8") for slug in slugs}
+    result: dict[str, Any] = {"posts_edited": slugs, "edits": []}
+    try:
+        while fetch(base) is None:
+            if proc.poll() is not None or time.perf_counter() - started > timeout:
+                raise SystemExit(f"bench: relais serve did not start; see {logs / 'serve.txt'}")
+            time.sleep(0.1)
+        result["ready"] = time.perf_counter() - started
+        time.sleep(2.0)  # let the file watchers settle after the first build
+        for k, slug in enumerate(slugs):
+            token = f"Titre modifié {k + 1} {os.getpid()}x{int(time.time())}"
+            path = root / "content" / "posts" / f"{slug}.md"
+            text = re.sub(r"^title: .*$", f"title: {token}", originals[slug], count=1, flags=re.MULTILINE)
+            path.write_text(text, encoding="utf-8")
+            saved = time.perf_counter()
+            expected = token.replace("é", "&eacute;")
+            while True:
+                page = fetch(f"{base}posts/{slug}/") or ""
+                if token in page or expected in page:
+                    break
+                if time.perf_counter() - saved > 120 or proc.poll() is not None:
+                    raise SystemExit(f"bench: the edit of {slug} never showed; see {logs / 'serve.txt'}")
+                time.sleep(0.02)
+            result["edits"].append(time.perf_counter() - saved)
+            time.sleep(1.5)  # the next edit starts from a quiet server
+    finally:
+        for slug, text in originals.items():
+            (root / "content" / "posts" / f"{slug}.md").write_text(text, encoding="utf-8")
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    result["median"] = statistics.median(result["edits"]) if result["edits"] else None
+    return result
+
+
+# --- the machine --------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+        ram = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    packages = []
+    for name in ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "pydantic", "PyYAML", "Jinja2"):
+        try:
+            packages.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            packages.append(f"{name} (missing)")
+    try:
+        import yaml
+
+        libyaml = "with libyaml" if yaml.__with_libyaml__ else "without libyaml"
+    except ImportError:
+        libyaml = ""
+    return {
+        "cpus": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
+        "cpu": cpu,
+        "ram": ram,
+        "os": platform.platform(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "packages": ", ".join(packages) + (f" (PyYAML {libyaml})" if libyaml else ""),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def med(runs: list[Run], attr: str) -> float:
+    return float(statistics.median(getattr(r, attr) for r in runs))
+
+
+def stage(runs: list[Run], name: str) -> float:
+    return float(statistics.median(r.stages.get(name, 0.0) for r in runs))
+
+
+def own(runs: list[Run]) -> float:
+    """Relais' own stages: everything but `mkdocs build` (median of the per-run sums)."""
+    return float(statistics.median(sum(v for k, v in r.stages.items() if k != "mkdocs") for r in runs))
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("**met**" if ok else "**not met**")
+
+
+def report(data: dict[str, Any]) -> str:
+    """The Markdown tables: times, size and memory, stages, growth, serve, targets."""
+    sizes: list[int] = data["sizes"]
+    runs: dict[int, dict[str, list[Run]]] = data["runs"]
+    has_blog = all(runs[n]["blog"] for n in sizes)
+    m = data["machine"]
+    lines = [
+        f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']} RAM, {m['os']}; {m['python']}; {m['packages']}. "
+        f"Load average at start: {m['load']}.",
+        "",
+        f"Content: N posts (2 a day, {data['share_pct']} % with a share kit), {data['ambassadors']} ambassadors, "
+        f"watch cache {data['feeds']}; median of {data['repeat']} cold runs each, alternating, "
+        "each in a fresh process (imports included).",
+        "",
+        "| posts | `relais check` | `relais build` | blog plugin build | blog ÷ relais | Relais' own stages | "
+        "own stages per 1,000 posts |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n in sizes:
+        r = runs[n]
+        build, blog = med(r["build"], "wall"), med(r["blog"], "wall") if has_blog else None
+        lines.append(
+            f"| {n:,} | {med(r['check'], 'wall'):.2f} s | {build:.2f} s | "
+            + (f"{blog:.2f} s | {blog / build:.1f}× |" if blog else "n/a | n/a |")
+            + f" {own(r['build']):.2f} s | {own(r['build']) / n * 1000:.2f} s |"
+        )
+    lines += [
+        "",
+        "| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
+        "relais bytes per post (without theme assets) |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for n in sizes:
+        r = runs[n]
+        blog_mem = f"{med(r['blog'], 'rss_mb'):.0f} MB" if has_blog else "n/a"
+        blog_pages = f"{med(r['blog'], 'pages'):.0f}" if has_blog else "n/a"
+        blog_bytes = f"{med(r['blog'], 'bytes') / 1e6:.1f} MB" if has_blog else "n/a"
+        lines.append(
+            f"| {n:,} | {med(r['check'], 'rss_mb'):.0f} / {med(r['build'], 'rss_mb'):.0f} / {blog_mem} | "
+            f"{med(r['build'], 'pages'):.0f} / {blog_pages} | {med(r['build'], 'bytes') / 1e6:.1f} MB / {blog_bytes} | "
+            f"{med(r['build'], 'content_bytes') / n / 1000:.1f} kB |"
+        )
+    lines += ["", "Relais build stages (seconds, median; `relais build --timings`):", "",
+              "| posts | " + " | ".join(STAGES) + " | wall (with start-up) |",
+              "|---:|" + "---:|" * (len(STAGES) + 1)]
+    for n in sizes:
+        r = runs[n]["build"]
+        lines.append(f"| {n:,} | " + " | ".join(f"{stage(r, s):.2f}" for s in STAGES) + f" | {med(r, 'wall'):.2f} |")
+    if len(sizes) > 1:
+        lines += ["", "| growth | relais build | relais check | blog plugin | relais bytes per post |",
+                  "|---|---:|---:|---:|---:|"]
+        for a, b in zip(sizes, sizes[1:]):
+            ra, rb = runs[a], runs[b]
+            blog = f"{med(rb['blog'], 'wall') / med(ra['blog'], 'wall'):.2f}×" if has_blog else "n/a"
+            per_post = (med(rb["build"], "content_bytes") / b) / (med(ra["build"], "content_bytes") / a)
+            lines.append(
+                f"| {a:,} → {b:,} posts ({b / a:g}× the posts) | {med(rb['build'], 'wall') / med(ra['build'], 'wall'):.2f}× | "
+                f"{med(rb['check'], 'wall') / med(ra['check'], 'wall'):.2f}× | {blog} | {per_post:.2f}× |"
+            )
+    demo = data.get("demo") or []
+    serve = data.get("serve")
+    lines += ["", "| other | result |", "|---|---:|"]
+    if demo:
+        lines.append(f"| demo build (`make demo`'s content, {med(demo, 'pages'):.0f} pages) | {med(demo, 'wall'):.2f} s |")
+    if serve:
+        each = ", ".join(f"{x:.2f}" for x in serve["edits"])
+        lines.append(f"| `relais serve` at {serve['posts']:,} posts: first page served | {serve['ready']:.1f} s |")
+        lines.append(f"| `relais serve` at {serve['posts']:,} posts: edited title shown (median of {len(serve['edits'])}: {each} s) "
+                     f"| {serve['median']:.2f} s |")
+    lines += ["", "Targets:", ""] + [f"- {t}" for t in targets(data)]
+    return "\n".join(lines) + "\n"
+
+
+def targets(data: dict[str, Any]) -> list[str]:
+    sizes: list[int] = data["sizes"]
+    runs = data["runs"]
+    out = []
+    ref = 2000 if 2000 in sizes else sizes[len(sizes) // 2]
+    r = runs[ref]
+    if r["blog"]:
+        ratio = med(r["blog"], "wall") / med(r["build"], "wall")
+        out.append(f"{ref:,} posts, build at most 1/{TARGETS['ratio']:g} of the blog plugin's time: {verdict(ratio >= TARGETS['ratio'])} "
+                   f"({ratio:.1f}× faster; stretch 1/{TARGETS['stretch']:g}: {verdict(ratio >= TARGETS['stretch'])})")
+    if 2 * ref in sizes:
+        growth = med(runs[2 * ref]["build"], "wall") / med(r["build"], "wall")
+        per_post = (med(runs[2 * ref]["build"], "content_bytes") / (2 * ref)) / (med(r["build"], "content_bytes") / ref)
+        out.append(f"time({2 * ref:,}) / time({ref:,}) at most {TARGETS['growth']}: {verdict(growth <= TARGETS['growth'])} "
+                   f"({growth:.2f}); bytes per post {per_post:.2f}× ({verdict(0.85 <= per_post <= 1.15)} within ±15 %)")
+    worst = max(own(runs[n]["build"]) / n * 1000 for n in sizes)
+    out.append(f"Relais' own stages at most {TARGETS['own_per_1000']} s per 1,000 posts: "
+               f"{verdict(worst <= TARGETS['own_per_1000'])} (worst {worst:.2f} s)")
+    check = med(r["check"], "wall")
+    out.append(f"`relais check` on {ref:,} posts at most {TARGETS['check_2000']:g} s: {verdict(check <= TARGETS['check_2000'])} ({check:.2f} s)")
+    big = max(sizes)
+    mem = max(med(runs[big][t], "rss_mb") for t in ("check", "build"))
+    out.append(f"peak memory at {big:,} posts at most 1 GB: {verdict(mem <= TARGETS['memory_mb'])} ({mem:.0f} MB)")
+    if data.get("demo"):
+        demo = med(data["demo"], "wall")
+        out.append(f"the demo builds in at most {TARGETS['demo']:g} s: {verdict(demo <= TARGETS['demo'])} ({demo:.2f} s)")
+    serve = data.get("serve")
+    if serve:
+        out.append(f"`relais serve` shows an edit at {serve['posts']:,} posts in at most {TARGETS['serve']:g} s: "
+                   f"{verdict(serve['median'] <= TARGETS['serve'])} ({serve['median']:.2f} s)")
+    return out
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,2000,4000", help="numbers of posts, comma-separated")
+    parser.add_argument("--ambassadors", type=int, default=Sizes.ambassadors)
+    parser.add_argument("--feeds", default=f"{Sizes.feeds}x{Sizes.entries}", help="FEEDSxENTRIES (0x0: none)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command per size (median)")
+    parser.add_argument("--serve-posts", type=int, default=2000, help="size for the serve edit test (0: skip)")
+    parser.add_argument("--serve-edits", type=int, default=3)
+    parser.add_argument("--no-blog", action="store_true", help="skip the blog plugin (much faster)")
+    parser.add_argument("--no-demo", action="store_true", help="skip the demo build")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/relais-bench"), help="where repositories are generated")
+    parser.add_argument("--json", type=Path, help="also write every measurement to this file")
+    args = parser.parse_args(argv)
+    sizes = sorted({int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()})
+    feeds, entries = parse_feeds(args.feeds)
+    work = args.work.resolve()
+    started = time.perf_counter()
+    info = machine()
+    log(f"bench: {info['cpus']} CPUs, {info['cpu']}; load {info['load']}; work folder {work}")
+    feeds_note = f"{feeds} feeds × {entries} entries"
+    wanted = set(sizes) | ({args.serve_posts} if args.serve_posts else set())
+    for n in sorted(wanted):
+        shutil.rmtree(work / f"n{n}", ignore_errors=True)
+        log(f"bench: generating {n:,} posts, {args.ambassadors} ambassadors, {feeds_note}")
+        _, _, problem = generate(work / f"n{n}", Sizes(n, args.ambassadors, feeds, entries))
+        if problem:
+            feeds_note = "n/a"
+            log(f"bench: watch cache n/a: {problem}")
+    runs: dict[int, dict[str, list[Run]]] = {n: {t: [] for t in TOOLS} for n in sizes}
+    demo: list[Run] = []
+    tools = [t for t in TOOLS if t != "blog" or not args.no_blog]
+    for rep in range(args.repeat):
+        for n in sizes:
+            for tool in tools:
+                run = run_tool(tool, work / f"n{n}", rep)
+                runs[n][tool].append(run)
+                log(f"bench: run {rep + 1}/{args.repeat}, {n:,} posts, {tool}: {run.wall:.2f} s, {run.rss_mb:.0f} MB")
+        if not args.no_demo:
+            demo.append(demo_build(work, rep))
+            log(f"bench: run {rep + 1}/{args.repeat}, demo build: {demo[-1].wall:.2f} s")
+    serve = None
+    if args.serve_posts:
+        log(f"bench: relais serve at {args.serve_posts:,} posts, {args.serve_edits} edits")
+        serve = serve_latency(work / f"n{args.serve_posts}" / "relais", args.serve_edits,
+                              work / "logs" / "serve")
+        serve["posts"] = args.serve_posts
+        log(f"bench: serve ready in {serve['ready']:.1f} s; edits shown in " + ", ".join(f"{x:.2f}" for x in serve["edits"]) + " s")
+    info["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    data = {"sizes": sizes, "runs": runs, "machine": info, "repeat": args.repeat, "ambassadors": args.ambassadors,
+            "feeds": feeds_note, "share_pct": round(SHARE_SHARE * 100), "demo": demo, "serve": serve,
+            "seconds": time.perf_counter() - started}
+    print(report(data))
+    log(f"bench: done in {data['seconds']:.0f} s; load average at the end {info['load_end']}")
+    if args.json:
+        plain = {**data, "runs": {n: {t: [asdict(r) for r in rs] for t, rs in v.items()} for n, v in runs.items()},
+                 "demo": [asdict(r) for r in demo], "targets": targets(data)}
+        args.json.write_text(json.dumps(plain, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""Atomic and concurrent builds, and a watch cache that survives an interrupted fetch.
+
+Real subprocesses (`python -m generator ...`) are killed with SIGKILL at random moments: the
+portal in site/ must be, at every moment, a complete site (the previous one or the new one),
+never a half-written folder; a second build started while one runs is refused with a clear
+message; a fetch killed at any point leaves a cache that the next build can read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+
+PROJECT = Path(__file__).resolve().parent.parent
+BASE = Path(__file__).parent / "corpus/_base"
+NOW = "2026-12-01T08:00"
+KILLS = 10
+LOCK_MESSAGE = "another relais build is running in this repository"
+# A different seed each run explores other moments; it is printed in every failure message.
+SEED = int(os.environ.get("RELAIS_KILL_SEED", time.time_ns() % 1_000_000))
+
+
+def relais(*args: str) -> list[str]:
+    return [sys.executable, "-m", "generator", *args]
+
+
+def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(relais(*args), cwd=PROJECT, capture_output=True, text=True, timeout=timeout)
+
+
+def manifest(site: Path) -> dict[str, str]:
+    """Every file of a built site with its digest: 'complete' means exactly one of these."""
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def retitle(root: Path, version: int) -> None:
+    """Change the content so that each build produces a different site."""
+    post = root / "content/posts/base-post.md"
+    lines = post.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = f"title: Version {version} du message\n"
+    post.write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(BASE, root)
+    return root
+
+
+def test_sigkill_at_random_moments_leaves_a_complete_site(repo: Path, tmp_path: Path) -> None:
+    started = time.perf_counter()
+    first = run("build", "--root", str(repo), "--now", NOW)
+    build_seconds = time.perf_counter() - started
+    assert first.returncode == 0, first.stderr
+    site = repo / "site"
+    current = manifest(site)
+    assert "index.html" in current and "search/search_index.json" in current
+
+    rng = random.Random(SEED)
+    outcomes = []
+    for version in range(1, KILLS + 1):
+        retitle(repo, version)
+        delay = rng.uniform(0, build_seconds)
+        proc = subprocess.Popen(relais("build", "--root", str(repo), "--now", NOW), cwd=PROJECT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.kill()  # SIGKILL: no cleanup handler runs
+        proc.wait()
+        where = f"(seed {SEED}, kill {version} after {delay:.2f} s of a {build_seconds:.2f} s build)"
+        assert site.is_dir(), f"site/ is missing {where}"
+        now = manifest(site)
+        if now == current:
+            outcomes.append("previous")
+            continue
+        # The kill came after the swap: then site/ must be the complete new site.
+        reference = build(repo, now_option=NOW, out=tmp_path / f"reference-{version}")
+        assert reference.ok, reference.failure
+        assert now == manifest(reference.out), f"site/ is neither the previous nor the new site {where}"
+        current = now
+        outcomes.append("new")
+
+    retitle(repo, 99)
+    final = run("build", "--root", str(repo), "--now", NOW)
+    assert final.returncode == 0, final.stderr
+    assert "Version 99" in (site / "posts/base-post/index.html").read_text(encoding="utf-8")
+    leftovers = [p.name for p in repo.iterdir() if p.name.startswith((".site.tmp-", ".site.old-"))]
+    assert leftovers == [], f"builds killed earlier left {leftovers} (seed {SEED})"
+    print(f"\nSIGKILL (seed {SEED}, build {build_seconds:.2f} s): {outcomes.count('previous')} kills left the "
+          f"previous site, {outcomes.count('new')} the new one; never a partial site")
+
+
+def _wait_for_lock(root: Path, pid: int, timeout: float = 30) -> None:
+    """Until process `pid` holds the build lock (the lock file then names it)."""
+    lock = root / ".relais/build.lock"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if lock.is_file() and lock.read_text().strip() == str(pid):
+            return
+        time.sleep(0.005)
+    raise AssertionError("the first build never took the lock")
+
+
+def test_a_second_build_is_refused_while_the_first_runs(repo: Path) -> None:
+    assert run("build", "--root", str(repo), "--now", NOW).returncode == 0
+    before = manifest(repo / "site")
+    retitle(repo, 2)
+    first = subprocess.Popen(relais("build", "--root", str(repo), "--now", NOW), cwd=PROJECT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_lock(repo, first.pid)
+        second = run("build", "--root", str(repo), "--now", NOW)
+    finally:
+        out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert second.returncode == 1
+    assert LOCK_MESSAGE in second.stderr and f"pid {first.pid}" in second.stderr
+    assert "Traceback" not in second.stdout + second.stderr
+    after = manifest(repo / "site")
+    assert after != before and "Version 2" in (repo / "site/posts/base-post/index.html").read_text(encoding="utf-8")
+
+
+def test_two_builds_started_together(repo: Path) -> None:
+    """Started in the same instant: whatever the order, one builds, and the site is complete."""
+    procs = [subprocess.Popen(relais("build", "--root", str(repo), "--now", NOW), cwd=PROJECT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=120), p.communicate()[1]) for p in procs]
+    codes = sorted(code for code, _ in results)
+    assert codes in ([0, 1], [0, 0]), results  # [0, 0]: the second started after the first finished
+    for code, err in results:
+        assert "Traceback" not in err
+        if code == 1:
+            assert LOCK_MESSAGE in err
+    reference = build(repo, now_option=NOW, out=repo.parent / "reference")
+    assert manifest(repo / "site") == manifest(reference.out)
+
+
+# --- the watch cache -----------------------------------------------------------------------------
+
+FEEDS = 12
+ITEMS = 40
+
+
+class _FeedHandler(http.server.BaseHTTPRequestHandler):
+    """RSS feeds whose items change at every request (so every fetch writes new entries)."""
+
+    counter = 0
+    lock = threading.Lock()
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's API
+        with self.lock:
+            type(self).counter += 1
+            n = self.counter
+        time.sleep(random.uniform(0.0, 0.15))  # spread the fetch over time
+        items = "".join(
+            f"<item><title>Article {n}-{i} sur la boulangerie</title><link>https://news.example.org/{n}/{i}</link>"
+            f"<guid>https://news.example.org/{n}/{i}</guid><pubDate>Mon, 30 Nov 2026 0{i % 10}:00:00 +0000</pubDate>"
+            f"<description>Résumé {n}-{i} " + "du pain " * 40 + "</description></item>"
+            for i in range(ITEMS)
+        )
+        body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title>{items}</channel></rss>'.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def feed_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FeedHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_watch_cache_survives_an_interrupted_fetch(repo: Path, feed_server: str) -> None:
+    from generator.load import load_site_config
+    from generator.model import parse_datetime
+    from generator.watch.cache import load_snapshot, read_cache
+
+    feeds = "".join(f"    - {{id: feed-{i}, url: '{feed_server}/feed-{i}.xml', theme: secteur}}\n" for i in range(FEEDS))
+    config_file = repo / "site_config.yml"
+    config_file.write_text(config_file.read_text(encoding="utf-8") + "watch:\n  allow_private_addresses: true\n"
+                           "  themes: {secteur: Secteur}\n  feeds:\n" + feeds, encoding="utf-8")
+    config, diags = load_site_config(repo)
+    assert config is not None, diags
+    now = parse_datetime(NOW, config.site.tz)
+
+    def assert_readable(where: str) -> None:
+        state, problems = read_cache(repo, config.watch)
+        assert problems == (), f"{problems} {where}"
+        for feed_id, feed_state in state.feeds.items():
+            if feed_state.last_success is not None:
+                assert state.feed_entries(feed_id), f"state promises entries that {feed_id}.json lacks {where}"
+        load_snapshot(repo, config.watch, now=now)
+
+    started = time.perf_counter()
+    first = run("watch", "fetch", "--root", str(repo), "--now", NOW)
+    fetch_seconds = time.perf_counter() - started
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert_readable("after a complete fetch")
+
+    rng = random.Random(SEED)
+    for attempt in range(6):
+        delay = rng.uniform(0, fetch_seconds)
+        proc = subprocess.Popen(relais("watch", "fetch", "--root", str(repo), "--now", NOW), cwd=PROJECT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.kill()
+        proc.wait()
+        assert_readable(f"(seed {SEED}, fetch killed after {delay:.2f} s of {fetch_seconds:.2f} s)")
+
+    assert run("watch", "fetch", "--root", str(repo), "--now", NOW).returncode == 0
+    assert not list((repo / config.watch.cache_dir).rglob("*.tmp")), "temporary files left by killed fetches"
+    result = build(repo, now_option=NOW)
+    assert result.ok, result.failure
