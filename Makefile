@@ -18,6 +18,7 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 
 ## demo: install into .venv and build the demo portal into site/
 demo: $(VENV)/.installed
+	mkdir -p .relais && [ -d .relais/watch ] || cp -r demo-watch-cache .relais/watch
 	$(PY) -m generator check --now $(DEMO_NOW)
 	$(PY) -m generator build --now $(DEMO_NOW)
 	@echo "Open site/index.html in a browser, or run 'make serve' for http://127.0.0.1:8000/"

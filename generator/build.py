@@ -13,7 +13,7 @@ from .diagnostics import Diagnostic, Severity, has_errors
 from .load import load
 from .model import Project
 from .plan import plan
-from .publish import PublishError, Timings, publish
+from .publish import BuildLocked, PublishError, Timings, build_lock, publish
 
 
 @dataclass
@@ -47,6 +47,18 @@ def build(root: Path, *, now_option: str | None = None, out: Path | None = None,
     started = time.perf_counter()
     root = Path(root)
     out = Path(out) if out is not None else root / "site"
+    if not (root / "site_config.yml").is_file():  # not a content repository: no lock folder in it
+        return _build(root, now_option, out, strict, fetch, started)
+    try:
+        # The whole build holds the lock (not only the MkDocs step): two builds started together
+        # collide at once, and the second is told so instead of waiting to race on staging/.
+        with build_lock(root):
+            return _build(root, now_option, out, strict, fetch, started)
+    except BuildLocked as exc:
+        return BuildResult(False, out, failure=str(exc), seconds=time.perf_counter() - started)
+
+
+def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: bool, started: float) -> BuildResult:
     timings = Timings()
     with timings.stage("load"):
         loaded = load(root)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,7 +11,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from . import __version__
-from .diagnostics import FORMATTERS, Diagnostic, Severity, error, has_errors, sort_key, summary
+from .diagnostics import FORMATTERS, Diagnostic, has_errors, sort_key
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -34,11 +33,6 @@ def parse_now(value: str | None, tz_name: str) -> datetime:
         except (ValueError, OverflowError, OSError):
             raise click.BadParameter(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
     return datetime.now(tz)
-
-
-def emit(diagnostics: list[Diagnostic], fmt: str) -> None:
-    text = FORMATTERS[fmt](sorted(diagnostics, key=sort_key))
-    click.echo(text, err=False)
 
 
 def run_check(root: Path, now_option: str | None, fmt: str) -> tuple[object | None, list[Diagnostic], datetime | None]:
@@ -168,24 +162,21 @@ def new_post_command(root: Path, title: str, when: str | None, networks: str | N
     click.echo(f"Created {path}")
 
 
-def _register_optional() -> None:
-    """Commands of the feature packages; each on its own, so that one missing leaves the others."""
-    import importlib
+def _register_features() -> None:
+    """The commands of the feature packages (their modules import heavy libraries lazily)."""
+    from .kits.cli import digest_command
+    from .schema import schema_command
+    from .watch.cli import watch
 
-    for module, name in ((".watch.cli", "watch"), (".kits.cli", "digest_command"), (".schema", "schema_command")):
-        try:
-            command = getattr(importlib.import_module(module, __package__), name)
-        except (ImportError, AttributeError):
-            continue
+    for command in (watch, digest_command, schema_command):
         cli.add_command(command)
+
+
+_register_features()
 
 
 def main() -> None:
     """Entry point: Click's usage errors exit 2; anything unexpected is one line, not a traceback."""
-    try:
-        _register_optional()
-    except ImportError:
-        pass
     try:
         cli.main(standalone_mode=True)
     except KeyboardInterrupt:
@@ -198,5 +189,3 @@ def main() -> None:
                    "report it with the file that caused it", err=True)
         sys.exit(EXIT_ERRORS)
 
-
-__all__ = ["cli", "main", "parse_now", "Severity", "error", "summary", "time"]

@@ -54,6 +54,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "from_to": {"fr": "du {start} au {end}", "en": "from {start} to {end}"},
     "posts_count": {"fr": "{n} publication(s)", "en": "{n} post(s)"},
     "characters": {"fr": "caractères", "en": "characters"},
+    "characters_with_link": {"fr": "caractères, lien compris", "en": "characters, link included"},
     "month_posts": {"fr": "Publications de {month}", "en": "Posts of {month}"},
     "generated": {"fr": "Portail généré le {date}", "en": "Portal generated on {date}"},
     "status_idea": {"fr": "Idée", "en": "Idea"},

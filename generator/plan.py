@@ -123,7 +123,7 @@ class Planner:
         key_date = self.key_dates.get(post.key_date or "")
         base.update(
             format_label=t.format(post.format),
-            owner_id=post.owner,
+            owner_id=post.owner if owner is None or owner.public else None,
             owner_name=owner.name if owner and owner.public else (post.owner if owner is None else None),
             owner_url=self.ambassador_url(post.owner),
             campaign_id=post.campaign,
@@ -141,9 +141,10 @@ class Planner:
             text = post.messages.get(network_id)
             if text is None:
                 continue
-            limit = config.network_settings(network_id).limit
-            measure = net.measure(network_id, text)
-            limit = limit or measure.limit
+            # Counted as posted: the text and the post's link, as `relais check` counts it.
+            measure = net.measure(network_id, net.compose(text, link=post.link or ""),
+                                  limit=config.network_settings(network_id).limit)
+            limit = measure.limit
             messages.append(
                 dict(network=network_id, text=text, count=measure.count, limit=limit,
                      over=bool(limit and measure.count > limit) or measure.over)

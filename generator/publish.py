@@ -28,6 +28,7 @@ from .render import sprite
 from .site import Site
 
 THEME_DIR = Path(__file__).parent / "theme"
+HOOKS = Path(__file__).parent / "mkdocs_hooks.py"  # raw HTML blocks skip Python-Markdown's parser
 STATE_DIR = ".relais"
 
 CSP = (
@@ -58,9 +59,17 @@ class Timings:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
 
+_HELD: set[str] = set()  # repositories whose lock this process holds (build() locks, then publish())
+
+
 @contextmanager
 def build_lock(root: Path) -> Iterator[None]:
-    """An exclusive lock per content repository; a second build fails at once with a clear message."""
+    """An exclusive lock per content repository; a second build fails at once with a clear message.
+    Re-entrant within one process."""
+    key = str(Path(root).resolve())
+    if key in _HELD:
+        yield
+        return
     state = root / STATE_DIR
     state.mkdir(parents=True, exist_ok=True)
     path = state / "build.lock"
@@ -78,9 +87,11 @@ def build_lock(root: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
+        _HELD.add(key)
         try:
             yield
         finally:
+            _HELD.discard(key)
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -115,6 +126,7 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, objec
             "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
         },
         "plugins": [{"search": {"lang": site.language}}],
+        "hooks": [str(HOOKS)],
         "markdown_extensions": [
             "attr_list",
             "md_in_html",

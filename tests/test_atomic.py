@@ -104,49 +104,36 @@ def test_sigkill_at_random_moments_leaves_a_complete_site(repo: Path, tmp_path: 
           f"previous site, {outcomes.count('new')} the new one; never a partial site")
 
 
-def _wait_for_lock(root: Path, pid: int, timeout: float = 30) -> None:
-    """Until process `pid` holds the build lock (the lock file then names it)."""
-    lock = root / ".relais/build.lock"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if lock.is_file() and lock.read_text().strip() == str(pid):
-            return
-        time.sleep(0.005)
-    raise AssertionError("the first build never took the lock")
-
-
-def test_a_second_build_is_refused_while_the_first_runs(repo: Path) -> None:
-    assert run("build", "--root", str(repo), "--now", NOW).returncode == 0
-    before = manifest(repo / "site")
+def test_two_builds_started_together(repo: Path, tmp_path: Path) -> None:
+    """Started in the same instant: one builds, the other is refused at once; the site is complete."""
+    assert build(repo, now_option=NOW).ok
     retitle(repo, 2)
-    first = subprocess.Popen(relais("build", "--root", str(repo), "--now", NOW), cwd=PROJECT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        _wait_for_lock(repo, first.pid)
-        second = run("build", "--root", str(repo), "--now", NOW)
-    finally:
-        out, err = first.communicate(timeout=120)
-    assert first.returncode == 0, err
-    assert second.returncode == 1
-    assert LOCK_MESSAGE in second.stderr and f"pid {first.pid}" in second.stderr
-    assert "Traceback" not in second.stdout + second.stderr
-    after = manifest(repo / "site")
-    assert after != before and "Version 2" in (repo / "site/posts/base-post/index.html").read_text(encoding="utf-8")
-
-
-def test_two_builds_started_together(repo: Path) -> None:
-    """Started in the same instant: whatever the order, one builds, and the site is complete."""
     procs = [subprocess.Popen(relais("build", "--root", str(repo), "--now", NOW), cwd=PROJECT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = [(p.wait(timeout=120), p.communicate()[1]) for p in procs]
-    codes = sorted(code for code, _ in results)
-    assert codes in ([0, 1], [0, 0]), results  # [0, 0]: the second started after the first finished
-    for code, err in results:
-        assert "Traceback" not in err
-        if code == 1:
-            assert LOCK_MESSAGE in err
-    reference = build(repo, now_option=NOW, out=repo.parent / "reference")
+    results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+    assert sorted(code for code, _, _ in results) == [0, 1], results
+    (_, _, refused_err), = [r for r in results if r[0] == 1]
+    winner = next(p for p, r in zip(procs, results) if r[0] == 0)
+    assert f"error: {LOCK_MESSAGE} (pid {winner.pid}); wait for it to finish, then build again" in refused_err
+    for _, out, err in results:
+        assert "Traceback" not in out + err
+    reference = build(repo, now_option=NOW, out=tmp_path / "reference")
     assert manifest(repo / "site") == manifest(reference.out)
+
+
+def test_a_build_is_refused_while_the_lock_is_held(repo: Path) -> None:
+    from generator.publish import build_lock
+
+    assert build(repo, now_option=NOW).ok
+    before = manifest(repo / "site")
+    retitle(repo, 3)
+    with build_lock(repo):
+        refused = run("build", "--root", str(repo), "--now", NOW)
+    assert refused.returncode == 1
+    assert f"{LOCK_MESSAGE} (pid {os.getpid()})" in refused.stderr
+    assert "Traceback" not in refused.stdout + refused.stderr
+    assert manifest(repo / "site") == before
+    assert build(repo, now_option=NOW).ok  # the lock is free again
 
 
 # --- the watch cache -----------------------------------------------------------------------------

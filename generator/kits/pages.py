@@ -47,6 +47,7 @@ def ambassador_path(ambassador_id: str) -> str:
 
 
 def kit_anchor(slug: str) -> str:
+    """The id of a kit on kits/ (its cards add "-<network>")."""
     return f"kit-{slug}"
 
 
@@ -122,7 +123,7 @@ def card_view(pl: Planner, kit: Kit, card: Card, *, index: int = 0, instance: st
     )
 
 
-def skeleton_card(pl: Planner) -> dict[str, Any]:
+def skeleton_card() -> dict[str, Any]:
     """The empty card relais-kits.js clones on personal pages (every optional part present)."""
     return dict(skeleton=True, anchor="", network="", label="", share_kind="text", variants_json="[]",
                 variant_count=2, index=0, text="", rows=4, link="", link_template="", count=0, limit=0, fold=0,
@@ -147,12 +148,13 @@ def kit_view(pl: Planner, kit: Kit, **card_options: Any) -> dict[str, Any]:
         campaign_title=campaign.title if campaign else "",
         campaign_color=campaign.color if campaign else "",
         image=image or "",
-        image_alt=post.image_alt or "" if image else "",
+        image_alt=(post.image_alt or "") if image else "",
         cards=[card_view(pl, kit, c, **card_options) for c in kit.cards],
     )
 
 
 def skeleton_kit() -> dict[str, Any]:
+    """The empty kit relais-kits.js clones on personal pages."""
     return dict(skeleton=True, slug="", anchor="", title="", url="", window="", until="", networks=[],
                 campaign_title="", campaign_color="", image="", image_alt="", cards=[])
 
@@ -222,7 +224,7 @@ def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit]) -> str:
         items=items,
         box=box,
         skeleton_kit=skeleton_kit(),
-        skeleton_card=skeleton_card(pl),
+        skeleton_card=skeleton_card(),
     )
 
 

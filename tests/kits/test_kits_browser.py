@@ -16,7 +16,7 @@ from generator import networks as net
 from generator.build import build
 from tests.conftest import ROOT, serve_folder
 
-from .conftest import KIT_CONFIG, kit_files
+from tests.kits.conftest import HIVER, KIT_CONFIG, kit_files
 
 pytestmark = pytest.mark.browser
 
@@ -204,8 +204,6 @@ def mastodon_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_the_mastodon_instance_is_asked_once_and_remembered(page: Any, mastodon_site: str) -> None:
-    from .conftest import HIVER
-
     config = yaml.safe_load(KIT_CONFIG)
     post = yaml.safe_load(HIVER.split("---\n")[1])
     composed, link = expected("gamme-hiver", "mastodon", ambassador="ana-lopez", config=config, post=post)

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from generator.check import check
 from generator.cli import cli
 
-from .conftest import AMBASSADORS, CAMPAIGNS, KIT_CONFIG, NOW, load_project, post_file
+from tests.kits.conftest import AMBASSADORS, CAMPAIGNS, KIT_CONFIG, NOW, load_project, post_file
 
 KIT_CODES = {"share-too-long", "message-too-long", "share-network", "share-window", "blocked-word",
              "share-message-missing", "share-no-link", "share-prompt", "tracking-placeholder", "embargo-link-shared",

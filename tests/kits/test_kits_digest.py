@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from generator.kits.cli import digest_command
 from generator.kits.digest import parse_week, week_label
 
-from .conftest import KIT_CONFIG, kit_files, post_file
+from tests.kits.conftest import KIT_CONFIG, kit_files, post_file
 
 NOW = ["--now", "2026-12-01T08:00"]
 

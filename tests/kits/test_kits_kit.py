@@ -25,7 +25,7 @@ from generator.kits.kit import (
 )
 from generator.model import Project
 
-from .conftest import NOW
+from tests.kits.conftest import NOW
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
 

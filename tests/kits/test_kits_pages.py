@@ -12,7 +12,7 @@ from pathlib import Path
 from generator.plan import plan
 from generator.site import Site
 
-from .conftest import AMBASSADORS, KIT_CONFIG, NOW, kit_files, load_project, post_file
+from tests.kits.conftest import AMBASSADORS, KIT_CONFIG, NOW, kit_files, load_project, post_file
 
 KIT_PAGES = ("ambassadors/index.md", "kits/index.md", "kits/archive.md")
 

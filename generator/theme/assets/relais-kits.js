@@ -211,8 +211,9 @@
         var href = shareUrl(network, kind, text, link(), host ? host.value : "", subject ? subject.textContent : "");
         if (href) share.setAttribute("href", href); else share.removeAttribute("href");
       }
+      // Grow with the text (the backdrop must never scroll away from it); borders are outside scrollHeight.
       area.style.height = "auto";
-      area.style.height = area.scrollHeight + "px";
+      area.style.height = area.scrollHeight + (area.offsetHeight - area.clientHeight) + "px";
     }
 
     // Copying or sharing a text that still has a [[prompt]] is refused; the prompt is selected.

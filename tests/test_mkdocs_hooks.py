@@ -1,0 +1,86 @@
+"""The MkDocs hook that lifts raw HTML blocks out of Python-Markdown: same pages, less parsing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+from mkdocs.utils import meta
+
+from generator.mkdocs_hooks import lift_raw_blocks, restore_raw_blocks
+from generator.publish import HOOKS, mkdocs_config
+from generator.site import Site
+
+KEY = "relaisrawtestn"
+SITE = Site(pages={}, files={}, copies={}, nav=[], language="fr", name="x", url="https://e.org/")
+
+
+def extensions() -> list[object]:
+    return list(mkdocs_config(SITE, Path("docs"), Path("site"))["markdown_extensions"])  # type: ignore[call-overload]
+
+
+def convert(text: str) -> str:
+    return markdown.Markdown(extensions=extensions()).convert(text)  # type: ignore[arg-type]
+
+
+def hooked(text: str) -> str:
+    lifted, blocks = lift_raw_blocks(text, KEY)
+    return restore_raw_blocks(convert(lifted), blocks, KEY)
+
+
+def test_the_portal_config_loads_the_hook() -> None:
+    assert mkdocs_config(SITE, Path("docs"), Path("site"))["hooks"] == [str(HOOKS)]
+    assert HOOKS.is_file()
+
+
+def test_every_demo_page_converts_to_the_same_html(built_demo: Path) -> None:
+    docs = built_demo.parent / ".relais" / "staging" / "docs"
+    pages = sorted(docs.rglob("*.md"))
+    lifted = 0
+    for path in pages:
+        body, _ = meta.get_data(path.read_text(encoding="utf-8"))
+        lifted += len(lift_raw_blocks(body, KEY)[1])
+        assert hooked(body) == convert(body), path.relative_to(docs)
+    assert len(pages) > 50 and lifted >= len(pages) - 5  # nearly every generated page is lifted
+
+
+CASES = {
+    "one block then Markdown": '<div class="a" markdown="0">\n<p>x</p>\n</div>\n\n## Brief\n\nText *here*.\n',
+    "nested same tags": '<div markdown="0">\n<div><div>a</div></div>\n<div>b</div>\n</div>\n\nafter\n',
+    "two blocks": '<section markdown="0">\n<h2 id="a">A</h2>\n</section>\n\n<section markdown="0">\n<p>B</p>\n</section>\n',
+    "one-line block": '<p class="x" markdown="0">Hello &amp; bye</p>\n\ntext\n',
+}
+
+
+@pytest.mark.parametrize("text", CASES.values(), ids=CASES.keys())
+def test_lifted_blocks_come_back_byte_for_byte(text: str) -> None:
+    assert lift_raw_blocks(text, KEY)[1]
+    assert hooked(text) == convert(text)
+
+
+UNTOUCHED = {
+    "inside a fence": 'Intro\n\n```\n<div markdown="0"><b>x</b></div>\n```\n',
+    "inside a tilde fence": 'Intro\n\n~~~\n<div markdown="0">\n<b>x</b>\n</div>\n~~~\n',
+    "no blank line before": 'Para\n<div markdown="0">\n<b>x</b>\n</div>\n',
+    "no blank line after": '<div markdown="0">\n<b>x</b>\n</div>\nmore\n',
+    "text after the closing tag": '<div markdown="0">\n<b>x</b>\n</div> tail\n',
+    "never closed": '<div markdown="0">\n<b>x</b>\n',
+    "Markdown inside (markdown=1)": '<div markdown="1">\n*x*\n</div>\n',
+}
+
+
+@pytest.mark.parametrize("text", UNTOUCHED.values(), ids=UNTOUCHED.keys())
+def test_anything_unclear_is_left_to_python_markdown(text: str) -> None:
+    lifted, blocks = lift_raw_blocks(text, KEY)
+    assert blocks == [] and lifted == text
+
+
+def test_text_that_looks_like_a_placeholder_stays_text() -> None:
+    text = f'<div markdown="0">\n<p>a</p>\n</div>\n\n{KEY}0 written by someone\n'
+    assert f"<p>{KEY}0 written by someone</p>" in hooked(text)
+
+
+def test_a_lost_placeholder_fails_loudly() -> None:
+    with pytest.raises(ValueError, match="lost its place"):
+        restore_raw_blocks(f"<h1>{KEY}0</h1>", ["<div></div>"], KEY)
