@@ -6,9 +6,9 @@ pure-Python HTML parser: at a few thousand pages, most of `mkdocs build`. This h
 lifts each such block out before conversion (leaving a placeholder paragraph) and puts
 it back, byte for byte, afterwards. The output is the same; the parsing is skipped.
 
-A block is lifted only when its start is unambiguous: a line beginning with an opening
-tag that carries `markdown="0"`, after a blank line, outside anything that looks like a
-fence, and closed by the matching tag at the end of a line followed by a blank line.
+A block is lifted only when it is unambiguous: a line beginning with a block-level opening
+tag, after a blank line, outside anything that looks like a fence, closed by the matching
+tag at the end of a line followed by a blank line, and with no `markdown="1"` inside.
 Anything else is left to Python-Markdown as before. MkDocs loads this file through the
 `hooks:` setting of the generated mkdocs.yml (see publish.mkdocs_config).
 """
@@ -19,7 +19,17 @@ import re
 import secrets
 from typing import Any
 
-_OPEN = re.compile(r'<([a-z][a-z0-9]*)\b[^<>]*\smarkdown="0"[^<>]*>')
+from markdown.util import BLOCK_LEVEL_ELEMENTS
+
+# Block tags whose raw blocks Python-Markdown copies verbatim (no pre, script, style or textarea:
+# their content is not HTML to count tags in).
+_TAGS = frozenset(BLOCK_LEVEL_ELEMENTS) & {
+    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figure", "footer", "form",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "main", "menu", "nav", "ol", "p", "section", "table", "ul",
+}
+_OPEN = re.compile(r"<([a-z][a-z0-9]*)(?:\s[^<>]*)?>")
+# md_in_html parses a block holding markdown="1" (or "block", "span"): such a block is not raw.
+_MARKDOWN_INSIDE = re.compile(r'\smarkdown="(?!0")')
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 # A random part, so that no text written in a post can be taken for a placeholder.
 _KEY = f"relaisraw{secrets.token_hex(8)}n"
@@ -44,11 +54,12 @@ def lift_raw_blocks(markdown: str, key: str = _KEY) -> tuple[str, list[str]]:
             i += 1
             continue
         opened = _OPEN.match(line)
-        if opened and (not out or not out[-1].strip()):
+        if opened and opened.group(1) in _TAGS and (not out or not out[-1].strip()):
             end = _block_end(lines, i, opened.group(1))
-            if end is not None:
+            block = "\n".join(lines[i : end + 1]) if end is not None else ""
+            if end is not None and not _MARKDOWN_INSIDE.search(block):
                 out.append(f"{key}{len(blocks)}")
-                blocks.append("\n".join(lines[i : end + 1]))
+                blocks.append(block)
                 i = end + 1
                 continue
         out.append(line)

@@ -322,11 +322,11 @@ class Post(Frozen):
 
     @property
     def slug(self) -> str:
-        return self._slug
+        return str(self.__pydantic_private__.get("_slug", ""))  # type: ignore[union-attr]  # fast: hot in loops
 
     @property
     def body(self) -> str:
-        return self._body
+        return str(self.__pydantic_private__.get("_body", ""))  # type: ignore[union-attr]
 
     @property
     def file(self) -> str:
@@ -435,7 +435,7 @@ class Ambassador(Frozen):
 
     @property
     def id(self) -> str:
-        return self._id
+        return str(self.__pydantic_private__.get("_id", ""))  # type: ignore[union-attr]  # fast: hot in loops
 
 
 PRIVATE_AMBASSADOR_FIELDS = ("email",)

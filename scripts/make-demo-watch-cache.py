@@ -25,16 +25,17 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from generator.load import load_site_config  # noqa: E402
-from generator.watch.cache import CacheState, apply_report, write_cache  # noqa: E402
-from generator.watch.config import Feed, WatchConfig  # noqa: E402
-from generator.watch.fetch import fetch_all  # noqa: E402
-from generator.watch.model import FetchOutcome, FetchReport, Status  # noqa: E402
+from generator.load import load_site_config
+from generator.watch.cache import CacheState, apply_report, write_cache
+from generator.watch.config import Feed, WatchConfig
+from generator.watch.fetch import fetch_all
+from generator.watch.model import FetchOutcome, FetchReport, Status
 
 FEEDS_DIR = ROOT / "demo-watch-feeds"
 OUT_DIR = "demo-watch-cache"  # relative to ROOT, like watch.cache_dir
@@ -49,7 +50,7 @@ _FEED_FILE = re.compile(r"^/([a-z0-9][a-z0-9-]{0,79})\.xml$")
 class _FeedHandler(http.server.BaseHTTPRequestHandler):
     """Serves demo-watch-feeds/<id>.xml as RSS, with no validators (see the module docstring)."""
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         match = _FEED_FILE.match(self.path)
         path = FEEDS_DIR / f"{match.group(1)}.xml" if match else None
         if path is None or not path.is_file():
@@ -62,7 +63,7 @@ class _FeedHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -70,7 +71,7 @@ def _only_localhost(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip == LOCALHOST
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     print(f"make-demo-watch-cache: {message}", file=sys.stderr)
     raise SystemExit(1)
 
@@ -133,10 +134,9 @@ def make(root: Path = ROOT) -> CacheState:
     state, _ = apply_report(state, report, everything, now=NOW)
 
     # As if the real addresses had been fetched: no trace of the local server is left.
-    feeds = {
-        feed_id: fs.model_copy(update={"url": watch.feed(feed_id).url, "final_url": watch.feed(feed_id).url})
-        for feed_id, fs in state.feeds.items()
-    }
+    real = {f.id: f.url for f in watch.feeds}
+    feeds = {feed_id: fs.model_copy(update={"url": real[feed_id], "final_url": real[feed_id]})
+             for feed_id, fs in state.feeds.items()}
     state = CacheState(MappingProxyType(feeds), state.entries)
     leaked = [e.id for entries in state.entries.values() for e in entries if "127.0.0.1" in e.model_dump_json()]
     if leaked:

@@ -75,7 +75,8 @@ def test_sigkill_at_random_moments_leaves_a_complete_site(repo: Path, tmp_path: 
     outcomes = []
     for version in range(1, KILLS + 1):
         retitle(repo, version)
-        delay = rng.uniform(0, build_seconds)
+        # Half the kills anywhere in the build, half around its end, where the swap happens.
+        delay = rng.uniform(0, build_seconds) if version % 2 else rng.uniform(0.7 * build_seconds, 1.1 * build_seconds)
         proc = subprocess.Popen(relais("build", "--root", str(repo), "--now", NOW), cwd=PROJECT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
@@ -53,6 +54,7 @@ def absolute(site_url: str, url: str) -> str:
     return site_url.rstrip("/") + "/" + url.lstrip("/")
 
 
+@lru_cache(maxsize=16)  # the same for every feed of a build: computed once (it walks the zone's changes)
 def vtimezone(tz: tzinfo, name: str, first: date, last: date) -> Timezone:
     """A VTIMEZONE for `tz` valid from `first` to `last`, one observance per offset change.
 
@@ -97,6 +99,9 @@ class Writer:
         self.site_url = self.project.config.site.url
         self.host = host(self.site_url)
         self.tz = self.project.tz
+        # id(event) -> (event, its lines): a post is in several feeds. Holding the event keeps
+        # its id from being reused by another one.
+        self._ical: dict[int, tuple[Event, bytes]] = {}
 
     # --- events -------------------------------------------------------------------------
 
@@ -194,9 +199,17 @@ class Writer:
             first = min(timed).date().replace(month=1, day=1)
             last = date(max(timed).year + 1, 1, 1)
             cal.add_component(vtimezone(self.tz, self.tz.key, first, last))
-        for event in ordered:
-            cal.add_component(event)
-        return cal.to_ical()
+        # Serialising each event once and splicing the lines in gives the bytes
+        # cal.add_component(event) + cal.to_ical() would, without redoing them per feed.
+        end = b"END:VCALENDAR\r\n"
+        head = cal.to_ical()
+        return head[: -len(end)] + b"".join(self._event_ical(e) for e in ordered) + end
+
+    def _event_ical(self, event: Event) -> bytes:
+        key = id(event)
+        if key not in self._ical:
+            self._ical[key] = (event, event.to_ical())
+        return self._ical[key][1]
 
 
 def _label(network_id: str) -> str:
@@ -241,10 +254,14 @@ def build_feeds(planner: Planner) -> tuple[list[Feed], dict[str, bytes]]:
     occurrences = all_occurrences(project.key_dates, today - timedelta(days=KEY_DATES_BACK_DAYS),
                                   today + timedelta(days=KEY_DATES_AHEAD_DAYS))
     add("key-dates", "", t("key_dates"), "key-dates.ics", [w.key_date_event(o) for o in occurrences])
+    owned: dict[str, list[Event]] = {}  # grouped once: not ambassadors × posts
+    for p in visible:
+        if p.owner:
+            owned.setdefault(p.owner, []).append(events[p.slug])
     for amb in sorted(project.ambassadors, key=lambda a: a.id):
         if not amb.public:
             continue  # kept out of the directory, so out of the feeds' names too
-        items = [events[p.slug] for p in visible if p.owner == amb.id]
+        items = owned.get(amb.id, [])
         if items:
             add("owner", amb.id, amb.name, f"owner-{amb.id}.ics", items)
     return feeds, files

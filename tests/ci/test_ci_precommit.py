@@ -83,8 +83,9 @@ def test_pre_commit_hook_checks_the_content(tmp_path: Path) -> None:
     env = {**os.environ, "PRE_COMMIT_HOME": str(CACHE / "pre-commit"), "PRE_COMMIT_COLOR": "never"}
     refused = subprocess.run(["git", "commit", "--message", "nouvelle boutique"], check=False, cwd=root, env=env,
                              capture_output=True, text=True, timeout=300)
-    assert refused.returncode != 0
-    assert "content/posts/nouvelle-boutique.md:4: error: networks: unknown network 'linkdin'" in refused.stderr
+    assert refused.returncode != 0, refused.stdout + refused.stderr
+    assert "content/posts/nouvelle-boutique.md:4: error: networks: unknown network 'linkdin'" in refused.stderr, (
+        refused.stdout + refused.stderr)
     assert git(root, "log", "--format=%s").splitlines()[0] == "first commit"
 
     # Files outside the content do not run the hook (`files:` in .pre-commit-hooks.yaml).

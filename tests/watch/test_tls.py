@@ -15,7 +15,7 @@ from generator.watch.model import Status
 
 from .conftest import NOW, TZ, FeedServer, file, watch_config
 
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+
 
 
 def openssl(*args: str, cwd: Path) -> None:
