@@ -89,6 +89,9 @@ class Planner:
         self.campaigns = {c.id: c for c in project.campaigns}
         self.key_dates = {k.id: k for k in project.key_dates}
         self.ambassadors = {a.id: a for a in project.ambassadors}
+        # A post is shown on several pages (its own, the archive, the calendar, feeds): build
+        # its view once. Keyed by id: the project keeps every post alive while planning.
+        self._views: dict[tuple[int, bool], PostView] = {}
 
     def campaign_url(self, campaign_id: str | None) -> str | None:
         return f"calendar/campaigns/{campaign_id}/" if campaign_id in self.campaigns else None
@@ -101,6 +104,14 @@ class Planner:
         return value.astimezone(self.project.tz)
 
     def view(self, post: Post, *, full: bool = False) -> PostView:
+        """What templates show of `post` (everything with full=True); the same object each time."""
+        key = (id(post), full)
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = self._view(post, full)
+        return view
+
+    def _view(self, post: Post, full: bool) -> PostView:
         t = self.t
         embargoed = is_embargoed(post, self.now)
         when = self.local(post.date) if post.date else None

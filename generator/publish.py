@@ -244,6 +244,27 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _one_paragraph(message: str) -> str:
+    """One line of a message; MkDocs appends a traceback to some: keep its first line and the error."""
+    lines = [line for line in message.splitlines() if line.strip()]
+    if len(lines) > 1:
+        error_line = next((line for line in reversed(lines) if not line[:1].isspace()), lines[-1])
+        lines = [lines[0]] if error_line == lines[0] else [lines[0], error_line]
+    return " ".join(line.strip() for line in lines)
+
+
+def _template_location(exc: BaseException) -> str:
+    """'main.html, line 3' when the error comes from a theme template, else ''."""
+    import traceback
+
+    from jinja2 import TemplateSyntaxError
+
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return f"{Path(exc.filename).name}, line {exc.lineno}"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".j2"))]
+    return f"{Path(frames[-1].filename).name}, line {frames[-1].lineno}" if frames else ""
+
+
 def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) -> list[str]:
     """Run the real `mkdocs build` in this process; returns MkDocs' warnings."""
     from mkdocs.commands.build import build
@@ -260,11 +281,14 @@ def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) 
         config = load_config(config_file=str(config_file), strict=strict)
         build(config, dirty=dirty)
     except MkDocsException as exc:
-        causes = " ".join(m.strip() for m in collect.messages if m.strip()) or str(exc)
+        causes = " ".join(_one_paragraph(m) for m in collect.messages if m.strip()) or _one_paragraph(str(exc))
         raise PublishError(f"MkDocs failed: {causes}") from None
-    except (OSError, yaml.YAMLError, ImportError, ValueError, TypeError, KeyError, AttributeError) as exc:
-        # A broken theme override or extension setting: show the cause, not a traceback.
-        detail = f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - whatever breaks inside MkDocs, the user gets one paragraph
+        if os.environ.get("RELAIS_DEBUG"):
+            raise
+        # A broken theme override or extension setting: show the cause and where, not a traceback.
+        where = _template_location(exc)
+        detail = f"{type(exc).__name__}{f' in {where}' if where else ''}: {_one_paragraph(str(exc))}"
         raise PublishError(
             f"MkDocs failed while building the portal ({detail}). "
             "This usually comes from a theme override or a Markdown extension setting; "

@@ -171,11 +171,17 @@ def network_label(network_id: str) -> str:
     return network.label if network else network_id
 
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def front_matter(meta: dict[str, Any]) -> str:
     """A YAML front matter block for a generated page; titles are HTML-escaped because
     MkDocs' templates print page titles without escaping."""
     safe = {k: (escape(v) if k == "title" and isinstance(v, str) else v) for k, v in meta.items()}
-    return "---\n" + yaml.safe_dump(safe, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n"
+    # libyaml's emitter: six times faster per page (and it round-trips a lone U+0085, which
+    # PyYAML's pure-Python emitter turns into a space).
+    dumped = yaml.dump(safe, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
+    return "---\n" + dumped + "---\n\n"
 
 
 @lru_cache(maxsize=1)

@@ -48,6 +48,12 @@ _URL_WHITESPACE = re.compile(r"[\t\r\n]")
 _URL_OTHER_SPACE = re.compile(r"(?! )\s")
 _URL_UNSAFE = re.compile(r'[ <>"`{}|\\^]')
 _SPACES = re.compile(r"\s+")
+# Collapses runs of white space but keeps no-break spaces (French typography: « prix : … »).
+_BREAKING_SPACES = re.compile(r"[^\S\u00a0\u202f]+")
+
+
+def _squash(text: str) -> str:
+    return _BREAKING_SPACES.sub(" ", text).strip()
 
 
 # --- URLs ------------------------------------------------------------------------------------
@@ -194,7 +200,7 @@ class _Pass:
             else:
                 self.start(tag.lower(), m.group(0), attrs)
         closing_tags = "".join(f"</{tag}>" for tag, written in reversed(self.open) if written)
-        return "".join(self.out).strip() + closing_tags, " ".join("".join(self.text).split())
+        return "".join(self.out).strip() + closing_tags, _squash("".join(self.text))
 
     def space(self) -> None:
         if self.out and not self.out[-1].endswith(" "):
@@ -259,7 +265,7 @@ def plain_text(value: str, *, is_html: bool, limit: int = TITLE_MAX) -> str:
     """One line of plain text (tags removed when it is HTML), invisible controls dropped, cut at `limit`."""
     if is_html or "<" in value:
         value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
-    value = " ".join(unicodedata.normalize("NFC", _INVISIBLE.sub("", value)).split())
+    value = _squash(unicodedata.normalize("NFC", _INVISIBLE.sub("", value)))
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
