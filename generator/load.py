@@ -165,9 +165,9 @@ def _path_in(data: Any, loc: Sequence[Any], missing: bool) -> list[str | int]:
     out: list[str | int] = []
     current = data
     for i, part in enumerate(loc):
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             current = current[part]
         elif not (missing and i == len(loc) - 1):
             continue

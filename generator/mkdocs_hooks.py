@@ -1,4 +1,12 @@
-"""MkDocs hooks of the portal: Relais' raw HTML blocks skip Python-Markdown's HTML parser.
+"""MkDocs hooks of the portal: the same pages, built with much less work per page.
+
+Two savings, each checked against MkDocs' own output:
+
+- raw HTML blocks skip Python-Markdown's HTML parser (lift_raw_blocks);
+- pages outside the navigation (posts, archive months, personal pages...) reuse a "shell"
+  of Material's template instead of rendering it again (PageShells).
+
+Raw HTML blocks:
 
 Relais pages are mostly raw HTML blocks (`<article markdown="0">…</article>`) that
 Python-Markdown copies verbatim, but only after feeding every tag through its
@@ -91,6 +99,130 @@ def restore_raw_blocks(html: str, blocks: list[str], key: str = _KEY) -> str:
     if key in restored:
         raise ValueError("a raw HTML block of this page lost its place during Markdown conversion")
     return restored
+
+
+# --- shells: Material's template rendered once per kind of page ---------------------------------
+#
+# A page outside the navigation differs from its neighbours in the same folder only by its
+# title, content and canonical URL (its table of contents and front matter being equal):
+# the navigation, header, tabs and scripts around them are the same bytes. The template
+# is rendered once with markers in place of those three values (a "probe"); the pages of
+# the same kind are that probe with their values put in. The markers hold characters any
+# filter would change (<, &, quotes), so a value a template filters is never found, and
+# the first two pages of each kind are rendered both ways and compared: on any
+# difference, that kind of page is rendered by Material as usual.
+
+_TITLE = f"\x01RELAIS-TITLE-{secrets.token_hex(6)} <&'\">\x01"
+_CONTENT = f"\x02RELAIS-CONTENT-{secrets.token_hex(6)} <&'\">\x02"
+_CONTENT_H1 = _CONTENT[:-1] + "<h1>\x02"  # for pages whose content holds an <h1>
+_URL = f"\x03RELAIS-URL-{secrets.token_hex(6)} <&'\">\x03"
+_MARKERS = re.compile("(" + "|".join(re.escape(m) for m in (_TITLE, _CONTENT_H1, _CONTENT, _URL)) + ")")
+_CHECKS = 2  # pages of each kind rendered both ways before the shell is trusted
+
+
+def _toc_signature(items: Any) -> tuple[Any, ...]:
+    return tuple((i.title, i.id, i.level, _toc_signature(i.children)) for i in items)
+
+
+class PageShells:
+    """Rendered shells of main.html per kind of page, for one build."""
+
+    def __init__(self, nav_pages: set[int]) -> None:
+        self.nav_pages = nav_pages
+        self.shells: dict[tuple[Any, ...], list[str] | None] = {}  # None: this kind is rendered as usual
+        self.checked: dict[tuple[Any, ...], int] = {}
+        self.rendered = 0  # by Material (for the tests and the benchmark)
+        self.filled = 0  # from a shell
+
+    def key(self, page: Any) -> tuple[Any, ...] | None:
+        """What pages must share to share a shell; None for pages that never use one."""
+        if page is None or id(page) in self.nav_pages or page.is_homepage or not isinstance(page.content, str):
+            return None
+        meta = page.meta or {}
+        if not isinstance(meta.get("title"), str) or page.previous_page or page.next_page:
+            return None
+        folder = page.url.rstrip("/").rpartition("/")[0]
+        rest = repr(sorted((k, repr(v)) for k, v in meta.items() if k != "title"))
+        return (folder, rest, _toc_signature(page.toc), "<h1" in page.content, page.edit_url)
+
+    def render(self, template: Any, context: Any) -> str:
+        page = context.get("page") if hasattr(context, "get") else None
+        key = self.key(page)
+        shell = self.shells.get(key) if key is not None else None
+        if key is None or (key in self.shells and shell is None):
+            self.rendered += 1
+            return str(template.render(context))
+        if shell is not None and self.checked.get(key, 0) >= _CHECKS:
+            self.filled += 1
+            return self._fill(shell, page)
+        real = str(template.render(context))
+        self.rendered += 1
+        if shell is None:
+            shell = self._probe(template, context, page)
+        if self._fill(shell, page) != real:
+            self.shells[key] = None  # something else differs: Material renders this kind
+        else:
+            self.shells[key] = shell
+            self.checked[key] = self.checked.get(key, 0) + 1
+        return real
+
+    @staticmethod
+    def _probe(template: Any, context: Any, page: Any) -> list[str]:
+        saved = page.meta["title"], page.content, page.canonical_url
+        page.meta["title"] = _TITLE
+        # The template looks for an <h1> in the content: the marker must answer the same.
+        page.content = _CONTENT_H1 if "<h1" in saved[1] else _CONTENT
+        page.canonical_url = _URL
+        try:
+            return _MARKERS.split(str(template.render(context)))
+        finally:
+            page.meta["title"], page.content, page.canonical_url = saved
+
+    @staticmethod
+    def _fill(shell: list[str], page: Any) -> str:
+        # The probe split on its markers: text, marker, text, marker, ..., text.
+        values = {_TITLE: page.meta["title"], _CONTENT: page.content, _CONTENT_H1: page.content,
+                  _URL: page.canonical_url or ""}
+        return "".join(part if i % 2 == 0 else values[part] for i, part in enumerate(shell))
+
+
+class _ShellTemplate:
+    """main.html, rendered through the shells."""
+
+    def __init__(self, template: Any, shells: PageShells) -> None:
+        self.template = template
+        self.shells = shells
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        if len(args) != 1 or kwargs:
+            return str(self.template.render(*args, **kwargs))
+        return self.shells.render(self.template, args[0])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.template, name)
+
+
+shells: PageShells | None = None  # the current build's (read by the benchmark and tests)
+_nav_pages: set[int] = set()
+
+
+def on_nav(nav: Any, **_: Any) -> Any:
+    _nav_pages.clear()
+    _nav_pages.update(id(p) for p in nav.pages)
+    return nav
+
+
+def on_env(env: Any, **_: Any) -> Any:
+    global shells
+    shells = PageShells(set(_nav_pages))
+    get_template = env.get_template
+
+    def get_shell_template(name: Any, *args: Any, **kwargs: Any) -> Any:
+        template = get_template(name, *args, **kwargs)
+        return _ShellTemplate(template, shells) if name == "main.html" and shells is not None else template
+
+    env.get_template = get_shell_template
+    return env
 
 
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:

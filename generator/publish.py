@@ -283,7 +283,7 @@ def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) 
     except MkDocsException as exc:
         causes = " ".join(_one_paragraph(m) for m in collect.messages if m.strip()) or _one_paragraph(str(exc))
         raise PublishError(f"MkDocs failed: {causes}") from None
-    except Exception as exc:  # noqa: BLE001 - whatever breaks inside MkDocs, the user gets one paragraph
+    except Exception as exc:  # whatever breaks inside MkDocs, the user gets one paragraph
         if os.environ.get("RELAIS_DEBUG"):
             raise
         # A broken theme override or extension setting: show the cause and where, not a traceback.

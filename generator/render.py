@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
 
 import jinja2
 import yaml
@@ -21,7 +22,6 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
-from xml.etree.ElementTree import Element
 
 from . import networks as net
 
@@ -252,6 +252,6 @@ class SafeLinksExtension(Extension):
         self.config = {"site_url": ["", "The portal's own address: links to it are internal"]}
         super().__init__(**kwargs)
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+    def extendMarkdown(self, md: Markdown) -> None:  # Python-Markdown's name
         # After inline patterns (links exist) and attr_list (its attributes exist): priority < 8.
         md.treeprocessors.register(_SafeTree(md, self.getConfig("site_url")), "relais_safe_links", 1)

@@ -171,7 +171,8 @@ def _measure(root: yaml.Node) -> tuple[str, yaml.Node] | None:
             ancestors.discard(key)
             sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
             if sizes[key] > MAX_YAML_VALUES:
-                return "large", node
+                # Without aliases every value is its own node: then the file is simply too big.
+                return ("large" if len(sizes) <= MAX_YAML_VALUES else "huge"), node
             continue
         if key in sizes:
             continue
@@ -193,6 +194,8 @@ _REFUSED = {
     "large": ("yaml-too-large",
               f"this value expands to more than {MAX_YAML_VALUES:,} values through YAML aliases (a 'billion laughs'?)",
               "write the values out instead of repeating anchors (&name) with aliases (*name)"),
+    "huge": ("yaml-too-large", f"the file holds more than {MAX_YAML_VALUES:,} values",
+             "split it into several smaller files"),
     "recursive": ("yaml-too-large", "this YAML alias refers to a value that contains it, so it never ends",
                   "remove the alias (*name) or point it at another anchor"),
     "deep": ("yaml-too-deep", f"the YAML is nested more than {MAX_DEPTH} levels deep",

@@ -56,11 +56,12 @@ def test_no_request_leaves_the_site(page: object, demo_url: str) -> None:
     page.goto(demo_url, wait_until="networkidle")  # type: ignore[attr-defined]
     pages = nav_pages(page, demo_url)
     # One post page and one personal page too: they carry share kits and their scripts.
-    for selector in (".relais-upcoming a.relais-post__title", "a[href*='ambassadors/']:not(.md-tabs__link)"):
-        page.goto(demo_url if "post" in selector else urljoin(demo_url, "ambassadors/"))  # type: ignore[attr-defined]
+    for where, selector in ((demo_url, ".relais-upcoming a.relais-post__title"),
+                            (urljoin(demo_url, "ambassadors/"), "article a[href]:not([href^='..']):not([href*='#'])")):
+        page.goto(where)  # type: ignore[attr-defined]
         first = page.locator(selector).first  # type: ignore[attr-defined]
         if first.count():
-            pages.append(urljoin(page.url, first.get_attribute("href")))  # type: ignore[attr-defined]
+            pages.append(urljoin(page.url, first.get_attribute("href")).split("#")[0])  # type: ignore[attr-defined]
 
     names = [urlsplit(u).path for u in pages]
     print("\npages visited:", ", ".join(names))
@@ -88,9 +89,10 @@ def test_no_request_leaves_the_site(page: object, demo_url: str) -> None:
     # The search index and its worker load on first use: use the search box once.
     current["url"] = demo_url
     page.goto(demo_url, wait_until="networkidle")  # type: ignore[attr-defined]
-    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
-    page.locator(".md-search__input").fill("pain")  # type: ignore[attr-defined]
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)  # type: ignore[attr-defined]
+    box = page.locator("input[data-md-component='search-query']")  # type: ignore[attr-defined]
+    box.click()
+    box.press_sequentially("pain", delay=30)
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)  # type: ignore[attr-defined]
 
     assert requests, "no request was recorded: the recorder is broken"
     assert any(u.endswith("search_index.json") for _, u in requests)
@@ -109,9 +111,11 @@ def _loads(page: object, href: str) -> bool:
     return bool(set(rel.split()) & fetching)
 
 
-def test_the_recorder_catches_an_external_request(page: object, demo_url: str) -> None:
-    """The check above can fail: a page that asks another host is seen and blocked."""
-    context = page.context  # type: ignore[attr-defined]
+def test_the_recorder_catches_an_external_request(browser: object, demo_url: str) -> None:
+    """The check above can fail: a page that asks another host is seen and blocked (the CSP is
+    bypassed here, since it would stop the request before the recorder sees it)."""
+    context = browser.new_context(bypass_csp=True)  # type: ignore[attr-defined]
+    page = context.new_page()
     external: list[str] = []
 
     def route(route: object) -> None:
@@ -128,4 +132,16 @@ def test_the_recorder_catches_an_external_request(page: object, demo_url: str) -
     page.evaluate("""() => { const i = new Image(); i.src = 'https://cdn.example.net/pixel.png';
                            document.body.append(i); }""")  # type: ignore[attr-defined]
     page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    context.close()
     assert external == ["https://cdn.example.net/pixel.png"]
+
+
+def test_the_csp_blocks_what_a_page_would_load_from_elsewhere(page: object, demo_url: str) -> None:
+    """The second line of defence: without the recorder, the policy itself refuses the request."""
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)  # type: ignore[attr-defined]
+    page.goto(demo_url, wait_until="networkidle")  # type: ignore[attr-defined]
+    page.evaluate("""() => { const i = new Image(); i.src = 'https://cdn.example.net/pixel.png';
+                           document.body.append(i); }""")  # type: ignore[attr-defined]
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    assert any("cdn.example.net" in text for text in refused), refused

@@ -50,6 +50,11 @@ tracking:
   utm_source: "{{network}}"
   utm_campaign: "{{campaign}}"
   utm_content: "{{ambassador}}"
+watch:
+  themes: {{veille: 'Veille {X}'}}
+  keywords: [boulangerie]
+  feeds:
+    - {{id: piege, url: 'https://feeds.example.org/rss', theme: veille}}
 """,
     "content/posts/trap-post.md": f"""\
 ---
@@ -184,6 +189,38 @@ public: false
 }
 
 
+# A feed written by a stranger: what `relais watch fetch` would have stored from it.
+HOSTILE_FEED = f"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Flux {X.replace('<', '&lt;')}</title><link>https://feeds.example.org/</link>
+<item><title>Boulangerie &lt;script&gt;alert("feed")&lt;/script&gt; {T}</title>
+<link>javascript:alert(1)</link><guid>a1</guid><pubDate>Mon, 30 Nov 2026 09:00:00 +0000</pubDate>
+<description><![CDATA[<p onclick="alert(1)">Boulangerie <script>alert(2)</script><img src="https://tracker.example.net/p.gif"
+ width="300" height="200" onerror="alert(3)"><a href="javascript:alert(4)">lien</a> <a href="https://news.example.net/x">ok</a>
+<iframe src="https://evil.example.net/"></iframe><svg onload="alert(5)"></svg> {T}</p>]]></description></item>
+<item><title>Boulangerie data</title><link>data:text/html,&lt;script&gt;alert(6)&lt;/script&gt;</link><guid>a2</guid>
+<pubDate>Mon, 30 Nov 2026 08:00:00 +0000</pubDate><description>Boulangerie du quartier</description></item>
+</channel></rss>""".encode()
+
+
+def seed_watch_cache(root: Path) -> None:
+    """Store the hostile feed in the watch cache through the watch package's own pipeline (no network)."""
+    from generator.load import load_site_config
+    from generator.model import parse_datetime
+    from generator.watch.cache import CacheState, write_cache
+    from generator.watch.clean import clean_entries
+    from generator.watch.model import FeedState, Status
+    from generator.watch.parse import parse_feed
+
+    config, _ = load_site_config(root)
+    assert config is not None
+    now = parse_datetime(NOW, config.site.tz)
+    url = "https://feeds.example.org/rss"
+    entries = clean_entries(parse_feed(HOSTILE_FEED, url=url), feed_id="piege", base_url=url, now=now, tz=config.site.tz)
+    state = FeedState(feed="piege", url=url, status=Status.OK, title=f"Flux {X}", last_attempt=now, last_success=now,
+                      new_entries=len(entries))
+    write_cache(root, config.watch, CacheState(feeds={"piege": state}, entries={"piege": entries}))
+
+
 def write_trap_repo(root: Path) -> Path:
     for rel, text in TRAPS.items():
         path = root / rel
@@ -198,6 +235,7 @@ def write_trap_repo(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def trap_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_trap_repo(tmp_path_factory.mktemp("trap") / "repo")
+    seed_watch_cache(root)
     result = build(root, now_option=NOW)
     assert result.ok, result.failure + "\n" + "\n".join(map(str, result.diagnostics))
     return result.out
@@ -342,12 +380,14 @@ def test_user_html_is_shown_as_text(trap_site: Path) -> None:
     assert f"Jour {X}" in home.visible
     page = pages["pages/trap/index.html"]
     assert f"Body {X}" in page.visible
+    watch = pages["watch/veille/index.html"]  # the hostile feed's entries are there, defused
+    assert "Boulangerie du quartier" in watch.visible and f"Flux {X}" in watch.visible
 
 
 def test_template_syntax_in_content_is_shown_as_written(trap_site: Path) -> None:
     pages = html_pages(trap_site)
     post = next(page for rel, page in pages.items() if rel.startswith("posts/trap-post"))
-    for page in (post, pages["index.html"], pages["pages/trap/index.html"]):
+    for page in (post, pages["index.html"], pages["pages/trap/index.html"], pages["watch/veille/index.html"]):
         assert T in page.visible  # "{{ config }} {% raw %} {# c #}" survives every template layer
         assert "MkDocsConfig" not in page.visible and "site_name" not in page.visible.replace("config.site_name", "")
     assert "{{ config.site_name }}" in post.visible and '{% include "x" %}' in post.visible

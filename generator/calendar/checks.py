@@ -8,14 +8,15 @@ lists them with their default severity.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from .. import networks as net
 from ..diagnostics import Diagnostic, error, warning
 from ..model import Post, Project, Status
-from .recurrence import all_occurrences, rule_problem
-from .schedule import campaign_posts, linked_posts, local_day, planned
-from .zones import UTC, exists, format_offset, gap_around, in_zone, is_ambiguous, offsets
+from .recurrence import rule_problem
+from .schedule import KeyDateLinks, campaign_posts, local_day, planned
+from .zones import exists, format_offset, gap_around, in_zone, is_ambiguous, offsets
 
 KEY_DATE_NOTICE_DAYS = 14
 RULE_EXAMPLE = "e.g. FREQ=MONTHLY;BYDAY=1TH (the first Thursday of every month) or FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=16"
@@ -51,7 +52,7 @@ def min_gap(project: Project, now: datetime) -> Iterator[Diagnostic]:
     for network_id, hours in sorted(project.config.rules.min_gap_hours.items()):
         gap = timedelta(hours=hours)
         posts = _on(project, network_id)
-        for previous, post in zip(posts, posts[1:]):
+        for previous, post in pairwise(posts):
             assert previous.date is not None and post.date is not None
             # Elapsed time, in UTC: Python subtracts two times of one zone by their wall clocks.
             apart = post.date.astimezone(UTC) - previous.date.astimezone(UTC)
@@ -97,10 +98,13 @@ def key_date_uncovered(project: Project, now: datetime) -> Iterator[Diagnostic]:
     """A key date in the next 14 days that no post is linked to."""
     today = now.astimezone(project.tz).date()
     horizon = today + timedelta(days=KEY_DATE_NOTICE_DAYS)
-    for occurrence in all_occurrences(project.key_dates, today, horizon):
-        if linked_posts(project, occurrence):
-            continue
+    links = KeyDateLinks(project)
+    reported: set[str] = set()
+    for occurrence, previous in links.occurrences(today, horizon):
         key = occurrence.key_date
+        if key.id in reported or links.posts(occurrence, previous):
+            continue
+        reported.add(key.id)  # once per key date: a daily rule would otherwise warn fourteen times
         if occurrence.start <= today:
             when = f"runs until {occurrence.end.isoformat()}" if occurrence.end > today else "is today"
         else:
@@ -185,8 +189,8 @@ def daylight_saving(project: Project, now: datetime) -> Iterator[Diagnostic]:
     tz = project.tz
     for post in project.posts:
         value = post.date
-        if value is None or not in_zone(value, tz):
-            continue  # written with an explicit offset: unambiguous
+        if value is None or post.status is Status.cancelled or not in_zone(value, tz):
+            continue  # an explicit offset is unambiguous; a cancelled post will not be published
         wall = value.replace(tzinfo=None)
         stamp = wall.strftime("%Y-%m-%dT%H:%M")
         if not exists(wall, tz):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -19,7 +19,7 @@ from .. import networks as net
 from ..model import Campaign, Post, Status
 from ..plan import Planner
 from .recurrence import Occurrence, all_occurrences
-from .zones import UTC, is_ambiguous, transitions
+from .zones import is_ambiguous, transitions
 
 ICS_DIR = "calendar/ics"
 POST_MINUTES = 30  # a post is a moment; calendars show it as a short event

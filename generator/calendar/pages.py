@@ -22,7 +22,7 @@ from ..render import render
 from ..site import Section
 from .ics import Feed, absolute, build_feeds
 from .recurrence import Occurrence, all_occurrences
-from .schedule import NOT_READY, campaign_posts, is_overdue, linked_posts
+from .schedule import NOT_READY, KeyDateLinks, campaign_posts, is_overdue
 from .slots import SlotTime, free_slots
 
 MONTHS_BACK = 3
@@ -290,7 +290,7 @@ class Calendar:
                     overdue=not hidden and is_overdue(post, self.today),
                 ))
             columns.append(dict(status=status.value, label=self.t.status(status.value), cards=cards,
-                                overdue=sum(c["overdue"] for c in cards)))
+                                overdue=sum(1 for c in cards if c["overdue"])))
         return render(
             "calendar/board.md.j2",
             meta=self.pl.meta(self.t("cal_board_title"), hide=HIDE),
@@ -302,8 +302,9 @@ class Calendar:
     def key_dates_page(self) -> str:
         end = self.today + timedelta(days=KEY_DATES_DAYS - 1)
         months: dict[date, list[dict[str, Any]]] = defaultdict(list)
-        for occ in all_occurrences(self.project.key_dates, self.today, end):
-            posts = [self.items[p.slug] for p in linked_posts(self.project, occ)]
+        links = KeyDateLinks(self.project)
+        for occ, previous in links.occurrences(self.today, end):
+            posts = [self.items[p.slug] for p in links.posts(occ, previous)]
             posts = [i for i in posts if not i.view.embargoed]
             months[max(occ.start, self.today).replace(day=1)].append(dict(
                 anchor=f"{occ.key_date.id}-{occ.start:%Y%m%d}",
@@ -373,7 +374,7 @@ class Calendar:
 
 def _feed_view(feed: Feed, site_url: str, t: Any) -> dict[str, Any]:
     url = absolute(site_url, feed.path)
-    scheme, _, rest = url.partition("://")
+    rest = url.partition("://")[2]
     return dict(title=feed.title, path=feed.path, url=url, webcal=f"webcal://{rest}",
                 count=t("cal_events", n=feed.events), kind=feed.kind, key=feed.key)
 

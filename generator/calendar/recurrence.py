@@ -15,6 +15,7 @@ from ..model import KeyDate
 # INTERVAL and COUNT rules the same whatever window is asked for.
 RULE_ANCHOR = date(2000, 1, 1)
 _SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
+_EXPANSION_ERRORS = (ValueError, TypeError, OverflowError, IndexError, KeyError)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -99,7 +100,12 @@ def rule_problem(key_date: KeyDate) -> tuple[str, str] | None:
         _compile(text, anchor)
     except ValueError as exc:
         return "rrule-invalid", f"rrule '{key_date.rrule}' is not a valid RFC 5545 rule: {exc}"
-    if not _ever_occurs(text, anchor):
+    try:
+        ever = _ever_occurs(text, anchor)
+    except _EXPANSION_ERRORS as exc:
+        # dateutil accepts a few rules it then fails to expand (e.g. some BYSETPOS combinations).
+        return "rrule-invalid", f"rrule '{key_date.rrule}' cannot be expanded: {exc or type(exc).__name__}"
+    if not ever:
         return "rrule-never", f"rrule '{key_date.rrule}' never happens (from {anchor.isoformat()})"
     return None
 
@@ -112,9 +118,12 @@ def occurrences(key_date: KeyDate, start: date, end: date) -> list[Occurrence]:
         anchor = anchor_of(key_date)
         length = (key_date.end - key_date.start).days if key_date.start and key_date.end else 0
         rule = parse_rule(key_date.rrule, anchor)
-        window_start = datetime.combine(start - timedelta(days=length), datetime.min.time())
-        window_end = datetime.combine(end, datetime.max.time())
-        days = sorted({d.date() for d in rule.between(window_start, window_end, inc=True)})
+        try:
+            window_start = datetime.combine(start - timedelta(days=length), datetime.min.time())
+            window_end = datetime.combine(end, datetime.max.time())
+            days = sorted({d.date() for d in rule.between(window_start, window_end, inc=True)})
+        except _EXPANSION_ERRORS:
+            return []  # a window at the edge of the calendar (year 1 or 9999)
         return [Occurrence(d, d + timedelta(days=length), key_date) for d in days]
 
     first = key_date.date or key_date.start
@@ -137,10 +146,3 @@ def all_occurrences(key_dates: tuple[KeyDate, ...] | list[KeyDate], start: date,
     """Every occurrence of every key date in the window, in date order."""
     found = [o for k in key_dates for o in occurrences(k, start, end)]
     return sorted(found, key=lambda o: (o.start, o.end, o.key_date.id))
-
-
-def previous_end(key_date: KeyDate, occurrence: Occurrence, lookback: int) -> date | None:
-    """The last day of the occurrence before this one, if it ended within `lookback` days."""
-    earlier = occurrences(key_date, occurrence.start - timedelta(days=lookback), occurrence.start - timedelta(days=1))
-    earlier = [o for o in earlier if o.start < occurrence.start]
-    return earlier[-1].end if earlier else None

@@ -34,8 +34,8 @@ def expand(slots: Iterable[Slot], project: Project, start: date, end: date) -> l
     tz = project.tz
     by_weekday: dict[int, list[Slot]] = {i: [] for i in range(7)}
     for slot in slots:
-        for day in dict.fromkeys(slot.days):
-            by_weekday[WEEKDAYS.index(day)].append(slot)
+        for weekday in dict.fromkeys(slot.days):
+            by_weekday[WEEKDAYS.index(weekday)].append(slot)
     out = []
     day = start
     while day <= end:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-UTC = timezone.utc
 _MINUTE = timedelta(minutes=1)
 # The longest clock change on record is 24 hours (Samoa, 2011); beyond that we stop looking.
 _MAX_WALK = 24 * 60 + 1

@@ -71,12 +71,12 @@ def test_max_silence_counts_from_now_and_between_planned_posts(project: ProjectF
     })
     assert found(p) == [
         ("content/posts/first.md", 3, "warning", "max-silence",
-         "no LinkedIn post for 8 days 1 h between now (2026-12-01T08:00) and this post, more than "
-         "rules.max_silence_days.linkedin (7)",
+         ("no LinkedIn post for 8 days 1 h between now (2026-12-01T08:00) and this post, more than "
+          "rules.max_silence_days.linkedin (7)"),
          "plan a LinkedIn post before 2026-12-08T08:00, e.g. in a free slot: relais new post \"…\" --network linkedin --next-slot"),
         ("content/posts/third.md", 3, "warning", "max-silence",
-         "no LinkedIn post for 10 days between 'second' (2026-12-15T09:00) and this post, more than "
-         "rules.max_silence_days.linkedin (7)",
+         ("no LinkedIn post for 10 days between 'second' (2026-12-15T09:00) and this post, more than "
+          "rules.max_silence_days.linkedin (7)"),
          "plan a LinkedIn post before 2026-12-22T09:00, e.g. in a free slot: relais new post \"…\" --network linkedin --next-slot"),
     ]
 
@@ -180,8 +180,8 @@ def test_daylight_saving_in_paris(project: ProjectFactory) -> None:
          "use 2027-03-28T01:59 or 2027-03-28T03:00 (valid times around the change)"),
         ("content/posts/twice.md", 3, "warning", "dst-ambiguous",
          "2026-10-25T02:30 happens twice in Europe/Paris: clocks go back that night",
-         "add the offset to choose: 2026-10-25T02:30+02:00 (the first time) or 2026-10-25T02:30+01:00 (the second); "
-         "without it, the first is used"),
+         ("add the offset to choose: 2026-10-25T02:30+02:00 (the first time) or 2026-10-25T02:30+01:00 (the second); "
+          "without it, the first is used")),
     ]
 
 
@@ -199,8 +199,8 @@ def test_daylight_saving_in_new_york(project: ProjectFactory) -> None:
          "use 2027-03-14T01:59 or 2027-03-14T03:00 (valid times around the change)"),
         ("content/posts/twice.md", 3, "warning", "dst-ambiguous",
          "2026-11-01T01:45 happens twice in America/New_York: clocks go back that night",
-         "add the offset to choose: 2026-11-01T01:45-04:00 (the first time) or 2026-11-01T01:45-05:00 (the second); "
-         "without it, the first is used"),
+         ("add the offset to choose: 2026-11-01T01:45-04:00 (the first time) or 2026-11-01T01:45-05:00 (the second); "
+          "without it, the first is used")),
     ]
 
 
@@ -245,3 +245,12 @@ def test_the_demo_plan_passes_every_error_level_check(demo_repo: object) -> None
     assert loaded.project is not None
     errors = [d for d in check(loaded.project, NOW) if d.code in CODES and d.severity.value == "error"]
     assert errors == []
+
+
+def test_a_daily_key_date_is_reported_once(project: ProjectFactory) -> None:
+    p = project({"calendar/key-dates.yml": "- id: chaque-jour\n  title: Chaque jour\n  rrule: FREQ=DAILY\n"}, config=QUIET)
+    assert found(p) == [(
+        "calendar/key-dates.yml", 1, "warning", "key-date-uncovered",
+        "key date 'chaque-jour' is today and no post is linked to it",
+        "add 'key_date: chaque-jour' to a post planned around it, or plan one: relais new post \"…\" --date 2026-12-01T09:00",
+    )]

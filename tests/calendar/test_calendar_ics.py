@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -13,9 +13,8 @@ from generator.calendar.ics import build_feeds
 from generator.load import load
 from generator.plan import Planner
 
-from .conftest import AMBASSADORS, CONFIG, NOW, ProjectFactory, post
+from .conftest import AMBASSADORS, NOW, ProjectFactory, post
 
-UTC = timezone.utc
 KEY_DATES = """\
 - id: noel
   title: Noël

@@ -121,7 +121,7 @@ def test_the_board_columns_due_dates_and_overdue_flags(project: ProjectFactory) 
     })
     board = s.pages["calendar/board.md"]
     assert re.findall(r'data-status-column="(\w+)"', board) == ["idea", "draft", "review", "approved", "scheduled"]
-    columns = dict(re.findall(r'data-status-column="(\w+)"(.*?)</section>', board, re.S))
+    columns = dict(re.findall(r'data-status-column="(\w+)"(.*?)</section>', board, re.DOTALL))
     assert "Une idée" in columns["idea"] and "Non daté" in columns["idea"]
     assert "En retard" in columns["draft"] and "relais-task--overdue" in columns["draft"]
     assert '<time datetime="2026-11-28">28 nov. 2026</time> <strong class="relais-overdue">En retard</strong>' in columns["draft"]

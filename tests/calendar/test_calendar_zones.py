@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.tz import tzical
 
 from generator.calendar.ics import vtimezone
-from generator.calendar.zones import exists, gap_around, in_zone, is_ambiguous, normalise, offsets, transitions
+from generator.calendar.zones import (
+    exists,
+    gap_around,
+    in_zone,
+    is_ambiguous,
+    normalise,
+    offsets,
+    transitions,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -73,7 +81,7 @@ def test_transitions_are_found_to_the_second() -> None:
 
 def _instants(zone: ZoneInfo) -> list[datetime]:
     """Every hour of 2026-2027, and every five minutes within three hours of each offset change."""
-    start, end = datetime(2026, 1, 1, 12, tzinfo=timezone.utc), datetime(2027, 12, 31, tzinfo=timezone.utc)
+    start, end = datetime(2026, 1, 1, 12, tzinfo=UTC), datetime(2027, 12, 31, tzinfo=UTC)
     out = [start + timedelta(hours=h) for h in range(int((end - start) / timedelta(hours=1)))]
     for change in transitions(zone, start, end):
         out += [change.at + timedelta(minutes=m) for m in range(-180, 181, 5)]
