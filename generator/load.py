@@ -500,8 +500,33 @@ def _fallback_tz(root: Path) -> Any:
         return ZoneInfo("UTC")
 
 
-def load(root: Path | str) -> Loaded:
-    """Load everything; a file that fails is reported and left out, the others still load."""
+LoadCache = dict[Path, tuple[tuple[object, ...], tuple[object, list[Diagnostic]]]]
+
+
+def _cached(cache: LoadCache | None, path: Path, context: object, read: Any) -> Any:
+    """read(), or what it gave last time for this file when the file did not change since
+    (same modification time, size and inode): `relais serve` reloads only what was edited."""
+    if cache is None:
+        return read()
+    try:
+        st = path.stat()
+    except OSError:
+        return read()
+    stamp = (st.st_mtime_ns, st.st_size, st.st_ino, context)
+    hit = cache.get(path)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    result = read()
+    cache[path] = (stamp, result)
+    return result
+
+
+def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
+    """Load everything; a file that fails is reported and left out, the others still load.
+
+    `cache` (a dict kept by the caller between loads) skips re-reading unchanged posts and
+    ambassadors; models are frozen, so sharing them between loads is safe.
+    """
     root = Path(root)
     config, diags = load_site_config(root)
     if config is None and not _present(root / CONFIG_FILE):
@@ -512,7 +537,7 @@ def load(root: Path | str) -> Loaded:
     post_files = _files(root, POSTS_DIR, (".md", ".markdown"))
     diags += _same_stem(root, post_files, "slug")
     for path in post_files:
-        post, more = load_post(root, path, tz)
+        post, more = _cached(cache, path, ("post", str(tz)), lambda: load_post(root, path, tz))  # noqa: B023
         diags += more
         if post is not None:
             posts.append(post)
@@ -542,13 +567,16 @@ def load(root: Path | str) -> Loaded:
     ambassador_files = _files(root, AMBASSADORS_DIR, (".yml", ".yaml"))
     diags += _same_stem(root, ambassador_files, "ambassador id")
     for path in ambassador_files:
-        amb, more = load_ambassador(root, path)
+        amb, more = _cached(cache, path, ("ambassador",), lambda: load_ambassador(root, path))  # noqa: B023
         diags += more
         if amb is not None:
             ambassadors.append(amb)
         else:
             failed_ambassadors.add(path.stem)
 
+    if cache is not None:  # forget the files that are gone
+        for gone in set(cache) - set(post_files) - set(ambassador_files):
+            del cache[gone]
     media, more = _media(root)
     diags += more
     if config is None:

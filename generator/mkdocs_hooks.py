@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from pathlib import Path
 from typing import Any
 
 from markdown.util import BLOCK_LEVEL_ELEMENTS
@@ -212,9 +213,17 @@ def on_nav(nav: Any, **_: Any) -> Any:
     return nav
 
 
-def on_env(env: Any, **_: Any) -> Any:
+def on_env(env: Any, config: Any = None, **_: Any) -> Any:
     global shells
     shells = PageShells(set(_nav_pages))
+    relais = ((config or {}).get("extra") or {}).get("relais") or {}
+    if relais.get("jinja_cache"):
+        # `relais serve` rebuilds with a fresh environment each time: keep Material's compiled
+        # templates on disk rather than compiling them again at every edit.
+        import jinja2
+
+        Path(relais["jinja_cache"]).mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(relais["jinja_cache"])
     get_template = env.get_template
 
     def get_shell_template(name: Any, *args: Any, **kwargs: Any) -> Any:

@@ -222,21 +222,17 @@ def _home(pl: Planner, blocks: list[str]) -> dict[str, str]:
     return {"index.md": text}
 
 
+def post_page(pl: Planner, post: Post, blocks: list[str]) -> tuple[str, str]:
+    """The docs path and Markdown of one post's page, with the feature blocks given."""
+    path = post_path(post, pl.now)
+    view = pl.view(post, full=True)
+    if not view.embargoed and blocks:
+        view = PostView(**{**view.__dict__, "blocks": blocks})
+    return path, render("post.md.j2", meta=pl.meta(view.title, hide=["navigation"]), page=path, t=pl.t, p=view)
+
+
 def _post_pages(pl: Planner, post_blocks: dict[str, list[str]]) -> dict[str, str]:
-    pages = {}
-    for post in pl.project.posts:
-        path = post_path(post, pl.now)
-        view = pl.view(post, full=True)
-        if not view.embargoed and post.slug in post_blocks:
-            view = PostView(**{**view.__dict__, "blocks": post_blocks[post.slug]})
-        pages[path] = render(
-            "post.md.j2",
-            meta=pl.meta(view.title, hide=["navigation"]),
-            page=path,
-            t=pl.t,
-            p=view,
-        )
-    return pages
+    return dict(post_page(pl, post, post_blocks.get(post.slug, [])) for post in pl.project.posts)
 
 
 def _archive(pl: Planner) -> dict[str, str]:
@@ -325,4 +321,5 @@ def plan(project: Project, now: datetime, snapshot: Any = None) -> Site:
         repo_url=config.site.repo_url,
         not_in_nav=("/posts/", "/archive/*/"),
         extra={"networks": list(config.networks)},
+        post_blocks=dict(post_blocks),
     )

@@ -150,16 +150,26 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, objec
     }
 
 
-def write_tree(root: Path, pages: dict[str, str], files: dict[str, bytes], copies: dict[str, Path]) -> int:
-    """Make `root` hold exactly these files; unchanged files are left alone. Returns files written."""
+def write_tree(root: Path, pages: dict[str, str], files: dict[str, bytes], copies: dict[str, Path],
+               known: dict[str, bytes | Path] | None = None) -> int:
+    """Make `root` hold exactly these files; unchanged files are left alone. Returns files written.
+
+    `known` (kept by the caller between calls, as `relais serve` does) remembers what the
+    last call wrote, so that unchanged files are neither listed nor read back from disk.
+    """
     wanted: dict[str, bytes | Path] = {**{k: v.encode("utf-8") for k, v in pages.items()}, **files, **copies}
     written = 0
     root.mkdir(parents=True, exist_ok=True)
-    existing = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    if known:
+        existing = set(known)
+    else:
+        existing = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     for rel in existing - set(wanted):
-        (root / rel).unlink()
+        (root / rel).unlink(missing_ok=True)
     for rel, content in wanted.items():
         target = root / rel
+        if known and isinstance(content, bytes) and known.get(rel) == content:
+            continue
         if isinstance(content, Path):
             if rel in existing and target.stat().st_size == content.stat().st_size and target.stat().st_mtime >= content.stat().st_mtime:
                 continue
@@ -171,21 +181,26 @@ def write_tree(root: Path, pages: dict[str, str], files: dict[str, bytes], copie
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         written += 1
+    if known is not None:
+        known.clear()
+        known.update(wanted)
     return written
 
 
-def write_staging(site: Site, staging: Path, site_dir: Path, *, serving: bool = False) -> Path:
+def write_staging(site: Site, staging: Path, site_dir: Path, *, serving: bool = False,
+                  known: dict[str, bytes | Path] | None = None) -> Path:
     """Write the docs folder and mkdocs.yml into `staging`, touching only what changed.
 
     Returns the mkdocs.yml path. Unchanged files keep their modification time, so that
-    `mkdocs serve --dirty` rebuilds only the pages whose source changed.
+    `mkdocs serve --dirty` rebuilds only the pages whose source changed. `known`: see write_tree.
     """
     docs = staging / "docs"
-    write_tree(docs, site.pages, site.files, site.copies)
+    write_tree(docs, site.pages, site.files, site.copies, known)
     config = mkdocs_config(site, docs, site_dir)
     if serving:
         # The live-reload script MkDocs injects is inline: allow it in preview only.
         config["extra"]["relais"]["csp"] = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")  # type: ignore[index]
+        config["extra"]["relais"]["jinja_cache"] = str(staging / "jinja-cache")  # type: ignore[index]  # see mkdocs_hooks
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     config_file = staging / "mkdocs.yml"
     if not config_file.is_file() or config_file.read_text(encoding="utf-8") != text:

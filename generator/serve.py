@@ -2,23 +2,36 @@
 
 Relais re-plans the portal when a content file changes and rewrites only the staged
 files whose text changed; MkDocs' dirty live reload then rebuilds just those pages.
+
+Two steps keep an edit fast at thousands of posts. When only posts were edited, their
+own pages are redone at once (the edited files alone are read, checked and rendered):
+that is what the author is looking at. The whole portal (lists, calendar, kits, feeds)
+is then re-planned from the cache of unchanged files, and its changed pages follow.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from .check import check
-from .diagnostics import FORMATTERS, has_errors, sort_key
-from .load import load
-from .plan import plan
+from .diagnostics import FORMATTERS, Severity, has_errors, sort_key
+from .load import POSTS_DIR, LoadCache, load, load_post
+from .model import Project
+from .plan import Planner, plan, post_page, post_path
 from .publish import STATE_DIR, write_staging
+from .site import Site
 
 WATCHED = ("site_config.yml", "content", "calendar", "ambassadors")
+# After the quick step, give MkDocs this long to show the edited page before re-planning
+# everything (both share one process: planning would slow MkDocs' rebuild down).
+SETTLE_SECONDS = 1.0
 
 
 class Preview:
@@ -30,40 +43,106 @@ class Preview:
         self.staging = self.root / STATE_DIR / "serve"
         self.site_dir = self.staging / "site"
         self.lock = threading.Lock()
+        self.cache: LoadCache = {}  # unchanged files are not read again
+        self.written: dict[str, bytes | Path] = {}  # what the staging holds (see write_tree)
+        self.last: tuple[Project, datetime, Site] | None = None  # the last good full stage
 
-    def stage(self) -> Path | None:
-        """Stage the portal; returns the mkdocs.yml path, or None when the content has errors."""
+    def stage(self, interrupted: Callable[[], bool] = lambda: False) -> Path | None:
+        """Stage the portal; returns the mkdocs.yml path, or None when the content has errors.
+
+        `interrupted()` is asked between steps: a newer edit makes this stage give up early
+        (it would be redone anyway) so that the edit's own pages come first.
+        """
         from .build import load_snapshot
         from .cli import parse_now
 
         with self.lock:
             started = time.perf_counter()
-            loaded = load(self.root)
+            loaded = load(self.root, self.cache)
             project = loaded.project
             now = parse_now(self.now_option, project.config.site.timezone if project else "UTC")
+            if interrupted():
+                return None
             diags = loaded.diagnostics + (check(project, now) if project else [])
+            if interrupted():
+                return None
             if diags:
                 click.echo(FORMATTERS["text"](sorted(diags, key=sort_key)), err=True)
             if project is None or has_errors(diags):
                 click.echo("relais: the preview keeps the last good version until the errors are fixed", err=True)
                 return None
             site = plan(project, now, load_snapshot(project, now))
-            config_file = write_staging(site, self.staging, self.site_dir, serving=True)
+            if interrupted():
+                return None
+            config_file = write_staging(site, self.staging, self.site_dir, serving=True, known=self.written)
+            self.last = (project, now, site)
             click.echo(f"relais: staged in {time.perf_counter() - started:.2f} s", err=True)
             return config_file
 
+    def stage_posts(self, changed: set[Path]) -> bool:
+        """Redo only the pages of the edited posts; False when the edit needs a full stage."""
+        with self.lock:
+            if self.last is None or not changed:
+                return False
+            project, now, site = self.last
+            posts_dir = (self.root / POSTS_DIR).resolve()
+            by_slug = {p.slug: p for p in project.posts}
+            edited = []
+            for path in changed:
+                # Only existing posts whose slug is known: new, renamed or deleted posts change lists.
+                if path.parent != posts_dir or path.suffix != ".md" or path.stem not in by_slug or not path.is_file():
+                    return False
+                post, diags = load_post(self.root, path, project.tz)
+                if post is None or has_errors(diags):
+                    return False  # the full stage reports it and keeps the last good page
+                edited.append(post)
+            slugs = {p.slug for p in edited}
+            updated = dataclasses.replace(
+                project, posts=tuple(next(e for e in edited if e.slug == p.slug) if p.slug in slugs else p
+                                     for p in project.posts))
+            # The edited posts' own checks (the full stage redoes every check right after).
+            mine = {p.file for p in edited}
+            alone = dataclasses.replace(updated, posts=tuple(edited))
+            if any(d.severity is Severity.ERROR and d.file in mine for d in check(alone, now)):
+                return False
+            started = time.perf_counter()
+            pl = Planner(updated, now)
+            pages = [post_page(pl, post, site.post_blocks.get(post.slug, [])) for post in edited]
+            if any(path != post_path(by_slug[post.slug], now) for (path, _), post in zip(pages, edited)):
+                return False  # a page moves (an embargo set or lifted): a full stage
+            docs = self.staging / "docs"
+            for path, text in pages:
+                data = text.encode("utf-8")
+                if self.written.get(path) != data:
+                    (docs / path).write_bytes(data)
+                    self.written[path] = data
+            names = ", ".join(sorted(slugs))
+            click.echo(f"relais: staged {names} in {time.perf_counter() - started:.2f} s; the rest follows", err=True)
+            return True
+
 
 def _watch(preview: Preview) -> object:
-    """Watch the content folders and re-stage after each burst of changes."""
+    """Watch the content folders; redo the edited posts' pages first, then the whole portal."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
     pending = threading.Event()
+    changed: set[Path] = set()
+    guard = threading.Lock()
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: object) -> None:
             if getattr(event, "event_type", "") in ("opened", "closed_no_write"):
                 return
+            folder = getattr(event, "is_directory", False)
+            if folder and getattr(event, "event_type", "") == "modified":
+                return  # the folder of an edited file: the file's own event says which
+            with guard:
+                for attr in ("src_path", "dest_path"):
+                    value = getattr(event, attr, "")
+                    if value:
+                        # A folder created, moved or deleted: no quick step ("/" is no post).
+                        changed.add(Path("/") if folder else Path(str(value)).resolve())
             pending.set()
 
     def loop() -> None:
@@ -71,8 +150,14 @@ def _watch(preview: Preview) -> object:
             pending.wait()
             time.sleep(0.05)  # let an editor finish writing (temp file + rename)
             pending.clear()
+            with guard:
+                paths = {p for p in changed if not p.name.startswith(".") and not p.name.endswith("~")}
+                changed.clear()
             try:
-                preview.stage()
+                # The edited pages first; MkDocs shows them while we wait for a quiet moment.
+                if paths and preview.stage_posts(paths) and pending.wait(SETTLE_SECONDS):
+                    continue  # another edit came in: its own pages first again
+                preview.stage(interrupted=pending.is_set)
             except Exception as exc:  # noqa: BLE001 - the preview must survive any edit
                 click.echo(f"relais: could not stage the preview: {exc}", err=True)
 

@@ -40,6 +40,8 @@ class Site:
     repo_url: str | None = None
     not_in_nav: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # The features' blocks per post slug, kept so that `relais serve` can redo one post's page.
+    post_blocks: dict[str, list[str]] = field(default_factory=dict)
 
     @staticmethod
     def merge(sections: list[Section], **info: Any) -> Site:

@@ -88,3 +88,78 @@ def test_anything_unclear_is_left_to_python_markdown(text: str) -> None:
 def test_a_lost_placeholder_fails_loudly() -> None:
     with pytest.raises(ValueError, match="lost its place"):
         restore_raw_blocks(f"<h1>{KEY}0</h1>", ["<div></div>"], KEY)
+
+
+# --- shells ---------------------------------------------------------------------------------------
+
+
+def test_shells_build_the_very_same_site(built_demo: Path, tmp_path: Path) -> None:
+    """The demo built by MkDocs without the hooks is byte-identical to the one built with them."""
+    import os
+    import sys
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config_file = built_demo.parent / ".relais" / "staging" / "mkdocs.yml"
+    plain = tmp_path / "plain"
+    build(load_config(config_file=str(config_file), site_dir=str(plain), hooks=[]))
+    ours = {p.relative_to(built_demo): p.read_bytes() for p in built_demo.rglob("*") if p.is_file()}
+    theirs = {p.relative_to(plain): p.read_bytes() for p in plain.rglob("*") if p.is_file()}
+    assert sorted(ours) == sorted(theirs)
+    different = [str(path) for path in ours if ours[path] != theirs[path]]
+    assert different == []
+    # And the shells did the work: rebuild with the hooks and look at the module MkDocs loaded.
+    build(load_config(config_file=str(config_file), site_dir=str(tmp_path / "again")))
+    shells = sys.modules[str(HOOKS)].shells
+    assert shells.filled > 40 and shells.rendered < 40
+
+
+class FakePage:
+    """What the shells read of a MkDocs page."""
+
+    def __init__(self, n: int, title: str, toc: tuple[object, ...] = ()) -> None:
+        self.meta = {"title": title, "hide": ["navigation"]}
+        self.content = f"<h1>{title}</h1><p>post {n} &amp; more</p>"
+        self.canonical_url = f"https://e.org/posts/p{n}/"
+        self.url = f"posts/p{n}/"
+        self.toc = toc
+        self.is_homepage = False
+        self.previous_page = self.next_page = self.edit_url = None
+
+
+def run_shells(source: str, titles: list[str]) -> tuple[list[str], list[str], object]:
+    import jinja2
+
+    from generator.mkdocs_hooks import PageShells
+
+    template = jinja2.Environment().from_string(source)
+    shells = PageShells(set())
+    pages = [FakePage(n, t) for n, t in enumerate(titles)]
+    got = [shells.render(template, {"page": p}) for p in pages]
+    want = [template.render({"page": p}) for p in pages]
+    return got, want, shells
+
+
+TITLES = ["Un", "Deux &amp; trois", "Quatre « cinq »", "Six", "Sept"]
+
+
+def test_pages_of_one_kind_are_filled_from_a_shell() -> None:
+    got, want, shells = run_shells(
+        "<title>{{ page.meta.title }}</title><link href='{{ page.canonical_url }}'>"
+        "{% if '<h1' not in page.content %}<h1>{{ page.meta.title }}</h1>{% endif %}<main>{{ page.content }}</main>",
+        TITLES,
+    )
+    assert got == want
+    assert shells.filled == len(TITLES) - 2  # type: ignore[attr-defined]
+
+
+def test_a_template_that_reads_more_of_the_page_is_rendered_as_usual() -> None:
+    got, want, shells = run_shells("<title>{{ page.meta.title }}</title><a href='{{ page.url }}'>{{ page.content }}", TITLES)
+    assert got == want and shells.filled == 0  # type: ignore[attr-defined]
+
+
+def test_a_filtered_title_is_rendered_as_usual() -> None:
+    got, want, shells = run_shells("<title>{{ page.meta.title | striptags }}</title>{{ page.content }}", TITLES)
+    assert got == want and shells.filled == 0  # type: ignore[attr-defined]

@@ -71,7 +71,8 @@ def test_no_request_leaves_the_site(page: object, demo_url: str) -> None:
     static: list[str] = []
     for url in pages:
         current["url"] = url
-        page.goto(url, wait_until="networkidle")  # type: ignore[attr-defined]
+        page.goto(url, wait_until="load")  # type: ignore[attr-defined]
+        # Scroll to the end so that lazy images load too, then wait until nothing more is asked.
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # type: ignore[attr-defined]
         page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
         csp = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")  # type: ignore[attr-defined]

@@ -58,6 +58,8 @@ def _compile(text: str, anchor: date) -> rrule:
         raise ValueError("the rule has no FREQ (e.g. FREQ=YEARLY)")
     if freq.group(1).upper() in _SUB_DAILY:
         raise ValueError(f"FREQ={freq.group(1).upper()} repeats within a day; a key date is a whole day")
+    if re.search(r"(?i)\bCOUNT=", text) and re.search(r"(?i)\bUNTIL=", text):
+        raise ValueError("COUNT and UNTIL cannot be used together (RFC 5545): keep one of them")
     try:
         parsed = rrulestr(text, dtstart=datetime.combine(anchor, datetime.min.time()), cache=True)
     except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:

@@ -118,3 +118,10 @@ def test_all_occurrences_are_sorted_by_date_then_id() -> None:
     b = KeyDate.model_validate({"id": "a-first", "title": "A", "date": "2027-01-06"})
     c = KeyDate.model_validate({"id": "c", "title": "C", "date": "2027-01-01"})
     assert [o.key_date.id for o in all_occurrences([a, b, c], date(2027, 1, 1), date(2027, 1, 31))] == ["c", "a-first", "b-second"]
+
+
+def test_count_and_until_together_are_refused() -> None:
+    from generator.calendar.recurrence import parse_rule
+
+    with pytest.raises(ValueError, match="COUNT and UNTIL"):
+        parse_rule("FREQ=YEARLY;COUNT=3;UNTIL=20300101", date(2026, 1, 1))
