@@ -238,6 +238,11 @@ def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: 
                              f"{where}: {msg}" if where else msg, hint))
         else:
             expected = _TYPE_NAMES.get(kind)
+            if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+                rule = str(err["msg"]).removeprefix("Input ")  # "should be less than or equal to 3660"
+                out.append(error(lines.file, line, "invalid-value", f"{where}: {value} is out of range, it {rule}",
+                                 f"write a number {rule.removeprefix('should be ')}"))
+                continue
             if expected:
                 msg = f"{where}: expected {expected}, got {kind_of(value)}"
                 hint = _type_hint(kind, loc[-1] if loc else None, value)

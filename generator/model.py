@@ -212,8 +212,10 @@ Severity = Literal["error", "warning", "ignore"]
 
 
 class Rules(Frozen):
-    min_gap_hours: dict[str, float] = Field(default_factory=dict)
-    max_silence_days: dict[str, float] = Field(default_factory=dict)
+    # Bounded: a year of gap or ten years of silence is already no rule (and a huge number
+    # would overflow the date arithmetic of the schedule checks).
+    min_gap_hours: dict[str, Annotated[float, Field(ge=0, le=24 * 366)]] = Field(default_factory=dict)
+    max_silence_days: dict[str, Annotated[float, Field(gt=0, le=3660)]] = Field(default_factory=dict)
     blocked_words: list[Text] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(
         default_factory=dict, description="Override a check's severity by its code, e.g. {min-gap: error}"

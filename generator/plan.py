@@ -254,7 +254,8 @@ def _archive(pl: Planner) -> dict[str, str]:
         posts = sorted(months[m], key=lambda p: (p.date, p.slug))  # type: ignore[arg-type, return-value]
         pages[path] = render(
             "archive_month.md.j2",
-            meta=pl.meta(t("month_posts", month=t.month(m))),
+            # Left out of search: a month only lists posts whose own pages search finds.
+            meta=pl.meta(t("month_posts", month=t.month(m)), search={"exclude": True}),
             page=path,
             t=t,
             month=t.month(m),

@@ -156,6 +156,7 @@ def sprite(network_ids: list[str]) -> str:
     return '<svg xmlns="http://www.w3.org/2000/svg" class="relais-sprite" aria-hidden="true" hidden>' + "".join(symbols) + "</svg>"
 
 
+@lru_cache(maxsize=64)  # the same few icons on thousands of pages
 def network_icon(network_id: str) -> Markup:
     network = net.get(network_id)
     label = network.label if network else network_id

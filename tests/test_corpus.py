@@ -144,6 +144,7 @@ def test_case(name: str, tmp_path: Path) -> None:
     DURATIONS[name] = time.perf_counter() - started
 
     assert "Traceback" not in result.output
+    assert "SECRET-OUTSIDE-REPO" not in result.output  # the text of a file linked from outside is never shown
     assert result.exception is None or isinstance(result.exception, SystemExit), f"{result.exception!r}\n{result.output}"
     diagnostics = json.loads(result.stdout[: result.stdout.rindex("]") + 1])
     for file, line in XFAIL.get(name, ("", []))[1]:

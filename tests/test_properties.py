@@ -3,13 +3,16 @@ the checker and the planner. The only possible outcomes are a loaded project or 
 never an exception, never a hang.
 
 Each test is bounded (a few hundred examples, a SIGALRM guard per example) so that the
-whole module stays well under a minute; failures print a reproducible example.
+whole module stays well under a minute; failures print a reproducible example. For a
+deeper search: RELAIS_HYPOTHESIS_SCALE=10 pytest tests/test_properties.py
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import tempfile
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -27,8 +30,16 @@ from generator.load import load
 from generator.plan import plan
 from generator.source import parse_yaml, split_front_matter
 
+# RELAIS_HYPOTHESIS_SCALE=10 runs ten times as many examples (a deeper search, e.g. nightly).
+SCALE = float(os.environ.get("RELAIS_HYPOTHESIS_SCALE", "1"))
+
+
+def examples(n: int) -> int:
+    return max(1, int(n * SCALE))
+
+
 BOUNDED = settings(
-    max_examples=150,
+    max_examples=examples(150),
     deadline=None,  # a slow CI machine must not fail the suite; the alarm below catches hangs
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -47,6 +58,10 @@ def time_limit(seconds: int = EXAMPLE_SECONDS) -> Iterator[None]:
     signal.alarm(seconds)
     try:
         yield
+    except TimeoutError as exc:
+        # Say where it was stuck, in a traceback pytest can print (frames of C generators have no line).
+        where = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+        raise AssertionError(f"{exc}, stuck in: " + " <- ".join(reversed(where[-6:-1]))) from None
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
@@ -308,7 +323,7 @@ def run_pipeline(root: Path, now: datetime) -> None:
         event(f"checked, {len(loaded.project.posts)} post(s) loaded")
 
 
-@settings(BOUNDED, max_examples=120)
+@settings(BOUNDED, max_examples=examples(120))
 @given(config=field(configs, 4), post=field(posts(), 4), key_date_list=field(key_dates, 4),
        campaign_list=field(campaigns, 4), ambassador=field(ambassadors, 4),
        raw=st.one_of(st.none(), st.builds(lambda t: "---\n" + t + "\n---\n", yamlish)),
@@ -326,7 +341,7 @@ VALID_CONFIG = {"site": {"name": "P", "url": "https://portal.example.org/", "tim
                 "networks": {"linkedin": {}, "x": {}, "instagram": {}, "mastodon": {}, "bluesky": {}}}
 
 
-@settings(BOUNDED, max_examples=120)
+@settings(BOUNDED, max_examples=examples(120))
 @given(post=posts(), key_date_list=key_dates, campaign_list=campaigns, ambassador=ambassadors,
        now=st.one_of(st.just(NOW), st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
                                                 timezones=st.just(ZoneInfo("Europe/Paris")))))
@@ -339,7 +354,7 @@ def test_plausible_repository_with_a_valid_config(post: Any, key_date_list: Any,
         run_pipeline(root, now)
 
 
-@settings(BOUNDED, max_examples=100)
+@settings(BOUNDED, max_examples=examples(100))
 @given(key_date_list=st.lists(key_date(), min_size=1, max_size=3, unique_by=lambda k: str(k.get("id"))),
        now=st.one_of(st.just(NOW), st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2150, 1, 1),
                                                 timezones=st.just(ZoneInfo("Europe/Paris")))))

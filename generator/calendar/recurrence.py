@@ -53,6 +53,11 @@ def _rule_text(rule: str) -> str:
 def _compile(text: str, anchor: date) -> rrule:
     if "\n" in text or re.search(r"(?i)\b(DTSTART|EXDATE|RDATE|EXRULE)\b", text):
         raise ValueError("write only the rule (FREQ=…;…); give its first day with 'start:' or 'date:'")
+    names = [part.split("=", 1)[0].strip().upper() for part in text.split(";") if part.strip()]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        # dateutil keeps the last one silently (FREQ=YEARLY;FREQ=HOURLY is hourly, and slow).
+        raise ValueError(f"{repeated[0]} is written more than once; RFC 5545 allows each part once")
     freq = re.search(r"(?i)\bFREQ=([A-Z]+)", text)
     if freq is None:
         raise ValueError("the rule has no FREQ (e.g. FREQ=YEARLY)")
@@ -60,6 +65,10 @@ def _compile(text: str, anchor: date) -> rrule:
         raise ValueError(f"FREQ={freq.group(1).upper()} repeats within a day; a key date is a whole day")
     if re.search(r"(?i)\bCOUNT=", text) and re.search(r"(?i)\bUNTIL=", text):
         raise ValueError("COUNT and UNTIL cannot be used together (RFC 5545): keep one of them")
+    interval = re.search(r"(?i)\bINTERVAL=([^;]*)", text)
+    if interval and not (interval.group(1).strip().isdigit() and int(interval.group(1)) >= 1):
+        # dateutil accepts INTERVAL=0 and then loops forever looking for the next occurrence.
+        raise ValueError("INTERVAL must be a whole number of 1 or more (RFC 5545)")
     try:
         parsed = rrulestr(text, dtstart=datetime.combine(anchor, datetime.min.time()), cache=True)
     except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:
