@@ -82,7 +82,7 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
         snapshot = load_snapshot(project, now)
         site = plan(project, now, snapshot)
     try:
-        warnings = publish(site, root, out, strict=strict, timings=timings)
+        warnings = publish(site, root, out, strict=strict, timings=timings, source_date_epoch=int(now.timestamp()))
     except PublishError as exc:
         return BuildResult(False, out, diags, failure=str(exc), seconds=time.perf_counter() - started,
                            timings=timings.stages)

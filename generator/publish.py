@@ -280,8 +280,11 @@ def _template_location(exc: BaseException) -> str:
     return f"{Path(frames[-1].filename).name}, line {frames[-1].lineno}" if frames else ""
 
 
-def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) -> list[str]:
-    """Run the real `mkdocs build` in this process; returns MkDocs' warnings."""
+def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False,
+               source_date_epoch: int | None = None) -> list[str]:
+    """Run the real `mkdocs build` in this process; returns MkDocs' warnings.
+
+    `source_date_epoch` (Relais' `now`) dates the sitemap, so that a build is reproducible."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -292,6 +295,9 @@ def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) 
     logger.addHandler(collect)
     previous = logger.level
     logger.setLevel(logging.WARNING)
+    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if source_date_epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
     try:
         config = load_config(config_file=str(config_file), strict=strict)
         build(config, dirty=dirty)
@@ -310,12 +316,18 @@ def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False) 
             "run `relais build` again after fixing it"
         ) from None
     finally:
+        if source_date_epoch is not None:
+            if previous_epoch is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
         logger.removeHandler(collect)
         logger.setLevel(previous)
     return collect.messages
 
 
-def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings: Timings | None = None) -> list[str]:
+def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings: Timings | None = None,
+            source_date_epoch: int | None = None) -> list[str]:
     """Build `site` into `out` atomically; returns MkDocs' warnings. Raises PublishError."""
     timings = timings or Timings()
     out = out.resolve()
@@ -329,7 +341,7 @@ def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings:
             config_file = write_staging(site, staging, tmp_site)
         try:
             with timings.stage("mkdocs"):
-                warnings = run_mkdocs(config_file, strict=strict)
+                warnings = run_mkdocs(config_file, strict=strict, source_date_epoch=source_date_epoch)
             with timings.stage("swap"):
                 swap_into_place(tmp_site, out)
         except BaseException:

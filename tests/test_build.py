@@ -99,3 +99,16 @@ def test_every_label_exists_in_both_languages() -> None:
     for key, texts in LABELS.items():
         assert set(texts) == set(LANGUAGES), key
         assert all(texts[lang].strip() for lang in LANGUAGES), key
+
+
+def test_same_repository_and_now_give_byte_identical_sites(make_repo, tmp_path: Path) -> None:
+    root = make_repo({"content/posts/a.md": POST.format(title="Un", date="2026-12-03T09:30")})
+    first = build(root, now_option=DEMO_NOW, out=tmp_path / "one")
+    second = build(root, now_option=DEMO_NOW, out=tmp_path / "two")
+    assert first.ok and second.ok
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    assert files(first.out) == files(second.out)
+    assert b"<lastmod>2026-12-01</lastmod>" in (first.out / "sitemap.xml").read_bytes()
