@@ -13,6 +13,7 @@ with the machine described. Progress goes to stderr, the report to stdout.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -35,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 sys.path.insert(0, str(PROJECT))
 
-from bench.generate import NOW_OPTION, SHARE_SHARE, Sizes, generate, parse_feeds  # noqa: E402
+from bench.generate import NOW_OPTION, SHARE_SHARE, Sizes, generate, parse_feeds
 
 TOOLS = ("check", "build", "blog")
 STAGES = ("load", "check", "plan", "write", "mkdocs", "swap")
@@ -63,7 +64,7 @@ def log(message: str) -> None:
 
 
 def environment() -> dict[str, str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT), env.get("PYTHONPATH", "")) if p)
     return env
 
@@ -130,7 +131,7 @@ def run_tool(tool: str, size_dir: Path, rep: int) -> Run:
 
 
 def demo_build(work: Path, rep: int) -> Run:
-    """The demo repository of this project, built cold."""
+    """The demo repository of this project (with its watch cache, as `make demo`), built cold."""
     demo = work / "demo"
     if not (demo / "site_config.yml").exists():
         demo.mkdir(parents=True, exist_ok=True)
@@ -140,6 +141,8 @@ def demo_build(work: Path, rep: int) -> Run:
                 shutil.copytree(src, demo / part, dirs_exist_ok=True)
             elif src.is_file():
                 shutil.copy2(src, demo / part)
+        if (PROJECT / "demo-watch-cache").is_dir():  # as `make demo` does
+            shutil.copytree(PROJECT / "demo-watch-cache", demo / ".relais" / "watch")
     shutil.rmtree(demo / ".relais" / "staging", ignore_errors=True)
     site = work / "demo-site"
     shutil.rmtree(site, ignore_errors=True)
@@ -163,7 +166,7 @@ def free_port() -> int:
 
 def fetch(url: str) -> str | None:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own local server
+        with urllib.request.urlopen(url, timeout=5) as response:
             return str(response.read().decode("utf-8", "replace"))
     except (urllib.error.URLError, OSError):
         return None
@@ -317,15 +320,15 @@ def report(data: dict[str, Any]) -> str:
     has_blog = all(runs[n]["blog"] for n in sizes)
     m = data["machine"]
     lines = [
-        f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']} RAM, {m['os']}; {m['python']}; {m['packages']}. "
-        f"Load average at start: {m['load']}.",
+        (f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']} RAM, {m['os']}; {m['python']}; {m['packages']}. "
+         f"Load average at start: {m['load']}."),
         "",
-        f"Content: N posts (2 a day, {data['share_pct']} % with a share kit), {data['ambassadors']} ambassadors, "
-        f"watch cache {data['feeds']}; median of {data['repeat']} cold runs each, alternating, "
-        "each in a fresh process (imports included).",
+        (f"Content: N posts (2 a day, {data['share_pct']} % with a share kit), {data['ambassadors']} ambassadors, "
+         f"watch cache {data['feeds']}; median of {data['repeat']} cold runs each, alternating, "
+         "each in a fresh process (imports included)."),
         "",
-        "| posts | `relais check` | `relais build` | blog plugin build | blog ÷ relais | Relais' own stages | "
-        "own stages per 1,000 posts |",
+        ("| posts | `relais check` | `relais build` | blog plugin build | blog ÷ relais | Relais' own stages | "
+         "own stages per 1,000 posts |"),
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n in sizes:
@@ -338,8 +341,8 @@ def report(data: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
-        "relais bytes per post (without theme assets) |",
+        ("| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
+         "relais bytes per post (without theme assets) |"),
         "|---:|---:|---:|---:|---:|",
     ]
     for n in sizes:
@@ -361,7 +364,7 @@ def report(data: dict[str, Any]) -> str:
     if len(sizes) > 1:
         lines += ["", "| growth | relais build | relais check | blog plugin | relais bytes per post |",
                   "|---|---:|---:|---:|---:|"]
-        for a, b in zip(sizes, sizes[1:]):
+        for a, b in itertools.pairwise(sizes):
             ra, rb = runs[a], runs[b]
             blog = f"{med(rb['blog'], 'wall') / med(ra['blog'], 'wall'):.2f}×" if has_blog else "n/a"
             per_post = (med(rb["build"], "content_bytes") / b) / (med(ra["build"], "content_bytes") / a)

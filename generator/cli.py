@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from datetime import datetime, timezone
@@ -177,6 +178,9 @@ _register_features()
 
 def main() -> None:
     """Entry point: Click's usage errors exit 2; anything unexpected is one line, not a traceback."""
+    # Loading thousands of posts makes millions of small objects and few reference cycles:
+    # collecting cycles less often makes `check` and `build` about 8 % faster (see docs-performance.md).
+    gc.set_threshold(100_000, 20, 100)
     try:
         cli.main(standalone_mode=True)
     except KeyboardInterrupt:

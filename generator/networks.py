@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -176,6 +177,7 @@ def count(network_id: str, text: str) -> int:
     return _count(_network(network_id).counting, _normalise(text))
 
 
+@lru_cache(maxsize=32768)  # the checker and the planner measure the same messages in one build
 def measure(network_id: str, text: str, *, limit: int | None = None) -> Measure:
     """Count, bytes and limits of text on a network; limit replaces the default (Mastodon instances)."""
     network = _network(network_id)

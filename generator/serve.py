@@ -111,11 +111,11 @@ class Preview:
             if any(path != post_path(by_slug[post.slug], now) for (path, _), post in zip(pages, edited)):
                 return False  # a page moves (an embargo set or lifted): a full stage
             docs = self.staging / "docs"
-            for path, text in pages:
+            for rel, text in pages:
                 data = text.encode("utf-8")
-                if self.written.get(path) != data:
-                    (docs / path).write_bytes(data)
-                    self.written[path] = data
+                if self.written.get(rel) != data:
+                    (docs / rel).write_bytes(data)
+                    self.written[rel] = data
             names = ", ".join(sorted(slugs))
             click.echo(f"relais: staged {names} in {time.perf_counter() - started:.2f} s; the rest follows", err=True)
             return True

@@ -13,10 +13,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 HEADERS = [
-    "| posts | `relais check` | `relais build` | blog plugin build | blog ÷ relais | Relais' own stages | "
-    "own stages per 1,000 posts |",
-    "| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
-    "relais bytes per post (without theme assets) |",
+    ("| posts | `relais check` | `relais build` | blog plugin build | blog ÷ relais | Relais' own stages | "
+     "own stages per 1,000 posts |"),
+    ("| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
+     "relais bytes per post (without theme assets) |"),
     "| posts | load | check | plan | write | mkdocs | swap | wall (with start-up) |",
     "| other | result |",
 ]
@@ -37,12 +37,12 @@ def test_a_small_benchmark_prints_every_table(tmp_path: Path) -> None:
     for header in HEADERS:
         assert header in out
     # The row of the 50 posts: check, build and blog times, ratio, own stages.
-    row = re.search(r"^\| 50 \| ([\d.]+) s \| ([\d.]+) s \| ([\d.]+) s \| ([\d.]+)× \| ([\d.]+) s \| ([\d.]+) s \|$", out, re.M)
+    row = re.search(r"^\| 50 \| ([\d.]+) s \| ([\d.]+) s \| ([\d.]+) s \| ([\d.]+)× \| ([\d.]+) s \| ([\d.]+) s \|$", out, re.MULTILINE)
     assert row, out
     check, build, blog, ratio, own, _ = map(float, row.groups())
     assert 0 < check < build and 0 < blog and 0 < own < build
     assert ratio == pytest.approx(blog / build, abs=0.06)
-    assert re.search(r"^\| 50 \| (\d+) / (\d+) / (\d+) MB \| (\d+) / (\d+) \|", out, re.M)
+    assert re.search(r"^\| 50 \| (\d+) / (\d+) / (\d+) MB \| (\d+) / (\d+) \|", out, re.MULTILINE)
     assert "| demo build (" in out and "edited title shown" in out
     assert "Targets:" in out and ("**met**" in out or "**not met**" in out)
 

@@ -93,15 +93,19 @@ def test_a_lost_placeholder_fails_loudly() -> None:
 # --- shells ---------------------------------------------------------------------------------------
 
 
-def test_shells_build_the_very_same_site(built_demo: Path, tmp_path: Path) -> None:
+def test_shells_build_the_very_same_site(built_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo built by MkDocs without the hooks is byte-identical to the one built with them."""
-    import os
     import sys
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from generator.cli import parse_now
+    from tests.conftest import DEMO_NOW
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    # As `relais build` does: the sitemap is dated from --now.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(parse_now(DEMO_NOW, "Europe/Paris").timestamp())))
     config_file = built_demo.parent / ".relais" / "staging" / "mkdocs.yml"
     plain = tmp_path / "plain"
     build(load_config(config_file=str(config_file), site_dir=str(plain), hooks=[]))

@@ -1,0 +1,88 @@
+"""`relais serve`'s staging: an edited post's page first, unchanged files neither re-read nor rewritten."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from generator.load import load
+from generator.publish import write_tree
+from generator.serve import Preview
+from tests.conftest import DEMO_NOW
+
+POST = "content/posts/lancement-gamme-hiver.md"
+PAGE = "posts/lancement-gamme-hiver.md"
+
+
+def retitle(root: Path, rel: str, title: str) -> None:
+    path = root / rel
+    text = re.sub(r"^title: .*$", f"title: {title}", path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE)
+    path.write_text(text, encoding="utf-8")
+
+
+def staged(preview: Preview, rel: str) -> str:
+    return (preview.staging / "docs" / rel).read_text(encoding="utf-8")
+
+
+def test_an_edited_post_gets_its_page_first(demo_repo: Path) -> None:
+    preview = Preview(demo_repo, DEMO_NOW)
+    assert preview.stage() is not None
+    before = {p: p.stat().st_mtime_ns for p in (preview.staging / "docs").rglob("*.md")}
+    retitle(demo_repo, POST, "Un titre tout neuf")
+    assert preview.stage_posts({(demo_repo / POST).resolve()})
+    assert "<h1>Un titre tout neuf</h1>" in staged(preview, PAGE)
+    changed = [p for p, t in before.items() if p.stat().st_mtime_ns != t]
+    assert changed == [preview.staging / "docs" / PAGE]  # nothing else yet
+    # Then the whole portal: the lists follow, and the page stays as the quick step wrote it.
+    page = staged(preview, PAGE)
+    assert preview.stage() is not None
+    assert staged(preview, PAGE) == page
+    assert "Un titre tout neuf" in staged(preview, "archive/2026-11.md")
+
+
+def test_what_needs_the_whole_portal_is_left_to_it(demo_repo: Path) -> None:
+    preview = Preview(demo_repo, DEMO_NOW)
+    assert preview.stage() is not None
+    page = staged(preview, PAGE)
+    new = demo_repo / "content/posts/tout-nouveau.md"
+    new.write_text("---\ntitle: Nouveau\ndate: 2026-12-20T09:00\nnetworks: [linkedin]\n---\n", encoding="utf-8")
+    assert not preview.stage_posts({new.resolve()})  # a new post changes lists
+    assert not preview.stage_posts({(demo_repo / "calendar/campaigns.yml").resolve()})
+    broken = demo_repo / POST
+    broken.write_text(broken.read_text(encoding="utf-8").replace("networks:", "networks: [\n  oops:", 1), encoding="utf-8")
+    assert not preview.stage_posts({broken.resolve()})  # the full stage reports it, the page stays
+    assert staged(preview, PAGE) == page
+
+
+def test_the_load_cache_rereads_only_what_changed(demo_repo: Path) -> None:
+    cache: dict = {}
+    first = load(demo_repo, cache).project
+    assert first is not None
+    retitle(demo_repo, POST, "Autre titre")
+    second = load(demo_repo, cache).project
+    assert second is not None
+    old = {p.slug: p for p in first.posts}
+    for post in second.posts:
+        if post.slug == "lancement-gamme-hiver":
+            assert post is not old[post.slug] and post.title == "Autre titre"
+        else:
+            assert post is old[post.slug]  # not read again
+    (demo_repo / POST).unlink()
+    third = load(demo_repo, cache).project
+    assert third is not None and "lancement-gamme-hiver" not in {p.slug for p in third.posts}
+    assert (demo_repo / POST) not in cache
+    assert load(demo_repo).project == load(demo_repo, cache).project
+
+
+def test_write_tree_with_known_files_touches_only_changes(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    known: dict = {}
+    assert write_tree(root, {"a.md": "A", "b/c.md": "C"}, {"d.json": b"{}"}, {}, known) == 3
+    stamps = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+    os.utime(root / "a.md", ns=(1, 1))  # proves a.md is not rewritten below
+    assert write_tree(root, {"a.md": "A", "b/c.md": "C2"}, {}, {}, known) == 1
+    assert (root / "a.md").stat().st_mtime_ns == 1
+    assert (root / "b/c.md").read_text() == "C2" and (root / "b/c.md").stat().st_mtime_ns >= stamps[root / "b/c.md"]
+    assert not (root / "d.json").exists()
+    assert set(known) == {"a.md", "b/c.md"}
