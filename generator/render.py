@@ -81,7 +81,6 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _RAW_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _BAD_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|data|vbscript|file)\s*:[^)]*\)", re.IGNORECASE)
 _BAD_AUTOLINK = re.compile(r"(?:javascript|vbscript|data|file)\s*:", re.IGNORECASE)
-_JINJA = re.compile(r"(\{\{|\{%|\{#)")
 
 
 def safe_markdown(text: str) -> str:

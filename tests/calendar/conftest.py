@@ -12,20 +12,12 @@ import yaml
 
 from generator.load import load
 from generator.model import Project
+from tests.conftest import MINIMAL_CONFIG
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)
 
-CONFIG = """\
-site:
-  name: Test portal
-  url: https://portal.example.org/
-  language: fr
-  timezone: Europe/Paris
-networks:
-  linkedin: {}
-  x: {}
-  instagram: {}
+CONFIG = MINIMAL_CONFIG + """\
 rules:
   min_gap_hours: {linkedin: 20, x: 3}
   max_silence_days: {linkedin: 7}
