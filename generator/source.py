@@ -108,6 +108,11 @@ def _syntax_diagnostic(exc: yaml.YAMLError, rel: str, line_offset: int, text: st
         where = context_mark
     line = (where.line + 1 if where is not None else 1) + line_offset
     column = where.column + 1 if where is not None else 0
+    if "maximum nesting depth" in problem:
+        # libyaml 0.2.6 (PyYAML 6.0.4 wheels) stops at 1,000 levels itself; below that,
+        # _measure() refuses anything past MAX_DEPTH. Both are the same mistake for the user.
+        code, message, hint = _REFUSED["deep"]
+        return error(rel, line, code, message, hint, column)
     message = f"YAML syntax error: {problem}" + (f" ({context}{detail})" if context else detail)
     hint = "check the indentation and the quotes on this line and the one above"
     source_lines = text.split("\n")

@@ -87,3 +87,13 @@ def test_front_matter_split() -> None:
     assert [d.code for d in missing.diagnostics] == ["front-matter-missing"]
     empty = split_front_matter("\n", "p.md")
     assert [d.code for d in empty.diagnostics] == ["empty-file"]
+
+
+def test_deep_nesting_is_one_diagnostic_whoever_notices_it() -> None:
+    # 100 levels pass libyaml and are refused by our own measure; 5,000 levels are refused
+    # by libyaml's scanner itself (PyYAML 6.0.4 and later). The user sees the same thing.
+    for depth in (100, 5000):
+        parsed = parse_yaml("title: x\ntopics: " + "[" * depth + "]" * depth + "\n", "p.yml")
+        [d] = parsed.diagnostics
+        assert (d.line, d.code) == (2, "yaml-too-deep"), (depth, d)
+        assert "nested more than 64 levels" in d.message
