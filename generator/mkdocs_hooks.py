@@ -1,10 +1,14 @@
 """MkDocs hooks of the portal: the same pages, built with much less work per page.
 
-Two savings, each checked against MkDocs' own output:
+Savings, each checked against MkDocs' own output:
 
 - raw HTML blocks skip Python-Markdown's HTML parser (lift_raw_blocks);
+- a page made of raw blocks only is not given to Python-Markdown at all, and the others
+  share one converter per build instead of one each (FastPage);
 - pages outside the navigation (posts, archive months, personal pages...) reuse a "shell"
-  of Material's template instead of rendering it again (PageShells).
+  of Material's template instead of rendering it again (PageShells);
+- pages whose search entries Relais writes itself are not parsed again by Material's
+  search plugin (search_entries).
 
 Raw HTML blocks:
 
@@ -23,12 +27,16 @@ Anything else is left to Python-Markdown as before. MkDocs loads this file throu
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from pathlib import Path
 from typing import Any
 
+import markdown
 from markdown.util import BLOCK_LEVEL_ELEMENTS
+from mkdocs.structure import pages as mkdocs_pages
+from mkdocs.structure.toc import get_toc
 
 # Block tags whose raw blocks Python-Markdown copies verbatim (no pre, script, style or textarea:
 # their content is not HTML to count tags in).
@@ -100,6 +108,89 @@ def restore_raw_blocks(html: str, blocks: list[str], key: str = _KEY) -> str:
     if key in restored:
         raise ValueError("a raw HTML block of this page lost its place during Markdown conversion")
     return restored
+
+
+def placeholders_only(markdown_text: str, key: str = _KEY) -> int | None:
+    """How many placeholders `markdown_text` holds when it holds nothing else (blank lines
+    aside), else None. Such a page is, to Python-Markdown, one paragraph per placeholder."""
+    count = 0
+    previous_blank = True
+    for line in markdown_text.split("\n"):
+        if not line.strip():
+            previous_blank = True
+            continue
+        # Two placeholders on adjacent lines would be one paragraph: not this shortcut's case.
+        if not previous_blank or line != f"{key}{count}":
+            return None
+        count += 1
+        previous_blank = False
+    return count
+
+
+# --- one Python-Markdown per build ----------------------------------------------------------------
+#
+# MkDocs builds a new Python-Markdown converter for every page (extensions loaded, parsers
+# and patterns registered: a third of a millisecond) and throws it away. The converter is
+# made to be reused (Markdown.reset() clears every extension's state), so a build keeps
+# one and registers MkDocs' per-page processors on it before each page, as Page.render
+# does on its fresh converter. A page of raw blocks only skips the converter altogether.
+
+_converter: list[Any] = []  # [config, converter] of the current build
+
+
+def _markdown_for(config: Any) -> markdown.Markdown:
+    if _converter and _converter[0] is config:
+        md: markdown.Markdown = _converter[1]
+        return md.reset()
+    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
+    _converter[:] = [config, md]
+    return md
+
+
+# What Page.render uses of MkDocs; if a release renames them, pages are rendered by MkDocs itself.
+_MKDOCS_PARTS = ("_RawHTMLPreprocessor", "_ExtractAnchorsTreeprocessor", "_RelativePathTreeprocessor",
+                 "_ExtractTitleTreeprocessor")
+_CAN_REUSE = all(hasattr(mkdocs_pages, name) for name in _MKDOCS_PARTS)
+
+
+class FastPage(mkdocs_pages.Page):
+    """A MkDocs page converted as Page.render converts it, with less repeated work."""
+
+    def render(self, config: Any, files: Any) -> None:
+        if self.markdown is None:
+            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        count = placeholders_only(self.markdown)
+        if count is not None:
+            # What Python-Markdown makes of placeholder paragraphs, without asking it.
+            self.content = "\n".join(f"<p>{_KEY}{n}</p>" for n in range(count))
+            self.toc = get_toc([])
+            self._title_from_render = None
+            self.present_anchor_ids = set()
+            if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+                self.links_to_anchors = {}
+            return
+        md = _markdown_for(config)
+        raw_html = mkdocs_pages._RawHTMLPreprocessor()
+        raw_html._register(md)
+        anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(self.file, files, config)
+        anchors._register(md)
+        relative = mkdocs_pages._RelativePathTreeprocessor(self.file, files, config)
+        relative._register(md)
+        title = mkdocs_pages._ExtractTitleTreeprocessor()
+        title._register(md)
+        self.content = md.convert(self.markdown)
+        self.toc = get_toc(getattr(md, "toc_tokens", []))
+        self._title_from_render = title.title
+        self.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
+        if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+            self.links_to_anchors = relative.links_to_anchors
+
+
+def on_pre_page(page: Any, **_: Any) -> Any:
+    if _CAN_REUSE and type(page) is mkdocs_pages.Page:
+        # The same object (the navigation holds it), with FastPage's render.
+        page.__class__ = FastPage
+    return page
 
 
 # --- shells: Material's template rendered once per kind of page ---------------------------------
@@ -213,6 +304,17 @@ def on_nav(nav: Any, **_: Any) -> Any:
     return nav
 
 
+def on_config(config: Any, **_: Any) -> Any:
+    import json
+
+    _found.clear()
+    _markdown_parts.clear()
+    path = (((config or {}).get("extra") or {}).get("relais") or {}).get("search_entries")
+    if path and Path(path).is_file():
+        _found.update(json.loads(Path(path).read_text(encoding="utf-8")))
+    return config
+
+
 def on_env(env: Any, config: Any = None, **_: Any) -> Any:
     global shells
     shells = PageShells(set(_nav_pages))
@@ -234,6 +336,54 @@ def on_env(env: Any, config: Any = None, **_: Any) -> Any:
     return env
 
 
+# --- search entries written by Relais --------------------------------------------------------------
+#
+# Material's search plugin parses the HTML of every page again with Python's html.parser:
+# the largest cost of a build with thousands of posts. Relais writes the entries of its
+# generated pages itself (title, text and an optional anchor per entry, by docs path) into
+# the file named by `extra.relais.search_entries`; those pages say `search: {exclude: true}`
+# so that the plugin skips them, and their entries are added to the plugin's index here, in
+# the page's turn, as Material words them. The Markdown part of such a page (a post's
+# brief) is added as one more entry, its text kept as Material keeps it.
+
+_SEARCH_TAGS = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}  # what Material's index keeps
+_HEADING = re.compile(r'\s*<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")  # not U+00A0: it is kept
+_markdown_parts: dict[str, str] = {}
+_found: dict[str, list[dict[str, str]]] = {}  # the build's entries by docs path
+
+
+def _search_text(html: str) -> str:
+    import nh3
+
+    cleaned = nh3.clean(html, tags=_SEARCH_TAGS, attributes={}, clean_content_tags={"script", "style"},
+                        strip_comments=True, link_rel=None)
+    # html5ever writes U+00A0 as &nbsp;: Material keeps the character (French typography has many).
+    return _SPACES.sub(" ", cleaned.replace("&nbsp;", "\xa0")).strip()
+
+
+def search_entries(page: Any, found: list[dict[str, str]], markdown_part: str) -> list[dict[str, str]]:
+    """The search entries of a page that Relais describes (`found`), as Material's plugin writes them."""
+    entries = []
+    for item in found:
+        anchor = item.get("anchor")
+        entries.append({"location": page.url + (f"#{anchor}" if anchor else ""), "title": str(item["title"]),
+                        "text": str(item.get("text", ""))})
+    heading = _HEADING.match(markdown_part)
+    if heading:
+        text = _search_text(markdown_part[heading.end():])
+        title = _search_text(heading.group(3))
+        entries.append({"location": f"{page.url}#{heading.group(2)}", "title": title, "text": text})
+    elif markdown_part.strip() and entries:
+        entries[0]["text"] = (entries[0]["text"] + " " + _search_text(markdown_part)).strip()
+    return entries
+
+
+def _search_plugin(config: Any) -> Any:
+    plugins = getattr(config, "plugins", None) or {}
+    return plugins.get("material/search") or plugins.get("search")
+
+
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
     text, blocks = lift_raw_blocks(markdown)
     _stash[page.file.src_uri] = blocks
@@ -241,4 +391,15 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
 
 
 def on_page_content(html: str, page: Any, **_: Any) -> str:
-    return restore_raw_blocks(html, _stash.pop(page.file.src_uri, []))
+    blocks = _stash.pop(page.file.src_uri, [])
+    if page.file.src_uri in _found:
+        _markdown_parts[page.file.src_uri] = re.sub(rf"<p>{_KEY}\d+</p>", "", html) if blocks else html
+    return restore_raw_blocks(html, blocks)
+
+
+def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
+    part = _markdown_parts.pop(page.file.src_uri, None)
+    plugin = _search_plugin(config)
+    if part is not None and plugin is not None and getattr(plugin, "search_index", None) is not None:
+        plugin.search_index.entries.extend(search_entries(page, _found[page.file.src_uri], part))
+    return context

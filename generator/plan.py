@@ -8,9 +8,11 @@ the post pages, the monthly archive and the free pages.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +22,20 @@ from . import networks as net
 from .calendar.recurrence import all_occurrences
 from .i18n import Translator
 from .model import Post, Project, Status
-from .render import front_matter, render, safe_markdown
+from .render import front_matter, network_label, render, safe_markdown
 from .site import Section, Site
 
 UPCOMING_DAYS = 30
 KEY_DATES_DAYS = 60
+
+
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII only: a no-break space stays one
+
+
+def search_text(*parts: str) -> str:
+    """Text for a search entry: HTML-escaped (the search box shows entries as HTML), on one
+    line; non-empty parts joined by a middle dot."""
+    return " · ".join(escape(_SPACES.sub(" ", p).strip(), quote=False) for p in parts if p and p.strip())
 
 
 def is_embargoed(post: Post, now: datetime) -> bool:
@@ -92,6 +103,7 @@ class Planner:
         # A post is shown on several pages (its own, the archive, the calendar, feeds): build
         # its view once. Keyed by id: the project keeps every post alive while planning.
         self._views: dict[tuple[int, bool], PostView] = {}
+        self.found: dict[str, list[dict[str, str]]] = {}  # search entries by docs path (see meta)
 
     def campaign_url(self, campaign_id: str | None) -> str | None:
         return f"calendar/campaigns/{campaign_id}/" if campaign_id in self.campaigns else None
@@ -173,7 +185,20 @@ class Planner:
         )
         return PostView(**base)
 
-    def meta(self, title: str, **extra: Any) -> Markup:
+    def meta(self, title: str, *, found_as: str | list[dict[str, str]] | None = None, page: str = "",
+             **extra: Any) -> Markup:
+        """A page's front matter.
+
+        `found_as` is what search finds of the docs page `page`, written here rather than
+        parsed again from the page by Material's search (see mkdocs_hooks): a text (HTML,
+        escaped) for one entry under the page's title, or a list of entries.
+        """
+        if found_as is not None:
+            if not page:
+                raise ValueError("found_as needs the page's docs path")
+            entries = [{"title": search_text(title), "text": found_as}] if isinstance(found_as, str) else found_as
+            self.found[page] = entries
+            extra["search"] = {"exclude": True}
         return Markup(front_matter({"title": title, **extra}))
 
 
@@ -222,13 +247,32 @@ def _home(pl: Planner, blocks: list[str]) -> dict[str, str]:
     return {"index.md": text}
 
 
+def search_entries(pl: Planner, view: PostView) -> list[dict[str, str]]:
+    """What search finds of a post: its facts, then its messages (the brief is added by the
+    MkDocs hook from the converted Markdown). Labels and counters are left out."""
+    t = pl.t
+    facts = [view.when_long, view.status_label, ", ".join(network_label(n) for n in view.networks),
+             view.format_label, view.owner_name or "", view.campaign_title or "", view.key_date_title or "",
+             ", ".join(view.topics)]
+    entries = [{"title": search_text(view.title), "text": f"<p>{search_text(*facts)}</p>"}]
+    if view.messages:
+        entries.append({"anchor": "messages", "title": search_text(t("messages")),
+                        "text": " ".join(f"<p>{search_text(m['text'])}</p>" for m in view.messages)})
+    return entries
+
+
 def post_page(pl: Planner, post: Post, blocks: list[str]) -> tuple[str, str]:
     """The docs path and Markdown of one post's page, with the feature blocks given."""
     path = post_path(post, pl.now)
     view = pl.view(post, full=True)
     if not view.embargoed and blocks:
         view = PostView(**{**view.__dict__, "blocks": blocks})
-    return path, render("post.md.j2", meta=pl.meta(view.title, hide=["navigation"]), page=path, t=pl.t, p=view)
+    # An embargoed post has nothing to find; the others bring their own entries (mkdocs_hooks).
+    if view.embargoed:
+        meta = pl.meta(view.title, hide=["navigation"], search={"exclude": True})
+    else:
+        meta = pl.meta(view.title, hide=["navigation"], found_as=search_entries(pl, view), page=path)
+    return path, render("post.md.j2", meta=meta, page=path, t=pl.t, p=view)
 
 
 def _post_pages(pl: Planner, post_blocks: dict[str, list[str]]) -> dict[str, str]:
@@ -323,4 +367,5 @@ def plan(project: Project, now: datetime, snapshot: Any = None) -> Site:
         not_in_nav=("/posts/", "/archive/*/"),
         extra={"networks": list(config.networks)},
         post_blocks=dict(post_blocks),
+        search=pl.found,
     )

@@ -12,6 +12,7 @@ import ctypes.util
 import errno
 import fcntl
 import html
+import json
 import logging
 import os
 import shutil
@@ -197,6 +198,12 @@ def write_staging(site: Site, staging: Path, site_dir: Path, *, serving: bool = 
     docs = staging / "docs"
     write_tree(docs, site.pages, site.files, site.copies, known)
     config = mkdocs_config(site, docs, site_dir)
+    # Beside the docs, not in them: MkDocs would publish it. The hooks read it (mkdocs_hooks).
+    search_file = staging / "search-entries.json"
+    entries = json.dumps(site.search, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if not search_file.is_file() or search_file.read_bytes() != entries:
+        search_file.write_bytes(entries)
+    config["extra"]["relais"]["search_entries"] = str(search_file)  # type: ignore[index]
     if serving:
         # The live-reload script MkDocs injects is inline: allow it in preview only.
         config["extra"]["relais"]["csp"] = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")  # type: ignore[index]

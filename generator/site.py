@@ -42,6 +42,8 @@ class Site:
     extra: dict[str, Any] = field(default_factory=dict)
     # The features' blocks per post slug, kept so that `relais serve` can redo one post's page.
     post_blocks: dict[str, list[str]] = field(default_factory=dict)
+    # Search entries Relais writes itself, by docs path (see Planner.meta and mkdocs_hooks).
+    search: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @staticmethod
     def merge(sections: list[Section], **info: Any) -> Site:

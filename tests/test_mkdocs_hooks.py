@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from mkdocs.utils import meta
 
 from generator.mkdocs_hooks import lift_raw_blocks, restore_raw_blocks
 from generator.publish import HOOKS, mkdocs_config
+from generator.render import page_url
 from generator.site import Site
 
 KEY = "relaisrawtestn"
@@ -113,7 +115,16 @@ def test_shells_build_the_very_same_site(built_demo: Path, tmp_path: Path, monke
     theirs = {p.relative_to(plain): p.read_bytes() for p in plain.rglob("*") if p.is_file()}
     assert sorted(ours) == sorted(theirs)
     different = [str(path) for path in ours if ours[path] != theirs[path]]
-    assert different == []
+    # The search index differs by design: the hooks add the entries Relais writes itself.
+    assert different == ["search/search_index.json"]
+    found = json.loads((built_demo.parent / ".relais" / "staging" / "search-entries.json").read_text("utf-8"))
+    urls = {page_url(path) for path in found}
+    with_hooks = json.loads(ours[Path("search/search_index.json")])
+    without = json.loads(theirs[Path("search/search_index.json")])
+    assert with_hooks["config"] == without["config"]
+    # Material's own entries are all there, in order, and the others belong to Relais' pages.
+    assert [e for e in with_hooks["docs"] if e["location"].split("#")[0] not in urls] == without["docs"]
+    assert {e["location"].split("#")[0] for e in with_hooks["docs"]} >= urls
     # And the shells did the work: rebuild with the hooks and look at the module MkDocs loaded.
     build(load_config(config_file=str(config_file), site_dir=str(tmp_path / "again")))
     shells = sys.modules[str(HOOKS)].shells
@@ -167,3 +178,57 @@ def test_a_template_that_reads_more_of_the_page_is_rendered_as_usual() -> None:
 def test_a_filtered_title_is_rendered_as_usual() -> None:
     got, want, shells = run_shells("<title>{{ page.meta.title | striptags }}</title>{{ page.content }}", TITLES)
     assert got == want and shells.filled == 0  # type: ignore[attr-defined]
+
+
+# --- one converter per build ------------------------------------------------------------------------
+
+# Pages that leave state in a converter if anything is not reset between pages: footnotes,
+# heading ids (toc), reference links, abbreviations of md_in_html, definition lists, tables.
+TRICKY = {
+    "a.md": "# Un\n\nTexte[^1] et [lien][ref].\n\n[^1]: Note.\n\n[ref]: https://example.org/\n\n## Brief\n\n## Brief\n",
+    "b.md": "## Brief\n\nAutre[^1].\n\n[^1]: Autre note.\n\nTerme\n:   Définition\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "c.md": "!!! note \"Attention\"\n    Dans une note.\n\n[ref] sans définition ici.\n\n<div markdown=\"1\">\n*dedans*\n</div>\n",
+    "d.md": '<article markdown="0">\n<h2 id="x">X</h2>\n</article>\n\n<section markdown="0">\n<p>y</p>\n</section>\n',
+    "e.md": "[vers a](a.md) · [ancre](b.md#brief) · ![image](img.png){: .pic }\n\n```\n<b>code</b>\n```\n",
+}
+
+
+def test_a_shared_converter_gives_the_same_pages_as_a_fresh_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Accueil\n", encoding="utf-8")
+    for round_ in range(2):  # the same pages twice: the second pass runs on a used converter
+        for name, text in TRICKY.items():
+            (docs / f"{round_}{name}").write_text(text.replace("a.md", f"{round_}a.md").replace("b.md", f"{round_}b.md"),
+                                                  encoding="utf-8")
+    (docs / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    config = mkdocs_config(SITE, docs, tmp_path / "site")
+    config["nav"] = ["index.md"]
+    config["not_in_nav"] = "/*.md"
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    sites = {}
+    for name, hooks in (("plain", []), ("hooked", [str(HOOKS)])):
+        build(load_config(config_file=str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / name), hooks=hooks))
+        sites[name] = {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*.html")}
+    assert len(sites["plain"]) == 12
+    assert [str(p) for p in sites["plain"] if sites["plain"][p] != sites["hooked"][p]] == []
+    # The fixture does exercise the converter: footnotes, unique heading ids, a rewritten link.
+    page = sites["hooked"][Path("1a/index.html")].decode()
+    assert 'id="fn:1"' in page and 'id="brief_1"' in page
+    assert 'href="../1a/"' in sites["hooked"][Path("1e/index.html")].decode()
+
+
+def test_a_page_of_raw_blocks_only_skips_the_converter() -> None:
+    from generator.mkdocs_hooks import placeholders_only
+
+    assert placeholders_only(f"{KEY}0\n\n{KEY}1\n", KEY) == 2
+    assert placeholders_only("\n\n", KEY) == 0
+    assert placeholders_only(f"{KEY}0\n{KEY}1\n", KEY) is None  # one paragraph: Python-Markdown decides
+    assert placeholders_only(f"{KEY}0\n\ntext\n", KEY) is None
+    assert placeholders_only(f"{KEY}1\n", KEY) is None  # out of order: not a page the hook lifted

@@ -24,6 +24,10 @@ from .zones import is_ambiguous, transitions
 ICS_DIR = "calendar/ics"
 POST_MINUTES = 30  # a post is a moment; calendars show it as a short event
 KEY_DATES_BACK_DAYS = 365
+# Post subscriptions hold the posts from a year ago on ("what did we post this time last
+# year?"), not every post since the repository began: calendar apps slow down on large
+# subscriptions, and the portal's archive keeps the older ones.
+POSTS_BACK_DAYS = 365
 KEY_DATES_AHEAD_DAYS = 2 * 365
 REFRESH = timedelta(hours=12)
 _STATUS = {
@@ -99,9 +103,10 @@ class Writer:
         self.site_url = self.project.config.site.url
         self.host = host(self.site_url)
         self.tz = self.project.tz
-        # id(event) -> (event, its lines): a post is in several feeds. Holding the event keeps
-        # its id from being reused by another one.
-        self._ical: dict[int, tuple[Event, bytes]] = {}
+        # id(event) -> (event, its sort key, its lines): a post is in several feeds. Holding
+        # the event keeps its id from being reused by another one.
+        self._ical: dict[int, tuple[Event, tuple[str, str], bytes]] = {}
+        self._zones: dict[tuple[date, date], bytes] = {}
 
     # --- events -------------------------------------------------------------------------
 
@@ -183,7 +188,7 @@ class Writer:
 
     def calendar(self, title: str, events: Iterable[Event]) -> bytes:
         """A VCALENDAR with its events sorted by start and UID, and a VTIMEZONE when one is used."""
-        ordered = sorted(events, key=_event_key)
+        ordered = sorted((self._serialised(e) for e in events), key=lambda item: item[1])
         cal = Calendar()
         cal.add("prodid", "-//Relais//Editorial calendar//" + self.t.lang.upper())
         cal.add("version", "2.0")
@@ -194,22 +199,25 @@ class Writer:
         cal.add("x-wr-timezone", self.tz.key)
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", "PT12H")  # the older, non-standard twin of REFRESH-INTERVAL
-        timed = [e.decoded("dtstart") for e in ordered if isinstance(e.decoded("dtstart"), datetime)]
+        timed = [e.decoded("dtstart") for e, _, _ in ordered if isinstance(e.decoded("dtstart"), datetime)]
+        zone = b""
         if timed:
             first = min(timed).date().replace(month=1, day=1)
             last = date(max(timed).year + 1, 1, 1)
-            cal.add_component(vtimezone(self.tz, self.tz.key, first, last))
-        # Serialising each event once and splicing the lines in gives the bytes
-        # cal.add_component(event) + cal.to_ical() would, without redoing them per feed.
+            if (first, last) not in self._zones:
+                self._zones[(first, last)] = vtimezone(self.tz, self.tz.key, first, last).to_ical()
+            zone = self._zones[(first, last)]
+        # Serialising the zone and each event once and splicing their lines in gives the bytes
+        # cal.add_component(...) + cal.to_ical() would, without redoing them per feed.
         end = b"END:VCALENDAR\r\n"
         head = cal.to_ical()
-        return head[: -len(end)] + b"".join(self._event_ical(e) for e in ordered) + end
+        return head[: -len(end)] + zone + b"".join(lines for _, _, lines in ordered) + end
 
-    def _event_ical(self, event: Event) -> bytes:
+    def _serialised(self, event: Event) -> tuple[Event, tuple[str, str], bytes]:
         key = id(event)
         if key not in self._ical:
-            self._ical[key] = (event, event.to_ical())
-        return self._ical[key][1]
+            self._ical[key] = (event, _event_key(event), event.to_ical())
+        return self._ical[key]
 
 
 def _label(network_id: str) -> str:
@@ -232,7 +240,9 @@ def build_feeds(planner: Planner) -> tuple[list[Feed], dict[str, bytes]]:
     t = w.t
     project = w.project
     name = project.config.site.name
-    posts = sorted((p for p in project.posts if p.date is not None), key=lambda p: (p.date.timestamp(), p.slug))  # type: ignore[union-attr]
+    dated = sorted((p for p in project.posts if p.date is not None), key=lambda p: (p.date.timestamp(), p.slug))  # type: ignore[union-attr]
+    since = w.now - timedelta(days=POSTS_BACK_DAYS)
+    posts = [p for p in dated if p.date >= since]  # type: ignore[operator]
     events = {p.slug: e for p in posts if (e := w.post_event(p)) is not None}
     visible = [p for p in posts if not w.pl.view(p).embargoed]
     feeds: list[Feed] = []
@@ -247,8 +257,14 @@ def build_feeds(planner: Planner) -> tuple[list[Feed], dict[str, bytes]]:
     for network_id in project.config.networks:
         items = [events[p.slug] for p in posts if network_id in p.networks]
         add("network", network_id, _label(network_id), f"network-{network_id}.ics", items)
+    by_campaign: dict[str, list[Event]] = {}  # a campaign's feed keeps all its posts, however old
+    for p in dated:
+        if p.campaign and not w.pl.view(p).embargoed:
+            if p.slug not in events and (e := w.post_event(p)) is not None:
+                events[p.slug] = e
+            by_campaign.setdefault(p.campaign, []).append(events[p.slug])
     for campaign in sorted(project.campaigns, key=lambda c: (c.start, c.id)):
-        items = [events[p.slug] for p in visible if p.campaign == campaign.id]
+        items = by_campaign.get(campaign.id, [])
         add("campaign", campaign.id, campaign.title, f"campaign-{campaign.id}.ics", [w.campaign_event(campaign), *items])
     today = w.now.date()
     occurrences = all_occurrences(project.key_dates, today - timedelta(days=KEY_DATES_BACK_DAYS),

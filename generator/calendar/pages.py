@@ -17,7 +17,7 @@ from babel.dates import get_day_names
 
 from .. import networks as net
 from ..model import IN_PROGRESS, Campaign, Post, Status
-from ..plan import Planner, PostView
+from ..plan import Planner, PostView, search_text
 from ..render import render
 from ..site import Section
 from .ics import Feed, absolute, build_feeds
@@ -204,7 +204,7 @@ class Calendar:
         page = month_path(month)
         return render(
             "calendar/month.md.j2",
-            meta=self.pl.meta(self.t("cal_month_title", month=self.t.month(month)), hide=HIDE),
+            meta=self.pl.meta(self.t("cal_month_title", month=self.t.month(month)), hide=HIDE, found_as="", page=page),
             **self.common(page, "month"),
             month_label=_upper_first(self.t.month(month)),
             weekdays=self.weekday_names(),
@@ -252,7 +252,7 @@ class Calendar:
         config = self.project.config
         return render(
             "calendar/index.md.j2",
-            meta=self.pl.meta(self.t("calendar"), hide=HIDE),
+            meta=self.pl.meta(self.t("calendar"), hide=HIDE, found_as="", page=INDEX),
             **self.common(INDEX, "agenda"),
             weeks=self.agenda(),
             agenda_weeks=AGENDA_WEEKS,
@@ -293,7 +293,7 @@ class Calendar:
                                 overdue=sum(1 for c in cards if c["overdue"])))
         return render(
             "calendar/board.md.j2",
-            meta=self.pl.meta(self.t("cal_board_title"), hide=HIDE),
+            meta=self.pl.meta(self.t("cal_board_title"), hide=HIDE, found_as="", page=BOARD),
             **self.common(BOARD, "board"),
             columns=columns,
             not_ready=[s.value for s in NOT_READY],
@@ -356,7 +356,9 @@ class Calendar:
                          for o in all_occurrences(self.project.key_dates, c.start, c.end)]
             pages[path] = render(
                 "calendar/campaign.md.j2",
-                meta=self.pl.meta(self.t("cal_campaign_title", title=c.title), hide=HIDE),
+                meta=self.pl.meta(self.t("cal_campaign_title", title=c.title), hide=HIDE,
+                                  found_as=f"<p>{search_text(info['span'], c.goal or '', c.description or '')}</p>",
+                                  page=path),
                 **self.common(path, "campaigns"),
                 c=info,
                 posts=posts,

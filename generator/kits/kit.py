@@ -135,15 +135,25 @@ def build_kit(config: SiteConfig, post: Post, ambassador_id: str | None = None) 
     return Kit(post, window[0], window[1], tuple(cards))
 
 
-def _kits(project: Project, now: datetime, keep: Any) -> list[Kit]:
-    found = []
+_offered: list[Any] = []  # [project, now, kits]: the last project's kits (one plan asks several times)
+
+
+def offered_kits(project: Project, now: datetime) -> dict[str, Kit]:
+    """The generic kit of every post that offers one at `now`, by slug (built once per project)."""
+    if _offered and _offered[0] is project and _offered[1] == now:
+        return _offered[2]  # type: ignore[no-any-return]
+    kits = {}
     for post in project.posts:
-        if not offers_kit(post, now):
-            continue
-        kit = build_kit(project.config, post)
-        if kit is not None and kit.cards and keep(kit):
-            found.append(kit)
-    return found
+        if offers_kit(post, now):
+            kit = build_kit(project.config, post)
+            if kit is not None and kit.cards:
+                kits[post.slug] = kit
+    _offered[:] = [project, now, kits]  # holding the project keeps its id from being reused
+    return kits
+
+
+def _kits(project: Project, now: datetime, keep: Any) -> list[Kit]:
+    return [kit for kit in offered_kits(project, now).values() if keep(kit)]
 
 
 def active_kits(project: Project, now: datetime) -> list[Kit]:

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .. import networks as net
 from ..model import Ambassador
-from ..plan import Planner, post_path, post_url
+from ..plan import Planner, post_path, post_url, search_text
 from ..render import page_url, relative, render
 from ..site import Section
 from . import data
@@ -24,11 +24,10 @@ from .kit import (
     active_kits,
     ambassador_tag,
     archived_kits,
-    build_kit,
     kits_for,
     mastodon_instance,
     match,
-    offers_kit,
+    offered_kits,
     prompts,
     public_profile,
     variant_index,
@@ -190,12 +189,19 @@ def _archive_page(pl: Planner, kits: list[Kit]) -> str:
             closed=t("kit_closed", date=t.medium_day(kit.until)),
             cards=[dict(network=c.network, label=c.label, variants=list(c.variants)) for c in kit.cards],
         ))
-    return render("kits/archive.md.j2", meta=pl.meta(t("kits_archive"), hide=["toc"]), page=ARCHIVE, t=t, kits=views)
+    return render("kits/archive.md.j2", meta=pl.meta(t("kits_archive"), hide=["toc"], found_as="", page=ARCHIVE), page=ARCHIVE, t=t, kits=views)
 
 
 def _profile_view(pl: Planner, amb: Ambassador, count: int | None = None) -> dict[str, Any]:
     profile = public_profile(amb)
     return {**profile, "url": pl.ambassador_url(amb.id), "kits": count}
+
+
+def _profile_text(amb: Ambassador) -> str:
+    """What search finds of a personal page: the public profile, never a private field."""
+    profile = public_profile(amb)
+    networks = ", ".join(n["label"] for n in profile["networks"])
+    return f"<p>{search_text(profile['team'], networks, ', '.join(profile['topics']))}</p>"
 
 
 def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit]) -> str:
@@ -217,7 +223,7 @@ def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit]) -> str:
                      instance=mastodon_instance(amb, config))
     return render(
         "kits/ambassador.md.j2",
-        meta=pl.meta(amb.name, hide=["toc"]),
+        meta=pl.meta(amb.name, hide=["toc"], found_as=_profile_text(amb), page=page),
         page=page,
         t=t,
         a=_profile_view(pl, amb),
@@ -248,11 +254,10 @@ def _post_blocks(pl: Planner) -> dict[str, list[str]]:
     t = pl.t
     today = pl.now.date()
     blocks: dict[str, list[str]] = {}
+    offered = offered_kits(pl.project, pl.now)
     for post in pl.project.posts:
-        if not offers_kit(post, pl.now):
-            continue
-        kit = build_kit(pl.project.config, post)
-        if kit is None or not kit.cards:
+        kit = offered.get(post.slug)
+        if kit is None:
             continue
         if kit.until < today:
             text, target = t("kit_block_closed", date=t.medium_day(kit.until)), page_url(ARCHIVE)

@@ -182,3 +182,21 @@ def test_the_built_demo_feeds_read_by_both_parsers(built_demo: Path) -> None:
     assert len(icalendar_events(linkedin)) == len(vobject_events(linkedin)) == expected
     by_uid = {e.uid.value: e.dtstart.value for e in vobject_events(data)}  # type: ignore[attr-defined]
     assert by_uid["pain-aux-marrons@portal.example.org"].astimezone(UTC) == datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
+
+
+def test_post_feeds_start_a_year_ago_but_a_campaign_keeps_all_its_posts(project: ProjectFactory) -> None:
+    p = project({
+        **AMBASSADORS,
+        "calendar/campaigns.yml": "- id: lancement\n  title: Lancement\n  start: 2025-01-01\n  end: 2025-12-31\n",
+        "content/posts/il-y-a-un-an.md": post("Il y a un an", "2025-12-02T09:00", status="published", owner="claire-martin"),
+        "content/posts/trop-ancien.md": post("Trop ancien", "2025-11-30T09:00", status="published", owner="claire-martin",
+                                             campaign="lancement"),
+    })
+    feeds = build_feeds(Planner(p, NOW))[1]
+
+    def uids(path: str) -> list[str]:
+        return sorted(str(e["uid"]).split("@")[0] for e in icalendar_events(feeds[path]))
+
+    for path in ("calendar/ics/all.ics", "calendar/ics/network-linkedin.ics", "calendar/ics/owner-claire-martin.ics"):
+        assert uids(path) == ["il-y-a-un-an"], path
+    assert uids("calendar/ics/campaign-lancement.ics") == ["campaign-lancement", "trop-ancien"]
