@@ -135,6 +135,7 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, objec
             "tables",
             "def_list",
             "footnotes",
+            "fenced_code",  # ``` and ~~~ blocks are code (render.safe_markdown leaves exactly them raw)
             {"toc": {"permalink": False}},
             {"generator.render:SafeLinksExtension": {"site_url": site.url}},
         ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import string
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -20,6 +21,8 @@ import jinja2
 import yaml
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import get_attrs_and_remainder
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
@@ -76,8 +79,20 @@ def is_external(url: str) -> bool:
     return urlsplit(url).scheme in ("http", "https")
 
 
-_FENCE = re.compile(r"^(\s*)(```|~~~)")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+# What the portal's `fenced_code` extension takes for a fenced block: the extension's own
+# pattern, so that safe_markdown leaves raw exactly what Python-Markdown escapes as code.
+_FENCED_BLOCK = FencedBlockPreprocessor.FENCED_BLOCK_RE
+_LANG = re.compile(r"[\w#+-][\w#.+-]*")
+_INDENT = " " * 4  # Python-Markdown's tab_length, which MkDocs keeps
+_FENCE_LIKE = re.compile(r"^( *)(`{3,}|~{3,})")
+_FENCE_RUN = re.compile(r"`{3,}|~{3,}")
+_CLOSING = re.compile(r"(`{3,}|~{3,}) *")
+# A block holding such a line may leave a list, a definition, an admonition, a quote or a
+# footnote open (or, a reference, leave the context as it was): an indented block after
+# it is not surely a code block. A superset of what Python-Markdown's processors match.
+_CONTAINER = re.compile(r"^ {0,3}(?:[*+-](?: |$)|\d+[.)](?: |$)|!!!|\?\?\?|:|>|\[[^\]]*\]:)")
+_CODE_SPAN = re.compile(r"(?<!\\)((?:\\\\)*)(`+)(.+?)(?<!`)\2(?!`)")
+_PUNCTUATION = frozenset(string.punctuation)
 _RAW_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _BAD_LINK = re.compile(r"\]\(\s*<?\s*(?:javascript|data|vbscript|file)\s*:[^)]*\)", re.IGNORECASE)
 _BAD_AUTOLINK = re.compile(r"(?:javascript|vbscript|data|file)\s*:", re.IGNORECASE)
@@ -87,37 +102,121 @@ def safe_markdown(text: str) -> str:
     """Markdown written by the team, with raw HTML shown as text and unsafe link targets removed.
 
     Markdown stays Markdown (headings, lists, links, admonitions, code), but `<script>`
-    becomes visible text and `[x](javascript:…)` a dead link; code blocks are untouched.
+    becomes visible text and `[x](javascript:…)` a dead link. The only lines left as
+    written are those Python-Markdown will escape as code: the fenced blocks that the
+    `fenced_code` extension finds (fences at the start of a line, closed), and indented
+    blocks that are surely code blocks (not the continuation of a list item, an
+    admonition, a definition or a footnote). Everything else is escaped, fence-like
+    lines included, so that no fence can open where this function saw none.
     """
+    lines = _normalised(text).split("\n")
+    fences = _fenced_blocks(lines)
     out: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        m = _FENCE.match(line)
-        if fence:
-            out.append(line)
-            if m and m.group(2) == fence:
-                fence = None
+    code_may_follow = True  # an indented block starting here is a code block
+    block = ""  # what the current block is: "" (none: blank lines), "code" or "prose"
+    plain = blank = True  # the prose block leaves no list... open; it holds only white space
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if i in fences:
+            opening, last = fences[i]
+            out.append(opening)
+            out.extend(lines[i + 1 : last + 1])  # the code and the closing fence, as written
+            i = last + 1
+            # Python-Markdown puts the block's placeholder in a paragraph of its own.
+            code_may_follow, block = True, ""
             continue
-        if m:
-            fence = m.group(2)
+        i += 1
+        if not line:
+            if block == "code" or (block == "prose" and not blank):
+                # A block of white space only (U+00A0...) is dropped and changes nothing.
+                code_may_follow = block == "code" or plain
+            block = ""
             out.append(line)
             continue
-        if line.startswith(("    ", "\t")) and (not out or not out[-1].strip()):
+        if block == "code" and (line.startswith(_INDENT) or not line.strip()):
+            out.append(line)  # the code block goes on
+            continue
+        if not block and code_may_follow and line.startswith(_INDENT):
+            block = "code"
             out.append(line)  # an indented code block
             continue
-        out.append(_safe_line(line))
+        safe = _safe_line(line)
+        if block != "prose":
+            # A new block (unindented lines right after a code block also start one).
+            block, plain, blank = "prose", not line.startswith(" "), True
+        plain = plain and not _CONTAINER.match(safe)
+        blank = blank and not line.strip()
+        out.append(safe)
     return "\n".join(out)
+
+
+def _normalised(text: str) -> str:
+    """The text as Python-Markdown's first preprocessor leaves it (line ends, tabs, blank
+    lines, its reserved placeholder characters): fences and blocks are found in that text."""
+    text = text.replace("\x02", "").replace("\x03", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(len(_INDENT))
+    return re.sub(r"(?m)^ +$", "", text)
+
+
+def _fenced_blocks(lines: list[str]) -> dict[int, tuple[str, int]]:
+    """{line of a fence that the fenced_code extension will take: (that line without the
+    attributes it would put on the HTML, line of the closing fence)}, found as it finds them."""
+    text = "\n".join(lines)
+    starts = [0]
+    closings: dict[str, list[int]] = {}  # lines that would close a fence, by fence
+    for n, line in enumerate(lines):
+        starts.append(starts[-1] + len(line) + 1)
+        if closing := _CLOSING.fullmatch(line):
+            closings.setdefault(closing.group(1), []).append(n)
+    found = {}
+    n = 0
+    while n < len(lines):
+        run = _FENCE_RUN.match(lines[n])
+        # The extension's pattern would look for a closing line to the end of the text: only
+        # try it where there is one (many unclosed fences would take quadratic time).
+        if run is None or closings.get(run.group(), [-1])[-1] <= n:
+            n += 1
+            continue
+        m = _FENCED_BLOCK.match(text, starts[n])
+        lang = (m.group("lang") or "") if m else ""
+        if m and m.group("attrs"):
+            attrs, remainder = get_attrs_and_remainder(m.group("attrs"))
+            # With a remainder, not a fence to the extension, which searches on from there.
+            m = None if remainder else m
+            lang = next((value or "" for key, value in attrs if key == "."), "")
+        if m is None:
+            n += 1
+            continue
+        # No {: #id onclick=… style=… } and no hl_lines: the extension writes them into the
+        # HTML as given, out of reach of SafeLinksExtension. The language stays.
+        last = text.count("\n", starts[n], m.end()) + n
+        found[n] = (m.group("fence") + (lang if _LANG.fullmatch(lang) else ""), last)
+        n = last + 1
+    return found
 
 
 def _safe_line(line: str) -> str:
     parts = []
     last = 0
     for m in _CODE_SPAN.finditer(line):
-        parts.append(_safe_prose(line[last : m.start()]))
-        parts.append(m.group(0))
+        parts.append(_safe_prose(line[last : m.start()] + m.group(1)))
+        # Written as HTML, not left to the backticks: this function cannot know for sure
+        # which backticks Python-Markdown will pair (a span may start on an earlier line,
+        # in the same paragraph), and text between backticks it does not pair is prose.
+        # Every character that HTML or Markdown could read is a character reference.
+        code = "".join(f"&#{ord(c)};" if c in _PUNCTUATION else c for c in m.group(3).strip())
+        parts.append(f"<code>{code}</code>")
         last = m.end()
     parts.append(_safe_prose(line[last:]))
-    return "".join(parts)
+    safe = "".join(parts)
+    fence = _FENCE_LIKE.match(safe)
+    if fence:
+        # Not a fence to fenced_code (or not at the start of a line): shown as written,
+        # and never taken for one later (it would pair with a fence further on).
+        run = fence.group(2)
+        safe = fence.group(1) + f"&#{ord(run[0])};" * len(run) + safe[fence.end() :]
+    return safe
 
 
 def _safe_prose(text: str) -> str:

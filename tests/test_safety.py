@@ -102,6 +102,18 @@ Brief {X} {T}
 and https://bare.example.net/ and <a href="https://raw.example.net/">raw</a>
 
 `{{{{ code }}}}` and {{{{ config.site_name }}}} and {{% include "x" %}}
+
+```html
+fenced {X}
+```
+
+- in a list
+
+    indented {X}
+
+````
+fence never closed {X}
+```
 """,
     # Embargoed until after NOW: nothing but its date may appear anywhere.
     "content/posts/secret-launch-7f3a.md": """\
@@ -151,6 +163,15 @@ title: 'Page {X} {T}'
 Body {X} {T}
 
 [js](javascript:alert(1)) [ext](https://external.example.net/)
+
+~~~
+fenced {X}
+~~~
+
+1. step
+   ```
+   fence in a list {X}
+   ```
 """,
     "calendar/key-dates.yml": f"""\
 - id: trap-day
@@ -380,6 +401,9 @@ def test_user_html_is_shown_as_text(trap_site: Path) -> None:
     assert f"Jour {X}" in home.visible
     page = pages["pages/trap/index.html"]
     assert f"Body {X}" in page.visible
+    # Code is shown as written, in a code block or (a fence Python-Markdown does not take) as text.
+    assert f"fenced {X}" in post.visible and f"indented {X}" in post.visible and f"never closed {X}" in post.visible
+    assert f"fenced {X}" in page.visible and f"fence in a list {X}" in page.visible
     watch = pages["watch/veille/index.html"]  # the hostile feed's entries are there, defused
     assert "Boulangerie du quartier" in watch.visible and f"Flux {X}" in watch.visible
 
