@@ -160,6 +160,12 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "en": "Kits whose sharing period is over, for the record: do not share them any more.",
     },
     "kits_archive_none": {"fr": "Aucun kit archivé.", "en": "No archived kit."},
+    "kits_archive_months": {
+        "fr": "Une page par mois, selon la date de fermeture des kits, les plus récents d’abord.",
+        "en": "One page per month, by the date the kits closed, the most recent first.",
+    },
+    "kits_archive_month": {"fr": "Kits fermés en {month}", "en": "Kits closed in {month}"},
+    "kits_count": {"fr": "{n} kit(s)", "en": "{n} kit(s)"},
     "kit_window": {"fr": "À partager du {start} au {end}", "en": "Share from {start} to {end}"},
     "kit_closed": {"fr": "fermé le {date}", "en": "closed on {date}"},
     "kit_until": {"fr": "jusqu’au {date}", "en": "until {date}"},

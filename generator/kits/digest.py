@@ -19,7 +19,7 @@ from ..model import Ambassador, Project
 from ..render import render
 from .data import absolute
 from .kit import Kit, kits_between, kits_for, variant_index
-from .pages import kit_anchor
+from .pages import archive_url, kit_anchor
 
 _WEEK = re.compile(r"(\d{4})-[Ww](\d{1,2})")
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>])|&(?=#?\w+;)")
@@ -67,7 +67,7 @@ def _item(project: Project, t: Translator, kit: Kit, networks: list[str], ambass
     base = project.config.site.url
     public = ambassador is not None and ambassador.public
     page = f"ambassadors/{ambassador.id}/" if public else "kits/"  # type: ignore[union-attr]
-    url = absolute(base, f"{page}#{kit_anchor(kit.slug)}" if kit.until >= today else "kits/archive/")
+    url = absolute(base, f"{page}#{kit_anchor(kit.slug)}" if kit.until >= today else archive_url(kit))
     cards = []
     for network_id in networks:
         card = kit.card(network_id)

@@ -3,18 +3,21 @@
 Page weight stays linear in kits + ambassadors (never kits × ambassadors): the full cards are
 rendered once, on kits/; a personal page only lists its kits (a small no-JS fallback) and
 relais-kits.js builds that ambassador's cards from the one public data file, kits.json.
+The archive is cut by the month a kit closed: an index of months, then one page per month.
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup
 
 from .. import networks as net
 from ..model import Ambassador
-from ..plan import Planner, post_path, post_url, search_text
+from ..plan import Planner, _upper_first, post_path, post_url, search_text
 from ..render import page_url, relative, render
 from ..site import Section
 from . import data
@@ -35,7 +38,7 @@ from .kit import (
 
 DIRECTORY = "ambassadors/index.md"
 KITS = "kits/index.md"
-ARCHIVE = "kits/archive.md"
+ARCHIVE = "kits/archive.md"  # the index of months; each month is archive_path(month)
 DATA = "kits.json"
 SHARE_LABELS = {"email": "share_email"}  # how a share button reads, when not "Share on {network}"
 
@@ -46,8 +49,18 @@ def ambassador_path(ambassador_id: str) -> str:
 
 
 def kit_anchor(slug: str) -> str:
-    """The id of a kit on kits/ (its cards add "-<network>")."""
+    """The id of a kit on kits/ and on its archive month page (its cards add "-<network>")."""
     return f"kit-{slug}"
+
+
+def archive_path(until: date) -> str:
+    """The docs path of the archive page of the month a kit closed (`until`) in."""
+    return f"kits/archive/{until:%Y-%m}.md"
+
+
+def archive_url(kit: Kit) -> str:
+    """Where a closed kit is: its anchor on its month's archive page (site-root-relative)."""
+    return page_url(archive_path(kit.until)) + "#" + kit_anchor(kit.slug)
 
 
 def _json_attr(value: Any) -> str:
@@ -178,18 +191,49 @@ def _kits_page(pl: Planner, kits: list[Kit]) -> str:
     )
 
 
-def _archive_page(pl: Planner, kits: list[Kit]) -> str:
+def _archived_view(pl: Planner, kit: Kit) -> dict[str, Any]:
     t = pl.t
-    views = []
+    return dict(
+        title=kit.post.title,
+        anchor=kit_anchor(kit.slug),
+        url=post_url(kit.post, pl.now),
+        window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
+        closed=t("kit_closed", date=t.medium_day(kit.until)),
+        cards=[dict(network=c.network, label=c.label, variants=list(c.variants)) for c in kit.cards],
+    )
+
+
+def _archive_pages(pl: Planner, kits: list[Kit]) -> dict[str, str]:
+    """The archive index (one line per month) and one page per month of closed kits.
+
+    A month is the one its kits closed in; `kits` come most recently closed first, and so
+    do the months and each month's kits.
+    """
+    t = pl.t
+    months: dict[date, list[Kit]] = defaultdict(list)
     for kit in kits:
-        views.append(dict(
-            title=kit.post.title,
-            url=post_url(kit.post, pl.now),
-            window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
-            closed=t("kit_closed", date=t.medium_day(kit.until)),
-            cards=[dict(network=c.network, label=c.label, variants=list(c.variants)) for c in kit.cards],
-        ))
-    return render("kits/archive.md.j2", meta=pl.meta(t("kits_archive"), hide=["toc"], found_as="", page=ARCHIVE), page=ARCHIVE, t=t, kits=views)
+        months[kit.until.replace(day=1)].append(kit)
+    ordered = sorted(months, reverse=True)
+    infos = [dict(url=page_url(archive_path(m)), label=_upper_first(t.month(m)), count=len(months[m]))
+             for m in ordered]
+    # Listing pages: search finds them by their title only (the posts' own pages hold the texts).
+    meta = pl.meta(t("kits_archive"), hide=["toc"], found_as="", page=ARCHIVE)
+    pages = {ARCHIVE: render("kits/archive.md.j2", meta=meta, page=ARCHIVE, t=t, months=infos)}
+    for i, m in enumerate(ordered):
+        path = archive_path(m)
+        title = t("kits_archive_month", month=t.month(m))
+        pages[path] = render(
+            "kits/archive_month.md.j2",
+            meta=pl.meta(title, hide=["toc"], found_as="", page=path),
+            page=path,
+            t=t,
+            title=title,
+            index=page_url(ARCHIVE),
+            kits=[_archived_view(pl, k) for k in months[m]],
+            prev=infos[i + 1] if i + 1 < len(infos) else None,
+            next=infos[i - 1] if i > 0 else None,
+        )
+    return pages
 
 
 def _profile_view(pl: Planner, amb: Ambassador, count: int | None = None) -> dict[str, Any]:
@@ -260,7 +304,7 @@ def _post_blocks(pl: Planner) -> dict[str, list[str]]:
         if kit is None:
             continue
         if kit.until < today:
-            text, target = t("kit_block_closed", date=t.medium_day(kit.until)), page_url(ARCHIVE)
+            text, target = t("kit_block_closed", date=t.medium_day(kit.until)), archive_url(kit)
         elif kit.start > today:
             text, target = t("kit_block_upcoming", date=t.medium_day(kit.start)), ""
         else:
@@ -280,7 +324,7 @@ def plan(pl: Planner, snapshot: Any) -> Section:
     pages = {
         DIRECTORY: _directory(pl, kits),
         KITS: _kits_page(pl, kits),
-        ARCHIVE: _archive_page(pl, past),
+        **_archive_pages(pl, past),
     }
     for amb in project.ambassadors:
         # Public profiles only; "index" would be the directory itself (relais check: ambassador-id-reserved).

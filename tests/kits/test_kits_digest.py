@@ -141,3 +141,11 @@ def test_the_same_week_gives_the_same_bytes(repo: Path, tmp_path: Path) -> None:
     run("--root", str(repo), "--out", str(tmp_path / "b"), *NOW)
     for name in ("relais-digest-2026-W49.html", "relais-digest-2026-W49.md"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_a_past_week_links_closed_kits_to_their_archive_month(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _ = run("--root", str(repo), "--out", str(out), "--week", "2026-W46", *NOW)
+    assert code == 0
+    markdown = (out / "relais-digest-2026-W46.md").read_text(encoding="utf-8")
+    assert "## [Ancien kit](<https://portal.example.org/kits/archive/2026-11/#kit-ancien-kit>)" in markdown

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pathspec
+
 from generator.plan import plan
 from generator.site import Site
-
 from tests.kits.conftest import AMBASSADORS, KIT_CONFIG, NOW, kit_files, load_project, post_file
 
-KIT_PAGES = ("ambassadors/index.md", "kits/index.md", "kits/archive.md")
+KIT_PAGES = ("ambassadors/index.md", "kits/index.md", "kits/archive.md", "kits/archive/2026-11.md")
 
 
 def planned(root: Path) -> Site:
@@ -46,7 +49,7 @@ def test_the_kits_page_has_one_card_per_network_with_a_ready_share_link(kit_repo
 
 
 def test_the_archive_shows_closed_kits_as_text_only(kit_repo: Path) -> None:
-    page = planned(kit_repo).pages["kits/archive.md"]
+    page = planned(kit_repo).pages["kits/archive/2026-11.md"]
     assert "Ancien kit" in page and "Un ancien texte." in page and "fermé le 15 nov. 2026" in page
     assert "relais-card__share" not in page and "<textarea" not in page and "<button" not in page
 
@@ -77,7 +80,7 @@ def test_home_and_post_pages_point_to_the_kits(kit_repo: Path) -> None:
     assert '<a href="kits/#kit-gamme-hiver">Gamme d&#39;hiver</a>' in site.pages["index.md"]
     assert ("Kit ambassadeurs ouvert jusqu’au 20 déc. 2026. "
             '<a href="../../kits/#kit-gamme-hiver">Ouvrir le kit</a>') in site.pages["posts/gamme-hiver.md"]
-    closed = 'Kit ambassadeurs fermé le 15 nov. 2026. <a href="../../kits/archive/">'
+    closed = 'Kit ambassadeurs fermé le 15 nov. 2026. <a href="../../kits/archive/2026-11/#kit-ancien-kit">'
     assert closed in site.pages["posts/ancien-kit.md"]
     embargoed = next(v for k, v in site.pages.items() if k.startswith("posts/embargo-"))
     assert "Kit ambassadeurs" not in embargoed
@@ -189,3 +192,146 @@ share:
     data = json.loads(site.files["kits.json"])
     [kit] = [k for k in data["kits"] if k["slug"] == "sans-lien"]
     assert kit["cards"][0]["share"] == "none" and kit["cards"][0]["variants"][0]["share_url"] is None
+
+
+# --- the archive, cut by the month a kit closed in ---------------------------------------------
+
+def closed_kit(title: str, day: str, until: str, text: str) -> str:
+    return post_file(f"""
+title: {title}
+date: {day}T09:00
+networks: [linkedin]
+status: published
+link: https://www.example.org/{title.lower().replace(" ", "-")}
+share:
+  until: {until}
+  messages:
+    linkedin: {text}
+""")
+
+
+def months_repo(make_repo: Callable[..., Path], config: str = KIT_CONFIG) -> Path:
+    """The kit repository with closed kits in three months: September (1), October (2), November (1)."""
+    files = kit_files()
+    files["content/posts/rentree.md"] = closed_kit("Rentree", "2026-09-01", "2026-09-12", "Texte de la rentrée.")
+    files["content/posts/semaine-du-gout.md"] = closed_kit("Gout", "2026-10-05", "2026-10-11", "Texte du goût.")
+    files["content/posts/halloween.md"] = closed_kit("Halloween", "2026-10-20", "2026-10-31", "Texte d'Halloween.")
+    return make_repo(files, config=config)
+
+
+def kit_ids(page: str) -> list[str]:
+    return re.findall(r'<article class="relais-kit relais-kit--closed" id="([^"]+)"', page)
+
+
+def month_lines(page: str) -> list[tuple[str, str, str]]:
+    return re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="relais-count">([^<]+)</span></li>', page)
+
+
+def test_the_archive_index_lists_each_month_with_its_count_and_no_kit(make_repo: Callable[..., Path]) -> None:
+    site = planned(months_repo(make_repo))
+    index = site.pages["kits/archive.md"]
+    assert month_lines(index) == [("2026-11/", "Novembre 2026", "1 kit(s)"),
+                                  ("2026-10/", "Octobre 2026", "2 kit(s)"),
+                                  ("2026-09/", "Septembre 2026", "1 kit(s)")]
+    for text in ("Un ancien texte.", "Texte du goût.", "Texte d&#39;Halloween.", "Texte de la rentrée.", "<article"):
+        assert text not in index
+    # The navigation still points at the index; the month pages stay out of it.
+    [section] = [entry["Ambassadeurs"] for entry in site.nav if "Ambassadeurs" in entry]
+    assert {"Kits archivés": "kits/archive.md"} in section
+    assert "kits/archive/" not in json.dumps(site.nav)
+
+
+def test_each_archive_month_holds_exactly_its_kits_most_recently_closed_first(make_repo: Callable[..., Path]) -> None:
+    site = planned(months_repo(make_repo))
+    months = sorted(p for p in site.pages if p.startswith("kits/archive/"))
+    assert months == ["kits/archive/2026-09.md", "kits/archive/2026-10.md", "kits/archive/2026-11.md"]
+    assert kit_ids(site.pages["kits/archive/2026-09.md"]) == ["kit-rentree"]
+    assert kit_ids(site.pages["kits/archive/2026-10.md"]) == ["kit-halloween", "kit-semaine-du-gout"]
+    assert kit_ids(site.pages["kits/archive/2026-11.md"]) == ["kit-ancien-kit"]
+    october = site.pages["kits/archive/2026-10.md"]
+    assert "<h1>Kits fermés en octobre 2026</h1>" in october
+    assert "Texte d&#39;Halloween." in october and "fermé le 31 oct. 2026" in october
+    assert "Texte du goût." in october and "fermé le 11 oct. 2026" in october
+    assert "Un ancien texte." not in october and "Texte de la rentrée." not in october
+    assert '<a href="../../../posts/halloween/">Halloween</a>' in october
+
+
+def test_archive_months_link_to_the_previous_and_next_month(make_repo: Callable[..., Path]) -> None:
+    pages = planned(months_repo(make_repo)).pages
+
+    def pager(path: str) -> list[tuple[str, str, str]]:
+        nav = re.search(r'<nav class="relais-pager">(.*)</nav>', pages[path]).group(1)  # type: ignore[union-attr]
+        return re.findall(r'<a href="([^"]+)"(?: rel="(\w+)")?>([^<]+)</a>', nav)
+
+    index = ("../", "", "Kits archivés")
+    assert pager("kits/archive/2026-10.md") == [("../2026-09/", "prev", "← Septembre 2026"), index,
+                                                ("../2026-11/", "next", "Novembre 2026 →")]
+    assert pager("kits/archive/2026-09.md") == [index, ("../2026-10/", "next", "Octobre 2026 →")]
+    assert pager("kits/archive/2026-11.md") == [("../2026-10/", "prev", "← Octobre 2026"), index]
+
+
+def test_a_closed_post_links_to_its_kit_on_its_month_page(make_repo: Callable[..., Path]) -> None:
+    site = planned(months_repo(make_repo))
+    page = site.pages["posts/halloween.md"]
+    assert "Kit ambassadeurs fermé le 31 oct. 2026." in page
+    href = re.search(r'<p class="relais-kitnote">[^<]*<a href="([^"]+)">Ouvrir le kit</a>', page).group(1)  # type: ignore[union-attr]
+    assert href == "../../kits/archive/2026-10/#kit-halloween"
+    # Followed from the post's URL, the link lands on the month page, on the kit's own anchor.
+    target, _, anchor = posixpath.normpath(posixpath.join("posts/halloween/", href)).partition("#")
+    assert target == "kits/archive/2026-10/" and anchor == "kit-halloween"
+    assert f'id="{anchor}"' in site.pages["kits/archive/2026-10.md"]
+
+
+def test_archive_months_are_outside_the_navigation_and_found_by_title_only(make_repo: Callable[..., Path]) -> None:
+    site = planned(months_repo(make_repo))
+    # MkDocs reads not_in_nav as gitignore patterns matched against docs paths.
+    spec = pathspec.gitignore.GitIgnoreSpec.from_lines(site.not_in_nav)
+    for month in ("kits/archive/2026-09.md", "kits/archive/2026-10.md", "kits/archive/2026-11.md"):
+        assert spec.match_file(month), month
+        assert site.search[month] == [{"title": "Kits fermés en " + month_name(month), "text": ""}]
+        assert "search:\n  exclude: true" in site.pages[month]
+    assert not spec.match_file("kits/archive.md")
+    assert site.search["kits/archive.md"] == [{"title": "Kits archivés", "text": ""}]
+
+
+def month_name(path: str) -> str:
+    return {"09": "septembre 2026", "10": "octobre 2026", "11": "novembre 2026"}[path[-5:-3]]
+
+
+def test_the_archive_reads_in_english_too(make_repo: Callable[..., Path]) -> None:
+    site = planned(months_repo(make_repo, KIT_CONFIG.replace("language: fr", "language: en")))
+    assert month_lines(site.pages["kits/archive.md"])[1] == ("2026-10/", "October 2026", "2 kit(s)")
+    assert "One page per month, by the date the kits closed, the most recent first." in site.pages["kits/archive.md"]
+    october = site.pages["kits/archive/2026-10.md"]
+    assert "<h1>Kits closed in October 2026</h1>" in october
+    assert '<a href="../">Archived kits</a>' in october
+    assert "Ambassador kit closed on Oct 31, 2026." in site.pages["posts/halloween.md"]
+
+
+def test_an_empty_archive_says_so(make_repo: Callable[..., Path]) -> None:
+    files = {k: v for k, v in kit_files().items() if k != "content/posts/ancien-kit.md"}
+    site = planned(make_repo(files, config=KIT_CONFIG))
+    assert "Aucun kit archivé." in site.pages["kits/archive.md"]
+    assert not [p for p in site.pages if p.startswith("kits/archive/")]
+
+
+def test_archive_pages_stay_small_as_closed_kits_pile_up(make_repo: Callable[..., Path]) -> None:
+    """Two years of closed kits, 5 a month: no page lists them all; each month holds its own."""
+    files: dict[str, str | bytes] = {}
+    for i in range(120):
+        year, month = 2024 + i // 60, 1 + (i // 5) % 12
+        files[f"content/posts/old-{i:03d}.md"] = closed_kit(
+            f"Ancienne publication {i}", f"{year}-{month:02d}-{1 + i % 5:02d}", f"{year}-{month:02d}-{10 + i % 5}",
+            f"Une suggestion LinkedIn de longueur ordinaire pour l'ancienne publication {i}, avec du contexte.")
+    site = planned(make_repo(files, config=KIT_CONFIG))
+    months = {p: v for p, v in site.pages.items() if p.startswith("kits/archive/")}
+    assert len(months) == 24
+    assert all(len(kit_ids(v)) == 5 for v in months.values())
+    sizes = [len(v.encode()) for v in months.values()]
+    whole = sum(sizes)
+    index = len(site.pages["kits/archive.md"].encode())
+    # Measured: a month page is 0.35 KB of fixed parts and 0.72 KB per kit (4.1 KB here, against
+    # 97 KB for the whole history on one page); the index 0.37 KB and 0.09 KB per month.
+    assert max(sizes) < 600 + 5 * 900
+    assert max(sizes) * 15 < whole
+    assert index < 600 + 24 * 120

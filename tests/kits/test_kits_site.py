@@ -8,16 +8,19 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import posixpath
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
+from generator.build import build
 from generator.check import check
 from generator.load import load
-from tests.conftest import DEMO_NOW, ROOT
+from tests.conftest import DEMO_NOW, ROOT, copy_demo
 
 NOW = datetime.fromisoformat(DEMO_NOW)
 
@@ -39,18 +42,32 @@ def embargoed(meta: dict[str, Any]) -> bool:
     return bool(meta.get("embargo")) and datetime.fromisoformat(str(meta["date"])) > NOW
 
 
-def expected_active_kits() -> list[str]:
-    today = NOW.date()
-    found = []
+def demo_windows(now: datetime = NOW) -> dict[str, tuple[date, date]]:
+    """The share window of every demo post that offers a kit at `now`, by slug."""
+    found = {}
     for slug, (meta, _) in demo_posts().items():
         share = meta.get("share")
-        if not share or meta.get("status") == "cancelled" or embargoed(meta):
+        hidden = bool(meta.get("embargo")) and datetime.fromisoformat(str(meta["date"])) > now
+        if not share or meta.get("status") == "cancelled" or hidden:
             continue
         start = date.fromisoformat(str(share.get("from") or str(meta["date"])[:10]))
         until = date.fromisoformat(str(share["until"])) if share.get("until") else start + timedelta(days=14)
-        if start <= today <= until:
-            found.append(slug)
-    return sorted(found)
+        found[slug] = (start, until)
+    return found
+
+
+def expected_active_kits() -> list[str]:
+    today = NOW.date()
+    return sorted(slug for slug, (start, until) in demo_windows().items() if start <= today <= until)
+
+
+def expected_closed_kits(now: datetime) -> dict[str, set[str]]:
+    """The demo's closed kits at `now`, by the month (YYYY-MM) they closed in."""
+    months: dict[str, set[str]] = {}
+    for slug, (_, until) in demo_windows(now).items():
+        if until < now.date():
+            months.setdefault(f"{until:%Y-%m}", set()).add(slug)
+    return months
 
 
 def site_texts(site: Path) -> dict[str, str]:
@@ -122,11 +139,71 @@ def test_kits_json_holds_the_active_kits_and_nothing_private(built_demo: Path) -
         assert banned not in words
 
 
+ARCHIVED_KIT = re.compile(r'<article class="relais-kit relais-kit--closed" id="kit-([^"]+)">.*?</article>', re.S)
+
+
 def test_the_archive_has_the_closed_kits_without_share_buttons(built_demo: Path) -> None:
-    page = (built_demo / "kits/archive/index.html").read_text(encoding="utf-8")
+    index = (built_demo / "kits/archive/index.html").read_text(encoding="utf-8")
+    months = re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="relais-count">([^<]+)</span></li>', index)
+    assert months == [("2026-11/", "Novembre 2026", "1 kit(s)")]
+    assert "Bienvenue à nos sept apprentis" not in index  # the index lists months, not kits
+    page = (built_demo / "kits/archive/2026-11/index.html").read_text(encoding="utf-8")
+    assert "<h1>Kits fermés en novembre 2026</h1>" in page
     assert "Bienvenue à nos sept apprentis de la promotion 2026" in page
     assert "relais-card__share" not in page and "relais-card__copy" not in page
     assert "Bienvenue à nos sept apprentis" not in (built_demo / "kits/index.html").read_text(encoding="utf-8")
+
+
+def test_a_closed_post_page_links_to_its_kit_on_the_built_month_page(built_demo: Path) -> None:
+    [(month, slugs)] = expected_closed_kits(NOW).items()
+    [slug] = slugs
+    post = (built_demo / f"posts/{slug}/index.html").read_text(encoding="utf-8")
+    href = re.search(r'<p class="relais-kitnote">Kit ambassadeurs fermé le [^<]*<a href="([^"]+)">', post).group(1)  # type: ignore[union-attr]
+    assert href == f"../../kits/archive/{month}/#kit-{slug}"
+    # Followed from the post's URL, the link lands on the month page, on the kit's own anchor.
+    target, _, anchor = posixpath.normpath(posixpath.join(f"posts/{slug}/", href)).partition("#")
+    assert target == f"kits/archive/{month}/"
+    page = (built_demo / target / "index.html").read_text(encoding="utf-8")
+    assert f'<article class="relais-kit relais-kit--closed" id="{anchor}">' in page
+
+
+LATER = datetime(2027, 12, 1, 8, 0)  # a year on: every kit of the demo has closed
+
+
+@pytest.fixture(scope="module")
+def built_demo_later(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_demo(tmp_path_factory.mktemp("later") / "demo")
+    result = build(root, now_option=LATER.isoformat(timespec="minutes"))
+    assert result.ok, result.failure + "\n" + "\n".join(map(str, result.diagnostics))
+    return result.out
+
+
+def test_a_month_page_holds_its_kits_only_and_weighs_a_fraction_of_the_whole_history(built_demo_later: Path) -> None:
+    expected = expected_closed_kits(LATER)
+    assert len(expected) >= 5 and sum(map(len, expected.values())) >= 15
+    folder = built_demo_later / "kits/archive"
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == sorted(expected)
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    counts = re.findall(r'<li><a href="(\d{4}-\d{2})/">[^<]+</a> <span class="relais-count">(\d+) kit', index)
+    assert counts == [(m, str(len(expected[m]))) for m in sorted(expected, reverse=True)]
+    sizes, kits = {}, {}
+    for month, slugs in expected.items():
+        page = (folder / month / "index.html").read_text(encoding="utf-8")
+        found = ARCHIVED_KIT.findall(page)
+        assert set(found) == slugs and len(found) == len(slugs), month
+        sizes[month] = len(page.encode())
+        kits[month] = sum(len(m.group(0).encode()) for m in ARCHIVED_KIT.finditer(page))
+    # A month page is the same frame (theme, title, pager: about 24 KB) with its own kits only;
+    # one page listing every closed kit would be that frame with all of them.
+    frames = [sizes[m] - kits[m] for m in sizes]
+    assert max(frames) - min(frames) < 1_500
+    whole = max(frames) + sum(kits.values())
+    assert max(kits.values()) < 0.5 * sum(kits.values())  # the busiest month: under half the kits' text
+    assert sorted(sizes.values())[len(sizes) // 2] < 0.5 * whole  # a typical month page: under half the bytes
+    # Search finds a month page by its title only.
+    docs = json.loads((built_demo_later / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    [entry] = [d for d in docs if d["location"].partition("#")[0] == "kits/archive/2027-01/"]
+    assert entry["title"] == "Kits fermés en janvier 2027" and entry["text"] == ""
 
 
 def typed_by_editors(secrets: list[str]) -> set[str]:
