@@ -39,11 +39,13 @@ sys.path.insert(0, str(PROJECT))
 from bench.generate import NOW_OPTION, SHARE_SHARE, Sizes, generate, parse_feeds
 
 TOOLS = ("check", "build", "blog")
-STAGES = ("load", "check", "plan", "write", "mkdocs", "swap")
+STAGES = ("load", "check", "plan", "write", "mkdocs", "swap")  # "check" only when run in line (RELAIS_JOBS=1)
+BESIDE = ("check-beside", "briefs-beside")  # in other processes, while "plan" runs (generator/jobs.py)
 DEMO_PARTS = ("site_config.yml", "content", "calendar", "ambassadors")
 TARGETS = {"ratio": 5.0, "stretch": 8.0, "growth": 2.2, "own_per_1000": 1.5, "check_2000": 3.0,
            "memory_mb": 1024.0, "demo": 5.0, "serve": 2.0}
-_TIMING = re.compile(r"^\s*(\w+):\s+([\d.]+) s\s*$", re.MULTILINE)
+_TIMING = re.compile(r"^\s*(\w[\w-]*):\s+([\d.]+) s\s*$", re.MULTILINE)
+_PEAK = re.compile(r"^\s*peak:\s+(\d+) MB(?: \+ (\d+) MB beside)?\s*$", re.MULTILINE)
 
 
 @dataclass
@@ -51,8 +53,10 @@ class Run:
     """One timed subprocess."""
 
     wall: float
-    rss_mb: float
+    rss_mb: float  # the largest process's peak (wait4); for a build, see beside_mb
     code: int
+    cpu: float = 0.0  # user + system seconds of the process and the processes it waited for
+    beside_mb: float = 0.0  # peak memory of a build's processes beside the main one (--timings)
     pages: int = 0
     bytes: int = 0
     content_bytes: int = 0  # without the theme's assets/ folder: what grows with the posts
@@ -82,7 +86,7 @@ def timed(cmd: list[str], cwd: Path, logs: Path) -> tuple[Run, str, str]:
     stdout = out_path.read_text(encoding="utf-8", errors="replace")
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
     # ru_maxrss is in KiB on Linux.
-    return Run(wall, usage.ru_maxrss / 1024, proc.returncode), stdout, stderr
+    return Run(wall, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime), stdout, stderr
 
 
 def tree_size(folder: Path) -> tuple[int, int, int]:
@@ -114,6 +118,9 @@ def run_tool(tool: str, size_dir: Path, rep: int) -> Run:
         run, out, err = timed(cmd, relais, logs)
         ok = run.code == 0
         run.stages = {name: float(value) for name, value in _TIMING.findall(err)}
+        peak = _PEAK.search(err)
+        if peak:
+            run.rss_mb, run.beside_mb = float(peak.group(1)), float(peak.group(2) or 0)
         if ok:
             run.pages, run.bytes, run.content_bytes = tree_size(site)
     else:
@@ -305,8 +312,15 @@ def stage(runs: list[Run], name: str) -> float:
 
 
 def own(runs: list[Run]) -> float:
-    """Relais' own stages: everything but `mkdocs build` (median of the per-run sums)."""
-    return float(statistics.median(sum(v for k, v in r.stages.items() if k != "mkdocs") for r in runs))
+    """Relais' own stages: the wall time of everything but `mkdocs build` and the start-up
+    (median of the per-run sums; the work done beside is inside "plan", which waits for it)."""
+    return float(statistics.median(sum(v for k, v in r.stages.items() if k != "mkdocs" and k not in BESIDE)
+                                   for r in runs))
+
+
+def memory(runs: list[Run]) -> float:
+    """A build's peak memory: its processes' peaks added up (an upper bound of what they held together)."""
+    return float(statistics.median(r.rss_mb + r.beside_mb for r in runs))
 
 
 def verdict(ok: bool | None) -> str:
@@ -351,16 +365,22 @@ def report(data: dict[str, Any]) -> str:
         blog_pages = f"{med(r['blog'], 'pages'):.0f}" if has_blog else "n/a"
         blog_bytes = f"{med(r['blog'], 'bytes') / 1e6:.1f} MB" if has_blog else "n/a"
         lines.append(
-            f"| {n:,} | {med(r['check'], 'rss_mb'):.0f} / {med(r['build'], 'rss_mb'):.0f} / {blog_mem} | "
+            f"| {n:,} | {med(r['check'], 'rss_mb'):.0f} / {memory(r['build']):.0f} / {blog_mem} | "
             f"{med(r['build'], 'pages'):.0f} / {blog_pages} | {med(r['build'], 'bytes') / 1e6:.1f} MB / {blog_bytes} | "
             f"{med(r['build'], 'content_bytes') / n / 1000:.1f} kB |"
         )
-    lines += ["", "Relais build stages (seconds, median; `relais build --timings`):", "",
-              "| posts | " + " | ".join(STAGES) + " | wall (with start-up) |",
-              "|---:|" + "---:|" * (len(STAGES) + 1)]
+    shown = [s for s in STAGES if any(s in run.stages for n in sizes for run in runs[n]["build"])]
+    beside = [s for s in BESIDE if any(s in run.stages for n in sizes for run in runs[n]["build"])]
+    lines += ["", ("Relais build stages (seconds, median; `relais build --timings`). The columns after "
+                   "the wall time ran in other processes, inside \"plan\" (which waits for them); "
+                   "CPU is the build's user + system time in all its processes:"), "",
+              "| posts | " + " | ".join(shown) + " | wall (with start-up) | " + " | ".join(beside + ["CPU"]) + " |",
+              "|---:|" + "---:|" * (len(shown) + len(beside) + 2)]
     for n in sizes:
         r = runs[n]["build"]
-        lines.append(f"| {n:,} | " + " | ".join(f"{stage(r, s):.2f}" for s in STAGES) + f" | {med(r, 'wall'):.2f} |")
+        lines.append(f"| {n:,} | " + " | ".join(f"{stage(r, s):.2f}" for s in shown) + f" | {med(r, 'wall'):.2f} | "
+                     + " | ".join(f"{stage(r, s):.2f}" for s in beside + []) + (" | " if beside else "")
+                     + f"{med(r, 'cpu'):.2f} |")
     if len(sizes) > 1:
         lines += ["", "| growth | relais build | relais check | blog plugin | relais bytes per post |",
                   "|---|---:|---:|---:|---:|"]
@@ -410,7 +430,7 @@ def targets(data: dict[str, Any]) -> list[str]:
     check = med(r["check"], "wall")
     out.append(f"`relais check` on {ref:,} posts at most {TARGETS['check_2000']:g} s: {verdict(check <= TARGETS['check_2000'])} ({check:.2f} s)")
     big = max(sizes)
-    mem = max(med(runs[big][t], "rss_mb") for t in ("check", "build"))
+    mem = max(med(runs[big]["check"], "rss_mb"), memory(runs[big]["build"]))
     out.append(f"peak memory at {big:,} posts at most 1 GB: {verdict(mem <= TARGETS['memory_mb'])} ({mem:.0f} MB)")
     if data.get("demo"):
         demo = med(data["demo"], "wall")

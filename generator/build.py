@@ -8,11 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import jobs
 from .check import check
 from .diagnostics import Diagnostic, Severity, has_errors
 from .load import load
 from .model import Project
-from .plan import plan
+from .plan import Apart, Planner, brief_share, convert_briefs, plan, plan_apart
 from .publish import BuildLocked, PublishError, Timings, build_lock, publish
 
 
@@ -26,6 +27,7 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    worker_peak_kb: int = 0  # the second process's peak memory (jobs.py), 0 without one
 
 
 def _now(project: Project | None, now_option: str | None) -> datetime:
@@ -58,6 +60,13 @@ def build(root: Path, *, now_option: str | None = None, out: Path | None = None,
         return BuildResult(False, out, failure=str(exc), seconds=time.perf_counter() - started)
 
 
+def _check_and_plan_apart(project: Project, now: datetime, snapshot: Any) -> tuple[list[Diagnostic], Apart]:
+    """What the second process does during a build: every check, then the sections that the
+    posts' pages do not need (see plan.plan_apart)."""
+    diagnostics = check(project, now)
+    return diagnostics, plan_apart(Planner(project, now), snapshot)
+
+
 def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: bool, started: float) -> BuildResult:
     timings = Timings()
     with timings.stage("load"):
@@ -65,7 +74,27 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
     project = loaded.project
     diags = list(loaded.diagnostics)
     now = _now(project, now_option)
-    if project is not None:
+    site = None
+    if project is not None and not has_errors(diags) and not fetch and jobs.available():
+        # Checking and planning do not depend on each other: check (and plan the calendar and
+        # watch sections) in a second process while this one plans the posts' pages. The plan
+        # is thrown away if the checks find errors; until then nothing is written.
+        snapshot = load_snapshot(project, now)
+        side = jobs.beside(_check_and_plan_apart, project, now, snapshot)
+        briefs = jobs.beside(convert_briefs, project, now, brief_share(project))
+        try:
+            with timings.stage("plan"):
+                site = plan(project, now, snapshot, apart=lambda: side.result()[1], briefs=briefs.result)
+        except Exception:
+            # A plan may stumble on content that the checks reject: then the checks say why.
+            briefs.cancel()
+            if not has_errors(side.result()[0]):
+                raise
+        diags += side.result()[0]
+        timings.stages["check-beside"] = side.seconds
+        timings.stages["briefs-beside"] = briefs.seconds
+        timings.peak_kb = side.peak_kb + briefs.peak_kb
+    elif project is not None:
         with timings.stage("check"):
             diags += check(project, now)
     failing = has_errors(diags) or (strict and any(d.severity is Severity.WARNING for d in diags))
@@ -73,18 +102,18 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
         reason = "content errors" if has_errors(diags) else "warnings (--strict)"
         return BuildResult(False, out, diags, failure=f"not built because of {reason}; {out} is unchanged",
                            seconds=time.perf_counter() - started, timings=timings.stages)
-    if fetch:
-        from .watch.fetch_command import fetch_for_build
+    if site is None:
+        if fetch:
+            from .watch.fetch_command import fetch_for_build
 
-        with timings.stage("fetch"):
-            fetch_for_build(root, project.config, now)
-    with timings.stage("plan"):
-        snapshot = load_snapshot(project, now)
-        site = plan(project, now, snapshot)
+            with timings.stage("fetch"):
+                fetch_for_build(root, project.config, now)
+        with timings.stage("plan"):
+            site = plan(project, now, load_snapshot(project, now))
     try:
         warnings = publish(site, root, out, strict=strict, timings=timings, source_date_epoch=int(now.timestamp()))
     except PublishError as exc:
         return BuildResult(False, out, diags, failure=str(exc), seconds=time.perf_counter() - started,
                            timings=timings.stages)
     return BuildResult(True, out, diags, warnings, pages=len(site.pages), seconds=time.perf_counter() - started,
-                       timings=timings.stages)
+                       timings=timings.stages, worker_peak_kb=timings.peak_kb)

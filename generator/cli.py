@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from . import __version__
+from . import __version__, jobs
 from .diagnostics import FORMATTERS, Diagnostic, has_errors, sort_key
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -116,7 +116,10 @@ def build_command(root: Path, now_option: str | None, out: Path | None, strict: 
         click.echo(f"error: {result.failure}", err=True)
     if timings:
         for name, seconds in result.timings.items():
-            click.echo(f"{name:>10}: {seconds:6.2f} s", err=True)
+            click.echo(f"{name:>12}: {seconds:6.2f} s", err=True)
+        # Peak memory of this process and of the second one that checked beside it (jobs.py).
+        click.echo(f"{'peak':>12}: {jobs.peak_kb() / 1024:6.0f} MB"
+                   + (f" + {result.worker_peak_kb / 1024:.0f} MB beside" if result.worker_peak_kb else ""), err=True)
     if result.ok:
         click.echo(
             f"Built {result.pages} pages into {result.out} in {result.seconds:.1f} s. "
@@ -179,7 +182,7 @@ _register_features()
 def main() -> None:
     """Entry point: Click's usage errors exit 2; anything unexpected is one line, not a traceback."""
     # Loading thousands of posts makes millions of small objects and few reference cycles:
-    # collecting cycles less often makes `check` and `build` about 8 % faster (see docs-performance.md).
+    # collecting cycles less often makes `check` and `build` about 8 % faster (README, Performance).
     gc.set_threshold(100_000, 20, 100)
     try:
         cli.main(standalone_mode=True)

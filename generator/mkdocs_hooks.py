@@ -307,6 +307,13 @@ def on_nav(nav: Any, **_: Any) -> Any:
 def on_config(config: Any, **_: Any) -> Any:
     import json
 
+    from markupsafe import Markup
+
+    # Relais writes site_name HTML-escaped, since Material prints it as it is in <title> and
+    # aria-label; marked safe, the places that escape it (`| e`, the logo's title) leave it
+    # as it is instead of escaping it twice ("Dupont &amp;amp; Fils").
+    if isinstance(config.get("site_name"), str):
+        config["site_name"] = Markup(config["site_name"])
     _found.clear()
     _markdown_parts.clear()
     path = (((config or {}).get("extra") or {}).get("relais") or {}).get("search_entries")
@@ -346,36 +353,24 @@ def on_env(env: Any, config: Any = None, **_: Any) -> Any:
 # the page's turn, as Material words them. The Markdown part of such a page (a post's
 # brief) is added as one more entry, its text kept as Material keeps it.
 
-_SEARCH_TAGS = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}  # what Material's index keeps
-_HEADING = re.compile(r'\s*<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
-_SPACES = re.compile(r"[ \t\n\r\f\v]+")  # not U+00A0: it is kept
 _markdown_parts: dict[str, str] = {}
 _found: dict[str, list[dict[str, str]]] = {}  # the build's entries by docs path
 
 
-def _search_text(html: str) -> str:
-    import nh3
-
-    cleaned = nh3.clean(html, tags=_SEARCH_TAGS, attributes={}, clean_content_tags={"script", "style"},
-                        strip_comments=True, link_rel=None)
-    # html5ever writes U+00A0 as &nbsp;: Material keeps the character (French typography has many).
-    return _SPACES.sub(" ", cleaned.replace("&nbsp;", "\xa0")).strip()
-
-
 def search_entries(page: Any, found: list[dict[str, str]], markdown_part: str) -> list[dict[str, str]]:
     """The search entries of a page that Relais describes (`found`), as Material's plugin writes them."""
+    from generator import search
+
     entries = []
     for item in found:
         anchor = item.get("anchor")
         entries.append({"location": page.url + (f"#{anchor}" if anchor else ""), "title": str(item["title"]),
                         "text": str(item.get("text", ""))})
-    heading = _HEADING.match(markdown_part)
-    if heading:
-        text = _search_text(markdown_part[heading.end():])
-        title = _search_text(heading.group(3))
-        entries.append({"location": f"{page.url}#{heading.group(2)}", "title": title, "text": text})
+    brief = search.section(markdown_part)
+    if brief is not None:
+        entries.append({"location": f"{page.url}#{brief['anchor']}", "title": brief["title"], "text": brief["text"]})
     elif markdown_part.strip() and entries:
-        entries[0]["text"] = (entries[0]["text"] + " " + _search_text(markdown_part)).strip()
+        entries[0]["text"] = (entries[0]["text"] + " " + search.html_text(markdown_part)).strip()
     return entries
 
 

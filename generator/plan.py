@@ -8,17 +8,18 @@ the post pages, the monthly archive and the free pages.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from . import networks as net
+from . import search
+from .brief import convert as convert_brief
 from .calendar.recurrence import all_occurrences
 from .i18n import Translator
 from .model import Post, Project, Status
@@ -29,13 +30,7 @@ UPCOMING_DAYS = 30
 KEY_DATES_DAYS = 60
 
 
-_SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII only: a no-break space stays one
-
-
-def search_text(*parts: str) -> str:
-    """Text for a search entry: HTML-escaped (the search box shows entries as HTML), on one
-    line; non-empty parts joined by a middle dot."""
-    return " · ".join(escape(_SPACES.sub(" ", p).strip(), quote=False) for p in parts if p and p.strip())
+search_text = search.text  # what feature planners use for their pages' entries
 
 
 def is_embargoed(post: Post, now: datetime) -> bool:
@@ -86,6 +81,7 @@ class PostView:
     image_alt: str | None = None
     messages: list[dict[str, Any]] = field(default_factory=list)
     body: str = ""
+    brief_html: str | None = None  # the body converted (brief.py), or None: MkDocs converts it
     edit_url: str | None = None
     blocks: list[str] = field(default_factory=list)
 
@@ -104,6 +100,7 @@ class Planner:
         # its view once. Keyed by id: the project keeps every post alive while planning.
         self._views: dict[tuple[int, bool], PostView] = {}
         self.found: dict[str, list[dict[str, str]]] = {}  # search entries by docs path (see meta)
+        self.briefs: dict[str, str | None] = {}  # briefs converted beforehand, by slug (see brief)
 
     def campaign_url(self, campaign_id: str | None) -> str | None:
         return f"calendar/campaigns/{campaign_id}/" if campaign_id in self.campaigns else None
@@ -181,9 +178,19 @@ class Planner:
             image_alt=post.image_alt,
             messages=messages,
             body=post.body.strip(),
+            brief_html=self.brief(post),
             edit_url=f"{repo.rstrip('/')}/edit/{config.site.branch}/content/posts/{post.slug}.md" if repo else None,
         )
         return PostView(**base)
+
+    def brief(self, post: Post) -> str | None:
+        """The brief of `post` as HTML under its heading, or None (none, or MkDocs converts it)."""
+        body = post.body.strip()
+        if not body:
+            return None
+        if post.slug in self.briefs:  # converted beforehand (jobs.py)
+            return self.briefs[post.slug]
+        return convert_brief(f"## {self.t('brief')}\n\n{body}", self.project.config.site.url)
 
     def meta(self, title: str, *, found_as: str | list[dict[str, str]] | None = None, page: str = "",
              **extra: Any) -> Markup:
@@ -209,10 +216,13 @@ def _upper_first(text: str) -> str:
 def _home(pl: Planner, blocks: list[str]) -> dict[str, str]:
     t = pl.t
     now = pl.now
-    horizon = now + timedelta(days=UPCOMING_DAYS)
+    # Compared as instants: Python compares two times of one zone by their wall clock, which is
+    # an hour off for a post in the repeated hour of an autumn night.
+    start, horizon = now.timestamp(), (now + timedelta(days=UPCOMING_DAYS)).timestamp()
     upcoming = sorted(
-        (p for p in pl.project.posts if p.date and now <= p.date < horizon and p.status is not Status.cancelled),
-        key=lambda p: (p.date, p.slug),
+        (p for p in pl.project.posts
+         if p.date and start <= p.date.timestamp() < horizon and p.status is not Status.cancelled),
+        key=lambda p: (p.date.timestamp(), p.slug),  # type: ignore[union-attr]
     )
     by_day: dict[date, list[PostView]] = defaultdict(list)
     for post in upcoming:
@@ -258,6 +268,9 @@ def search_entries(pl: Planner, view: PostView) -> list[dict[str, str]]:
     if view.messages:
         entries.append({"anchor": "messages", "title": search_text(t("messages")),
                         "text": " ".join(f"<p>{search_text(m['text'])}</p>" for m in view.messages)})
+    brief = search.section(view.brief_html) if view.brief_html else None
+    if brief is not None:  # else the hook indexes the brief MkDocs converts
+        entries.append(brief)
     return entries
 
 
@@ -275,8 +288,36 @@ def post_page(pl: Planner, post: Post, blocks: list[str]) -> tuple[str, str]:
     return path, render("post.md.j2", meta=meta, page=path, t=pl.t, p=view)
 
 
-def _post_pages(pl: Planner, post_blocks: dict[str, list[str]]) -> dict[str, str]:
-    return dict(post_page(pl, post, post_blocks.get(post.slug, [])) for post in pl.project.posts)
+def brief_share(project: Project) -> frozenset[str]:
+    """The posts whose brief a second process converts during `relais build` (jobs.py): every
+    other post with a brief, so that both processes get about the same work."""
+    with_brief = [p.slug for p in project.posts if p.body.strip()]
+    return frozenset(with_brief[1::2])
+
+
+def convert_briefs(project: Project, now: datetime, slugs: frozenset[str]) -> dict[str, str | None]:
+    """The briefs of these posts, converted (see Planner.brief)."""
+    pl = Planner(project, now)
+    return {p.slug: pl.brief(p) for p in project.posts if p.slug in slugs and not is_embargoed(p, pl.now)}
+
+
+def _post_pages(pl: Planner, post_blocks: dict[str, list[str]],
+                briefs: Callable[[], dict[str, str | None]] | None = None) -> dict[str, str]:
+    """Every post's page. With `briefs` (converted elsewhere for brief_share()), the other posts
+    come first, so that the briefs are ready when their posts' turn comes."""
+    shared = brief_share(pl.project) if briefs is not None else frozenset()
+    pages = {}
+    for post in pl.project.posts:
+        if post.slug not in shared:
+            path, text = post_page(pl, post, post_blocks.get(post.slug, []))
+            pages[path] = text
+    if briefs is not None:
+        pl.briefs.update(briefs())
+    for post in pl.project.posts:
+        if post.slug in shared:
+            path, text = post_page(pl, post, post_blocks.get(post.slug, []))
+            pages[path] = text
+    return pages
 
 
 def _archive(pl: Planner) -> dict[str, str]:
@@ -332,31 +373,61 @@ def _media(pl: Planner) -> dict[str, Path]:
     return copies
 
 
-def features() -> list[Any]:
-    """The feature planners, in navigation order. Each is `plan(planner, snapshot) -> Section`."""
+def features() -> list[tuple[Any, bool]]:
+    """The feature planners, in navigation order, each `plan(planner, snapshot) -> Section`, and
+    whether it can be planned apart from the posts' pages (it adds no block to them)."""
     from .calendar.pages import plan as calendar
     from .kits.pages import plan as kits
     from .watch.pages import plan as watch
 
-    return [calendar, kits, watch]
+    return [(calendar, True), (kits, False), (watch, True)]
 
 
-def plan(project: Project, now: datetime, snapshot: Any = None) -> Site:
-    """The whole portal for this project at `now`; `snapshot` is the watch cache (or None)."""
+@dataclass(frozen=True)
+class Apart:
+    """The sections planned apart from the posts' pages (see plan_apart), by their place in
+    features(), and the search entries their pages brought."""
+
+    sections: dict[int, Section]
+    found: dict[str, list[dict[str, str]]]
+
+
+def plan_apart(pl: Planner, snapshot: Any = None) -> Apart:
+    """The sections that the posts' pages do not need (calendar, watch): `relais build` plans
+    them in a second process while this one plans the posts (jobs.py)."""
+    sections = {i: feature(pl, snapshot) for i, (feature, apart) in enumerate(features()) if apart}
+    return Apart(sections, dict(pl.found))
+
+
+def plan(project: Project, now: datetime, snapshot: Any = None, *, apart: Callable[[], Apart] | None = None,
+         briefs: Callable[[], dict[str, str | None]] | None = None) -> Site:
+    """The whole portal for this project at `now`; `snapshot` is the watch cache (or None).
+
+    `apart` gives the sections of plan_apart(), and `briefs` the briefs of brief_share(),
+    computed elsewhere for the same project and `now` (build.py does it in other processes);
+    without them they are computed here.
+    """
     pl = Planner(project, now)
-    sections = [feature(pl, snapshot) for feature in features()]
-    home_blocks = [block for s in sections for block in s.home]
+    near = {i: feature(pl, snapshot) for i, (feature, alone) in enumerate(features()) if not alone}
     post_blocks: dict[str, list[str]] = defaultdict(list)
-    for s in sections:
+    for s in near.values():
         for slug, blocks in s.post_blocks.items():
             post_blocks[slug].extend(blocks)
+    posts = _post_pages(pl, post_blocks, briefs)
+    archive = _archive(pl)
+    guides = _free_pages(pl)
+    far = apart() if apart is not None else plan_apart(pl, snapshot)
+    if any(s.post_blocks for s in far.sections.values()):
+        raise ValueError("a section planned apart gives the posts' pages a block: see features()")
+    pl.found.update(far.found)
+    sections = [near[i] if i in near else far.sections[i] for i in range(len(near) + len(far.sections))]
+    home_blocks = [block for s in sections for block in s.home]
     core = Section(
-        pages={**_home(pl, home_blocks), **_post_pages(pl, post_blocks), **_archive(pl)},
+        pages={**_home(pl, home_blocks), **posts, **archive},
         copies=_media(pl),
         nav=[{pl.t("home"): "index.md"}],
     )
     archive_nav = Section(nav=[{pl.t("archive"): "archive/index.md"}])
-    guides = _free_pages(pl)
     config = project.config
     return Site.merge(
         [core, *sections, archive_nav, guides],

@@ -50,6 +50,7 @@ class BuildLocked(PublishError):
 @dataclass
 class Timings:
     stages: dict[str, float] = field(default_factory=dict)
+    peak_kb: int = 0  # a second process's peak memory (build.py), for --timings
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:

@@ -17,7 +17,7 @@ HEADERS = [
      "own stages per 1,000 posts |"),
     ("| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
      "relais bytes per post (without theme assets) |"),
-    "| posts | load | check | plan | write | mkdocs | swap | wall (with start-up) |",
+    "| posts | load | plan | write | mkdocs | swap | wall (with start-up) | check-beside | briefs-beside | CPU |",
     "| other | result |",
 ]
 
@@ -49,8 +49,12 @@ def test_a_small_benchmark_prints_every_table(tmp_path: Path) -> None:
     data = json.loads(results.read_text(encoding="utf-8"))
     runs = data["runs"]["50"]
     build_run, blog_run = runs["build"][0], runs["blog"][0]
-    assert set(build_run["stages"]) >= {"load", "check", "plan", "write", "mkdocs"}
-    assert sum(build_run["stages"].values()) < build_run["wall"]
+    assert set(build_run["stages"]) >= {"load", "check-beside", "briefs-beside", "plan", "write", "mkdocs"}
+    in_line = {k: v for k, v in build_run["stages"].items() if not k.endswith("-beside")}
+    assert sum(in_line.values()) < build_run["wall"]
+    # The checks ran beside the plan, which waited for them: not longer than the plan itself.
+    assert build_run["stages"]["check-beside"] < build_run["stages"]["plan"] + 0.05
+    assert build_run["cpu"] > 0 and build_run["beside_mb"] > 20
     assert build_run["pages"] > 50 and blog_run["pages"] > 50  # a page per post and more
     assert build_run["bytes"] > build_run["content_bytes"] > 50 * 1000
     assert 20 < build_run["rss_mb"] < 1024 and 20 < blog_run["rss_mb"] < 1024

@@ -112,3 +112,33 @@ def test_same_repository_and_now_give_byte_identical_sites(make_repo, tmp_path: 
 
     assert files(first.out) == files(second.out)
     assert b"<lastmod>2026-12-01</lastmod>" in (first.out / "sitemap.xml").read_bytes()
+
+
+def test_a_site_name_with_markup_characters_is_escaped_once_everywhere(make_repo) -> None:
+    config = (
+        "site:\n  name: \"Dupont & Fils <l'atelier>\"\n  url: https://portal.example.org/\n  language: fr\n"
+        "  timezone: Europe/Paris\nnetworks:\n  linkedin: {}\n"
+    )
+    root = make_repo({"content/posts/a.md": POST.format(title="Lancement", date="2026-12-03T09:30")}, config=config)
+    result = build(root, now_option=DEMO_NOW)
+    assert result.ok, result.failure
+    escaped = "Dupont &amp; Fils &lt;l&#x27;atelier&gt;"
+    for page in ("index.html", "posts/a/index.html", "404.html"):
+        html = (result.out / page).read_text(encoding="utf-8")
+        assert "&amp;amp;" not in html and "&amp;lt;" not in html and "&amp;#x27;" not in html, page
+        assert f'title="{escaped}"' in html and f'aria-label="{escaped}"' in html, page  # the logo
+        assert f"- {escaped}</title>" in html or f"<title>{escaped}</title>" in html, page
+        assert "<l'atelier>" not in html, page
+
+
+def test_upcoming_posts_are_compared_as_instants_on_a_dst_night(make_repo) -> None:
+    # Now is 02:15 winter time, the second 02:15 of 25 October; 02:45 (read as the first 02:45,
+    # summer time, as RFC 5545 does) was half an hour ago, 03:30 is still to come.
+    root = make_repo({
+        "content/posts/earlier.md": POST.format(title="Passée", date="2026-10-25T02:45"),
+        "content/posts/later.md": POST.format(title="Plus tard", date="2026-10-25T03:30"),
+    })
+    result = build(root, now_option="2026-10-25T02:15+01:00")
+    assert result.ok, result.failure
+    home = (result.out / "index.html").read_text()
+    assert re.findall(r'class="relais-post__title"[^>]*>([^<]+)<', home) == ["Plus tard"]

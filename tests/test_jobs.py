@@ -1,0 +1,151 @@
+"""Work beside the main line: a forked process gives the same values, errors and portal as one process."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import jobs
+from generator.build import build
+from tests.conftest import DEMO_NOW, copy_demo
+
+
+@pytest.fixture(autouse=True)
+def no_other_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other tests of the session serve pages from a thread: jobs would then refuse to fork
+    (rightly, in general). Their server idles in select(): forking beside it is safe here."""
+    monkeypatch.setattr(jobs.threading, "active_count", lambda: 1)
+    monkeypatch.delenv("RELAIS_JOBS", raising=False)
+
+
+def _square(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def _fail() -> None:
+    raise ValueError("broken on purpose")
+
+
+def test_a_function_beside_runs_in_another_process_and_gives_its_value() -> None:
+    assert jobs.available(), "the test machine has two cores or more and runs Linux"
+    pending = jobs.beside(_square, 12)
+    value, pid = pending.result()
+    assert value == 144 and pid != os.getpid()
+    assert pending.peak_kb > 0 and pending.seconds >= 0
+    assert pending.result() == (144, pid)  # asking again gives the same value
+
+
+def test_an_error_beside_is_raised_where_the_caller_waits() -> None:
+    pending = jobs.beside(_fail)
+    with pytest.raises(jobs.JobError, match="ValueError: broken on purpose"):
+        pending.result()
+
+
+def test_with_relais_jobs_1_the_function_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RELAIS_JOBS", "1")
+    assert not jobs.available()
+    value, pid = jobs.beside(_square, 3).result()
+    assert (value, pid) == (9, os.getpid())
+    with pytest.raises(ValueError, match="broken on purpose"):
+        jobs.beside(_fail).result()
+
+
+def test_a_cancelled_job_ends_its_process() -> None:
+    pending = jobs.beside(time.sleep, 30)
+    started = time.perf_counter()
+    pending.cancel()
+    assert time.perf_counter() - started < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pending._pid, os.WNOHANG)  # already reaped: nothing left behind
+
+
+def test_the_portal_is_the_same_built_in_one_process_or_three(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_demo(tmp_path / "demo")
+    sites = {}
+    for name, setting in (("one", "1"), ("three", "")):
+        monkeypatch.setenv("RELAIS_JOBS", setting)
+        result = build(root, now_option=DEMO_NOW, out=tmp_path / name)
+        assert result.ok, result.failure
+        if name == "three":
+            assert "check-beside" in result.timings and result.worker_peak_kb > 0
+        else:
+            assert "check" in result.timings and result.worker_peak_kb == 0
+        sites[name] = {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()}
+    assert sorted(sites["one"]) == sorted(sites["three"])
+    assert [str(p) for p in sites["one"] if sites["one"][p] != sites["three"][p]] == []
+
+
+def test_content_errors_found_beside_stop_the_build(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "demo")
+    post = root / "content" / "posts" / "bilan-carbone-2026.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("owner: claire-martin", "owner: personne"),
+                    encoding="utf-8")
+    out = tmp_path / "site"
+    result = build(root, now_option=DEMO_NOW, out=out)
+    assert not result.ok and "content errors" in result.failure
+    assert "check-beside" in result.timings  # found by the second process, while this one planned
+    [error] = [d for d in result.diagnostics if d.severity.value == "error"]
+    assert (error.file, error.line) == ("content/posts/bilan-carbone-2026.md", 8)
+    assert "personne" in error.message
+    assert not out.exists()
+
+
+def test_a_plan_that_stumbles_on_rejected_content_gives_the_checks_answer(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build as build_module
+
+    def stumble(*args: object, **kwargs: object) -> None:
+        raise KeyError("personne")  # what a planner may do with an owner that does not exist
+
+    monkeypatch.setattr(build_module, "plan", stumble)
+    root = copy_demo(tmp_path / "demo")
+    post = root / "content" / "posts" / "bilan-carbone-2026.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("owner: claire-martin", "owner: personne"), encoding="utf-8")
+    result = build(root, now_option=DEMO_NOW, out=tmp_path / "site")
+    assert not result.ok and "content errors" in result.failure
+    # On clean content the same stumble is a bug of Relais: it is not hidden.
+    clean = copy_demo(tmp_path / "clean")
+    with pytest.raises(KeyError):
+        build(clean, now_option=DEMO_NOW, out=tmp_path / "site2")
+
+
+def test_no_fork_beside_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs.threading, "active_count", lambda: 2)
+    assert not jobs.available()
+    assert jobs.beside(_square, 2).result() == (4, os.getpid())
+
+
+def test_a_job_ends_with_its_parent_even_killed(tmp_path: Path) -> None:
+    """A build killed by SIGKILL leaves no worker behind (it would hold the build lock's file)."""
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import time; from generator import jobs; jobs.threading.active_count = lambda: 1\n"
+        "p = jobs.beside(time.sleep, 60)\n"
+        f"open({str(tmp_path / 'pid')!r}, 'w').write(str(p._pid))\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).resolve().parent.parent)
+    for _ in range(100):
+        if (tmp_path / "pid").is_file() and (tmp_path / "pid").read_text():
+            break
+        time.sleep(0.05)
+    child = int((tmp_path / "pid").read_text())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    for _ in range(100):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        # A zombie still answers kill(0): it is dead once its status reads "Z".
+        status = Path(f"/proc/{child}/stat").read_text().split()[2] if Path(f"/proc/{child}").exists() else "Z"
+        if status == "Z":
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the worker {child} outlived its killed parent")
