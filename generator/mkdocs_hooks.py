@@ -47,41 +47,54 @@ _TAGS = frozenset(BLOCK_LEVEL_ELEMENTS) & {
 _OPEN = re.compile(r"<([a-z][a-z0-9]*)(?:\s[^<>]*)?>")
 # md_in_html parses a block holding markdown="1" (or "block", "span"): such a block is not raw.
 _MARKDOWN_INSIDE = re.compile(r'\smarkdown="(?!0")')
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 # A random part, so that no text written in a post can be taken for a placeholder.
 _KEY = f"relaisraw{secrets.token_hex(8)}n"
 _stash: dict[str, list[str]] = {}
 
 
 def lift_raw_blocks(markdown: str, key: str = _KEY) -> tuple[str, list[str]]:
-    """The Markdown with each liftable raw block replaced by `<key><n>`, and the blocks."""
+    """The Markdown with each liftable raw block replaced by `<key><n>`, and the blocks.
+
+    No block is lifted out of fenced code: the fences are found as Python-Markdown's
+    fenced_code finds them (render.fenced_lines), first in the page as it is, then in the
+    page as Python-Markdown will see it (lifting a block removes lines, which can make
+    other lines pair into a fence): a block whose placeholder would be code stays in.
+    """
+    if "\r" in markdown:
+        return markdown, []  # line ends Python-Markdown would count otherwise: leave it all to it
+    from generator.render import fenced_lines
+
     lines = markdown.split("\n")
+    refused = fenced_lines(lines)
+    while True:
+        out, blocks, starts = _lift(lines, key, refused)
+        wrong = {starts[n] for n in fenced_lines(out) if n in starts}
+        if not wrong:
+            return "\n".join(out), blocks
+        refused |= wrong
+
+
+def _lift(lines: list[str], key: str, refused: set[int]) -> tuple[list[str], list[str], dict[int, int]]:
+    """One pass: (lines with placeholders, the blocks, {placeholder's line: block's first line})."""
     out: list[str] = []
     blocks: list[str] = []
-    fence = ""
+    starts: dict[int, int] = {}
     i = 0
     while i < len(lines):
         line = lines[i]
-        fenced = _FENCE.match(line)
-        if fence or fenced:
-            # Inside (or at) anything fence-like, Python-Markdown decides, as without this hook.
-            if fenced:
-                fence = "" if fence and fenced.group(1)[0] == fence else (fence or fenced.group(1)[0])
-            out.append(line)
-            i += 1
-            continue
-        opened = _OPEN.match(line)
+        opened = _OPEN.match(line) if i not in refused else None
         if opened and opened.group(1) in _TAGS and (not out or not out[-1].strip()):
             end = _block_end(lines, i, opened.group(1))
             block = "\n".join(lines[i : end + 1]) if end is not None else ""
             if end is not None and not _MARKDOWN_INSIDE.search(block):
+                starts[len(out)] = i
                 out.append(f"{key}{len(blocks)}")
                 blocks.append(block)
                 i = end + 1
                 continue
         out.append(line)
         i += 1
-    return "\n".join(out), blocks
+    return out, blocks, starts
 
 
 def _block_end(lines: list[str], start: int, tag: str) -> int | None:

@@ -28,6 +28,16 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .source import Lines
+
+
+def _parses(url: str) -> bool:
+    """Whether a URL has a host that urllib can read (`http://[a]/` has not: brackets hold an IP)."""
+    from urllib.parse import urlsplit
+
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:
+        return False
 from .watch.config import WatchConfig
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -178,7 +188,7 @@ class SiteInfo(Frozen):
     def _absolute(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        if not re.match(r"^https?://[^/\s]+", value):
+        if not re.match(r"^https?://[^/\s]+", value) or not _parses(value):
             raise PydanticCustomError("relais_url", "'{value}' is not an absolute http(s) URL", {"value": value})
         return value
 
@@ -312,7 +322,7 @@ class Post(Frozen):
     @field_validator("link")
     @classmethod
     def _link(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^/\s]+\S*$", value):
+        if value is not None and (not re.match(r"^https?://[^/\s]+\S*$", value) or not _parses(value)):
             raise PydanticCustomError("relais_url", "'{value}' is not an http(s) link", {"value": value})
         return value
 

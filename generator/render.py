@@ -196,6 +196,16 @@ def _fenced_blocks(lines: list[str]) -> dict[int, tuple[str, int]]:
     return found
 
 
+def fenced_lines(lines: list[str]) -> set[int]:
+    """The lines (by index, fences included) that the fenced_code extension takes as fenced
+    code in this Markdown text (without carriage returns; see mkdocs_hooks)."""
+    text = "\n".join(lines)
+    if "```" not in text and "~~~" not in text:
+        return set()
+    normal = _normalised(text).split("\n")
+    return {n for start, (_, last) in _fenced_blocks(normal).items() for n in range(start, last + 1)}
+
+
 def _safe_line(line: str) -> str:
     parts = []
     last = 0
@@ -312,6 +322,9 @@ def render(template: str, **context: Any) -> str:
 # --- a last guard on the Markdown that the team writes -----------------------------------------
 
 _URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "cite", "data", "srcset", "background")
+# `{: style=… }` would let a page restyle (or cover) the portal: the CSP allows inline styles
+# for Material's own use.
+_DROPPED_ATTRIBUTES = {"srcdoc", "style"}
 _UNSAFE_URL = re.compile(r"^(javascript|data|vbscript|file):", re.IGNORECASE)
 
 
@@ -331,15 +344,27 @@ class _SafeTree(Treeprocessor):
     def run(self, root: Element) -> None:
         for element in root.iter():
             for name in list(element.attrib):
-                if name.lower().startswith("on") or name.lower() == "srcdoc":
-                    del element.attrib[name]  # `{: onclick=… }` through attr_list
-                elif name.lower() in _URL_ATTRIBUTES and unsafe_url(element.attrib[name]):
+                lower = name.lower()
+                if lower.startswith(("on", "data-md")) or lower in _DROPPED_ATTRIBUTES:
+                    del element.attrib[name]  # `{: onclick=… style=… }` through attr_list
+                elif lower == "id" and element.attrib[name].startswith("__"):
+                    del element.attrib[name]  # Material's own elements (#__config, #__drawer...)
+                elif lower in _URL_ATTRIBUTES and (unsafe_url(element.attrib[name]) or _unreadable(element.attrib[name])):
                     element.attrib[name] = "#"  # reference links and entity tricks safe_markdown cannot see
             href = element.get("href", "")
             if element.tag == "a" and urlsplit(href).scheme in ("http", "https") and \
                     urlsplit(href).hostname != self.site_host:
                 rel = set(element.get("rel", "").split()) | {"noopener", "noreferrer"}
                 element.set("rel", " ".join(sorted(rel)))
+
+
+def _unreadable(url: str) -> bool:
+    """A URL that urllib (MkDocs, this module) cannot split: `http://[a]/`."""
+    try:
+        urlsplit(url)
+    except ValueError:
+        return True
+    return False
 
 
 class SafeLinksExtension(Extension):

@@ -127,3 +127,19 @@ def page(browser: object) -> Iterator[object]:
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def wait_until(page: object, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression (a promise is awaited) until it is truthy.
+
+    Playwright's wait_for_function polls with a function made from a string in the page,
+    which the portal's Content-Security-Policy (no 'unsafe-eval') refuses now and then;
+    page.evaluate goes through the DevTools protocol, which the CSP does not govern.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):  # type: ignore[attr-defined]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.05)

@@ -232,3 +232,22 @@ def test_a_page_of_raw_blocks_only_skips_the_converter() -> None:
     assert placeholders_only(f"{KEY}0\n{KEY}1\n", KEY) is None  # one paragraph: Python-Markdown decides
     assert placeholders_only(f"{KEY}0\n\ntext\n", KEY) is None
     assert placeholders_only(f"{KEY}1\n", KEY) is None  # out of order: not a page the hook lifted
+
+
+def test_a_block_inside_fenced_code_stays_in_even_past_a_shorter_fence() -> None:
+    # ```` opens the code; ``` inside does not close it: the <div> is code, not a raw block.
+    text = "Intro\n\n````\n```\n\n<div>x</div>\n\n````\n\nAfter\n"
+    assert lift_raw_blocks(text, KEY) == (text, [])
+    assert hooked(text) == convert(text)
+    assert "&lt;div&gt;x&lt;/div&gt;" in hooked(text)
+
+
+def test_a_block_that_lifting_would_put_into_fenced_code_stays_in() -> None:
+    # The first block holds a fence-like line that pairs, in the page as it is, with the ``` of
+    # line 7. Once the first block is lifted, that ``` opens a fence closed on line 11, around
+    # the second block: that one must stay in, or its placeholder would be lost in the code.
+    text = ('<div markdown="0">\n```\n</div>\n\ntext\n\n```\n\n<div markdown="0">\n<b>y</b>\n</div>\n\n```\n')
+    lifted, blocks = lift_raw_blocks(text, KEY)
+    assert blocks == ['<div markdown="0">\n```\n</div>']
+    html = hooked(text)  # does not raise "lost its place"
+    assert KEY not in html and "&lt;b&gt;y&lt;/b&gt;" in html

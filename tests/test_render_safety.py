@@ -304,3 +304,49 @@ def test_many_unclosed_fences_take_linear_time() -> None:
     text = safe_markdown("```x\n" * 20_000 + "<b>x</b>\n")
     assert time.perf_counter() - started < 2
     assert text.count("&#96;&#96;&#96;x") == 20_000 and "&lt;b>x&lt;/b>" in text
+
+
+# --- attributes and links that attr_list or a broken URL would bring in ------------------------------
+
+HOSTILE_ATTRIBUTES = (
+    "Un lien [vers](https://example.org/){: style=\"position: fixed; inset: 0\" #__config data-md-component=\"search\" }.\n\n"
+    "Un [lien cassé](http://[a]/) et une image ![alt](http://[b]/x.png).\n\n"
+    "Un paragraphe.\n{: #__drawer style=\"display: none\" }\n"
+)
+
+
+def test_attributes_that_restyle_or_hijack_the_portal_and_unreadable_links_are_dropped(
+        tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    files = {"site_config.yml": MINIMAL_CONFIG, "content/posts/attributs.md": post("attributs", HOSTILE_ATTRIBUTES),
+             "content/pages/attributs.md": page("attributs", HOSTILE_ATTRIBUTES)}
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    result = build(root, now_option=NOW)  # no traceback, no failed build: the links are dead instead
+    assert result.ok, result.failure + "\n" + "\n".join(map(str, result.diagnostics))
+    for built in ("posts/attributs/index.html", "pages/attributs/index.html"):
+        content = read(result.out / built)
+        for tag, attrs in content.tags:
+            assert "style" not in attrs, (built, tag, attrs)
+            assert not (attrs.get("id") or "").startswith("__"), (built, tag, attrs)
+            assert not any(name.startswith("data-md") for name in attrs), (built, tag, attrs)
+        links = {attrs.get("href") for tag, attrs in content.tags if tag == "a"}
+        images = {attrs.get("src") for tag, attrs in content.tags if tag == "img"}
+        assert "https://example.org/" in links and "#" in links and "#" in images, built
+        assert "lien cassé" in content.visible
+        # Material's own configuration is still the only #__config of the page.
+        assert (result.out / built).read_text(encoding="utf-8").count('id="__config"') == 1
+
+
+def test_a_post_link_that_cannot_be_read_is_an_error(tmp_path: Path) -> None:
+    from generator.load import load
+
+    root = tmp_path / "repo"
+    (root / "content/posts").mkdir(parents=True)
+    (root / "site_config.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    (root / "content/posts/lien.md").write_text(
+        "---\ntitle: Lien\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\nstatus: draft\nlink: \"http://[a]/\"\n---\n",
+        encoding="utf-8")
+    [error] = [d for d in load(root).diagnostics if d.severity.value == "error"]
+    assert (error.file, error.line, error.code) == ("content/posts/lien.md", 6, "invalid-url")

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import wait_until
+
 pytestmark = pytest.mark.browser
 
 
@@ -58,7 +60,7 @@ def test_filtering_by_network_hides_the_others_and_follows_month_links(page: Any
         for i in range(january.count()) if january.nth(i).is_visible()
     )
     page.get_by_role("button", name="Tout afficher").click()
-    page.wait_for_function("document.querySelectorAll('td .relais-cal-item[hidden]').length === 0")
+    wait_until(page, "document.querySelectorAll('td .relais-cal-item[hidden]').length === 0")
     assert page.url.endswith("/calendar/2027-01/")
     assert errors == []
 

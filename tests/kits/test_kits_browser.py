@@ -14,8 +14,7 @@ import yaml
 
 from generator import networks as net
 from generator.build import build
-from tests.conftest import ROOT, serve_folder
-
+from tests.conftest import ROOT, serve_folder, wait_until
 from tests.kits.conftest import HIVER, KIT_CONFIG, kit_files
 
 pytestmark = pytest.mark.browser
@@ -63,7 +62,7 @@ def test_the_copy_button_copies_exactly_the_composed_text(page: Any, demo_url: s
     open_kits(page, demo_url + "kits/")
     card = page.locator("#kit-lancement-gamme-hiver-x")
     card.locator(".relais-card__copy").click()
-    page.wait_for_function("document.querySelector('#kit-lancement-gamme-hiver-x .relais-card__status').textContent")
+    wait_until(page, "document.querySelector('#kit-lancement-gamme-hiver-x .relais-card__status').textContent")
     composed, _ = expected("lancement-gamme-hiver", "x")
     assert clipboard(page) == composed
     assert card.locator(".relais-card__status").inner_text() == "Texte copié."
@@ -109,7 +108,7 @@ def test_a_personal_page_tags_links_for_its_ambassador(page: Any, demo_url: str)
     assert "utm_content=thomas-nguyen" in link
     assert card.locator(".relais-card__share").get_attribute("href") == net.share_url("x", composed, link)
     card.locator(".relais-card__copy").click()
-    page.wait_for_function("document.querySelector('#kit-livraison-velo-lyon-x .relais-card__status').textContent")
+    wait_until(page, "document.querySelector('#kit-livraison-velo-lyon-x .relais-card__status').textContent")
     assert clipboard(page) == composed
     # Edited text: the share link follows it.
     area = card.locator(".relais-card__text")
@@ -137,7 +136,7 @@ def test_a_prompt_blocks_copying_until_it_is_filled(page: Any, demo_url: str) ->
     page.keyboard.type("la couronne au miel")
     assert card.locator(".relais-card__backdrop mark").count() == 0
     card.locator(".relais-card__copy").click()
-    page.wait_for_function("navigator.clipboard.readText().then(t => t !== %r)" % SENTINEL)
+    wait_until(page, "navigator.clipboard.readText().then(t => t !== %r)" % SENTINEL)
     assert clipboard(page) == composed.replace("[[votre pain d’hiver préféré et pourquoi]]", "la couronne au miel")
     assert status.inner_text() == "Texte copié."
 
