@@ -3,7 +3,7 @@
 MkDocs runs Python-Markdown on every page. Relais pages are raw HTML but for the brief, so
 converting the brief here (with the portal's extensions) lets the whole post page skip
 Python-Markdown during `mkdocs build`, and lets the conversion of thousands of briefs run
-beside the other planning work (see jobs.py). The result is the HTML MkDocs would give:
+in a second process while the first one loads and checks (convert_files, build.py). The result is the HTML MkDocs would give:
 what MkDocs adds to a conversion only concerns links to other files of the site (it
 rewrites `../pages/x.md` into the page's URL and checks that it exists), so a brief holding
 such a link, or an image, is left to MkDocs (`convert` returns None).
@@ -12,6 +12,7 @@ such a link, or an image, is left to MkDocs (`convert` returns None).
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
@@ -45,8 +46,6 @@ class _SiteLinks(Treeprocessor):
 
 def portal_extensions(site_url: str) -> tuple[list[Any], dict[str, Any]]:
     """The portal's Markdown extensions and their settings, as MkDocs passes them on."""
-    from pathlib import Path
-
     from .publish import mkdocs_config
     from .site import Site
 
@@ -76,3 +75,28 @@ def convert(markdown_text: str, site_url: str) -> str | None:
     md, links = _converter(site_url)
     html = md.reset().convert(safe_markdown(markdown_text))
     return None if links.found else html
+
+
+def heading(language: str) -> str:
+    """The Markdown heading a post page puts above its brief."""
+    from .i18n import Translator
+
+    return f"## {Translator(language)('brief')}\n\n"
+
+
+def convert_files(root: Path, paths: list[Path]) -> dict[str, tuple[str, str, str, str | None]]:
+    """The briefs of these post files, read and converted apart from load() (a second process
+    does it while the first loads): {slug: (language, site url, body, HTML or None)}. The
+    planner uses one only if the post it loaded has the same body, language and site URL."""
+    from .load import load_site_config, post_body
+
+    config, _ = load_site_config(root)
+    if config is None:
+        return {}
+    language, url = config.site.language, config.site.url
+    done = {}
+    for path in paths:
+        body = post_body(root, path)
+        if body is not None and body.strip():
+            done[path.stem] = (language, url, body.strip(), convert(heading(language) + body.strip(), url))
+    return done

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from . import jobs
+from .brief import convert_files
 from .check import check
 from .diagnostics import Diagnostic, Severity, has_errors
-from .load import load
+from .load import load, post_files
 from .model import Project
-from .plan import Apart, Planner, brief_share, convert_briefs, plan, plan_apart
+from .plan import Apart, Briefs, Planner, plan, plan_apart
 from .publish import BuildLocked, PublishError, Timings, build_lock, publish
 
 
@@ -69,6 +70,13 @@ def _check_and_plan_apart(project: Project, now: datetime, snapshot: Any) -> tup
 
 def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: bool, started: float) -> BuildResult:
     timings = Timings()
+    converting, early = None, None
+    if not fetch and jobs.available():
+        # Every other post's brief is converted in a second process while this one loads
+        # (the planner checks that each is the brief of the post it loaded).
+        shared = post_files(root)[1::2]
+        converting = jobs.beside(convert_files, root, shared)
+        early = Briefs(frozenset(p.stem for p in shared), converting.result)
     with timings.stage("load"):
         loaded = load(root)
     project = loaded.project
@@ -81,20 +89,21 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
         # is thrown away if the checks find errors; until then nothing is written.
         snapshot = load_snapshot(project, now)
         side = jobs.beside(_check_and_plan_apart, project, now, snapshot)
-        briefs = jobs.beside(convert_briefs, project, now, brief_share(project))
         try:
             with timings.stage("plan"):
-                site = plan(project, now, snapshot, apart=lambda: side.result()[1], briefs=briefs.result)
+                site = plan(project, now, snapshot, apart=lambda: side.result()[1], briefs=early)
         except Exception:
             # A plan may stumble on content that the checks reject: then the checks say why.
-            briefs.cancel()
             if not has_errors(side.result()[0]):
                 raise
         diags += side.result()[0]
         timings.stages["check-beside"] = side.seconds
-        timings.stages["briefs-beside"] = briefs.seconds
-        timings.peak_kb = side.peak_kb + briefs.peak_kb
-    elif project is not None:
+        timings.peak_kb = side.peak_kb
+    if converting is not None:
+        converting.cancel()  # over long ago after a plan; stopped if the build stops before one
+        timings.stages["briefs-beside"] = converting.seconds
+        timings.peak_kb += converting.peak_kb
+    if project is not None and site is None and "check-beside" not in timings.stages:
         with timings.stage("check"):
             diags += check(project, now)
     failing = has_errors(diags) or (strict and any(d.severity is Severity.WARNING for d in diags))

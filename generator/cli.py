@@ -186,6 +186,8 @@ def main() -> None:
     gc.set_threshold(100_000, 20, 100)
     try:
         cli.main(standalone_mode=True)
+    except SystemExit as done:
+        _exit_now(done.code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
@@ -196,3 +198,16 @@ def main() -> None:
                    "report it with the file that caused it", err=True)
         sys.exit(EXIT_ERRORS)
 
+
+def _exit_now(code: object) -> None:
+    """End the process once its output is written, without freeing its objects one by one:
+    after a build of thousands of posts, Python's own teardown takes a third of a second."""
+    import logging
+
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    if code is not None and not isinstance(code, int):
+        click.echo(str(code), err=True)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

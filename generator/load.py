@@ -467,6 +467,21 @@ def load_ambassador(root: Path, path: Path) -> tuple[Ambassador | None, list[Dia
     return (amb if ID_PATTERN.match(path.stem) else None), diags + more
 
 
+def post_files(root: Path | str) -> list[Path]:
+    """The post files of a repository, in the order load() reads them."""
+    return _files(Path(root), POSTS_DIR, (".md", ".markdown"))
+
+
+def post_body(root: Path | str, path: Path) -> str | None:
+    """The Markdown body of a post file as load() gives it to the post (None if unreadable)."""
+    root = Path(root)
+    text, _ = _read(root, path, _rel(root, path))
+    if text is None:
+        return None
+    fm = split_front_matter(text, _rel(root, path))
+    return fm.body if fm.yaml_text is not None else None
+
+
 def _files(root: Path, folder: str, suffixes: tuple[str, ...]) -> list[Path]:
     base = root / folder
     if not base.is_dir():
@@ -539,9 +554,9 @@ def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
     tz = config.site.tz if config is not None else _fallback_tz(root)
 
     posts: list[Post] = []
-    post_files = _files(root, POSTS_DIR, (".md", ".markdown"))
-    diags += _same_stem(root, post_files, "slug")
-    for path in post_files:
+    files = post_files(root)
+    diags += _same_stem(root, files, "slug")
+    for path in files:
         post, more = _cached(cache, path, ("post", str(tz)), lambda: load_post(root, path, tz))  # noqa: B023
         diags += more
         if post is not None:
@@ -580,7 +595,7 @@ def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
             failed_ambassadors.add(path.stem)
 
     if cache is not None:  # forget the files that are gone
-        for gone in set(cache) - set(post_files) - set(ambassador_files):
+        for gone in set(cache) - set(files) - set(ambassador_files):
             del cache[gone]
     media, more = _media(root)
     diags += more

@@ -317,6 +317,35 @@ def on_nav(nav: Any, **_: Any) -> Any:
     return nav
 
 
+def docs_order(path: str) -> tuple[tuple[int, bool | str, str], ...]:
+    """Where a docs path comes in MkDocs' walk of the docs folder (mkdocs.structure.files.get_files):
+    a folder's files first (index first, then by name), then its subfolders by name."""
+    *folders, name = path.split("/")
+    stem = name.rsplit(".", 1)[0]
+    return (*((1, folder, "") for folder in folders), (0, stem not in ("index", "README"), name))
+
+
+def on_files(files: Any, config: Any, **_: Any) -> Any:
+    """The pages and files of a site built in memory (publish.run_mkdocs), in the order MkDocs
+    would have found them on disk, before the theme's."""
+    from mkdocs.structure.files import File, Files
+
+    from generator.publish import in_memory
+
+    site = in_memory(config.get("config_file_path"))
+    if site is None:
+        return files
+    made: dict[str, Any] = {}
+    for path, text in site.pages.items():
+        made[path] = File.generated(config, path, content=text)
+    for path, data in site.files.items():
+        made[path] = File.generated(config, path, content=data)
+    for path, source in site.copies.items():
+        made[path] = File.generated(config, path, abs_src_path=str(source))
+    ordered = [made[path] for path in sorted(made, key=docs_order)]
+    return Files(ordered + [f for f in files if f.src_uri not in made])
+
+
 def on_config(config: Any, **_: Any) -> Any:
     import json
 
@@ -329,8 +358,13 @@ def on_config(config: Any, **_: Any) -> Any:
         config["site_name"] = Markup(config["site_name"])
     _found.clear()
     _markdown_parts.clear()
+    from generator.publish import in_memory
+
+    site = in_memory(config.get("config_file_path"))
     path = (((config or {}).get("extra") or {}).get("relais") or {}).get("search_entries")
-    if path and Path(path).is_file():
+    if site is not None:
+        _found.update(site.search)
+    elif path and Path(path).is_file():
         _found.update(json.loads(Path(path).read_text(encoding="utf-8")))
     return config
 

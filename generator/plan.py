@@ -20,6 +20,7 @@ from markupsafe import Markup
 from . import networks as net
 from . import search
 from .brief import convert as convert_brief
+from .brief import heading
 from .calendar.recurrence import all_occurrences
 from .i18n import Translator
 from .model import Post, Project, Status
@@ -100,7 +101,8 @@ class Planner:
         # its view once. Keyed by id: the project keeps every post alive while planning.
         self._views: dict[tuple[int, bool], PostView] = {}
         self.found: dict[str, list[dict[str, str]]] = {}  # search entries by docs path (see meta)
-        self.briefs: dict[str, str | None] = {}  # briefs converted beforehand, by slug (see brief)
+        # Briefs converted elsewhere, by slug: (language, site url, body, HTML); see brief().
+        self.briefs: dict[str, tuple[str, str, str, str | None]] = {}
 
     def campaign_url(self, campaign_id: str | None) -> str | None:
         return f"calendar/campaigns/{campaign_id}/" if campaign_id in self.campaigns else None
@@ -188,9 +190,11 @@ class Planner:
         body = post.body.strip()
         if not body:
             return None
-        if post.slug in self.briefs:  # converted beforehand (jobs.py)
-            return self.briefs[post.slug]
-        return convert_brief(f"## {self.t('brief')}\n\n{body}", self.project.config.site.url)
+        site = self.project.config.site
+        done = self.briefs.get(post.slug)
+        if done is not None and done[:3] == (site.language, site.url, body):  # converted elsewhere, same text
+            return done[3]
+        return convert_brief(heading(site.language) + body, site.url)
 
     def meta(self, title: str, *, found_as: str | list[dict[str, str]] | None = None, page: str = "",
              **extra: Any) -> Markup:
@@ -288,33 +292,28 @@ def post_page(pl: Planner, post: Post, blocks: list[str]) -> tuple[str, str]:
     return path, render("post.md.j2", meta=meta, page=path, t=pl.t, p=view)
 
 
-def brief_share(project: Project) -> frozenset[str]:
-    """The posts whose brief a second process converts during `relais build` (jobs.py): every
-    other post with a brief, so that both processes get about the same work."""
-    with_brief = [p.slug for p in project.posts if p.body.strip()]
-    return frozenset(with_brief[1::2])
+@dataclass(frozen=True)
+class Briefs:
+    """Briefs converted elsewhere (build.py: in a second process, while this one loads): those
+    of the posts in `slugs`, given by `get()` as brief.convert_files() makes them."""
+
+    slugs: frozenset[str]
+    get: Callable[[], dict[str, tuple[str, str, str, str | None]]]
 
 
-def convert_briefs(project: Project, now: datetime, slugs: frozenset[str]) -> dict[str, str | None]:
-    """The briefs of these posts, converted (see Planner.brief)."""
-    pl = Planner(project, now)
-    return {p.slug: pl.brief(p) for p in project.posts if p.slug in slugs and not is_embargoed(p, pl.now)}
-
-
-def _post_pages(pl: Planner, post_blocks: dict[str, list[str]],
-                briefs: Callable[[], dict[str, str | None]] | None = None) -> dict[str, str]:
-    """Every post's page. With `briefs` (converted elsewhere for brief_share()), the other posts
-    come first, so that the briefs are ready when their posts' turn comes."""
-    shared = brief_share(pl.project) if briefs is not None else frozenset()
+def _post_pages(pl: Planner, post_blocks: dict[str, list[str]], briefs: Briefs | None = None) -> dict[str, str]:
+    """Every post's page. With `briefs`, the other posts come first, so that the briefs
+    converted elsewhere are ready when their posts' turn comes."""
+    later = briefs.slugs if briefs is not None else frozenset()
     pages = {}
     for post in pl.project.posts:
-        if post.slug not in shared:
+        if post.slug not in later:
             path, text = post_page(pl, post, post_blocks.get(post.slug, []))
             pages[path] = text
     if briefs is not None:
-        pl.briefs.update(briefs())
+        pl.briefs.update(briefs.get())
     for post in pl.project.posts:
-        if post.slug in shared:
+        if post.slug in later:
             path, text = post_page(pl, post, post_blocks.get(post.slug, []))
             pages[path] = text
     return pages
@@ -400,12 +399,12 @@ def plan_apart(pl: Planner, snapshot: Any = None) -> Apart:
 
 
 def plan(project: Project, now: datetime, snapshot: Any = None, *, apart: Callable[[], Apart] | None = None,
-         briefs: Callable[[], dict[str, str | None]] | None = None) -> Site:
+         briefs: Briefs | None = None) -> Site:
     """The whole portal for this project at `now`; `snapshot` is the watch cache (or None).
 
-    `apart` gives the sections of plan_apart(), and `briefs` the briefs of brief_share(),
-    computed elsewhere for the same project and `now` (build.py does it in other processes);
-    without them they are computed here.
+    `apart` gives the sections of plan_apart() and `briefs` some briefs, computed elsewhere
+    for the same project and `now` (build.py does it in other processes); without them
+    they are computed here.
     """
     pl = Planner(project, now)
     near = {i: feature(pl, snapshot) for i, (feature, alone) in enumerate(features()) if not alone}

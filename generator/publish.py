@@ -190,15 +190,38 @@ def write_tree(root: Path, pages: dict[str, str], files: dict[str, bytes], copie
     return written
 
 
+# The sites being built in this process, by their mkdocs.yml: MkDocs' hooks (mkdocs_hooks.on_files)
+# give MkDocs their pages and files from memory instead of a docs folder on disk.
+_IN_MEMORY: dict[str, Site] = {}
+
+
+def in_memory(config_file: str | Path | None) -> Site | None:
+    """The site whose pages MkDocs takes from memory for this mkdocs.yml, if any."""
+    return _IN_MEMORY.get(str(Path(config_file).resolve())) if config_file else None
+
+
+def staging_on_disk() -> bool:
+    """RELAIS_STAGING=disk writes every page into .relais/staging/docs/ (to read or debug them,
+    or to run `mkdocs build` on them by hand); by default `relais build` hands them over in memory."""
+    return os.environ.get("RELAIS_STAGING", "") == "disk"
+
+
 def write_staging(site: Site, staging: Path, site_dir: Path, *, serving: bool = False,
-                  known: dict[str, bytes | Path] | None = None) -> Path:
+                  known: dict[str, bytes | Path] | None = None, on_disk: bool = True) -> Path:
     """Write the docs folder and mkdocs.yml into `staging`, touching only what changed.
 
     Returns the mkdocs.yml path. Unchanged files keep their modification time, so that
     `mkdocs serve --dirty` rebuilds only the pages whose source changed. `known`: see write_tree.
+    With on_disk=False the docs folder is left empty: run_mkdocs(..., site=site) hands the
+    pages to MkDocs from memory.
     """
     docs = staging / "docs"
-    write_tree(docs, site.pages, site.files, site.copies, known)
+    if on_disk:
+        write_tree(docs, site.pages, site.files, site.copies, known)
+    else:
+        if docs.is_dir() and any(docs.iterdir()):
+            shutil.rmtree(docs)  # pages of an earlier build on disk: MkDocs would find them twice
+        docs.mkdir(parents=True, exist_ok=True)
     config = mkdocs_config(site, docs, site_dir)
     # Beside the docs, not in them: MkDocs would publish it. The hooks read it (mkdocs_hooks).
     search_file = staging / "search-entries.json"
@@ -290,10 +313,21 @@ def _template_location(exc: BaseException) -> str:
 
 
 def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False,
-               source_date_epoch: int | None = None) -> list[str]:
+               source_date_epoch: int | None = None, site: Site | None = None) -> list[str]:
     """Run the real `mkdocs build` in this process; returns MkDocs' warnings.
 
-    `source_date_epoch` (Relais' `now`) dates the sitemap, so that a build is reproducible."""
+    `source_date_epoch` (Relais' `now`) dates the sitemap, so that a build is reproducible.
+    With `site`, MkDocs takes its pages and files from memory (see write_staging)."""
+    key = str(Path(config_file).resolve())
+    if site is not None:
+        _IN_MEMORY[key] = site
+    try:
+        return _run_mkdocs(config_file, strict=strict, dirty=dirty, source_date_epoch=source_date_epoch)
+    finally:
+        _IN_MEMORY.pop(key, None)
+
+
+def _run_mkdocs(config_file: Path, *, strict: bool, dirty: bool, source_date_epoch: int | None) -> list[str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -344,13 +378,15 @@ def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings:
     with build_lock(root):
         _clean_leftovers(out)
         staging = root / STATE_DIR / "staging"
+        on_disk = staging_on_disk()
         with timings.stage("write"):
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp_site = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-            config_file = write_staging(site, staging, tmp_site)
+            config_file = write_staging(site, staging, tmp_site, on_disk=on_disk)
         try:
             with timings.stage("mkdocs"):
-                warnings = run_mkdocs(config_file, strict=strict, source_date_epoch=source_date_epoch)
+                warnings = run_mkdocs(config_file, strict=strict, source_date_epoch=source_date_epoch,
+                                      site=None if on_disk else site)
             with timings.stage("swap"):
                 swap_into_place(tmp_site, out)
         except BaseException:

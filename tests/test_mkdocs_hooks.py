@@ -35,13 +35,45 @@ def hooked(text: str) -> str:
     return restore_raw_blocks(convert(lifted), blocks, KEY)
 
 
+@pytest.fixture(scope="module")
+def staged_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built with its pages written into .relais/staging/docs/ (RELAIS_STAGING=disk),
+    as `mkdocs build` can then be run on them without Relais; returns the site folder."""
+    import os
+
+    from generator.build import build
+    from tests.conftest import DEMO_NOW, copy_demo
+
+    root = copy_demo(tmp_path_factory.mktemp("staged") / "demo")
+    os.environ["RELAIS_STAGING"] = "disk"
+    try:
+        result = build(root, now_option=DEMO_NOW)
+    finally:
+        del os.environ["RELAIS_STAGING"]
+    assert result.ok, result.failure
+    return result.out
+
+
+def tree(folder: Path) -> dict[Path, bytes]:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_pages_handed_over_in_memory_build_the_same_site_as_pages_on_disk(built_demo: Path,
+                                                                          staged_demo: Path) -> None:
+    assert not any((built_demo.parent / ".relais" / "staging" / "docs").iterdir())  # nothing written
+    assert len(list((staged_demo.parent / ".relais" / "staging" / "docs").rglob("*.md"))) > 50
+    memory, disk = tree(built_demo), tree(staged_demo)
+    assert sorted(memory) == sorted(disk)
+    assert [str(p) for p in memory if memory[p] != disk[p]] == []
+
+
 def test_the_portal_config_loads_the_hook() -> None:
     assert mkdocs_config(SITE, Path("docs"), Path("site"))["hooks"] == [str(HOOKS)]
     assert HOOKS.is_file()
 
 
-def test_every_demo_page_converts_to_the_same_html(built_demo: Path) -> None:
-    docs = built_demo.parent / ".relais" / "staging" / "docs"
+def test_every_demo_page_converts_to_the_same_html(staged_demo: Path) -> None:
+    docs = staged_demo.parent / ".relais" / "staging" / "docs"
     pages = sorted(docs.rglob("*.md"))
     assert len(pages) > 50
     for path in pages:
@@ -95,7 +127,7 @@ def test_a_lost_placeholder_fails_loudly() -> None:
 # --- shells ---------------------------------------------------------------------------------------
 
 
-def test_shells_build_the_very_same_site(built_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shells_build_the_very_same_site(staged_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo built by MkDocs without the hooks is byte-identical to the one built with them."""
     import sys
 
@@ -108,16 +140,16 @@ def test_shells_build_the_very_same_site(built_demo: Path, tmp_path: Path, monke
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     # As `relais build` does: the sitemap is dated from --now.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(parse_now(DEMO_NOW, "Europe/Paris").timestamp())))
-    config_file = built_demo.parent / ".relais" / "staging" / "mkdocs.yml"
+    config_file = staged_demo.parent / ".relais" / "staging" / "mkdocs.yml"
     plain = tmp_path / "plain"
     build(load_config(config_file=str(config_file), site_dir=str(plain), hooks=[]))
-    ours = {p.relative_to(built_demo): p.read_bytes() for p in built_demo.rglob("*") if p.is_file()}
+    ours = {p.relative_to(staged_demo): p.read_bytes() for p in staged_demo.rglob("*") if p.is_file()}
     theirs = {p.relative_to(plain): p.read_bytes() for p in plain.rglob("*") if p.is_file()}
     assert sorted(ours) == sorted(theirs)
     different = [str(path) for path in ours if ours[path] != theirs[path]]
     # The search index differs by design: the hooks add the entries Relais writes itself.
     assert different == ["search/search_index.json"]
-    found = json.loads((built_demo.parent / ".relais" / "staging" / "search-entries.json").read_text("utf-8"))
+    found = json.loads((staged_demo.parent / ".relais" / "staging" / "search-entries.json").read_text("utf-8"))
     urls = {page_url(path) for path in found}
     with_hooks = json.loads(ours[Path("search/search_index.json")])
     without = json.loads(theirs[Path("search/search_index.json")])
