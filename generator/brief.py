@@ -84,10 +84,15 @@ def heading(language: str) -> str:
     return f"## {Translator(language)('brief')}\n\n"
 
 
-def convert_files(root: Path, paths: list[Path]) -> dict[str, tuple[str, str, str, str | None]]:
+Converted = tuple[str, str, str, "str | None", "dict[str, str] | None"]
+
+
+def convert_files(root: Path, paths: list[Path]) -> dict[str, Converted]:
     """The briefs of these post files, read and converted apart from load() (a second process
-    does it while the first loads): {slug: (language, site url, body, HTML or None)}. The
-    planner uses one only if the post it loaded has the same body, language and site URL."""
+    does it while the first loads): {slug: (language, site url, body, HTML or None, its search
+    entry)}. The planner uses one only if the post it loaded has the same body, language and
+    site URL."""
+    from . import search
     from .load import load_site_config, post_body
 
     config, _ = load_site_config(root)
@@ -98,5 +103,6 @@ def convert_files(root: Path, paths: list[Path]) -> dict[str, tuple[str, str, st
     for path in paths:
         body = post_body(root, path)
         if body is not None and body.strip():
-            done[path.stem] = (language, url, body.strip(), convert(heading(language) + body.strip(), url))
+            html = convert(heading(language) + body.strip(), url)
+            done[path.stem] = (language, url, body.strip(), html, search.section(html) if html else None)
     return done

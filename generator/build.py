@@ -72,9 +72,9 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
     timings = Timings()
     converting, early = None, None
     if not fetch and jobs.available():
-        # Every other post's brief is converted in a second process while this one loads
+        # Two briefs in three are converted in a second process while this one loads
         # (the planner checks that each is the brief of the post it loaded).
-        shared = post_files(root)[1::2]
+        shared = [p for i, p in enumerate(post_files(root)) if i % 3]  # two posts in three
         converting = jobs.beside(convert_files, root, shared)
         early = Briefs(frozenset(p.stem for p in shared), converting.result)
     with timings.stage("load"):

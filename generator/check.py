@@ -110,6 +110,7 @@ def media_path(project: Project, image: str) -> Path | None:
 
 
 def _media(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    targets: dict[str, Path | None] = {}  # posts share a few visuals: each path is resolved once
     for post in project.posts:
         if post.image is None:
             if post.image_alt:
@@ -117,7 +118,9 @@ def _media(project: Project, now: datetime) -> Iterator[Diagnostic]:
                               "add 'image: media/…' or remove image_alt")
             continue
         line = post.line("image")
-        target = media_path(project, post.image)
+        if post.image not in targets:
+            targets[post.image] = media_path(project, post.image)
+        target = targets[post.image]
         if "://" in post.image:
             yield error(post.file, line, "image-missing", f"image '{post.image}' is an address, not a file",
                         "download the image into content/media/ and write 'image: media/<file>'")

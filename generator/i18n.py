@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 
 from babel.dates import format_date, format_datetime, format_time
@@ -274,7 +274,7 @@ class Translator:
         return _fmt_date(d, "d MMM y" if self.lang == "fr" else "MMM d, y", self.lang)
 
     def clock(self, value: datetime) -> str:
-        return format_time(value, "HH:mm" if self.lang == "fr" else "h:mm a", locale=self.lang)
+        return _fmt_clock(value.hour, value.minute, self.lang)
 
     def moment(self, value: datetime) -> str:
         return f"{self.day(value)}, {self.clock(value)}"
@@ -290,3 +290,8 @@ class Translator:
 @lru_cache(maxsize=8192)
 def _fmt_date(value: date, pattern: str, lang: str) -> str:
     return format_date(value, pattern, locale=lang)
+
+
+@lru_cache(maxsize=2048)  # a clock shows hours and minutes only: the same few on thousands of posts
+def _fmt_clock(hour: int, minute: int, lang: str) -> str:
+    return format_time(time(hour, minute), "HH:mm" if lang == "fr" else "h:mm a", locale=lang)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
@@ -300,9 +301,18 @@ def _rel(root: Path, path: Path) -> str:
 def _outside(root: Path, path: Path) -> bool:
     """Whether `path` is a symlink that leads out of the repository (to /etc/passwd, a CI secret...)."""
     try:
+        if not path.is_symlink() and _folder_inside(str(root), str(path.parent), path.parent.stat().st_ino):
+            return False  # a plain file in a folder of the repository (most files: no realpath walk)
         return not path.resolve().is_relative_to(root.resolve())
     except (OSError, RuntimeError):  # a symlink loop
         return True
+
+
+@lru_cache(maxsize=256)
+def _folder_inside(root: str, folder: str, inode: int) -> bool:
+    """Whether a folder, once its links are followed, is inside the repository (by inode:
+    a folder replaced by a link while `relais serve` runs is looked at again)."""
+    return Path(folder).resolve().is_relative_to(Path(root).resolve())
 
 
 def _read(root: Path, path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:

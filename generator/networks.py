@@ -121,6 +121,12 @@ def _words(text: str) -> Iterator[re.Match[str]]:
     return _WORD.finditer(text)
 
 
+@lru_cache(maxsize=65536)  # the same links and words ("Lyon.", a post's link) in thousands of messages
+def _links(word: str, bare_domains: bool) -> tuple[tuple[int, int], ...]:
+    """Spans of the URLs twitter-text finds in one word."""
+    return tuple((a, b) for a, b in (u["indices"] for u in extract_urls_with_indices(word, bare_domains)))
+
+
 def _url_spans(text: str, bare_domains: bool) -> list[tuple[int, int]]:
     """Spans of the URLs that twitter-text recognises (a public top-level domain is required)."""
     needed = "." if bare_domains else ":"  # what twitter-text itself checks first: skip its call
@@ -128,7 +134,7 @@ def _url_spans(text: str, bare_domains: bool) -> list[tuple[int, int]]:
         (w.start() + a, w.start() + b)
         for w in _words(text)
         if needed in w.group()
-        for a, b in (u["indices"] for u in extract_urls_with_indices(w.group(), bare_domains))
+        for a, b in _links(w.group(), bare_domains)
     ]
 
 
@@ -150,7 +156,7 @@ def _x_weight(word: str) -> int:
     if not _X_PLAIN.fullmatch(word):
         return int(parse_tweet(word).weightedLength)
     # Fast path, same result: every character weighs 1 and none starts an emoji; links weigh 23.
-    links = [u["indices"] for u in extract_urls_with_indices(word, True)] if "." in word else []
+    links = _links(word, True) if "." in word else ()
     return len(word) - sum(b - a for a, b in links) + URL_LENGTH * len(links)
 
 
@@ -323,15 +329,21 @@ def share_url(
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+@lru_cache(maxsize=16384)  # network ids, campaign ids, slugs: the same values for every link of a build
 def _slug(value: str) -> str:
     """Lowercase, accents dropped, every run of other characters turned into one "-"."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
     return re.sub(r"[\W_]+", "-", plain.lower()).strip("-")
 
 
+@lru_cache(maxsize=256)
+def _placeholders(template: str) -> list[str]:
+    return _PLACEHOLDER.findall(template)
+
+
 def _fill(template: str, values: Mapping[str, str]) -> str:
     """The template with each {name} replaced by its slugified value; "" when one is missing."""
-    slugs = {name: _slug(values.get(name) or "") for name in _PLACEHOLDER.findall(template)}
+    slugs = {name: _slug(values.get(name) or "") for name in _placeholders(template)}
     return _PLACEHOLDER.sub(lambda m: slugs[m.group(1)], template) if all(slugs.values()) else ""
 
 

@@ -19,8 +19,8 @@ from markupsafe import Markup
 
 from . import networks as net
 from . import search
+from .brief import Converted, heading
 from .brief import convert as convert_brief
-from .brief import heading
 from .calendar.recurrence import all_occurrences
 from .i18n import Translator
 from .model import Post, Project, Status
@@ -101,8 +101,8 @@ class Planner:
         # its view once. Keyed by id: the project keeps every post alive while planning.
         self._views: dict[tuple[int, bool], PostView] = {}
         self.found: dict[str, list[dict[str, str]]] = {}  # search entries by docs path (see meta)
-        # Briefs converted elsewhere, by slug: (language, site url, body, HTML); see brief().
-        self.briefs: dict[str, tuple[str, str, str, str | None]] = {}
+        # Briefs converted elsewhere, by slug (brief.convert_files); see brief().
+        self.briefs: dict[str, Converted] = {}
 
     def campaign_url(self, campaign_id: str | None) -> str | None:
         return f"calendar/campaigns/{campaign_id}/" if campaign_id in self.campaigns else None
@@ -190,11 +190,22 @@ class Planner:
         body = post.body.strip()
         if not body:
             return None
+        done = self._converted(post)
+        if done is not None:
+            return done[3]
+        site = self.project.config.site
+        return convert_brief(heading(site.language) + body, site.url)
+
+    def brief_entry(self, post: Post, html: str) -> dict[str, str] | None:
+        """The search entry of the brief `html` of `post` (see search.section)."""
+        done = self._converted(post)
+        return done[4] if done is not None and done[3] == html else search.section(html)
+
+    def _converted(self, post: Post) -> Converted | None:
+        """The brief of `post` converted elsewhere, if it was converted from the same text."""
         site = self.project.config.site
         done = self.briefs.get(post.slug)
-        if done is not None and done[:3] == (site.language, site.url, body):  # converted elsewhere, same text
-            return done[3]
-        return convert_brief(heading(site.language) + body, site.url)
+        return done if done is not None and done[:3] == (site.language, site.url, post.body.strip()) else None
 
     def meta(self, title: str, *, found_as: str | list[dict[str, str]] | None = None, page: str = "",
              **extra: Any) -> Markup:
@@ -261,9 +272,9 @@ def _home(pl: Planner, blocks: list[str]) -> dict[str, str]:
     return {"index.md": text}
 
 
-def search_entries(pl: Planner, view: PostView) -> list[dict[str, str]]:
-    """What search finds of a post: its facts, then its messages (the brief is added by the
-    MkDocs hook from the converted Markdown). Labels and counters are left out."""
+def search_entries(pl: Planner, post: Post, view: PostView) -> list[dict[str, str]]:
+    """What search finds of a post: its facts, its messages, its brief (when MkDocs converts
+    the brief, the MkDocs hook adds it). Labels and counters are left out."""
     t = pl.t
     facts = [view.when_long, view.status_label, ", ".join(network_label(n) for n in view.networks),
              view.format_label, view.owner_name or "", view.campaign_title or "", view.key_date_title or "",
@@ -272,7 +283,7 @@ def search_entries(pl: Planner, view: PostView) -> list[dict[str, str]]:
     if view.messages:
         entries.append({"anchor": "messages", "title": search_text(t("messages")),
                         "text": " ".join(f"<p>{search_text(m['text'])}</p>" for m in view.messages)})
-    brief = search.section(view.brief_html) if view.brief_html else None
+    brief = pl.brief_entry(post, view.brief_html) if view.brief_html else None
     if brief is not None:  # else the hook indexes the brief MkDocs converts
         entries.append(brief)
     return entries
@@ -288,7 +299,7 @@ def post_page(pl: Planner, post: Post, blocks: list[str]) -> tuple[str, str]:
     if view.embargoed:
         meta = pl.meta(view.title, hide=["navigation"], search={"exclude": True})
     else:
-        meta = pl.meta(view.title, hide=["navigation"], found_as=search_entries(pl, view), page=path)
+        meta = pl.meta(view.title, hide=["navigation"], found_as=search_entries(pl, post, view), page=path)
     return path, render("post.md.j2", meta=meta, page=path, t=pl.t, p=view)
 
 
@@ -298,7 +309,7 @@ class Briefs:
     of the posts in `slugs`, given by `get()` as brief.convert_files() makes them."""
 
     slugs: frozenset[str]
-    get: Callable[[], dict[str, tuple[str, str, str, str | None]]]
+    get: Callable[[], dict[str, Converted]]
 
 
 def _post_pages(pl: Planner, post_blocks: dict[str, list[str]], briefs: Briefs | None = None) -> dict[str, str]:

@@ -136,6 +136,10 @@ class _TooLarge(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    pass
+
+
 # YAML 1.1 printable characters (libyaml refuses the others with an unhelpful position).
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "merge", "timestamp")}
@@ -227,7 +231,9 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1
-        if self.count > MAX_YAML_VALUES or len(path) > MAX_DEPTH:
+        if len(path) > MAX_DEPTH:
+            raise _TooDeep(node)
+        if self.count > MAX_YAML_VALUES:
             raise _TooLarge(node)
         if id(node) in self.active:
             raise _TooLarge(node)  # an alias that contains itself
@@ -256,6 +262,8 @@ class _Builder:
         seen: dict[Any, int] = {}
         merged: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if len(path) >= MAX_DEPTH:
+                raise _TooDeep(key_node)  # where _measure finds it: the key comes before its value
             if key_node.tag == "tag:yaml.org,2002:merge":
                 source = self.build(value_node, path)
                 for part in source if isinstance(source, list) else [source]:
@@ -336,7 +344,11 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
                                                           "check the indentation and the quotes of this file")])
     if node is None:
         return Parsed(None, Lines(rel, root_line), [])
-    refused = _measure(node)
+    # Without an anchor there is no alias, and a short text cannot hold MAX_YAML_VALUES values:
+    # then only the depth can be refused, and the builder, which walks the nodes in the same
+    # order as _measure, refuses it at the same node. Most files skip the measure.
+    plain = "&" not in text and len(text) < MAX_YAML_VALUES // 4
+    refused = None if plain else _measure(node)
     if refused is not None:
         kind, where = refused
         code, message, hint = _REFUSED[kind]
@@ -345,6 +357,9 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
     builder = _Builder(rel, line_offset)
     try:
         data = builder.build(node, ())
+    except _TooDeep as exc:
+        code, message, hint = _REFUSED["deep"]
+        return Parsed(None, Lines(rel, root_line), [error(rel, builder.line(exc.args[0]), code, message, hint)])
     except (_TooLarge, RecursionError) as exc:
         line = builder.line(exc.args[0]) if exc.args and isinstance(exc.args[0], yaml.Node) else root_line
         return Parsed(

@@ -241,8 +241,8 @@ def build_feeds(planner: Planner) -> tuple[list[Feed], dict[str, bytes]]:
     project = w.project
     name = project.config.site.name
     dated = sorted((p for p in project.posts if p.date is not None), key=lambda p: (p.date.timestamp(), p.slug))  # type: ignore[union-attr]
-    since = w.now - timedelta(days=POSTS_BACK_DAYS)
-    posts = [p for p in dated if p.date >= since]  # type: ignore[operator]
+    since = (w.now - timedelta(days=POSTS_BACK_DAYS)).timestamp()
+    posts = [p for p in dated if p.date.timestamp() >= since]  # type: ignore[union-attr]
     events = {p.slug: e for p in posts if (e := w.post_event(p)) is not None}
     visible = [p for p in posts if not w.pl.view(p).embargoed]
     feeds: list[Feed] = []
@@ -257,11 +257,9 @@ def build_feeds(planner: Planner) -> tuple[list[Feed], dict[str, bytes]]:
     for network_id in project.config.networks:
         items = [events[p.slug] for p in posts if network_id in p.networks]
         add("network", network_id, _label(network_id), f"network-{network_id}.ics", items)
-    by_campaign: dict[str, list[Event]] = {}  # a campaign's feed keeps all its posts, however old
-    for p in dated:
-        if p.campaign and not w.pl.view(p).embargoed:
-            if p.slug not in events and (e := w.post_event(p)) is not None:
-                events[p.slug] = e
+    by_campaign: dict[str, list[Event]] = {}
+    for p in visible:
+        if p.campaign:
             by_campaign.setdefault(p.campaign, []).append(events[p.slug])
     for campaign in sorted(project.campaigns, key=lambda c: (c.start, c.id)):
         items = by_campaign.get(campaign.id, [])

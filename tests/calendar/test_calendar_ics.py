@@ -184,11 +184,12 @@ def test_the_built_demo_feeds_read_by_both_parsers(built_demo: Path) -> None:
     assert by_uid["pain-aux-marrons@portal.example.org"].astimezone(UTC) == datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
 
 
-def test_post_feeds_start_a_year_ago_but_a_campaign_keeps_all_its_posts(project: ProjectFactory) -> None:
+def test_post_feeds_start_a_year_ago(project: ProjectFactory) -> None:
     p = project({
         **AMBASSADORS,
         "calendar/campaigns.yml": "- id: lancement\n  title: Lancement\n  start: 2025-01-01\n  end: 2025-12-31\n",
-        "content/posts/il-y-a-un-an.md": post("Il y a un an", "2025-12-02T09:00", status="published", owner="claire-martin"),
+        "content/posts/il-y-a-un-an.md": post("Il y a un an", "2025-12-02T09:00", status="published", owner="claire-martin",
+                                              campaign="lancement"),
         "content/posts/trop-ancien.md": post("Trop ancien", "2025-11-30T09:00", status="published", owner="claire-martin",
                                              campaign="lancement"),
     })
@@ -199,4 +200,5 @@ def test_post_feeds_start_a_year_ago_but_a_campaign_keeps_all_its_posts(project:
 
     for path in ("calendar/ics/all.ics", "calendar/ics/network-linkedin.ics", "calendar/ics/owner-claire-martin.ics"):
         assert uids(path) == ["il-y-a-un-an"], path
-    assert uids("calendar/ics/campaign-lancement.ics") == ["campaign-lancement", "trop-ancien"]
+    # The campaign itself is always there, with its posts of the last year.
+    assert uids("calendar/ics/campaign-lancement.ics") == ["campaign-lancement", "il-y-a-un-an"]
