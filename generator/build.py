@@ -84,8 +84,8 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
     now = _now(project, now_option)
     site = None
     if project is not None and not has_errors(diags) and not fetch and jobs.available():
-        # Checking and planning do not depend on each other: check (and plan the calendar and
-        # watch sections) in a second process while this one plans the posts' pages. The plan
+        # Checking and planning do not depend on each other: check (and plan the calendar
+        # section) in a second process while this one plans the rest of the portal. The plan
         # is thrown away if the checks find errors; until then nothing is written.
         snapshot = load_snapshot(project, now)
         side = jobs.beside(_check_and_plan_apart, project, now, snapshot)
