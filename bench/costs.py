@@ -1,7 +1,7 @@
 """Where `mkdocs build` spends its time on a Relais portal: per Markdown extension, per stage.
 
-Builds the synthetic repository once with `relais build` (to get the staged docs and
-mkdocs.yml), then, in this process:
+Builds the synthetic repository once with `RELAIS_STAGING=disk relais build` (to get the
+staged docs and mkdocs.yml), then, in this process:
 
 - converts every staged page with Python-Markdown, without extensions and with each of
   the portal's extensions alone, as MkDocs would (after the raw-block hook);
@@ -36,10 +36,12 @@ def staged(work: Path, posts: int) -> Path:
     if not (root / "site_config.yml").exists():
         generate(work / f"n{posts}", Sizes(posts=posts))
     config = root / ".relais" / "staging" / "mkdocs.yml"
-    if not config.exists():
+    docs = root / ".relais" / "staging" / "docs"
+    if not config.exists() or not docs.is_dir() or not any(docs.iterdir()):
+        # The pages written out (RELAIS_STAGING=disk), where `mkdocs build` can read them alone.
         subprocess.run([sys.executable, "-m", "generator", "build", "--now", NOW_OPTION, "--out",
-                        str(work / f"n{posts}" / "relais-site")], cwd=root, env=environment(), check=True,
-                       stdout=subprocess.DEVNULL)
+                        str(work / f"n{posts}" / "relais-site")], cwd=root, env={**environment(), "RELAIS_STAGING": "disk"},
+                       check=True, stdout=subprocess.DEVNULL)
     return config
 
 

@@ -39,8 +39,8 @@ sys.path.insert(0, str(PROJECT))
 from bench.generate import NOW_OPTION, SHARE_SHARE, Sizes, generate, parse_feeds
 
 TOOLS = ("check", "build", "blog")
-STAGES = ("load", "check", "plan", "write", "mkdocs", "swap")  # "check" only when run in line (RELAIS_JOBS=1)
-BESIDE = ("check-beside", "briefs-beside")  # in other processes, while "plan" runs (generator/jobs.py)
+STAGES = ("load", "check", "plan", "write", "mkdocs", "later", "swap")  # "check" only when run in line (RELAIS_JOBS=1)
+BESIDE = ("check-beside", "briefs-beside", "later-beside")  # in other processes (generator/jobs.py)
 DEMO_PARTS = ("site_config.yml", "content", "calendar", "ambassadors")
 TARGETS = {"ratio": 5.0, "stretch": 8.0, "growth": 2.2, "own_per_1000": 1.5, "check_2000": 3.0,
            "memory_mb": 1024.0, "demo": 5.0, "serve": 2.0}
@@ -313,7 +313,7 @@ def stage(runs: list[Run], name: str) -> float:
 
 def own(runs: list[Run]) -> float:
     """Relais' own stages: the wall time of everything but `mkdocs build` and the start-up
-    (median of the per-run sums; the work done beside is inside "plan", which waits for it)."""
+    (median of the per-run sums; work done beside is waited for inside "plan" and "later")."""
     return float(statistics.median(sum(v for k, v in r.stages.items() if k != "mkdocs" and k not in BESIDE)
                                    for r in runs))
 
@@ -372,7 +372,8 @@ def report(data: dict[str, Any]) -> str:
     shown = [s for s in STAGES if any(s in run.stages for n in sizes for run in runs[n]["build"])]
     beside = [s for s in BESIDE if any(s in run.stages for n in sizes for run in runs[n]["build"])]
     lines += ["", ("Relais build stages (seconds, median; `relais build --timings`). The columns after "
-                   "the wall time ran in other processes, inside \"plan\" (which waits for them); "
+                   "the wall time ran in other processes, while \"plan\" (check, briefs) or \"mkdocs\" "
+                   "(the .ics files) ran, and \"plan\" and \"later\" wait for them; "
                    "CPU is the build's user + system time in all its processes:"), "",
               "| posts | " + " | ".join(shown) + " | wall (with start-up) | " + " | ".join(beside + ["CPU"]) + " |",
               "|---:|" + "---:|" * (len(shown) + len(beside) + 2)]

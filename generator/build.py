@@ -15,7 +15,8 @@ from .diagnostics import Diagnostic, Severity, has_errors
 from .load import load, post_files
 from .model import Project
 from .plan import Apart, Briefs, Planner, plan, plan_apart
-from .publish import BuildLocked, PublishError, Timings, build_lock, publish
+from .publish import BuildLocked, PublishError, Timings, build_lock, publish, staging_on_disk
+from .site import write_later
 
 
 @dataclass
@@ -84,8 +85,8 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
     now = _now(project, now_option)
     site = None
     if project is not None and not has_errors(diags) and not fetch and jobs.available():
-        # Checking and planning do not depend on each other: check (and plan the calendar
-        # section) in a second process while this one plans the rest of the portal. The plan
+        # Checking and planning do not depend on each other: check (and plan the calendar and
+        # watch sections) in a second process while this one plans the rest. The plan
         # is thrown away if the checks find errors; until then nothing is written.
         snapshot = load_snapshot(project, now)
         side = jobs.beside(_check_and_plan_apart, project, now, snapshot)
@@ -119,8 +120,19 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
                 fetch_for_build(root, project.config, now)
         with timings.stage("plan"):
             site = plan(project, now, load_snapshot(project, now))
+    late = None
+    if site.later and jobs.available() and not staging_on_disk():
+        # The .ics files are written by another process while MkDocs builds the pages.
+        planned = site
+
+        def late(folder: Path) -> jobs.Pending[list[str]]:
+            return jobs.beside(write_later, project, now, planned.later, folder)
+    else:
+        with timings.stage("plan"):
+            site = site.with_later(project, now)
     try:
-        warnings = publish(site, root, out, strict=strict, timings=timings, source_date_epoch=int(now.timestamp()))
+        warnings = publish(site, root, out, strict=strict, timings=timings, source_date_epoch=int(now.timestamp()),
+                           late=late)
     except PublishError as exc:
         return BuildResult(False, out, diags, failure=str(exc), seconds=time.perf_counter() - started,
                            timings=timings.stages)

@@ -1,7 +1,8 @@
 """Work done beside the main line of a build, in a second process, on a machine with two cores or more.
 
-`relais build` is a chain of pure stages; two of them do not depend on each other: checking
-the content and planning the calendar section, versus planning the posts' pages.
+`relais build` is a chain of pure stages, some of which do not depend on each other:
+checking the content and planning the calendar and watch sections, versus planning the
+posts' pages; writing the .ics files, versus MkDocs building the pages.
 `beside(fn, ...)` runs `fn` in a forked child process while the caller goes on, and
 `Pending.result()` waits for its value (sent back pickled through a temporary file). The
 child sees the caller's memory as it was at the fork (the loaded project, nothing to

@@ -385,13 +385,14 @@ def _media(pl: Planner) -> dict[str, Path]:
 
 def features() -> list[tuple[Any, bool]]:
     """The feature planners, in navigation order, each `plan(planner, snapshot) -> Section`, and
-    whether it is planned apart from the posts' pages (it must add no block to them). The
-    calendar goes apart, with the checks: about as much work as the rest (see build.py)."""
+    whether it is planned apart from the posts' pages (it must add no block to them): the
+    calendar (its .ics files are written later, see Later) and the watch go apart, with the
+    checks, about as much work as the rest (see build.py)."""
     from .calendar.pages import plan as calendar
     from .kits.pages import plan as kits
     from .watch.pages import plan as watch
 
-    return [(calendar, True), (kits, False), (watch, False)]
+    return [(calendar, True), (kits, False), (watch, True)]
 
 
 @dataclass(frozen=True)
@@ -404,7 +405,7 @@ class Apart:
 
 
 def plan_apart(pl: Planner, snapshot: Any = None) -> Apart:
-    """The sections that the posts' pages do not need (the calendar): `relais build` plans
+    """The sections that the posts' pages do not need (calendar, watch): `relais build` plans
     them in a second process while this one plans the posts (jobs.py)."""
     sections = {i: feature(pl, snapshot) for i, (feature, apart) in enumerate(features()) if apart}
     return Apart(sections, dict(pl.found))

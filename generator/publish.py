@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -370,8 +371,15 @@ def _run_mkdocs(config_file: Path, *, strict: bool, dirty: bool, source_date_epo
 
 
 def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings: Timings | None = None,
-            source_date_epoch: int | None = None) -> list[str]:
-    """Build `site` into `out` atomically; returns MkDocs' warnings. Raises PublishError."""
+            source_date_epoch: int | None = None, late: Any = None) -> list[str]:
+    """Build `site` into `out` atomically; returns MkDocs' warnings. Raises PublishError.
+
+    `late(folder)` starts writing the site's Later files into a folder while MkDocs builds
+    (site.write_later in another process, see build.py); publish waits for it and moves them
+    into the new site before that is swapped into place. (Not into the new site directly:
+    MkDocs empties its output folder when it starts.)"""
+    if site.later and late is None:
+        raise ValueError("the site's Later files are neither made (Site.with_later) nor coming (late)")
     timings = timings or Timings()
     out = out.resolve()
     root = root.resolve()
@@ -383,13 +391,26 @@ def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings:
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp_site = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
             config_file = write_staging(site, staging, tmp_site, on_disk=on_disk)
+        later_dir = tmp_site.with_name(tmp_site.name + "-later")  # cleaned with it if killed (_clean_leftovers)
+        writing = late(later_dir) if late is not None else None
         try:
             with timings.stage("mkdocs"):
                 warnings = run_mkdocs(config_file, strict=strict, source_date_epoch=source_date_epoch,
                                       site=None if on_disk else site)
+            if writing is not None:
+                with timings.stage("later"):
+                    for rel in writing.result():
+                        (tmp_site / rel).parent.mkdir(parents=True, exist_ok=True)
+                        os.replace(later_dir / rel, tmp_site / rel)
+                    shutil.rmtree(later_dir, ignore_errors=True)
+                timings.stages["later-beside"] = writing.seconds
+                timings.peak_kb += writing.peak_kb
             with timings.stage("swap"):
                 swap_into_place(tmp_site, out)
         except BaseException:
+            if writing is not None:
+                writing.cancel()
+            shutil.rmtree(later_dir, ignore_errors=True)
             shutil.rmtree(tmp_site, ignore_errors=True)
             raise
     return warnings

@@ -71,7 +71,7 @@ class Preview:
             if project is None or has_errors(diags):
                 click.echo("relais: the preview keeps the last good version until the errors are fixed", err=True)
                 return None
-            site = plan(project, now, load_snapshot(project, now))
+            site = plan(project, now, load_snapshot(project, now)).with_later(project, now)
             if interrupted():
                 return None
             config_file = write_staging(site, self.staging, self.site_dir, serving=True, known=self.written)

@@ -2,9 +2,43 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Later:
+    """Files made after planning, from the project: `make(project, now, *args)` gives their
+    bytes, at `paths` (docs-relative). `relais build` makes them in another process while
+    MkDocs builds the pages (they are static files MkDocs never reads), so `make` is a
+    module-level function and `args` plain data: both cross to that process."""
+
+    paths: tuple[str, ...]
+    make: Callable[..., dict[str, bytes]]
+    args: tuple[Any, ...] = ()
+
+
+def write_later(project: Any, now: Any, later: Sequence[Later], folder: Path) -> list[str]:
+    """Make the Later files and write them into a built site's folder; returns their paths."""
+    files = make_later(project, now, later)
+    for rel, data in files.items():
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)  # MkDocs may be making the same folder
+        target.write_bytes(data)
+    return sorted(files)
+
+
+def make_later(project: Any, now: Any, later: Sequence[Later]) -> dict[str, bytes]:
+    """The bytes of every Later file, checked against the paths each one announced."""
+    files: dict[str, bytes] = {}
+    for item in later:
+        made = item.make(project, now, *item.args)
+        if set(made) != set(item.paths):
+            raise ValueError(f"{item.make.__name__} made {sorted(set(made) ^ set(item.paths))[:3]} unannounced")
+        files.update(made)
+    return files
 
 
 @dataclass(frozen=True)
@@ -24,6 +58,7 @@ class Section:
     nav: list[Any] = field(default_factory=list)
     home: list[str] = field(default_factory=list)
     post_blocks: dict[str, list[str]] = field(default_factory=dict)
+    later: list[Later] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -44,21 +79,34 @@ class Site:
     post_blocks: dict[str, list[str]] = field(default_factory=dict)
     # Search entries Relais writes itself, by docs path (see Planner.meta and mkdocs_hooks).
     search: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # Files made after planning (see Later); with_later() turns them into `files`.
+    later: tuple[Later, ...] = ()
 
     @staticmethod
     def merge(sections: list[Section], **info: Any) -> Site:
         pages: dict[str, str] = {}
         files: dict[str, bytes] = {}
         copies: dict[str, Path] = {}
+        later_paths: set[str] = set()
         nav: list[Any] = []
         for section in sections:
-            for target in (section.pages, section.files, section.copies):
-                clash = set(target) & (set(pages) | set(files) | set(copies))
+            section_later = {path for item in section.later for path in item.paths}
+            for target in (section.pages, section.files, section.copies, section_later):
+                clash = set(target) & (set(pages) | set(files) | set(copies) | later_paths)
                 if clash:
                     # Pelican's rule: two outputs at one path is a bug, never a silent overwrite.
                     raise ValueError(f"two sections write {sorted(clash)[0]}")
             pages.update(section.pages)
             files.update(section.files)
             copies.update(section.copies)
+            later_paths |= section_later
             nav.extend(section.nav)
-        return Site(pages=pages, files=files, copies=copies, nav=nav, **info)
+        later = tuple(item for section in sections for item in section.later)
+        return Site(pages=pages, files=files, copies=copies, nav=nav, later=later, **info)
+
+    def with_later(self, project: Any, now: Any, made: dict[str, bytes] | None = None) -> Site:
+        """This site with its Later files made (or given, as make_later made them) among its files."""
+        if not self.later:
+            return self
+        files = made if made is not None else make_later(project, now, self.later)
+        return replace(self, files={**self.files, **dict(sorted(files.items()))}, later=())

@@ -17,7 +17,8 @@ HEADERS = [
      "own stages per 1,000 posts |"),
     ("| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
      "relais bytes per post (without theme assets) |"),
-    "| posts | load | plan | write | mkdocs | swap | wall (with start-up) | check-beside | briefs-beside | CPU |",
+    "| posts | load | plan | write | mkdocs | later | swap | wall (with start-up) | check-beside | briefs-beside | "
+    "later-beside | CPU |",
     "| other | result |",
 ]
 
@@ -49,7 +50,8 @@ def test_a_small_benchmark_prints_every_table(tmp_path: Path) -> None:
     data = json.loads(results.read_text(encoding="utf-8"))
     runs = data["runs"]["50"]
     build_run, blog_run = runs["build"][0], runs["blog"][0]
-    assert set(build_run["stages"]) >= {"load", "check-beside", "briefs-beside", "plan", "write", "mkdocs"}
+    assert set(build_run["stages"]) >= {"load", "check-beside", "briefs-beside", "plan", "write", "mkdocs",
+                                        "later", "later-beside"}
     in_line = {k: v for k, v in build_run["stages"].items() if not k.endswith("-beside")}
     assert sum(in_line.values()) < build_run["wall"]
     # The checks ran beside the plan, which waited for them: not longer than the plan itself.

@@ -62,15 +62,17 @@ def test_a_cancelled_job_ends_its_process() -> None:
         os.waitpid(pending._pid, os.WNOHANG)  # already reaped: nothing left behind
 
 
-def test_the_portal_is_the_same_built_in_one_process_or_three(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_portal_is_the_same_built_in_one_process_or_four(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = copy_demo(tmp_path / "demo")
     sites = {}
-    for name, setting in (("one", "1"), ("three", "")):
+    for name, setting in (("one", "1"), ("three", "")):  # "three": and a fourth for the .ics files
         monkeypatch.setenv("RELAIS_JOBS", setting)
         result = build(root, now_option=DEMO_NOW, out=tmp_path / name)
         assert result.ok, result.failure
         if name == "three":
             assert "check-beside" in result.timings and result.worker_peak_kb > 0
+            assert "later-beside" in result.timings  # the .ics files, written while MkDocs built
+            assert not list(tmp_path.glob(".three.tmp-*"))  # the folder they were written in is gone
         else:
             assert "check" in result.timings and result.worker_peak_kb == 0
         sites[name] = {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()}

@@ -316,7 +316,8 @@ def run_pipeline(root: Path, now: datetime) -> None:
     found = check(loaded.project, now)
     assert_diagnostics(found)
     if not has_errors(loaded.diagnostics + found):
-        site = plan(loaded.project, now.astimezone(loaded.project.tz))
+        local = now.astimezone(loaded.project.tz)
+        site = plan(loaded.project, local).with_later(loaded.project, local)  # the .ics files too
         assert "index.md" in site.pages
         event(f"planned with {len(loaded.project.posts)} post(s), {len(loaded.project.key_dates)} key date(s)")
     else:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from .. import networks as net
-from ..model import Campaign, Post, Status
+from ..model import Campaign, Post, Project, Status
 from ..plan import Planner
 from .recurrence import Occurrence, all_occurrences
 from .zones import is_ambiguous, transitions
@@ -234,48 +234,92 @@ def _event_key(event: Event) -> tuple[str, str]:
     return stamp, str(event.get("uid"))
 
 
-def build_feeds(planner: Planner) -> tuple[list[Feed], dict[str, bytes]]:
-    """Every subscription of the portal: its description and the bytes of its file."""
-    w = Writer(planner)
-    t = w.t
-    project = w.project
-    name = project.config.site.name
+@dataclass(frozen=True, slots=True)
+class FeedPlan:
+    """What one subscription file holds, before any event is made: its path, its title and
+    its events as ("post", slug), ("campaign", id) or ("key-date", index of the occurrence)."""
+
+    path: str
+    title: str
+    events: tuple[tuple[str, str | int], ...]
+
+
+def plan_feeds(planner: Planner) -> tuple[list[Feed], list[FeedPlan]]:
+    """Every subscription of the portal: its description, and what write_feeds() puts in it.
+
+    Cheap: no iCalendar object is made, so that the calendar pages are planned at once and
+    the files written later (by another process while MkDocs builds, see build.py)."""
+    pl = planner
+    t = pl.t
+    project = pl.project
     dated = sorted((p for p in project.posts if p.date is not None), key=lambda p: (p.date.timestamp(), p.slug))  # type: ignore[union-attr]
-    since = (w.now - timedelta(days=POSTS_BACK_DAYS)).timestamp()
+    since = (pl.now - timedelta(days=POSTS_BACK_DAYS)).timestamp()
     posts = [p for p in dated if p.date.timestamp() >= since]  # type: ignore[union-attr]
-    events = {p.slug: e for p in posts if (e := w.post_event(p)) is not None}
-    visible = [p for p in posts if not w.pl.view(p).embargoed]
+    visible = [p for p in posts if not pl.view(p).embargoed]
     feeds: list[Feed] = []
-    files: dict[str, bytes] = {}
+    plans: list[FeedPlan] = []
 
-    def add(kind: str, key: str, title: str, filename: str, items: list[Event]) -> None:
+    def add(kind: str, key: str, title: str, filename: str, events: list[tuple[str, str | int]]) -> None:
         path = f"{ICS_DIR}/{filename}"
-        files[path] = w.calendar(f"{name} — {title}", items)
-        feeds.append(Feed(kind, key, title, path, len(items)))
+        plans.append(FeedPlan(path, title, tuple(events)))
+        feeds.append(Feed(kind, key, title, path, len(events)))
 
-    add("all", "", t("cal_feed_all"), "all.ics", [events[p.slug] for p in posts])
+    add("all", "", t("cal_feed_all"), "all.ics", [("post", p.slug) for p in posts])
     for network_id in project.config.networks:
-        items = [events[p.slug] for p in posts if network_id in p.networks]
-        add("network", network_id, _label(network_id), f"network-{network_id}.ics", items)
-    by_campaign: dict[str, list[Event]] = {}
+        add("network", network_id, _label(network_id), f"network-{network_id}.ics",
+            [("post", p.slug) for p in posts if network_id in p.networks])
+    by_campaign: dict[str, list[tuple[str, str | int]]] = {}
     for p in visible:
         if p.campaign:
-            by_campaign.setdefault(p.campaign, []).append(events[p.slug])
+            by_campaign.setdefault(p.campaign, []).append(("post", p.slug))
     for campaign in sorted(project.campaigns, key=lambda c: (c.start, c.id)):
-        items = by_campaign.get(campaign.id, [])
-        add("campaign", campaign.id, campaign.title, f"campaign-{campaign.id}.ics", [w.campaign_event(campaign), *items])
-    today = w.now.date()
-    occurrences = all_occurrences(project.key_dates, today - timedelta(days=KEY_DATES_BACK_DAYS),
-                                  today + timedelta(days=KEY_DATES_AHEAD_DAYS))
-    add("key-dates", "", t("key_dates"), "key-dates.ics", [w.key_date_event(o) for o in occurrences])
-    owned: dict[str, list[Event]] = {}  # grouped once: not ambassadors × posts
+        add("campaign", campaign.id, campaign.title, f"campaign-{campaign.id}.ics",
+            [("campaign", campaign.id), *by_campaign.get(campaign.id, [])])
+    add("key-dates", "", t("key_dates"), "key-dates.ics",
+        [("key-date", i) for i in range(len(_key_date_occurrences(pl)))])
+    owned: dict[str, list[tuple[str, str | int]]] = {}  # grouped once: not ambassadors × posts
     for p in visible:
         if p.owner:
-            owned.setdefault(p.owner, []).append(events[p.slug])
+            owned.setdefault(p.owner, []).append(("post", p.slug))
     for amb in sorted(project.ambassadors, key=lambda a: a.id):
         if not amb.public:
             continue  # kept out of the directory, so out of the feeds' names too
-        items = owned.get(amb.id, [])
-        if items:
-            add("owner", amb.id, amb.name, f"owner-{amb.id}.ics", items)
-    return feeds, files
+        if owned.get(amb.id):
+            add("owner", amb.id, amb.name, f"owner-{amb.id}.ics", owned[amb.id])
+    return feeds, plans
+
+
+def _key_date_occurrences(pl: Planner) -> list[Occurrence]:
+    today = pl.now.date()
+    return all_occurrences(pl.project.key_dates, today - timedelta(days=KEY_DATES_BACK_DAYS),
+                           today + timedelta(days=KEY_DATES_AHEAD_DAYS))
+
+
+def write_feeds(project: Project, now: datetime, plans: list[FeedPlan]) -> dict[str, bytes]:
+    """The bytes of the subscription files planned by plan_feeds() for this project and `now`."""
+    w = Writer(Planner(project, now))
+    posts = {p.slug: p for p in project.posts}
+    campaigns = {c.id: c for c in project.campaigns}
+    occurrences = _key_date_occurrences(w.pl)
+    made: dict[tuple[str, str | int], Event] = {}
+
+    def event(ref: tuple[str, str | int]) -> Event:
+        if ref not in made:
+            kind, key = ref
+            if kind == "post":
+                made[ref] = w.post_event(posts[str(key)])  # type: ignore[assignment]  # planned posts have a date
+            elif kind == "campaign":
+                made[ref] = w.campaign_event(campaigns[str(key)])
+            else:
+                made[ref] = w.key_date_event(occurrences[int(key)])
+        return made[ref]
+
+    name = project.config.site.name
+    return {plan.path: w.calendar(f"{name} — {plan.title}", [event(ref) for ref in plan.events])
+            for plan in sorted(plans, key=lambda plan: plan.path)}
+
+
+def build_feeds(planner: Planner) -> tuple[list[Feed], dict[str, bytes]]:
+    """Every subscription of the portal: its description and the bytes of its file."""
+    feeds, plans = plan_feeds(planner)
+    return feeds, write_feeds(planner.project, planner.now, plans)

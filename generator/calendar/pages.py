@@ -19,8 +19,8 @@ from .. import networks as net
 from ..model import IN_PROGRESS, Campaign, Post, Status
 from ..plan import Planner, PostView, search_text
 from ..render import render
-from ..site import Section
-from .ics import Feed, absolute, build_feeds
+from ..site import Later, Section
+from .ics import Feed, absolute, plan_feeds, write_feeds
 from .recurrence import Occurrence, all_occurrences
 from .schedule import NOT_READY, KeyDateLinks, campaign_posts, is_overdue
 from .slots import SlotTime, free_slots
@@ -110,7 +110,7 @@ class Calendar:
                 self.key_dates_by_day[day].append(occ)
                 day += timedelta(days=1)
         self.campaigns = sorted(self.project.campaigns, key=lambda c: (c.start, c.id))
-        self.feeds, self.files = build_feeds(pl)
+        self.feeds, self.feed_plans = plan_feeds(pl)
 
     def _item(self, post: Post) -> Item:
         view = self.pl.view(post)
@@ -404,4 +404,5 @@ def plan(planner: Planner, snapshot: Any) -> Section:
         {t("key_dates"): KEY_DATES},
         {t("campaigns"): CAMPAIGNS},
     ]}]
-    return Section(pages=pages, files=dict(sorted(cal.files.items())), nav=nav)
+    later = Later(tuple(sorted(f.path for f in cal.feed_plans)), write_feeds, (cal.feed_plans,))
+    return Section(pages=pages, nav=nav, later=[later])
