@@ -92,7 +92,6 @@ def convert_files(root: Path, paths: list[Path]) -> dict[str, Converted]:
     does it while the first loads): {slug: (language, site url, body, HTML or None, its search
     entry)}. The planner uses one only if the post it loaded has the same body, language and
     site URL."""
-    from . import search
     from .load import load_site_config, post_body
 
     config, _ = load_site_config(root)
@@ -103,6 +102,13 @@ def convert_files(root: Path, paths: list[Path]) -> dict[str, Converted]:
     for path in paths:
         body = post_body(root, path)
         if body is not None and body.strip():
-            html = convert(heading(language) + body.strip(), url)
-            done[path.stem] = (language, url, body.strip(), html, search.section(html) if html else None)
+            done[path.stem] = converted(body, language, url)
     return done
+
+
+def converted(body: str, language: str, url: str) -> Converted:
+    """A brief converted, with what the planner checks before using it (see convert_files)."""
+    from . import search
+
+    html = convert(heading(language) + body.strip(), url)
+    return (language, url, body.strip(), html, search.section(html) if html else None)

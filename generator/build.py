@@ -62,20 +62,38 @@ def build(root: Path, *, now_option: str | None = None, out: Path | None = None,
         return BuildResult(False, out, failure=str(exc), seconds=time.perf_counter() - started)
 
 
-def _check_and_plan_apart(project: Project, now: datetime, snapshot: Any) -> tuple[list[Diagnostic], Apart]:
-    """What the second process does during a build: every check, then the sections that the
-    posts' pages do not need (see plan.plan_apart)."""
-    diagnostics = check(project, now)
-    return diagnostics, plan_apart(Planner(project, now), snapshot)
+def _plan_apart(project: Project, now: datetime, snapshot: Any, brief_slugs: frozenset[str]) -> Apart:
+    """What a second process plans during a build: some briefs, the sections the posts' pages
+    do not need."""
+    return plan_apart(Planner(project, now), snapshot, brief_slugs)
+
+
+def _refusal(diags: list[Diagnostic], strict: bool, out: Path) -> str:
+    """Why the portal is not published, or '' when it is."""
+    if has_errors(diags) or (strict and any(d.severity is Severity.WARNING for d in diags)):
+        reason = "content errors" if has_errors(diags) else "warnings (--strict)"
+        return f"not built because of {reason}; {out} is unchanged"
+    return ""
 
 
 def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: bool, started: float) -> BuildResult:
+    """Load, plan, build and publish, with the checks run beside (jobs.py) where possible.
+
+    On two cores or more: two briefs in three are converted while this process loads; the
+    calendar and watch sections are planned while it plans the rest; the checks run, and the
+    .ics files are written, while MkDocs builds the pages. Nothing is published before the
+    checks have passed: their errors stop the build before the swap, as they would before
+    the plan in one process (RELAIS_JOBS=1), and the output is byte for byte the same.
+    """
     timings = Timings()
-    converting, early = None, None
-    if not fetch and jobs.available():
-        # Two briefs in three are converted in a second process while this one loads
-        # (the planner checks that each is the brief of the post it loaded).
-        shared = [p for i, p in enumerate(post_files(root)) if i % 3]  # two posts in three
+    parallel = not fetch and jobs.available()
+    converting, early, third = None, None, frozenset[str]()
+    if parallel:
+        # Two briefs in three are converted while this process loads (the planner checks that
+        # each is the brief of the post it loaded), the third while it plans.
+        files = post_files(root)
+        shared = [p for i, p in enumerate(files) if i % 3]
+        third = frozenset(p.stem for i, p in enumerate(files) if not i % 3)
         converting = jobs.beside(convert_files, root, shared)
         early = Briefs(frozenset(p.stem for p in shared), converting.result)
     with timings.stage("load"):
@@ -84,33 +102,36 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
     diags = list(loaded.diagnostics)
     now = _now(project, now_option)
     site = None
-    if project is not None and not has_errors(diags) and not fetch and jobs.available():
-        # Checking and planning do not depend on each other: check (and plan the calendar and
-        # watch sections) in a second process while this one plans the rest. The plan
-        # is thrown away if the checks find errors; until then nothing is written.
+    checking = None
+    checked_here = False
+    if project is not None and not has_errors(diags) and parallel:
         snapshot = load_snapshot(project, now)
-        side = jobs.beside(_check_and_plan_apart, project, now, snapshot)
+        side = jobs.beside(_plan_apart, project, now, snapshot, third)
+        shares = [early, Briefs(third, lambda: side.result().briefs)] if early is not None else []
         try:
             with timings.stage("plan"):
-                site = plan(project, now, snapshot, apart=lambda: side.result()[1], briefs=early)
+                site = plan(project, now, snapshot, apart=side.result, briefs=shares)
         except Exception:
             # A plan may stumble on content that the checks reject: then the checks say why.
-            if not has_errors(side.result()[0]):
+            side.cancel()
+            found = check(project, now)
+            if not has_errors(found):
                 raise
-        diags += side.result()[0]
-        timings.stages["check-beside"] = side.seconds
+            diags += found
+            checked_here = True
         timings.peak_kb = side.peak_kb
+        if site is not None:
+            checking = jobs.beside(check, project, now)  # while MkDocs builds, see gate() below
     if converting is not None:
         converting.cancel()  # over long ago after a plan; stopped if the build stops before one
         timings.stages["briefs-beside"] = converting.seconds
         timings.peak_kb += converting.peak_kb
-    if project is not None and site is None and "check-beside" not in timings.stages:
-        with timings.stage("check"):
+    if project is not None and site is None and not checked_here:
+        with timings.stage("check"):  # in line: one process, or content that did not load cleanly
             diags += check(project, now)
-    failing = has_errors(diags) or (strict and any(d.severity is Severity.WARNING for d in diags))
-    if project is None or failing:
-        reason = "content errors" if has_errors(diags) else "warnings (--strict)"
-        return BuildResult(False, out, diags, failure=f"not built because of {reason}; {out} is unchanged",
+    refusal = _refusal(diags, strict, out) if checking is None else ""
+    if project is None or refusal:
+        return BuildResult(False, out, diags, failure=refusal or _refusal(diags, strict, out),
                            seconds=time.perf_counter() - started, timings=timings.stages)
     if site is None:
         if fetch:
@@ -130,11 +151,25 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
     else:
         with timings.stage("plan"):
             site = site.with_later(project, now)
+    checked: list[Diagnostic] = []
+
+    def gate() -> str:
+        """The checks' answer, once MkDocs is done: a refusal stops the swap."""
+        if checking is None:
+            return ""
+        checked.extend(checking.result())
+        timings.stages["check-beside"] = checking.seconds
+        timings.peak_kb += checking.peak_kb
+        return _refusal(diags + checked, strict, out)
+
     try:
         warnings = publish(site, root, out, strict=strict, timings=timings, source_date_epoch=int(now.timestamp()),
-                           late=late)
+                           late=late, gate=gate)
     except PublishError as exc:
-        return BuildResult(False, out, diags, failure=str(exc), seconds=time.perf_counter() - started,
-                           timings=timings.stages)
-    return BuildResult(True, out, diags, warnings, pages=len(site.pages), seconds=time.perf_counter() - started,
-                       timings=timings.stages, worker_peak_kb=timings.peak_kb)
+        if checking is not None and not checked:
+            checked.extend(checking.result())  # MkDocs failed first: content errors explain more
+        refusal = _refusal(diags + checked, strict, out)
+        return BuildResult(False, out, diags + checked, failure=refusal or str(exc),
+                           seconds=time.perf_counter() - started, timings=timings.stages)
+    return BuildResult(True, out, diags + checked, warnings, pages=len(site.pages),
+                       seconds=time.perf_counter() - started, timings=timings.stages, worker_peak_kb=timings.peak_kb)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from . import networks as net
 from . import search
-from .brief import Converted, heading
+from .brief import Converted, converted, heading
 from .brief import convert as convert_brief
 from .calendar.recurrence import all_occurrences
 from .i18n import Translator
@@ -312,21 +312,21 @@ class Briefs:
     get: Callable[[], dict[str, Converted]]
 
 
-def _post_pages(pl: Planner, post_blocks: dict[str, list[str]], briefs: Briefs | None = None) -> dict[str, str]:
-    """Every post's page. With `briefs`, the other posts come first, so that the briefs
-    converted elsewhere are ready when their posts' turn comes."""
-    later = briefs.slugs if briefs is not None else frozenset()
+def _post_pages(pl: Planner, post_blocks: dict[str, list[str]], briefs: Sequence[Briefs] = ()) -> dict[str, str]:
+    """Every post's page. With `briefs` (converted elsewhere), the other posts come first, then
+    each share in turn, so that its briefs are ready when its posts' turn comes."""
     pages = {}
-    for post in pl.project.posts:
-        if post.slug not in later:
+
+    def render(posts: Iterable[Post]) -> None:
+        for post in posts:
             path, text = post_page(pl, post, post_blocks.get(post.slug, []))
             pages[path] = text
-    if briefs is not None:
-        pl.briefs.update(briefs.get())
-    for post in pl.project.posts:
-        if post.slug in later:
-            path, text = post_page(pl, post, post_blocks.get(post.slug, []))
-            pages[path] = text
+
+    shared = frozenset().union(*(b.slugs for b in briefs))
+    render(p for p in pl.project.posts if p.slug not in shared)
+    for share in briefs:
+        pl.briefs.update(share.get())
+        render(p for p in pl.project.posts if p.slug in share.slugs)
     return pages
 
 
@@ -402,17 +402,22 @@ class Apart:
 
     sections: dict[int, Section]
     found: dict[str, list[dict[str, str]]]
+    briefs: dict[str, Converted] = field(default_factory=dict)
 
 
-def plan_apart(pl: Planner, snapshot: Any = None) -> Apart:
-    """The sections that the posts' pages do not need (calendar, watch): `relais build` plans
-    them in a second process while this one plans the posts (jobs.py)."""
+def plan_apart(pl: Planner, snapshot: Any = None, brief_slugs: frozenset[str] = frozenset()) -> Apart:
+    """The sections that the posts' pages do not need (calendar, watch), and the briefs of
+    the posts in `brief_slugs`: `relais build` plans them in a second process while this
+    one plans the posts (jobs.py)."""
+    site = pl.project.config.site
+    briefs = {p.slug: converted(p.body, site.language, site.url) for p in pl.project.posts
+              if p.slug in brief_slugs and p.body.strip() and not is_embargoed(p, pl.now)}
     sections = {i: feature(pl, snapshot) for i, (feature, apart) in enumerate(features()) if apart}
-    return Apart(sections, dict(pl.found))
+    return Apart(sections, dict(pl.found), briefs)
 
 
 def plan(project: Project, now: datetime, snapshot: Any = None, *, apart: Callable[[], Apart] | None = None,
-         briefs: Briefs | None = None) -> Site:
+         briefs: Sequence[Briefs] = ()) -> Site:
     """The whole portal for this project at `now`; `snapshot` is the watch cache (or None).
 
     `apart` gives the sections of plan_apart() and `briefs` some briefs, computed elsewhere

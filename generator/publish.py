@@ -371,13 +371,14 @@ def _run_mkdocs(config_file: Path, *, strict: bool, dirty: bool, source_date_epo
 
 
 def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings: Timings | None = None,
-            source_date_epoch: int | None = None, late: Any = None) -> list[str]:
+            source_date_epoch: int | None = None, late: Any = None, gate: Any = None) -> list[str]:
     """Build `site` into `out` atomically; returns MkDocs' warnings. Raises PublishError.
 
     `late(folder)` starts writing the site's Later files into a folder while MkDocs builds
     (site.write_later in another process, see build.py); publish waits for it and moves them
     into the new site before that is swapped into place. (Not into the new site directly:
-    MkDocs empties its output folder when it starts.)"""
+    MkDocs empties its output folder when it starts.) `gate()`, asked last, may refuse the
+    new site with a message (PublishError): the checks that ran meanwhile found errors."""
     if site.later and late is None:
         raise ValueError("the site's Later files are neither made (Site.with_later) nor coming (late)")
     timings = timings or Timings()
@@ -405,6 +406,9 @@ def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings:
                     shutil.rmtree(later_dir, ignore_errors=True)
                 timings.stages["later-beside"] = writing.seconds
                 timings.peak_kb += writing.peak_kb
+            refusal = gate() if gate is not None else ""
+            if refusal:
+                raise PublishError(refusal)
             with timings.stage("swap"):
                 swap_into_place(tmp_site, out)
         except BaseException:

@@ -151,3 +151,21 @@ def test_a_job_ends_with_its_parent_even_killed(tmp_path: Path) -> None:
             return
         time.sleep(0.05)
     pytest.fail(f"the worker {child} outlived its killed parent")
+
+
+def test_briefs_converted_elsewhere_are_used_only_for_the_same_text(tmp_path: Path) -> None:
+    from generator.load import load
+    from generator.plan import Briefs, plan
+
+    root = copy_demo(tmp_path / "demo")
+    project = load(root).project
+    assert project is not None
+    post = next(p for p in project.posts if p.slug == "bilan-carbone-2026")
+    site = project.config.site
+    marked = '<h2 id="brief">Brief</h2>\n<p>MARQUEUR</p>'
+    same = (site.language, site.url, post.body.strip(), marked, {"anchor": "brief", "title": "Brief", "text": "x"})
+    other = (site.language, site.url, "un autre texte", marked, None)
+    now = __import__("generator.cli", fromlist=["parse_now"]).parse_now(DEMO_NOW, "Europe/Paris")
+    for given, used in ((same, True), (other, False)):
+        pages = plan(project, now, briefs=[Briefs(frozenset({post.slug}), lambda g=given: {post.slug: g})]).pages
+        assert ("MARQUEUR" in pages["posts/bilan-carbone-2026.md"]) is used
