@@ -80,8 +80,14 @@ def build_lock(root: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            holder = ""
+            for _ in range(20):  # the holder writes its pid just after taking the lock
+                handle.seek(0)
+                holder = handle.read().strip()
+                if holder:
+                    break
+                time.sleep(0.05)
+            holder = holder or "another process"
             raise BuildLocked(
                 f"another relais build is running in this repository (pid {holder}); "
                 "wait for it to finish, then build again"

@@ -10,6 +10,7 @@ import markdown
 import pytest
 from mkdocs.utils import meta
 
+from generator.brief import portal_extensions
 from generator.mkdocs_hooks import lift_raw_blocks, restore_raw_blocks
 from generator.publish import HOOKS, mkdocs_config
 from generator.render import page_url
@@ -21,12 +22,7 @@ SITE = Site(pages={}, files={}, copies={}, nav=[], language="fr", name="x", url=
 
 def convert(text: str) -> str:
     """Python-Markdown with the portal's extensions and their settings, as MkDocs runs it."""
-    names, configs = [], {}
-    for ext in mkdocs_config(SITE, Path("docs"), Path("site"))["markdown_extensions"]:  # type: ignore[attr-defined]
-        name = ext if isinstance(ext, str) else next(iter(ext))
-        names.append(name)
-        if isinstance(ext, dict):
-            configs[name] = ext[name]
+    names, configs = portal_extensions(SITE.url)
     return markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
 
 

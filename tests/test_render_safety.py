@@ -19,10 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.brief import portal_extensions
 from generator.build import build
-from generator.publish import mkdocs_config
 from generator.render import safe_markdown
-from generator.site import Site
 from tests.conftest import MINIMAL_CONFIG
 
 NOW = "2026-12-01T08:00"
@@ -195,13 +194,7 @@ def test_the_attributes_of_a_fence_are_dropped_but_its_language_kept(site: Path)
 
 def convert(text: str) -> str:
     """Python-Markdown with the portal's extensions and their settings, as MkDocs runs it."""
-    site = Site(pages={}, files={}, copies={}, nav=[], language="fr", name="x", url="https://e.org/")
-    names, configs = [], {}
-    for ext in mkdocs_config(site, Path("docs"), Path("site"))["markdown_extensions"]:  # type: ignore[attr-defined]
-        name = ext if isinstance(ext, str) else next(iter(ext))
-        names.append(name)
-        if isinstance(ext, dict):
-            configs[name] = ext[name]
+    names, configs = portal_extensions("https://e.org/")
     return markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
 
 
