@@ -29,7 +29,7 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
-    worker_peak_kb: int = 0  # the second process's peak memory (jobs.py), 0 without one
+    worker_peak_kb: int = 0  # the peaks of the processes working beside (jobs.py) added up, 0 without any
 
 
 def _now(project: Project | None, now_option: str | None) -> datetime:
@@ -129,9 +129,9 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
     if project is not None and site is None and not checked_here:
         with timings.stage("check"):  # in line: one process, or content that did not load cleanly
             diags += check(project, now)
-    refusal = _refusal(diags, strict, out) if checking is None else ""
+    refusal = "" if checking is not None else _refusal(diags, strict, out)  # else decided in gate()
     if project is None or refusal:
-        return BuildResult(False, out, diags, failure=refusal or _refusal(diags, strict, out),
+        return BuildResult(False, out, diags, failure=refusal,
                            seconds=time.perf_counter() - started, timings=timings.stages)
     if site is None:
         if fetch:
@@ -144,10 +144,8 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
     late = None
     if site.later and jobs.available() and not staging_on_disk():
         # The .ics files are written by another process while MkDocs builds the pages.
-        planned = site
-
         def late(folder: Path) -> jobs.Pending[list[str]]:
-            return jobs.beside(write_later, project, now, planned.later, folder)
+            return jobs.beside(write_later, project, now, site.later, folder)
     else:
         with timings.stage("plan"):
             site = site.with_later(project, now)

@@ -351,6 +351,8 @@ def on_config(config: Any, **_: Any) -> Any:
 
     from markupsafe import Markup
 
+    from generator.publish import in_memory
+
     # Relais writes site_name HTML-escaped, since Material prints it as it is in <title> and
     # aria-label; marked safe, the places that escape it (`| e`, the logo's title) leave it
     # as it is instead of escaping it twice ("Dupont &amp;amp; Fils").
@@ -358,10 +360,8 @@ def on_config(config: Any, **_: Any) -> Any:
         config["site_name"] = Markup(config["site_name"])
     _found.clear()
     _markdown_parts.clear()
-    from generator.publish import in_memory
-
     site = in_memory(config.get("config_file_path"))
-    path = (((config or {}).get("extra") or {}).get("relais") or {}).get("search_entries")
+    path = ((config.get("extra") or {}).get("relais") or {}).get("search_entries")
     if site is not None:
         _found.update(site.search)
     elif path and Path(path).is_file():
@@ -394,8 +394,9 @@ def on_env(env: Any, config: Any = None, **_: Any) -> Any:
 #
 # Material's search plugin parses the HTML of every page again with Python's html.parser:
 # the largest cost of a build with thousands of posts. Relais writes the entries of its
-# generated pages itself (title, text and an optional anchor per entry, by docs path) into
-# the file named by `extra.relais.search_entries`; those pages say `search: {exclude: true}`
+# generated pages itself (title, text and an optional anchor per entry, by docs path: the
+# site's `search`, or the file named by `extra.relais.search_entries` when the pages are on
+# disk); those pages say `search: {exclude: true}`
 # so that the plugin skips them, and their entries are added to the plugin's index here, in
 # the page's turn, as Material words them. The Markdown part of such a page (a post's
 # brief) is added as one more entry, its text kept as Material keeps it.

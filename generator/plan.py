@@ -19,8 +19,7 @@ from markupsafe import Markup
 
 from . import networks as net
 from . import search
-from .brief import Converted, converted, heading
-from .brief import convert as convert_brief
+from .brief import Converted, converted
 from .calendar.recurrence import all_occurrences
 from .i18n import Translator
 from .model import Post, Project, Status
@@ -185,27 +184,27 @@ class Planner:
         )
         return PostView(**base)
 
-    def brief(self, post: Post) -> str | None:
-        """The brief of `post` as HTML under its heading, or None (none, or MkDocs converts it)."""
+    def converted_brief(self, post: Post) -> Converted | None:
+        """The brief of `post` converted (brief.converted), or None without a brief. One
+        converted elsewhere is taken only if it was converted from the same text."""
         body = post.body.strip()
         if not body:
             return None
-        done = self._converted(post)
-        if done is not None:
-            return done[3]
-        site = self.project.config.site
-        return convert_brief(heading(site.language) + body, site.url)
-
-    def brief_entry(self, post: Post, html: str) -> dict[str, str] | None:
-        """The search entry of the brief `html` of `post` (see search.section)."""
-        done = self._converted(post)
-        return done[4] if done is not None and done[3] == html else search.section(html)
-
-    def _converted(self, post: Post) -> Converted | None:
-        """The brief of `post` converted elsewhere, if it was converted from the same text."""
         site = self.project.config.site
         done = self.briefs.get(post.slug)
-        return done if done is not None and done[:3] == (site.language, site.url, post.body.strip()) else None
+        if done is None or done[:3] != (site.language, site.url, body):
+            done = self.briefs[post.slug] = converted(body, site.language, site.url)
+        return done
+
+    def brief(self, post: Post) -> str | None:
+        """The brief of `post` as HTML under its heading, or None (none, or MkDocs converts it)."""
+        done = self.converted_brief(post)
+        return done[3] if done is not None else None
+
+    def brief_entry(self, post: Post) -> dict[str, str] | None:
+        """The search entry of the brief of `post` when it is converted here (search.section)."""
+        done = self.converted_brief(post)
+        return done[4] if done is not None else None
 
     def meta(self, title: str, *, found_as: str | list[dict[str, str]] | None = None, page: str = "",
              **extra: Any) -> Markup:
@@ -283,7 +282,7 @@ def search_entries(pl: Planner, post: Post, view: PostView) -> list[dict[str, st
     if view.messages:
         entries.append({"anchor": "messages", "title": search_text(t("messages")),
                         "text": " ".join(f"<p>{search_text(m['text'])}</p>" for m in view.messages)})
-    brief = pl.brief_entry(post, view.brief_html) if view.brief_html else None
+    brief = pl.brief_entry(post) if view.brief_html else None
     if brief is not None:  # else the hook indexes the brief MkDocs converts
         entries.append(brief)
     return entries
@@ -409,9 +408,8 @@ def plan_apart(pl: Planner, snapshot: Any = None, brief_slugs: frozenset[str] = 
     """The sections that the posts' pages do not need (calendar, watch), and the briefs of
     the posts in `brief_slugs`: `relais build` plans them in a second process while this
     one plans the posts (jobs.py)."""
-    site = pl.project.config.site
-    briefs = {p.slug: converted(p.body, site.language, site.url) for p in pl.project.posts
-              if p.slug in brief_slugs and p.body.strip() and not is_embargoed(p, pl.now)}
+    briefs = {p.slug: done for p in pl.project.posts
+              if p.slug in brief_slugs and not is_embargoed(p, pl.now) and (done := pl.converted_brief(p))}
     sections = {i: feature(pl, snapshot) for i, (feature, apart) in enumerate(features()) if apart}
     return Apart(sections, dict(pl.found), briefs)
 

@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +51,7 @@ class BuildLocked(PublishError):
 @dataclass
 class Timings:
     stages: dict[str, float] = field(default_factory=dict)
-    peak_kb: int = 0  # a second process's peak memory (build.py), for --timings
+    peak_kb: int = 0  # the peaks of the processes working beside this one (build.py), for --timings
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -230,12 +230,14 @@ def write_staging(site: Site, staging: Path, site_dir: Path, *, serving: bool = 
             shutil.rmtree(docs)  # pages of an earlier build on disk: MkDocs would find them twice
         docs.mkdir(parents=True, exist_ok=True)
     config = mkdocs_config(site, docs, site_dir)
-    # Beside the docs, not in them: MkDocs would publish it. The hooks read it (mkdocs_hooks).
-    search_file = staging / "search-entries.json"
-    entries = json.dumps(site.search, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if not search_file.is_file() or search_file.read_bytes() != entries:
-        search_file.write_bytes(entries)
-    config["extra"]["relais"]["search_entries"] = str(search_file)  # type: ignore[index]
+    if on_disk:
+        # Beside the docs, not in them: MkDocs would publish it. The hooks read it (mkdocs_hooks);
+        # from memory, they take site.search instead.
+        search_file = staging / "search-entries.json"
+        entries = json.dumps(site.search, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if not search_file.is_file() or search_file.read_bytes() != entries:
+            search_file.write_bytes(entries)
+        config["extra"]["relais"]["search_entries"] = str(search_file)  # type: ignore[index]
     if serving:
         # The live-reload script MkDocs injects is inline: allow it in preview only.
         config["extra"]["relais"]["csp"] = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")  # type: ignore[index]
@@ -377,7 +379,8 @@ def _run_mkdocs(config_file: Path, *, strict: bool, dirty: bool, source_date_epo
 
 
 def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings: Timings | None = None,
-            source_date_epoch: int | None = None, late: Any = None, gate: Any = None) -> list[str]:
+            source_date_epoch: int | None = None, late: Callable[[Path], Any] | None = None,
+            gate: Callable[[], str] | None = None) -> list[str]:
     """Build `site` into `out` atomically; returns MkDocs' warnings. Raises PublishError.
 
     `late(folder)` starts writing the site's Later files into a folder while MkDocs builds

@@ -104,9 +104,9 @@ class Site:
         later = tuple(item for section in sections for item in section.later)
         return Site(pages=pages, files=files, copies=copies, nav=nav, later=later, **info)
 
-    def with_later(self, project: Any, now: Any, made: dict[str, bytes] | None = None) -> Site:
-        """This site with its Later files made (or given, as make_later made them) among its files."""
+    def with_later(self, project: Any, now: Any) -> Site:
+        """This site with its Later files made, among its files."""
         if not self.later:
             return self
-        files = made if made is not None else make_later(project, now, self.later)
+        files = make_later(project, now, self.later)
         return replace(self, files={**self.files, **dict(sorted(files.items()))}, later=())
