@@ -39,9 +39,22 @@ def staged(work: Path, posts: int) -> Path:
     docs = root / ".relais" / "staging" / "docs"
     if not config.exists() or not docs.is_dir() or not any(docs.iterdir()):
         # The pages written out (RELAIS_STAGING=disk), where `mkdocs build` can read them alone.
-        subprocess.run([sys.executable, "-m", "generator", "build", "--now", NOW_OPTION, "--out",
-                        str(work / f"n{posts}" / "relais-site")], cwd=root, env={**environment(), "RELAIS_STAGING": "disk"},
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "build",
+                "--now",
+                NOW_OPTION,
+                "--out",
+                str(work / f"n{posts}" / "relais-site"),
+            ],
+            cwd=root,
+            env={**environment(), "RELAIS_STAGING": "disk"},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return config
 
 
@@ -55,7 +68,10 @@ def extension_costs(config_file: Path) -> list[tuple[str, float]]:
 
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
     docs = Path(config["docs_dir"])
-    bodies = [lift_raw_blocks(meta.get_data(p.read_text(encoding="utf-8"))[0])[0] for p in sorted(docs.rglob("*.md"))]
+    bodies = [
+        lift_raw_blocks(meta.get_data(p.read_text(encoding="utf-8"))[0])[0]
+        for p in sorted(docs.rglob("*.md"))
+    ]
     names, settings = [], {}
     for ext in config["markdown_extensions"]:
         name = ext if isinstance(ext, str) else next(iter(ext))
@@ -133,8 +149,9 @@ def build_costs(config_file: Path, hooks: bool) -> dict[str, Any]:
         for owner, name, original in patched:
             setattr(owner, name, original)
         shutil.rmtree(site_dir, ignore_errors=True)
-    spent["template and writing"] = (spent.pop("template, search and writing (per page)")
-                                     - spent["search plugin, per page"])
+    spent["template and writing"] = (
+        spent.pop("template, search and writing (per page)") - spent["search plugin, per page"]
+    )
     spent["the rest (files, navigation, theme assets, sitemap)"] = total - sum(spent.values())
     return {"total": total, "pages": sum(pages.values()), "parts": dict(spent)}
 
@@ -146,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config_file = staged(args.work.resolve(), args.posts)
-    print(f"Markdown extensions, CPU microseconds per page ({args.posts:,} posts; what each adds to the "
-          "others, best of 3; raw blocks already lifted by the hook; ±30 µs is noise):\n")
+    print(
+        f"Markdown extensions, CPU microseconds per page ({args.posts:,} posts; what each adds to the "
+        "others, best of 3; raw blocks already lifted by the hook; ±30 µs is noise):\n"
+    )
     print("| extension | µs per page |\n|---|---:|")
     for name, micros in extension_costs(config_file):
         print(f"| {name} | {max(micros, 0):.0f} |")
@@ -157,11 +176,17 @@ def main(argv: list[str] | None = None) -> int:
     print("| part | without Relais' hooks | with them |\n|---|---:|---:|")
     keys = list(dict.fromkeys([*results[False]["parts"], *results[True]["parts"]]))
     for key in keys:
-        print(f"| {key} | {results[False]['parts'].get(key, 0) / n * 1000:.2f} | "
-              f"{results[True]['parts'].get(key, 0) / n * 1000:.2f} |")
-    print(f"| **total** | **{results[False]['total'] / n * 1000:.2f}** | **{results[True]['total'] / n * 1000:.2f}** |")
-    print(f"\nWhole `mkdocs build`: {results[False]['total']:.1f} s without the hooks, "
-          f"{results[True]['total']:.1f} s with them (CPU).")
+        print(
+            f"| {key} | {results[False]['parts'].get(key, 0) / n * 1000:.2f} | "
+            f"{results[True]['parts'].get(key, 0) / n * 1000:.2f} |"
+        )
+    print(
+        f"| **total** | **{results[False]['total'] / n * 1000:.2f}** | **{results[True]['total'] / n * 1000:.2f}** |"
+    )
+    print(
+        f"\nWhole `mkdocs build`: {results[False]['total']:.1f} s without the hooks, "
+        f"{results[True]['total']:.1f} s with them (CPU)."
+    )
     return 0
 
 

@@ -28,27 +28,163 @@ NOW = datetime(2026, 12, 1, 8, 0)  # the --now every benchmark run uses (local t
 NOW_OPTION = NOW.strftime("%Y-%m-%dT%H:%M")
 SEED = 20261201
 NETWORKS = ("linkedin", "x", "instagram", "facebook", "mastodon", "bluesky")
-TOPICS = ("produit", "rse", "recrutement", "apprentissage", "evenement", "partenaires", "saisonnier",
-          "e-commerce", "savoir-faire", "boutiques", "anti-gaspi", "patisserie")
-THEMES = {"e-reputation": "E-réputation", "concurrence": "Concurrence", "secteur": "Secteur", "innovation": "Innovation"}
+TOPICS = (
+    "produit",
+    "rse",
+    "recrutement",
+    "apprentissage",
+    "evenement",
+    "partenaires",
+    "saisonnier",
+    "e-commerce",
+    "savoir-faire",
+    "boutiques",
+    "anti-gaspi",
+    "patisserie",
+)
+THEMES = {
+    "e-reputation": "E-réputation",
+    "concurrence": "Concurrence",
+    "secteur": "Secteur",
+    "innovation": "Innovation",
+}
 FORMATS = ("text", "image", "video", "carousel", "story", "reel", "article", "live", "event")
 IMAGES = 8  # a few shared visuals: posts reference them by path, as teams reuse visuals
 POSTS_PER_DAY = 2  # 09:00 (with LinkedIn) and 17:00 (without): the scheduling rules stay quiet
 SHARE_SHARE = 0.35  # share of posts offering an ambassador kit
-FIRST = ("Claire", "Inès", "Karim", "Lucas", "Sophie", "Thomas", "Léa", "Yanis", "Chloé", "Mathis", "Aïcha",
-         "Hugo", "Nolan", "Camille", "Julien", "Manon", "Antoine", "Sarah", "Nicolas", "Emma", "Louis", "Zoé")
-LAST = ("Martin", "Moreau", "Benali", "Bernard", "Leroy", "Nguyen", "Dubois", "Lambert", "Fontaine", "Rousseau",
-        "Girard", "Bonnet", "Mercier", "Faure", "Blanc", "Garnier", "Chevalier", "Robin", "Masson", "Perrin")
-TEAMS = ("Marketing", "Fournil", "Boutiques", "Ressources humaines", "Logistique", "Direction", "E-commerce")
-SUBJECTS = ("pain au levain", "croissant", "galette", "brioche", "fournil", "boutique", "apprentis", "farine",
-            "bûche", "tarte aux fraises", "baguette", "viennoiseries", "meuniers", "livraison à vélo",
-            "abonnement", "ateliers", "recettes", "emballages", "équipes", "portes ouvertes")
-ACTIONS = ("Lancement", "Retour sur", "Les coulisses", "Portrait", "Nouveauté", "Rendez-vous", "Bilan",
-           "Atelier", "Focus", "Semaine", "Découvrez", "Merci pour")
-WORDS = ("nous", "avons", "préparé", "chaque", "matin", "le", "la", "les", "des", "pain", "levain", "farine",
-         "fournil", "équipe", "boutique", "clients", "saison", "recette", "goût", "temps", "fermentation",
-         "longue", "locale", "meunier", "apprentis", "savoir-faire", "Lyon", "quartier", "partage", "nouvelle",
-         "gamme", "fraîche", "croustillante", "dorée", "beurre", "blé", "ancien", "moulin", "four", "bois")
+FIRST = (
+    "Claire",
+    "Inès",
+    "Karim",
+    "Lucas",
+    "Sophie",
+    "Thomas",
+    "Léa",
+    "Yanis",
+    "Chloé",
+    "Mathis",
+    "Aïcha",
+    "Hugo",
+    "Nolan",
+    "Camille",
+    "Julien",
+    "Manon",
+    "Antoine",
+    "Sarah",
+    "Nicolas",
+    "Emma",
+    "Louis",
+    "Zoé",
+)
+LAST = (
+    "Martin",
+    "Moreau",
+    "Benali",
+    "Bernard",
+    "Leroy",
+    "Nguyen",
+    "Dubois",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Girard",
+    "Bonnet",
+    "Mercier",
+    "Faure",
+    "Blanc",
+    "Garnier",
+    "Chevalier",
+    "Robin",
+    "Masson",
+    "Perrin",
+)
+TEAMS = (
+    "Marketing",
+    "Fournil",
+    "Boutiques",
+    "Ressources humaines",
+    "Logistique",
+    "Direction",
+    "E-commerce",
+)
+SUBJECTS = (
+    "pain au levain",
+    "croissant",
+    "galette",
+    "brioche",
+    "fournil",
+    "boutique",
+    "apprentis",
+    "farine",
+    "bûche",
+    "tarte aux fraises",
+    "baguette",
+    "viennoiseries",
+    "meuniers",
+    "livraison à vélo",
+    "abonnement",
+    "ateliers",
+    "recettes",
+    "emballages",
+    "équipes",
+    "portes ouvertes",
+)
+ACTIONS = (
+    "Lancement",
+    "Retour sur",
+    "Les coulisses",
+    "Portrait",
+    "Nouveauté",
+    "Rendez-vous",
+    "Bilan",
+    "Atelier",
+    "Focus",
+    "Semaine",
+    "Découvrez",
+    "Merci pour",
+)
+WORDS = (
+    "nous",
+    "avons",
+    "préparé",
+    "chaque",
+    "matin",
+    "le",
+    "la",
+    "les",
+    "des",
+    "pain",
+    "levain",
+    "farine",
+    "fournil",
+    "équipe",
+    "boutique",
+    "clients",
+    "saison",
+    "recette",
+    "goût",
+    "temps",
+    "fermentation",
+    "longue",
+    "locale",
+    "meunier",
+    "apprentis",
+    "savoir-faire",
+    "Lyon",
+    "quartier",
+    "partage",
+    "nouvelle",
+    "gamme",
+    "fraîche",
+    "croustillante",
+    "dorée",
+    "beurre",
+    "blé",
+    "ancien",
+    "moulin",
+    "four",
+    "bois",
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +201,10 @@ def _text(rng: random.Random, words: int) -> str:
 
 
 def _paragraphs(rng: random.Random, count: int) -> list[str]:
-    return [" ".join(_text(rng, rng.randint(8, 18)) for _ in range(rng.randint(2, 4))) for _ in range(count)]
+    return [
+        " ".join(_text(rng, rng.randint(8, 18)) for _ in range(rng.randint(2, 4)))
+        for _ in range(count)
+    ]
 
 
 def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -79,10 +218,20 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
         rows += bytes(row)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _dump(data: Any) -> str:
@@ -116,22 +265,44 @@ class Timeline:
 
 def site_config(sizes: Sizes) -> dict[str, Any]:
     feeds = [
-        {"id": f"veille-{i + 1:03d}", "url": f"https://feeds.example.org/veille-{i + 1:03d}.xml",
-         "theme": list(THEMES)[i % len(THEMES)], "name": f"Source {i + 1}"}
+        {
+            "id": f"veille-{i + 1:03d}",
+            "url": f"https://feeds.example.org/veille-{i + 1:03d}.xml",
+            "theme": list(THEMES)[i % len(THEMES)],
+            "name": f"Source {i + 1}",
+        }
         for i in range(sizes.feeds)
     ]
     return {
-        "site": {"name": "Maison Exemple — banc d'essai", "url": "https://portal.example.org/",
-                 "repo_url": "https://github.com/maison-exemple/editorial", "language": "fr",
-                 "timezone": "Europe/Paris"},
-        "networks": {n: ({"instance": "https://mastodon.social"} if n == "mastodon" else {}) for n in NETWORKS},
-        "rules": {"min_gap_hours": {"linkedin": 20, "x": 3}, "max_silence_days": {"linkedin": 7},
-                  "blocked_words": ["gratuit à vie", "meilleur du monde"]},
+        "site": {
+            "name": "Maison Exemple — banc d'essai",
+            "url": "https://portal.example.org/",
+            "repo_url": "https://github.com/maison-exemple/editorial",
+            "language": "fr",
+            "timezone": "Europe/Paris",
+        },
+        "networks": {
+            n: ({"instance": "https://mastodon.social"} if n == "mastodon" else {})
+            for n in NETWORKS
+        },
+        "rules": {
+            "min_gap_hours": {"linkedin": 20, "x": 3},
+            "max_silence_days": {"linkedin": 7},
+            "blocked_words": ["gratuit à vie", "meilleur du monde"],
+        },
         "ambassadors": {"disclosure": {"default": "#Collaborateur"}},
-        "tracking": {"utm_source": "{network}", "utm_medium": "ambassador", "utm_campaign": "{campaign}",
-                     "utm_content": "{ambassador}"},
-        "watch": {"themes": dict(THEMES), "feeds": feeds, "keywords": ["Maison Exemple", "levain"],
-                  "max_entries_per_feed": max(1, sizes.entries)},
+        "tracking": {
+            "utm_source": "{network}",
+            "utm_medium": "ambassador",
+            "utm_campaign": "{campaign}",
+            "utm_content": "{ambassador}",
+        },
+        "watch": {
+            "themes": dict(THEMES),
+            "feeds": feeds,
+            "keywords": ["Maison Exemple", "levain"],
+            "max_entries_per_feed": max(1, sizes.entries),
+        },
     }
 
 
@@ -140,31 +311,63 @@ def campaigns(timeline: Timeline) -> list[dict[str, Any]]:
     out = []
     for i, start in enumerate(range(0, timeline.days, 40)):
         day = timeline.first_day + timedelta(days=start)
-        out.append({"id": f"campagne-{i + 1:03d}", "title": f"Campagne {i + 1} : {SUBJECTS[i % len(SUBJECTS)]}",
-                    "start": day.isoformat(), "end": (day + timedelta(days=30)).isoformat(),
-                    "color": f"#{(i * 2654435761) & 0xFFFFFF:06x}",
-                    "goal": f"Faire connaître {SUBJECTS[i % len(SUBJECTS)]}"})
+        out.append(
+            {
+                "id": f"campagne-{i + 1:03d}",
+                "title": f"Campagne {i + 1} : {SUBJECTS[i % len(SUBJECTS)]}",
+                "start": day.isoformat(),
+                "end": (day + timedelta(days=30)).isoformat(),
+                "color": f"#{(i * 2654435761) & 0xFFFFFF:06x}",
+                "goal": f"Faire connaître {SUBJECTS[i % len(SUBJECTS)]}",
+            }
+        )
     return out
 
 
 def key_dates(timeline: Timeline) -> list[dict[str, Any]]:
     """Yearly feasts, a rule-based day, and one trade show per year of the timeline."""
     out: list[dict[str, Any]] = [
-        {"id": "journee-mondiale-du-pain", "title": "Journée mondiale du pain",
-         "rrule": "FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=16", "category": "journée thématique"},
+        {
+            "id": "journee-mondiale-du-pain",
+            "title": "Journée mondiale du pain",
+            "rrule": "FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=16",
+            "category": "journée thématique",
+        },
     ]
-    feasts = (("fete-des-lumieres", "Fête des Lumières", "12-08"), ("noel", "Noël", "12-25"),
-              ("epiphanie", "Épiphanie", "01-06"), ("chandeleur", "Chandeleur", "02-02"),
-              ("saint-valentin", "Saint-Valentin", "02-14"), ("fete-du-pain", "Fête du pain", "05-15"),
-              ("fete-des-meres", "Fête des mères", "05-30"), ("rentree", "Rentrée", "09-01"))
+    feasts = (
+        ("fete-des-lumieres", "Fête des Lumières", "12-08"),
+        ("noel", "Noël", "12-25"),
+        ("epiphanie", "Épiphanie", "01-06"),
+        ("chandeleur", "Chandeleur", "02-02"),
+        ("saint-valentin", "Saint-Valentin", "02-14"),
+        ("fete-du-pain", "Fête du pain", "05-15"),
+        ("fete-des-meres", "Fête des mères", "05-30"),
+        ("rentree", "Rentrée", "09-01"),
+    )
     year0 = timeline.first_day.year
     for key, title, md in feasts:
-        out.append({"id": key, "title": title, "date": f"{year0}-{md}", "yearly": True, "category": "fête"})
+        out.append(
+            {"id": key, "title": title, "date": f"{year0}-{md}", "yearly": True, "category": "fête"}
+        )
     for year in range(year0, timeline.last_day.year + 1):
-        out.append({"id": f"salon-sirha-{year}", "title": f"Salon Sirha {year}", "start": f"{year}-01-21",
-                    "end": f"{year}-01-25", "category": "salon"})
-        out.append({"id": f"soldes-ete-{year}", "title": f"Soldes d'été {year}", "start": f"{year}-06-24",
-                    "end": f"{year}-07-21", "category": "commerce"})
+        out.append(
+            {
+                "id": f"salon-sirha-{year}",
+                "title": f"Salon Sirha {year}",
+                "start": f"{year}-01-21",
+                "end": f"{year}-01-25",
+                "category": "salon",
+            }
+        )
+        out.append(
+            {
+                "id": f"soldes-ete-{year}",
+                "title": f"Soldes d'été {year}",
+                "start": f"{year}-06-24",
+                "end": f"{year}-07-21",
+                "category": "commerce",
+            }
+        )
     return out
 
 
@@ -187,9 +390,14 @@ def ambassador(rng: random.Random, index: int) -> dict[str, Any]:
     return {
         "name": f"{first} {last}",
         "team": TEAMS[index % len(TEAMS)],
-        "networks": {n: ({"handle": f"@{handle}@mastodon.social"} if n == "mastodon" else
-                         {"handle": handle, **({"specialist": True} if rng.random() < 0.2 else {})})
-                     for n in networks},
+        "networks": {
+            n: (
+                {"handle": f"@{handle}@mastodon.social"}
+                if n == "mastodon"
+                else {"handle": handle, **({"specialist": True} if rng.random() < 0.2 else {})}
+            )
+            for n in networks
+        },
         "topics": rng.sample(TOPICS, rng.randint(2, 4)),
         "languages": ["fr", "en"] if rng.random() < 0.3 else ["fr"],
         "email": f"{handle}@maison-exemple.fr",
@@ -209,7 +417,9 @@ class SyntheticPost:
 def _status(rng: random.Random, when: datetime) -> str:
     if when < NOW:
         return rng.choices(("published", "cancelled"), (95, 5))[0]
-    return rng.choices(("scheduled", "approved", "review", "draft", "idea"), (35, 20, 15, 20, 10))[0]
+    return rng.choices(("scheduled", "approved", "review", "draft", "idea"), (35, 20, 15, 20, 10))[
+        0
+    ]
 
 
 def _message(rng: random.Random, network: str, title: str) -> str:
@@ -229,8 +439,10 @@ def _share(rng: random.Random, networks: list[str], title: str) -> dict[str, Any
             messages[n] = [first, f"Ce que j'en retiens : [[votre angle]] {_text(rng, 6)}"]
         else:
             messages[n] = first
-    return {"hashtags": ["MaisonExemple", rng.choice(("Lyon", "Boulangerie", "Levain", "Fournil"))],
-            "messages": messages}
+    return {
+        "hashtags": ["MaisonExemple", rng.choice(("Lyon", "Boulangerie", "Levain", "Fournil"))],
+        "messages": messages,
+    }
 
 
 def make_posts(sizes: Sizes, rng: random.Random) -> list[SyntheticPost]:
@@ -244,7 +456,9 @@ def make_posts(sizes: Sizes, rng: random.Random) -> list[SyntheticPost]:
         morning = i % POSTS_PER_DAY == 0
         when = datetime.combine(day, datetime.min.time()).replace(hour=9 if morning else 17)
         others = [n for n in NETWORKS if n != "linkedin"]
-        networks = (["linkedin"] if morning else []) + rng.sample(others, rng.randint(1, 3) if morning else rng.randint(1, 4))
+        networks = (["linkedin"] if morning else []) + rng.sample(
+            others, rng.randint(1, 3) if morning else rng.randint(1, 4)
+        )
         title = f"{rng.choice(ACTIONS)} : {rng.choice(SUBJECTS)} n° {i + 1}"
         status = _status(rng, when)
         front: dict[str, Any] = {"title": title}
@@ -275,9 +489,13 @@ def make_posts(sizes: Sizes, rng: random.Random) -> list[SyntheticPost]:
         if rng.random() < SHARE_SHARE:
             front["share"] = _share(rng, networks, title)
         paragraphs = _paragraphs(rng, rng.randint(2, 4))
-        body = (f"**Objectif** : {paragraphs[0]}\n\n**Cible** : {_text(rng, 8)}\n\n"
-                + "\n\n".join(paragraphs[1:])
-                + "\n\nÀ faire :\n\n" + "\n".join(f"- {_text(rng, 5)}" for _ in range(rng.randint(1, 3))) + "\n")
+        body = (
+            f"**Objectif** : {paragraphs[0]}\n\n**Cible** : {_text(rng, 8)}\n\n"
+            + "\n\n".join(paragraphs[1:])
+            + "\n\nÀ faire :\n\n"
+            + "\n".join(f"- {_text(rng, 5)}" for _ in range(rng.randint(1, 3)))
+            + "\n"
+        )
         posts.append(SyntheticPost(slug, front, body))
     return posts
 
@@ -287,15 +505,25 @@ def write_relais(root: Path, sizes: Sizes, posts: list[SyntheticPost], rng: rand
     timeline = Timeline.of(sizes.posts)
     _write(root / "site_config.yml", _dump(site_config(sizes)))
     for post in posts:
-        _write(root / "content" / "posts" / f"{post.slug}.md", f"---\n{_dump(post.front)}---\n{post.body}")
+        _write(
+            root / "content" / "posts" / f"{post.slug}.md",
+            f"---\n{_dump(post.front)}---\n{post.body}",
+        )
     for k in range(IMAGES):
-        _write(root / "content" / "media" / f"visuel-{k + 1:02d}.png",
-               png(96, 64, ((37 * k) % 200, (91 * k) % 200, (53 * k + 80) % 200)))
-    pages = {"charte-editoriale": "Charte éditoriale", "charte-de-moderation": "Charte de modération",
-             "guide-ambassadeur": "Guide de l'ambassadeur"}
+        _write(
+            root / "content" / "media" / f"visuel-{k + 1:02d}.png",
+            png(96, 64, ((37 * k) % 200, (91 * k) % 200, (53 * k + 80) % 200)),
+        )
+    pages = {
+        "charte-editoriale": "Charte éditoriale",
+        "charte-de-moderation": "Charte de modération",
+        "guide-ambassadeur": "Guide de l'ambassadeur",
+    }
     for slug, title in pages.items():
-        _write(root / "content" / "pages" / f"{slug}.md",
-               f"# {title}\n\n" + "\n\n".join(_paragraphs(rng, 5)) + "\n")
+        _write(
+            root / "content" / "pages" / f"{slug}.md",
+            f"# {title}\n\n" + "\n\n".join(_paragraphs(rng, 5)) + "\n",
+        )
     _write(root / "calendar" / "key-dates.yml", _dump(key_dates(timeline)))
     _write(root / "calendar" / "campaigns.yml", _dump(campaigns(timeline)))
     _write(root / "calendar" / "slots.yml", _dump(SLOTS))
@@ -319,23 +547,46 @@ def write_watch_cache(root: Path, sizes: Sizes, rng: random.Random) -> str:
     watch = config.watch
     now = NOW.replace(tzinfo=config.site.tz)
     states, entries = {}, {}
-    shared_links = [f"https://news.example.org/article-partage-{k}" for k in range(max(1, sizes.entries // 10))]
+    shared_links = [
+        f"https://news.example.org/article-partage-{k}" for k in range(max(1, sizes.entries // 10))
+    ]
     for feed in watch.feeds:
         items = []
         for j in range(sizes.entries):
             published = now - timedelta(hours=rng.randint(1, 60 * 24))
             # About one entry in ten is the same article in several feeds (merged in the portal).
-            link = rng.choice(shared_links) if rng.random() < 0.1 else f"https://news.example.org/{feed.id}/{j}"
+            link = (
+                rng.choice(shared_links)
+                if rng.random() < 0.1
+                else f"https://news.example.org/{feed.id}/{j}"
+            )
             title = f"{rng.choice(ACTIONS)} {rng.choice(SUBJECTS)} : {_text(rng, 6)}"
             summary = _text(rng, rng.randint(15, 40))
-            items.append(Entry(id=f"{feed.id}-{j:04d}", feed=feed.id, title=title, link=link,
-                               summary_html=f"<p>{summary}</p>", summary_text=summary, author="Rédaction",
-                               published=published, first_seen=published))
+            items.append(
+                Entry(
+                    id=f"{feed.id}-{j:04d}",
+                    feed=feed.id,
+                    title=title,
+                    link=link,
+                    summary_html=f"<p>{summary}</p>",
+                    summary_text=summary,
+                    author="Rédaction",
+                    published=published,
+                    first_seen=published,
+                )
+            )
         items.sort(key=lambda e: e.published, reverse=True)
         entries[feed.id] = tuple(items)
-        states[feed.id] = FeedState(feed=feed.id, url=feed.url, status=Status.OK, http_status=200,
-                                    title=feed.name or feed.id, last_attempt=now, last_success=now,
-                                    new_entries=0)
+        states[feed.id] = FeedState(
+            feed=feed.id,
+            url=feed.url,
+            status=Status.OK,
+            http_status=200,
+            title=feed.name or feed.id,
+            last_attempt=now,
+            last_success=now,
+            new_entries=0,
+        )
     write_cache(root, watch, CacheState(states, entries))
     return ""
 
@@ -345,12 +596,28 @@ def write_blog(root: Path, posts: list[SyntheticPost]) -> None:
     config = {
         "site_name": "Maison Exemple — blog",
         "site_url": "https://blog.example.org/",
-        "theme": {"name": "material", "language": "fr", "font": False,
-                  "features": ["navigation.tabs", "navigation.top", "search.highlight", "content.code.copy"]},
+        "theme": {
+            "name": "material",
+            "language": "fr",
+            "font": False,
+            "features": [
+                "navigation.tabs",
+                "navigation.top",
+                "search.highlight",
+                "content.code.copy",
+            ],
+        },
         "plugins": ["search", "blog"],
         # The same Markdown extensions as the Relais portal, so that both do the same work per page.
-        "markdown_extensions": ["attr_list", "md_in_html", "admonition", "tables", "def_list", "footnotes",
-                                {"toc": {"permalink": False}}],
+        "markdown_extensions": [
+            "attr_list",
+            "md_in_html",
+            "admonition",
+            "tables",
+            "def_list",
+            "footnotes",
+            {"toc": {"permalink": False}},
+        ],
         "nav": [{"Accueil": "index.md"}, {"Blog": ["blog/index.md"]}],
     }
     _write(root / "mkdocs.yml", _dump(config))
@@ -360,12 +627,17 @@ def write_blog(root: Path, posts: list[SyntheticPost]) -> None:
         f = post.front
         when = f.get("date") or NOW.strftime("%Y-%m-%dT%H:%M")
         categories = list(f["topics"])
-        front = {"date": datetime.fromisoformat(when),  # a YAML date-time: the plugin refuses text
-                 "categories": categories, "title": f["title"]}
+        front = {
+            "date": datetime.fromisoformat(when),  # a YAML date-time: the plugin refuses text
+            "categories": categories,
+            "title": f["title"],
+        }
         messages = "\n\n".join(f"### {n}\n\n{text}" for n, text in f["messages"].items())
         first, _, rest = post.body.partition("\n\n")
-        text = (f"---\n{_dump(front)}---\n\n# {f['title']}\n\n{first}\n\n<!-- more -->\n\n{rest}\n"
-                f"## Messages\n\n{messages}\n")
+        text = (
+            f"---\n{_dump(front)}---\n\n# {f['title']}\n\n{first}\n\n<!-- more -->\n\n{rest}\n"
+            f"## Messages\n\n{messages}\n"
+        )
         _write(root / "docs" / "blog" / "posts" / f"{post.slug}.md", text)
 
 
@@ -392,11 +664,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--posts", type=int, default=Sizes.posts)
     parser.add_argument("--ambassadors", type=int, default=Sizes.ambassadors)
-    parser.add_argument("--feeds", default=f"{Sizes.feeds}x{Sizes.entries}", help="FEEDSxENTRIES, e.g. 20x100")
+    parser.add_argument(
+        "--feeds", default=f"{Sizes.feeds}x{Sizes.entries}", help="FEEDSxENTRIES, e.g. 20x100"
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
     feeds, entries = parse_feeds(args.feeds)
-    relais, blog, problem = generate(args.out, Sizes(args.posts, args.ambassadors, feeds, entries), args.seed)
+    relais, blog, problem = generate(
+        args.out, Sizes(args.posts, args.ambassadors, feeds, entries), args.seed
+    )
     print(f"Relais repository: {relais}\nBlog project: {blog}")
     if problem:
         print(f"watch cache: n/a: {problem}", file=sys.stderr)

@@ -39,11 +39,27 @@ sys.path.insert(0, str(PROJECT))
 from bench.generate import NOW_OPTION, SHARE_SHARE, Sizes, generate, parse_feeds
 
 TOOLS = ("check", "build", "blog")
-STAGES = ("load", "check", "plan", "write", "mkdocs", "later", "swap")  # "check" only when run in line (RELAIS_JOBS=1)
+STAGES = (
+    "load",
+    "check",
+    "plan",
+    "write",
+    "mkdocs",
+    "later",
+    "swap",
+)  # "check" only when run in line (RELAIS_JOBS=1)
 BESIDE = ("check-beside", "briefs-beside", "later-beside")  # in other processes (generator/jobs.py)
 DEMO_PARTS = ("site_config.yml", "content", "calendar", "ambassadors")
-TARGETS = {"ratio": 5.0, "stretch": 8.0, "growth": 2.2, "own_per_1000": 1.5, "check_2000": 3.0,
-           "memory_mb": 1024.0, "demo": 5.0, "serve": 2.0}
+TARGETS = {
+    "ratio": 5.0,
+    "stretch": 8.0,
+    "growth": 2.2,
+    "own_per_1000": 1.5,
+    "check_2000": 3.0,
+    "memory_mb": 1024.0,
+    "demo": 5.0,
+    "serve": 2.0,
+}
 _TIMING = re.compile(r"^\s*(\w[\w-]*):\s+([\d.]+) s\s*$", re.MULTILINE)
 _PEAK = re.compile(r"^\s*peak:\s+(\d+) MB(?: \+ (\d+) MB beside)?\s*$", re.MULTILINE)
 
@@ -86,7 +102,11 @@ def timed(cmd: list[str], cwd: Path, logs: Path) -> tuple[Run, str, str]:
     stdout = out_path.read_text(encoding="utf-8", errors="replace")
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
     # ru_maxrss is in KiB on Linux.
-    return Run(wall, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime), stdout, stderr
+    return (
+        Run(wall, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime),
+        stdout,
+        stderr,
+    )
 
 
 def tree_size(folder: Path) -> tuple[int, int, int]:
@@ -133,7 +153,9 @@ def run_tool(tool: str, size_dir: Path, rep: int) -> Run:
             run.pages, run.bytes, run.content_bytes = tree_size(site)
     if not ok:
         tail = "\n".join((out + err).strip().splitlines()[-15:])
-        raise SystemExit(f"bench: {tool} failed (exit {run.code}) in {size_dir}; logs in {logs}\n{tail}")
+        raise SystemExit(
+            f"bench: {tool} failed (exit {run.code}) in {size_dir}; logs in {logs}\n{tail}"
+        )
     return run
 
 
@@ -153,7 +175,17 @@ def demo_build(work: Path, rep: int) -> Run:
     shutil.rmtree(demo / ".relais" / "staging", ignore_errors=True)
     site = work / "demo-site"
     shutil.rmtree(site, ignore_errors=True)
-    cmd = [sys.executable, "-m", "generator", "build", "--now", NOW_OPTION, "--timings", "--out", str(site)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "generator",
+        "build",
+        "--now",
+        NOW_OPTION,
+        "--timings",
+        "--out",
+        str(site),
+    ]
     run, out, err = timed(cmd, demo, work / "logs" / f"demo-{rep}")
     if run.code != 0:
         raise SystemExit(f"bench: the demo build failed (exit {run.code}):\n{(out + err)[-2000:]}")
@@ -185,7 +217,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wait_idle(pid: int, *, window: float = 1.0, busy: float = 0.15, timeout: float = 300.0) -> float:
+def wait_idle(
+    pid: int, *, window: float = 1.0, busy: float = 0.15, timeout: float = 300.0
+) -> float:
     """Wait until the process uses less than `busy` of a CPU over `window` seconds; returns the wait."""
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
@@ -200,7 +234,7 @@ def published_posts(root: Path, count: int) -> list[str]:
     """Slugs of published, unembargoed posts spread over the repository."""
     files = sorted((root / "content" / "posts").glob("*.md"))
     picked = []
-    for path in files[len(files) // 3:] + files[: len(files) // 3]:
+    for path in files[len(files) // 3 :] + files[: len(files) // 3]:
         text = path.read_text(encoding="utf-8")
         if "\nstatus: published\n" in text and "embargo:" not in text:
             picked.append(path.stem)
@@ -214,12 +248,26 @@ def serve_latency(root: Path, edits: int, logs: Path, timeout: float = 600.0) ->
     logs.mkdir(parents=True, exist_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    cmd = [sys.executable, "-m", "generator", "serve", "--now", NOW_OPTION, "--dev-addr", f"127.0.0.1:{port}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "generator",
+        "serve",
+        "--now",
+        NOW_OPTION,
+        "--dev-addr",
+        f"127.0.0.1:{port}",
+    ]
     started = time.perf_counter()
     with open(logs / "serve.txt", "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, env=environment())
+        proc = subprocess.Popen(
+            cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, env=environment()
+        )
     slugs = published_posts(root, edits)
-    originals = {slug: (root / "content" / "posts" / f"{slug}.md").read_text(encoding="utf-8") for slug in slugs}
+    originals = {
+        slug: (root / "content" / "posts" / f"{slug}.md").read_text(encoding="utf-8")
+        for slug in slugs
+    }
     result: dict[str, Any] = {"posts_edited": slugs, "edits": []}
     try:
         while fetch(base) is None:
@@ -231,7 +279,9 @@ def serve_latency(root: Path, edits: int, logs: Path, timeout: float = 600.0) ->
         for k, slug in enumerate(slugs):
             token = f"Titre modifié {k + 1} {os.getpid()}x{int(time.time())}"
             path = root / "content" / "posts" / f"{slug}.md"
-            text = re.sub(r"^title: .*$", f"title: {token}", originals[slug], count=1, flags=re.MULTILINE)
+            text = re.sub(
+                r"^title: .*$", f"title: {token}", originals[slug], count=1, flags=re.MULTILINE
+            )
             path.write_text(text, encoding="utf-8")
             saved = time.perf_counter()
             expected = token.replace("é", "&eacute;")
@@ -240,12 +290,16 @@ def serve_latency(root: Path, edits: int, logs: Path, timeout: float = 600.0) ->
                 if token in page or expected in page:
                     break
                 if time.perf_counter() - saved > 120 or proc.poll() is not None:
-                    raise SystemExit(f"bench: the edit of {slug} never showed; see {logs / 'serve.txt'}")
+                    raise SystemExit(
+                        f"bench: the edit of {slug} never showed; see {logs / 'serve.txt'}"
+                    )
                 time.sleep(0.02)
             result["edits"].append(time.perf_counter() - saved)
             # A person reads the page before the next edit: the server finishes the rest
             # of the portal (lists, calendar, feeds) meanwhile. Measured too.
-            result.setdefault("settled", []).append(time.perf_counter() - saved + wait_idle(proc.pid))
+            result.setdefault("settled", []).append(
+                time.perf_counter() - saved + wait_idle(proc.pid)
+            )
     finally:
         for slug, text in originals.items():
             (root / "content" / "posts" / f"{slug}.md").write_text(text, encoding="utf-8")
@@ -278,7 +332,15 @@ def machine() -> dict[str, str]:
     except (OSError, AttributeError):
         pass
     packages = []
-    for name in ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "pydantic", "PyYAML", "Jinja2"):
+    for name in (
+        "mkdocs",
+        "mkdocs-material",
+        "Markdown",
+        "pymdown-extensions",
+        "pydantic",
+        "PyYAML",
+        "Jinja2",
+    ):
         try:
             packages.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
@@ -290,7 +352,9 @@ def machine() -> dict[str, str]:
     except ImportError:
         libyaml = ""
     return {
-        "cpus": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
+        "cpus": str(
+            len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        ),
         "cpu": cpu,
         "ram": ram,
         "os": platform.platform(),
@@ -314,8 +378,11 @@ def stage(runs: list[Run], name: str) -> float:
 def own(runs: list[Run]) -> float:
     """Relais' own stages: the wall time of everything but `mkdocs build` and the start-up
     (median of the per-run sums; work done beside is waited for inside "plan" and "later")."""
-    return float(statistics.median(sum(v for k, v in r.stages.items() if k != "mkdocs" and k not in BESIDE)
-                                   for r in runs))
+    return float(
+        statistics.median(
+            sum(v for k, v in r.stages.items() if k != "mkdocs" and k not in BESIDE) for r in runs
+        )
+    )
 
 
 def memory(runs: list[Run]) -> float:
@@ -334,15 +401,21 @@ def report(data: dict[str, Any]) -> str:
     has_blog = all(runs[n]["blog"] for n in sizes)
     m = data["machine"]
     lines = [
-        (f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']} RAM, {m['os']}; {m['python']}; {m['packages']}. "
-         f"Load average at start: {m['load']}."),
+        (
+            f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']} RAM, {m['os']}; {m['python']}; {m['packages']}. "
+            f"Load average at start: {m['load']}."
+        ),
         "",
-        (f"Content: N posts (2 a day, {data['share_pct']} % with a share kit), {data['ambassadors']} ambassadors, "
-         f"watch cache {data['feeds']}; median of {data['repeat']} cold runs each, alternating, "
-         "each in a fresh process (imports included)."),
+        (
+            f"Content: N posts (2 a day, {data['share_pct']} % with a share kit), {data['ambassadors']} ambassadors, "
+            f"watch cache {data['feeds']}; median of {data['repeat']} cold runs each, alternating, "
+            "each in a fresh process (imports included)."
+        ),
         "",
-        ("| posts | `relais check` | `relais build` | blog plugin build | blog ÷ relais | Relais' own stages | "
-         "own stages per 1,000 posts |"),
+        (
+            "| posts | `relais check` | `relais build` | blog plugin build | blog ÷ relais | Relais' own stages | "
+            "own stages per 1,000 posts |"
+        ),
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n in sizes:
@@ -355,8 +428,10 @@ def report(data: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        ("| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
-         "relais bytes per post (without theme assets) |"),
+        (
+            "| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
+            "relais bytes per post (without theme assets) |"
+        ),
         "|---:|---:|---:|---:|---:|",
     ]
     for n in sizes:
@@ -371,24 +446,46 @@ def report(data: dict[str, Any]) -> str:
         )
     shown = [s for s in STAGES if any(s in run.stages for n in sizes for run in runs[n]["build"])]
     beside = [s for s in BESIDE if any(s in run.stages for n in sizes for run in runs[n]["build"])]
-    lines += ["", ("Relais build stages (seconds, median; `relais build --timings`). The columns after "
-                   "the wall time ran in other processes, while \"plan\" (check, briefs) or \"mkdocs\" "
-                   "(the .ics files) ran, and \"plan\" and \"later\" wait for them; "
-                   "CPU is the build's user + system time in all its processes:"), "",
-              "| posts | " + " | ".join(shown) + " | wall (with start-up) | " + " | ".join(beside + ["CPU"]) + " |",
-              "|---:|" + "---:|" * (len(shown) + len(beside) + 2)]
+    lines += [
+        "",
+        (
+            "Relais build stages (seconds, median; `relais build --timings`). The columns after "
+            'the wall time ran in other processes, while "plan" (check, briefs) or "mkdocs" '
+            '(the .ics files) ran, and "plan" and "later" wait for them; '
+            "CPU is the build's user + system time in all its processes:"
+        ),
+        "",
+        "| posts | "
+        + " | ".join(shown)
+        + " | wall (with start-up) | "
+        + " | ".join(beside + ["CPU"])
+        + " |",
+        "|---:|" + "---:|" * (len(shown) + len(beside) + 2),
+    ]
     for n in sizes:
         r = runs[n]["build"]
-        lines.append(f"| {n:,} | " + " | ".join(f"{stage(r, s):.2f}" for s in shown) + f" | {med(r, 'wall'):.2f} | "
-                     + " | ".join(f"{stage(r, s):.2f}" for s in beside + []) + (" | " if beside else "")
-                     + f"{med(r, 'cpu'):.2f} |")
+        lines.append(
+            f"| {n:,} | "
+            + " | ".join(f"{stage(r, s):.2f}" for s in shown)
+            + f" | {med(r, 'wall'):.2f} | "
+            + " | ".join(f"{stage(r, s):.2f}" for s in beside + [])
+            + (" | " if beside else "")
+            + f"{med(r, 'cpu'):.2f} |"
+        )
     if len(sizes) > 1:
-        lines += ["", "| growth | relais build | relais check | blog plugin | relais bytes per post |",
-                  "|---|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            "| growth | relais build | relais check | blog plugin | relais bytes per post |",
+            "|---|---:|---:|---:|---:|",
+        ]
         for a, b in itertools.pairwise(sizes):
             ra, rb = runs[a], runs[b]
-            blog = f"{med(rb['blog'], 'wall') / med(ra['blog'], 'wall'):.2f}×" if has_blog else "n/a"
-            per_post = (med(rb["build"], "content_bytes") / b) / (med(ra["build"], "content_bytes") / a)
+            blog = (
+                f"{med(rb['blog'], 'wall') / med(ra['blog'], 'wall'):.2f}×" if has_blog else "n/a"
+            )
+            per_post = (med(rb["build"], "content_bytes") / b) / (
+                med(ra["build"], "content_bytes") / a
+            )
             lines.append(
                 f"| {a:,} → {b:,} posts ({b / a:g}× the posts) | {med(rb['build'], 'wall') / med(ra['build'], 'wall'):.2f}× | "
                 f"{med(rb['check'], 'wall') / med(ra['check'], 'wall'):.2f}× | {blog} | {per_post:.2f}× |"
@@ -397,15 +494,23 @@ def report(data: dict[str, Any]) -> str:
     serve = data.get("serve")
     lines += ["", "| other | result |", "|---|---:|"]
     if demo:
-        lines.append(f"| demo build (`make demo`'s content, {med(demo, 'pages'):.0f} pages) | {med(demo, 'wall'):.2f} s |")
+        lines.append(
+            f"| demo build (`make demo`'s content, {med(demo, 'pages'):.0f} pages) | {med(demo, 'wall'):.2f} s |"
+        )
     if serve:
         each = ", ".join(f"{x:.2f}" for x in serve["edits"])
-        lines.append(f"| `relais serve` at {serve['posts']:,} posts: first page served | {serve['ready']:.1f} s |")
-        lines.append(f"| `relais serve` at {serve['posts']:,} posts: edited title shown (median of {len(serve['edits'])}: {each} s) "
-                     f"| {serve['median']:.2f} s |")
+        lines.append(
+            f"| `relais serve` at {serve['posts']:,} posts: first page served | {serve['ready']:.1f} s |"
+        )
+        lines.append(
+            f"| `relais serve` at {serve['posts']:,} posts: edited title shown (median of {len(serve['edits'])}: {each} s) "
+            f"| {serve['median']:.2f} s |"
+        )
         if serve.get("settled"):
-            lines.append(f"| `relais serve` at {serve['posts']:,} posts: whole portal up to date again after an edit "
-                         f"(median) | {statistics.median(serve['settled']):.1f} s |")
+            lines.append(
+                f"| `relais serve` at {serve['posts']:,} posts: whole portal up to date again after an edit "
+                f"(median) | {statistics.median(serve['settled']):.1f} s |"
+            )
     lines += ["", "Targets:", ""] + [f"- {t}" for t in targets(data)]
     return "\n".join(lines) + "\n"
 
@@ -418,28 +523,44 @@ def targets(data: dict[str, Any]) -> list[str]:
     r = runs[ref]
     if r["blog"]:
         ratio = med(r["blog"], "wall") / med(r["build"], "wall")
-        out.append(f"{ref:,} posts, build at most 1/{TARGETS['ratio']:g} of the blog plugin's time: {verdict(ratio >= TARGETS['ratio'])} "
-                   f"({ratio:.1f}× faster; stretch 1/{TARGETS['stretch']:g}: {verdict(ratio >= TARGETS['stretch'])})")
+        out.append(
+            f"{ref:,} posts, build at most 1/{TARGETS['ratio']:g} of the blog plugin's time: {verdict(ratio >= TARGETS['ratio'])} "
+            f"({ratio:.1f}× faster; stretch 1/{TARGETS['stretch']:g}: {verdict(ratio >= TARGETS['stretch'])})"
+        )
     if 2 * ref in sizes:
         growth = med(runs[2 * ref]["build"], "wall") / med(r["build"], "wall")
-        per_post = (med(runs[2 * ref]["build"], "content_bytes") / (2 * ref)) / (med(r["build"], "content_bytes") / ref)
-        out.append(f"time({2 * ref:,}) / time({ref:,}) at most {TARGETS['growth']}: {verdict(growth <= TARGETS['growth'])} "
-                   f"({growth:.2f}); bytes per post {per_post:.2f}× ({verdict(0.85 <= per_post <= 1.15)} within ±15 %)")
+        per_post = (med(runs[2 * ref]["build"], "content_bytes") / (2 * ref)) / (
+            med(r["build"], "content_bytes") / ref
+        )
+        out.append(
+            f"time({2 * ref:,}) / time({ref:,}) at most {TARGETS['growth']}: {verdict(growth <= TARGETS['growth'])} "
+            f"({growth:.2f}); bytes per post {per_post:.2f}× ({verdict(0.85 <= per_post <= 1.15)} within ±15 %)"
+        )
     worst = max(own(runs[n]["build"]) / n * 1000 for n in sizes)
-    out.append(f"Relais' own stages at most {TARGETS['own_per_1000']} s per 1,000 posts: "
-               f"{verdict(worst <= TARGETS['own_per_1000'])} (worst {worst:.2f} s)")
+    out.append(
+        f"Relais' own stages at most {TARGETS['own_per_1000']} s per 1,000 posts: "
+        f"{verdict(worst <= TARGETS['own_per_1000'])} (worst {worst:.2f} s)"
+    )
     check = med(r["check"], "wall")
-    out.append(f"`relais check` on {ref:,} posts at most {TARGETS['check_2000']:g} s: {verdict(check <= TARGETS['check_2000'])} ({check:.2f} s)")
+    out.append(
+        f"`relais check` on {ref:,} posts at most {TARGETS['check_2000']:g} s: {verdict(check <= TARGETS['check_2000'])} ({check:.2f} s)"
+    )
     big = max(sizes)
     mem = max(med(runs[big]["check"], "rss_mb"), memory(runs[big]["build"]))
-    out.append(f"peak memory at {big:,} posts at most 1 GB: {verdict(mem <= TARGETS['memory_mb'])} ({mem:.0f} MB)")
+    out.append(
+        f"peak memory at {big:,} posts at most 1 GB: {verdict(mem <= TARGETS['memory_mb'])} ({mem:.0f} MB)"
+    )
     if data.get("demo"):
         demo = med(data["demo"], "wall")
-        out.append(f"the demo builds in at most {TARGETS['demo']:g} s: {verdict(demo <= TARGETS['demo'])} ({demo:.2f} s)")
+        out.append(
+            f"the demo builds in at most {TARGETS['demo']:g} s: {verdict(demo <= TARGETS['demo'])} ({demo:.2f} s)"
+        )
     serve = data.get("serve")
     if serve:
-        out.append(f"`relais serve` shows an edit at {serve['posts']:,} posts in at most {TARGETS['serve']:g} s: "
-                   f"{verdict(serve['median'] <= TARGETS['serve'])} ({serve['median']:.2f} s)")
+        out.append(
+            f"`relais serve` shows an edit at {serve['posts']:,} posts in at most {TARGETS['serve']:g} s: "
+            f"{verdict(serve['median'] <= TARGETS['serve'])} ({serve['median']:.2f} s)"
+        )
     return out
 
 
@@ -448,18 +569,33 @@ def targets(data: dict[str, Any]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,2000,4000", help="numbers of posts, comma-separated")
+    parser.add_argument(
+        "--sizes", default="1000,2000,4000", help="numbers of posts, comma-separated"
+    )
     parser.add_argument("--ambassadors", type=int, default=Sizes.ambassadors)
-    parser.add_argument("--feeds", default=f"{Sizes.feeds}x{Sizes.entries}", help="FEEDSxENTRIES (0x0: none)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each command per size (median)")
-    parser.add_argument("--serve-posts", type=int, default=2000, help="size for the serve edit test (0: skip)")
+    parser.add_argument(
+        "--feeds", default=f"{Sizes.feeds}x{Sizes.entries}", help="FEEDSxENTRIES (0x0: none)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each command per size (median)"
+    )
+    parser.add_argument(
+        "--serve-posts", type=int, default=2000, help="size for the serve edit test (0: skip)"
+    )
     parser.add_argument("--serve-edits", type=int, default=3)
     parser.add_argument("--no-blog", action="store_true", help="skip the blog plugin (much faster)")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo build")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/relais-bench"), help="where repositories are generated")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path("/tmp/relais-bench"),
+        help="where repositories are generated",
+    )
     parser.add_argument("--json", type=Path, help="also write every measurement to this file")
     args = parser.parse_args(argv)
-    sizes = sorted({int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()})
+    sizes = sorted(
+        {int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()}
+    )
     feeds, entries = parse_feeds(args.feeds)
     work = args.work.resolve()
     started = time.perf_counter()
@@ -482,27 +618,51 @@ def main(argv: list[str] | None = None) -> int:
             for tool in tools:
                 run = run_tool(tool, work / f"n{n}", rep)
                 runs[n][tool].append(run)
-                log(f"bench: run {rep + 1}/{args.repeat}, {n:,} posts, {tool}: {run.wall:.2f} s, {run.rss_mb:.0f} MB")
+                log(
+                    f"bench: run {rep + 1}/{args.repeat}, {n:,} posts, {tool}: {run.wall:.2f} s, {run.rss_mb:.0f} MB"
+                )
         if not args.no_demo:
             demo.append(demo_build(work, rep))
             log(f"bench: run {rep + 1}/{args.repeat}, demo build: {demo[-1].wall:.2f} s")
     serve = None
     if args.serve_posts:
         log(f"bench: relais serve at {args.serve_posts:,} posts, {args.serve_edits} edits")
-        serve = serve_latency(work / f"n{args.serve_posts}" / "relais", args.serve_edits,
-                              work / "logs" / "serve")
+        serve = serve_latency(
+            work / f"n{args.serve_posts}" / "relais", args.serve_edits, work / "logs" / "serve"
+        )
         serve["posts"] = args.serve_posts
-        log(f"bench: serve ready in {serve['ready']:.1f} s; edits shown in " + ", ".join(f"{x:.2f}" for x in serve["edits"]) + " s")
+        log(
+            f"bench: serve ready in {serve['ready']:.1f} s; edits shown in "
+            + ", ".join(f"{x:.2f}" for x in serve["edits"])
+            + " s"
+        )
     info["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    data = {"sizes": sizes, "runs": runs, "machine": info, "repeat": args.repeat, "ambassadors": args.ambassadors,
-            "feeds": feeds_note, "share_pct": round(SHARE_SHARE * 100), "demo": demo, "serve": serve,
-            "seconds": time.perf_counter() - started}
+    data = {
+        "sizes": sizes,
+        "runs": runs,
+        "machine": info,
+        "repeat": args.repeat,
+        "ambassadors": args.ambassadors,
+        "feeds": feeds_note,
+        "share_pct": round(SHARE_SHARE * 100),
+        "demo": demo,
+        "serve": serve,
+        "seconds": time.perf_counter() - started,
+    }
     print(report(data))
     log(f"bench: done in {data['seconds']:.0f} s; load average at the end {info['load_end']}")
     if args.json:
-        plain = {**data, "runs": {n: {t: [asdict(r) for r in rs] for t, rs in v.items()} for n, v in runs.items()},
-                 "demo": [asdict(r) for r in demo], "targets": targets(data)}
-        args.json.write_text(json.dumps(plain, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        plain = {
+            **data,
+            "runs": {
+                n: {t: [asdict(r) for r in rs] for t, rs in v.items()} for n, v in runs.items()
+            },
+            "demo": [asdict(r) for r in demo],
+            "targets": targets(data),
+        }
+        args.json.write_text(
+            json.dumps(plain, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     return 0
 
 

@@ -51,12 +51,16 @@ def small_feed(n: int) -> bytes:
 
 def big_feed(entries: int = 1000, target: int = 2_000_000) -> bytes:
     """About `target` bytes: each entry carries ~2 kB of HTML with links, images and a tracking pixel."""
-    filler = ("Le marché de la boulangerie artisanale évolue ; la Maison Exemple y prend sa part. " * 20)[:1500]
+    filler = (
+        "Le marché de la boulangerie artisanale évolue ; la Maison Exemple y prend sa part. " * 20
+    )[:1500]
     items = []
     for i in range(entries):
-        html = (f'<p>{filler}</p><p><a href="https://news.example/{i}?utm_source=rss&amp;x=1">lire</a> '
-                f'<img src="https://cdn.example/{i}.jpg" alt="photo {i}" width="600" height="400">'
-                f'<img src="https://t.example/p.gif" width="1" height="1"><script>alert({i})</script></p>')
+        html = (
+            f'<p>{filler}</p><p><a href="https://news.example/{i}?utm_source=rss&amp;x=1">lire</a> '
+            f'<img src="https://cdn.example/{i}.jpg" alt="photo {i}" width="600" height="400">'
+            f'<img src="https://t.example/p.gif" width="1" height="1"><script>alert({i})</script></p>'
+        )
         items.append(
             f"<item><title>Entrée {i} : la boulangerie &amp; le pain</title>"
             f"<link>https://news.example/{i}?utm_medium=feed</link><guid>big-{i}</guid>"
@@ -64,8 +68,10 @@ def big_feed(entries: int = 1000, target: int = 2_000_000) -> bytes:
             f"<description><![CDATA[{html}]]></description></item>"
         )
     body = "".join(items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Big</title>{body}'
-            "</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Big</title>{body}'
+        "</channel></rss>"
+    ).encode()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -104,46 +110,83 @@ def main() -> None:
     server = _Server(("127.0.0.1", 0), _Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
-    feeds = [{"id": f"feed-{n}", "url": f"http://127.0.0.1:{port}/{n}.xml", "theme": "bench"} for n in range(FEEDS)]
+    feeds = [
+        {"id": f"feed-{n}", "url": f"http://127.0.0.1:{port}/{n}.xml", "theme": "bench"}
+        for n in range(FEEDS)
+    ]
     rows = []
     for workers in (WatchConfig().workers, FEEDS):
-        config = WatchConfig.model_validate({"themes": {"bench": "Bench"}, "feeds": feeds, "workers": workers,
-                                             "allow_private_addresses": True})
+        config = WatchConfig.model_validate(
+            {
+                "themes": {"bench": "Bench"},
+                "feeds": feeds,
+                "workers": workers,
+                "allow_private_addresses": True,
+            }
+        )
 
         def fetch(config: WatchConfig = config) -> None:
             with tempfile.TemporaryDirectory() as root:
                 result = refresh(root, config, now=NOW, timezone=TZ)
                 assert all(r.status is Status.OK for r in result.runs), result.runs
 
-        rows.append((f"fetch {FEEDS} feeds answering after {DELAY:g} s, workers={workers}", median_seconds(fetch),
-                     "well under 10 s"))
+        rows.append(
+            (
+                f"fetch {FEEDS} feeds answering after {DELAY:g} s, workers={workers}",
+                median_seconds(fetch),
+                "well under 10 s",
+            )
+        )
     server.shutdown()
 
     data = big_feed()
-    config = WatchConfig.model_validate({"themes": {"bench": "Bench"}, "max_entries_per_feed": 1000,
-                                         "max_entries_per_theme": 1000, "max_age_days": 3650,
-                                         "feeds": [{"id": "big", "url": "https://big.example/", "theme": "bench"}],
-                                         "keywords": ["Maison Exemple"]})
+    config = WatchConfig.model_validate(
+        {
+            "themes": {"bench": "Bench"},
+            "max_entries_per_feed": 1000,
+            "max_entries_per_theme": 1000,
+            "max_age_days": 3650,
+            "feeds": [{"id": "big", "url": "https://big.example/", "theme": "bench"}],
+            "keywords": ["Maison Exemple"],
+        }
+    )
     entries: list = []
 
     def parse_and_clean() -> None:
         parsed = parse_feed(data, url="https://big.example/feed")
-        entries[:] = clean_entries(parsed, feed_id="big", base_url="https://big.example/feed", now=NOW, tz=TZ)
+        entries[:] = clean_entries(
+            parsed, feed_id="big", base_url="https://big.example/feed", now=NOW, tz=TZ
+        )
         assert len(entries) == 1000
 
-    rows.append((f"parse and clean a {len(data) / 1e6:.1f} MB, 1,000-entry feed", median_seconds(parse_and_clean),
-                 "< 2 s"))
+    rows.append(
+        (
+            f"parse and clean a {len(data) / 1e6:.1f} MB, 1,000-entry feed",
+            median_seconds(parse_and_clean),
+            "< 2 s",
+        )
+    )
 
-    outcome = FetchOutcome("big", "https://big.example/", Status.OK, tuple(entries), http_status=200)
+    outcome = FetchOutcome(
+        "big", "https://big.example/", Status.OK, tuple(entries), http_status=200
+    )
     state, _ = apply_report(CacheState(), FetchReport(NOW, (outcome,)), config, now=NOW)
 
     def render() -> None:
         snapshot = build_snapshot(state, config, now=NOW)
-        out = pages(snapshot, config, lang="fr", now=NOW, repo_url="https://github.com/example/editorial",
-                    site_url="https://portal.example.org/")
+        out = pages(
+            snapshot,
+            config,
+            lang="fr",
+            now=NOW,
+            repo_url="https://github.com/example/editorial",
+            site_url="https://portal.example.org/",
+        )
         assert out["watch/bench.md"].count("<article") == 1000
 
-    rows.append(("snapshot and pages with 1,000 entries on one theme page", median_seconds(render), "—"))
+    rows.append(
+        ("snapshot and pages with 1,000 entries on one theme page", median_seconds(render), "—")
+    )
 
     print(f"Medians of {RUNS} runs, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs.\n")
     print("| benchmark | wall time | CPU time | target |")

@@ -29,7 +29,9 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
-    worker_peak_kb: int = 0  # the peaks of the processes working beside (jobs.py) added up, 0 without any
+    worker_peak_kb: int = (
+        0  # the peaks of the processes working beside (jobs.py) added up, 0 without any
+    )
 
 
 def _now(project: Project | None, now_option: str | None) -> datetime:
@@ -45,8 +47,14 @@ def load_snapshot(project: Project, now: datetime) -> Any:
     return load_watch(Path(project.root), project.config.watch, now=now)
 
 
-def build(root: Path, *, now_option: str | None = None, out: Path | None = None, strict: bool = False,
-          fetch: bool = False) -> BuildResult:
+def build(
+    root: Path,
+    *,
+    now_option: str | None = None,
+    out: Path | None = None,
+    strict: bool = False,
+    fetch: bool = False,
+) -> BuildResult:
     """Check first and refuse to build on errors; then build the portal into `out` atomically."""
     started = time.perf_counter()
     root = Path(root)
@@ -62,7 +70,9 @@ def build(root: Path, *, now_option: str | None = None, out: Path | None = None,
         return BuildResult(False, out, failure=str(exc), seconds=time.perf_counter() - started)
 
 
-def _plan_apart(project: Project, now: datetime, snapshot: Any, brief_slugs: frozenset[str]) -> Apart:
+def _plan_apart(
+    project: Project, now: datetime, snapshot: Any, brief_slugs: frozenset[str]
+) -> Apart:
     """What a second process plans during a build: some briefs, the sections the posts' pages
     do not need."""
     return plan_apart(Planner(project, now), snapshot, brief_slugs)
@@ -76,7 +86,9 @@ def _refusal(diags: list[Diagnostic], strict: bool, out: Path) -> str:
     return ""
 
 
-def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: bool, started: float) -> BuildResult:
+def _build(
+    root: Path, now_option: str | None, out: Path, strict: bool, fetch: bool, started: float
+) -> BuildResult:
     """Load, plan, build and publish, with the checks run beside (jobs.py) where possible.
 
     On two cores or more: two briefs in three are converted while this process loads; the
@@ -131,8 +143,14 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
             diags += check(project, now)
     refusal = "" if checking is not None else _refusal(diags, strict, out)  # else decided in gate()
     if project is None or refusal:
-        return BuildResult(False, out, diags, failure=refusal,
-                           seconds=time.perf_counter() - started, timings=timings.stages)
+        return BuildResult(
+            False,
+            out,
+            diags,
+            failure=refusal,
+            seconds=time.perf_counter() - started,
+            timings=timings.stages,
+        )
     if site is None:
         if fetch:
             from .watch.fetch_command import fetch_for_build
@@ -161,13 +179,35 @@ def _build(root: Path, now_option: str | None, out: Path, strict: bool, fetch: b
         return _refusal(diags + checked, strict, out)
 
     try:
-        warnings = publish(site, root, out, strict=strict, timings=timings, source_date_epoch=int(now.timestamp()),
-                           late=late, gate=gate)
+        warnings = publish(
+            site,
+            root,
+            out,
+            strict=strict,
+            timings=timings,
+            source_date_epoch=int(now.timestamp()),
+            late=late,
+            gate=gate,
+        )
     except PublishError as exc:
         if checking is not None and not checked:
             checked.extend(checking.result())  # MkDocs failed first: content errors explain more
         refusal = _refusal(diags + checked, strict, out)
-        return BuildResult(False, out, diags + checked, failure=refusal or str(exc),
-                           seconds=time.perf_counter() - started, timings=timings.stages)
-    return BuildResult(True, out, diags + checked, warnings, pages=len(site.pages),
-                       seconds=time.perf_counter() - started, timings=timings.stages, worker_peak_kb=timings.peak_kb)
+        return BuildResult(
+            False,
+            out,
+            diags + checked,
+            failure=refusal or str(exc),
+            seconds=time.perf_counter() - started,
+            timings=timings.stages,
+        )
+    return BuildResult(
+        True,
+        out,
+        diags + checked,
+        warnings,
+        pages=len(site.pages),
+        seconds=time.perf_counter() - started,
+        timings=timings.stages,
+        worker_peak_kb=timings.peak_kb,
+    )

@@ -50,8 +50,14 @@ class _GitError(Exception):
 def _git(root: Path, *args: str) -> bytes:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=GIT_TIMEOUT_SECONDS,
-                              env=env, check=False)
+        done = subprocess.run(
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_SECONDS,
+            env=env,
+            check=False,
+        )
     except FileNotFoundError:
         raise _GitError("git is not installed (or not on PATH)") from None
     except subprocess.TimeoutExpired:
@@ -86,8 +92,19 @@ def changes_since(root: Path, rev: str) -> Changes:
     try:
         # -z: names as they are (no quoting of accents); --relative: relative to root, files
         # outside it left out; --no-renames: a moved file is a deletion and an addition.
-        diff = _names(_git(root, "diff", "--name-status", "-z", "--no-renames", "--relative",
-                           "--end-of-options", rev, "--"))
+        diff = _names(
+            _git(
+                root,
+                "diff",
+                "--name-status",
+                "-z",
+                "--no-renames",
+                "--relative",
+                "--end-of-options",
+                rev,
+                "--",
+            )
+        )
         untracked = _names(_git(root, "ls-files", "-z", "--others", "--exclude-standard"))
     except _GitError as exc:
         return Changes(rev, problem=str(exc))
@@ -97,17 +114,24 @@ def changes_since(root: Path, rev: str) -> Changes:
     return Changes(rev, dict(sorted(status.items())))
 
 
-def order_by_changed(root: Path, diagnostics: list[Diagnostic], rev: str) -> tuple[list[Diagnostic], str]:
+def order_by_changed(
+    root: Path, diagnostics: list[Diagnostic], rev: str
+) -> tuple[list[Diagnostic], str]:
     """Diagnostics of the files changed since `rev` first, then the rest; and a note for the user."""
     changes = changes_since(Path(root), rev)
     ordered = sorted(diagnostics, key=sort_key)
     if not changes.ok:
-        return ordered, f"note: --changed {rev}: {changes.problem}; every diagnostic is listed in the usual order"
+        return (
+            ordered,
+            f"note: --changed {rev}: {changes.problem}; every diagnostic is listed in the usual order",
+        )
     first = [d for d in ordered if d.file in changes.files]
     rest = [d for d in ordered if d.file not in changes.files]
     n = len(changes.files)
-    note = (f"note: {n} file{'s' if n != 1 else ''} changed since {rev}; "
-            f"{len(first)} diagnostic{'s' if len(first) != 1 else ''} in them listed first, {len(rest)} elsewhere")
+    note = (
+        f"note: {n} file{'s' if n != 1 else ''} changed since {rev}; "
+        f"{len(first)} diagnostic{'s' if len(first) != 1 else ''} in them listed first, {len(rest)} elsewhere"
+    )
     return first + rest, note
 
 
@@ -211,9 +235,12 @@ def post_changes(root: Path, project: Project, changes: Changes) -> dict[str, li
     if not changes.ok:
         return out
     for rel, letter in changes.status.items():
-        if not (rel.startswith(POSTS_DIR + "/") and rel.endswith(".md")) or "/" in rel[len(POSTS_DIR) + 1:]:
+        if (
+            not (rel.startswith(POSTS_DIR + "/") and rel.endswith(".md"))
+            or "/" in rel[len(POSTS_DIR) + 1 :]
+        ):
             continue
-        slug = rel[len(POSTS_DIR) + 1: -3]
+        slug = rel[len(POSTS_DIR) + 1 : -3]
         post = project.post(slug)
         if letter == "D":
             out["removed"].append(PostChange(slug, slug))
@@ -233,8 +260,9 @@ def code(text: str) -> str:
     return "`" + text.replace("`", "'")[:200] + "`"
 
 
-def summary_markdown(root: Path, project: Project | None, diagnostics: Sequence[Diagnostic],
-                     changes: Changes | None) -> str:
+def summary_markdown(
+    root: Path, project: Project | None, diagnostics: Sequence[Diagnostic], changes: Changes | None
+) -> str:
     """A short Markdown summary for a pull request: posts added or moved, problems in changed files."""
     from .i18n import Translator
 
@@ -252,7 +280,10 @@ def summary_markdown(root: Path, project: Project | None, diagnostics: Sequence[
         singular = n == 1 or (n == 0 and lang == "fr")  # « 0 erreur », but "0 errors"
         return f"{n} {labels[key][0 if singular else 1]}"
 
-    lines = [f"### {labels['heading'].format(errors=count(errors, 'error'), warnings=count(warnings, 'warning'))}", ""]
+    lines = [
+        f"### {labels['heading'].format(errors=count(errors, 'error'), warnings=count(warnings, 'warning'))}",
+        "",
+    ]
     if project is not None and changes is not None:
         if not changes.ok:
             lines += [labels["no_git"].format(problem=md(changes.problem)), ""]
@@ -265,7 +296,9 @@ def summary_markdown(root: Path, project: Project | None, diagnostics: Sequence[
                 if key == "added":
                     lines.append(f"- {md(p.title)} ({when(p.after)}) {code(p.slug)}")
                 elif key == "moved":
-                    item = labels["moved_item"].format(title=md(p.title), before=when(p.before), after=when(p.after))
+                    item = labels["moved_item"].format(
+                        title=md(p.title), before=when(p.before), after=when(p.after)
+                    )
                     lines.append(f"- {item} {code(p.slug)}")
                 else:
                     lines.append(f"- {code(p.slug)}")
@@ -279,7 +312,9 @@ def summary_markdown(root: Path, project: Project | None, diagnostics: Sequence[
         lines.append(f"**{labels['in_changed']}**" if mine else labels["clean"])
     icons = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.NOTICE: "ℹ️"}
     for d in mine[:MAX_LISTED]:
-        lines.append(f"- {icons[d.severity]} {code(f'{d.file}:{d.line}')} {md(d.message, 300)} ({code(d.code)})")
+        lines.append(
+            f"- {icons[d.severity]} {code(f'{d.file}:{d.line}')} {md(d.message, 300)} ({code(d.code)})"
+        )
     if len(mine) > MAX_LISTED:
         lines.append(labels["more"].format(count=count(len(mine) - MAX_LISTED, "problem")))
     elsewhere = len(diagnostics) - len(mine)
@@ -288,12 +323,19 @@ def summary_markdown(root: Path, project: Project | None, diagnostics: Sequence[
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_summary(path: Path, root: Path, project: Project | None, diagnostics: Sequence[Diagnostic],
-                  rev: str | None) -> str:
+def write_summary(
+    path: Path,
+    root: Path,
+    project: Project | None,
+    diagnostics: Sequence[Diagnostic],
+    rev: str | None,
+) -> str:
     """Write the summary to `path`; returns what went wrong, or ''."""
     changes = changes_since(Path(root), rev) if rev is not None else None
     try:
-        path.write_text(summary_markdown(Path(root), project, diagnostics, changes), encoding="utf-8")
+        path.write_text(
+            summary_markdown(Path(root), project, diagnostics, changes), encoding="utf-8"
+        )
     except OSError as exc:
         return f"cannot write the summary to {path}: {exc.strerror or exc}"
     return ""

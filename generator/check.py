@@ -28,7 +28,8 @@ def _site_networks(project: Project, now: datetime) -> Iterator[Diagnostic]:
                 config.line("networks", network_id),
                 "unknown-network",
                 f"unknown network '{network_id}'",
-                did_you_mean(network_id, net.NETWORKS) or f"known networks: {', '.join(net.NETWORKS)}",
+                did_you_mean(network_id, net.NETWORKS)
+                or f"known networks: {', '.join(net.NETWORKS)}",
             )
     for rule in ("min_gap_hours", "max_silence_days"):
         for network_id in getattr(config.rules, rule):
@@ -38,20 +39,33 @@ def _site_networks(project: Project, now: datetime) -> Iterator[Diagnostic]:
                     config.line("rules", rule, network_id),
                     "unknown-network",
                     f"rules.{rule} names '{network_id}', which is not in networks",
-                    did_you_mean(network_id, config.networks) or "add it under networks, or remove the rule",
+                    did_you_mean(network_id, config.networks)
+                    or "add it under networks, or remove the rule",
                 )
 
 
-def _network_ref(project: Project, file: str, line: int, network_id: str, where: str) -> Diagnostic | None:
+def _network_ref(
+    project: Project, file: str, line: int, network_id: str, where: str
+) -> Diagnostic | None:
     declared = project.config.networks
     if network_id in declared:
         return None
     if net.get(network_id) is None:
-        return error(file, line, "unknown-network", f"{where}: unknown network '{network_id}'",
-                     did_you_mean(network_id, list(declared) + list(net.NETWORKS)) or
-                     f"use one of the site's networks: {', '.join(declared)}")
-    return error(file, line, "network-not-enabled", f"{where}: network '{network_id}' is not enabled in site_config.yml",
-                 f"add '{network_id}: {{}}' under networks in site_config.yml, or use one of: {', '.join(declared)}")
+        return error(
+            file,
+            line,
+            "unknown-network",
+            f"{where}: unknown network '{network_id}'",
+            did_you_mean(network_id, list(declared) + list(net.NETWORKS))
+            or f"use one of the site's networks: {', '.join(declared)}",
+        )
+    return error(
+        file,
+        line,
+        "network-not-enabled",
+        f"{where}: network '{network_id}' is not enabled in site_config.yml",
+        f"add '{network_id}: {{}}' under networks in site_config.yml, or use one of: {', '.join(declared)}",
+    )
 
 
 def _post_networks(project: Project, now: datetime) -> Iterator[Diagnostic]:
@@ -63,14 +77,24 @@ def _post_networks(project: Project, now: datetime) -> Iterator[Diagnostic]:
         seen: set[str] = set()
         for i, network_id in enumerate(post.networks):
             if network_id in seen:
-                yield warning(post.file, post.line("networks", i), "duplicate-network",
-                              f"network '{network_id}' is listed twice", "remove the second one")
+                yield warning(
+                    post.file,
+                    post.line("networks", i),
+                    "duplicate-network",
+                    f"network '{network_id}' is listed twice",
+                    "remove the second one",
+                )
             seen.add(network_id)
         for network_id in post.messages:
             if network_id not in post.networks:
-                yield error(post.file, post.line("messages", network_id), "message-network",
-                            f"messages has a text for '{network_id}', which is not in this post's networks",
-                            did_you_mean(network_id, post.networks) or f"add '{network_id}' to networks, or remove this message")
+                yield error(
+                    post.file,
+                    post.line("messages", network_id),
+                    "message-network",
+                    f"messages has a text for '{network_id}', which is not in this post's networks",
+                    did_you_mean(network_id, post.networks)
+                    or f"add '{network_id}' to networks, or remove this message",
+                )
 
 
 def _references(project: Project, now: datetime) -> Iterator[Diagnostic]:
@@ -79,15 +103,45 @@ def _references(project: Project, now: datetime) -> Iterator[Diagnostic]:
     key_dates = [k.id for k in project.key_dates]
     for post in project.posts:
         # A reference to an entry that exists but is broken is not reported again: its own error is.
-        if post.owner and post.owner not in owners and not project.failed_to_load("ambassador", post.owner):
-            yield error(post.file, post.line("owner"), "unknown-owner", f"owner '{post.owner}' is not an ambassador",
-                        did_you_mean(post.owner, owners) or f"create ambassadors/{post.owner}.yml, or use an existing id")
-        if post.campaign and post.campaign not in campaigns and not project.failed_to_load("campaign", post.campaign):
-            yield error(post.file, post.line("campaign"), "unknown-campaign", f"campaign '{post.campaign}' does not exist",
-                        did_you_mean(post.campaign, campaigns) or "add it to calendar/campaigns.yml, or fix the id")
-        if post.key_date and post.key_date not in key_dates and not project.failed_to_load("key_date", post.key_date):
-            yield error(post.file, post.line("key_date"), "unknown-key-date", f"key date '{post.key_date}' does not exist",
-                        did_you_mean(post.key_date, key_dates) or "add it to calendar/key-dates.yml, or fix the id")
+        if (
+            post.owner
+            and post.owner not in owners
+            and not project.failed_to_load("ambassador", post.owner)
+        ):
+            yield error(
+                post.file,
+                post.line("owner"),
+                "unknown-owner",
+                f"owner '{post.owner}' is not an ambassador",
+                did_you_mean(post.owner, owners)
+                or f"create ambassadors/{post.owner}.yml, or use an existing id",
+            )
+        if (
+            post.campaign
+            and post.campaign not in campaigns
+            and not project.failed_to_load("campaign", post.campaign)
+        ):
+            yield error(
+                post.file,
+                post.line("campaign"),
+                "unknown-campaign",
+                f"campaign '{post.campaign}' does not exist",
+                did_you_mean(post.campaign, campaigns)
+                or "add it to calendar/campaigns.yml, or fix the id",
+            )
+        if (
+            post.key_date
+            and post.key_date not in key_dates
+            and not project.failed_to_load("key_date", post.key_date)
+        ):
+            yield error(
+                post.file,
+                post.line("key_date"),
+                "unknown-key-date",
+                f"key date '{post.key_date}' does not exist",
+                did_you_mean(post.key_date, key_dates)
+                or "add it to calendar/key-dates.yml, or fix the id",
+            )
     for slot in project.slots:
         d = _network_ref(project, slot.src.file, slot.line("network"), slot.network, "slot")
         if d:
@@ -95,9 +149,14 @@ def _references(project: Project, now: datetime) -> Iterator[Diagnostic]:
     for amb in project.ambassadors:
         for network_id in amb.networks:
             if net.get(network_id) is None:
-                yield error(amb.src.file, amb.line("networks", network_id), "unknown-network",
-                            f"unknown network '{network_id}'", did_you_mean(network_id, net.NETWORKS) or
-                            f"known networks: {', '.join(net.NETWORKS)}")
+                yield error(
+                    amb.src.file,
+                    amb.line("networks", network_id),
+                    "unknown-network",
+                    f"unknown network '{network_id}'",
+                    did_you_mean(network_id, net.NETWORKS)
+                    or f"known networks: {', '.join(net.NETWORKS)}",
+                )
 
 
 def media_path(project: Project, image: str) -> Path | None:
@@ -114,26 +173,53 @@ def _media(project: Project, now: datetime) -> Iterator[Diagnostic]:
     for post in project.posts:
         if post.image is None:
             if post.image_alt:
-                yield warning(post.file, post.line("image_alt"), "alt-without-image", "image_alt is set but there is no image",
-                              "add 'image: media/…' or remove image_alt")
+                yield warning(
+                    post.file,
+                    post.line("image_alt"),
+                    "alt-without-image",
+                    "image_alt is set but there is no image",
+                    "add 'image: media/…' or remove image_alt",
+                )
             continue
         line = post.line("image")
         if post.image not in targets:
             targets[post.image] = media_path(project, post.image)
         target = targets[post.image]
         if "://" in post.image:
-            yield error(post.file, line, "image-missing", f"image '{post.image}' is an address, not a file",
-                        "download the image into content/media/ and write 'image: media/<file>'")
+            yield error(
+                post.file,
+                line,
+                "image-missing",
+                f"image '{post.image}' is an address, not a file",
+                "download the image into content/media/ and write 'image: media/<file>'",
+            )
         elif target is None:
-            yield error(post.file, line, "image-outside", f"image '{post.image}' points outside content/",
-                        "write the path with '/' separators, e.g. 'image: media/<file>'" if "\\" in post.image
-                        else "put the image in content/media/ and write 'image: media/<file>'")
+            yield error(
+                post.file,
+                line,
+                "image-outside",
+                f"image '{post.image}' points outside content/",
+                "write the path with '/' separators, e.g. 'image: media/<file>'"
+                if "\\" in post.image
+                else "put the image in content/media/ and write 'image: media/<file>'",
+            )
         elif not target.is_file():
-            yield error(post.file, line, "image-missing", f"image '{post.image}' does not exist",
-                        did_you_mean(post.image, project.media) or "add the file under content/media/ or fix the path")
+            yield error(
+                post.file,
+                line,
+                "image-missing",
+                f"image '{post.image}' does not exist",
+                did_you_mean(post.image, project.media)
+                or "add the file under content/media/ or fix the path",
+            )
         if not (post.image_alt or "").strip():
-            yield error(post.file, line, "alt-missing", "the image has no alternative text",
-                        "add 'image_alt: …' describing the picture for people who cannot see it")
+            yield error(
+                post.file,
+                line,
+                "alt-missing",
+                "the image has no alternative text",
+                "add 'image_alt: …' describing the picture for people who cannot see it",
+            )
 
 
 CHECKS: list[Check] = [_site_networks, _post_networks, _references, _media]
@@ -148,7 +234,9 @@ def _feature_checks() -> list[Check]:
     return [*calendar_checks, *kit_checks, *watch_checks]
 
 
-def apply_severity(diagnostics: Iterable[Diagnostic], overrides: dict[str, str]) -> list[Diagnostic]:
+def apply_severity(
+    diagnostics: Iterable[Diagnostic], overrides: dict[str, str]
+) -> list[Diagnostic]:
     """Apply `rules.severity` from site_config.yml: a code may become an error, a warning or be ignored."""
     out = []
     for d in diagnostics:

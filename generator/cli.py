@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,17 +26,23 @@ def parse_now(value: str | None, tz_name: str) -> datetime:
         try:
             return parse_datetime(value, tz).astimezone(tz)
         except Exception as exc:  # noqa: BLE001 - pydantic's error type; reported as a usage error
-            raise click.BadParameter(f"{value!r} is not a date-time like 2026-12-01T08:00 ({exc})") from None
+            raise click.BadParameter(
+                f"{value!r} is not a date-time like 2026-12-01T08:00 ({exc})"
+            ) from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(tz)
+            return datetime.fromtimestamp(int(epoch), UTC).astimezone(tz)
         except (ValueError, OverflowError, OSError):
-            raise click.BadParameter(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+            raise click.BadParameter(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds"
+            ) from None
     return datetime.now(tz)
 
 
-def run_check(root: Path, now_option: str | None, fmt: str) -> tuple[object | None, list[Diagnostic], datetime | None]:
+def run_check(
+    root: Path, now_option: str | None, fmt: str
+) -> tuple[object | None, list[Diagnostic], datetime | None]:
     """Load and check; returns the project (None when it could not load), diagnostics and now."""
     from .check import check
     from .load import load
@@ -52,10 +58,18 @@ def run_check(root: Path, now_option: str | None, fmt: str) -> tuple[object | No
 
 
 ROOT = click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
     help="The content repository (the folder holding site_config.yml).",
 )
-NOW = click.option("--now", "now_option", metavar="T", help="Fix 'today', e.g. 2026-12-01T08:00 (or set SOURCE_DATE_EPOCH).")
+NOW = click.option(
+    "--now",
+    "now_option",
+    metavar="T",
+    help="Fix 'today', e.g. 2026-12-01T08:00 (or set SOURCE_DATE_EPOCH).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,14 +81,30 @@ def cli() -> None:
 @cli.command("check")
 @ROOT
 @NOW
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True)
-@click.option("--changed", "changed", is_flag=False, flag_value="HEAD", default=None, metavar="[REV]",
-              help="List the diagnostics of files changed since REV (default HEAD) first.")
-@click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="FILE", help="Also write a Markdown summary for a pull request (posts added or moved "
-              "since --changed REV, problems in changed files) to FILE.")
-def check_command(root: Path, now_option: str | None, fmt: str, changed: str | None,
-                  summary_file: Path | None) -> None:
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True
+)
+@click.option(
+    "--changed",
+    "changed",
+    is_flag=False,
+    flag_value="HEAD",
+    default=None,
+    metavar="[REV]",
+    help="List the diagnostics of files changed since REV (default HEAD) first.",
+)
+@click.option(
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Also write a Markdown summary for a pull request (posts added or moved "
+    "since --changed REV, problems in changed files) to FILE.",
+)
+def check_command(
+    root: Path, now_option: str | None, fmt: str, changed: str | None, summary_file: Path | None
+) -> None:
     """Load and check everything; print every diagnostic. Exit 1 on errors."""
     project, diags, _ = run_check(root, now_option, fmt)
     if summary_file is not None:
@@ -98,12 +128,18 @@ def check_command(root: Path, now_option: str | None, fmt: str, changed: str | N
 @cli.command("build")
 @ROOT
 @NOW
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: site/ in the repository).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: site/ in the repository).",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings (Relais' and MkDocs') as errors.")
 @click.option("--fetch", is_flag=True, help="Refresh the watch feeds before building.")
 @click.option("--timings", is_flag=True, help="Print the time of each stage.")
-def build_command(root: Path, now_option: str | None, out: Path | None, strict: bool, fetch: bool, timings: bool) -> None:
+def build_command(
+    root: Path, now_option: str | None, out: Path | None, strict: bool, fetch: bool, timings: bool
+) -> None:
     """Check, then build the portal into DIR (default site/). Exit 1 on content errors."""
     from .build import build
 
@@ -118,8 +154,11 @@ def build_command(root: Path, now_option: str | None, out: Path | None, strict: 
         for name, seconds in result.timings.items():
             click.echo(f"{name:>12}: {seconds:6.2f} s", err=True)
         # Peak memory of this process and of the second one that checked beside it (jobs.py).
-        click.echo(f"{'peak':>12}: {jobs.peak_kb() / 1024:6.0f} MB"
-                   + (f" + {result.worker_peak_kb / 1024:.0f} MB beside" if result.worker_peak_kb else ""), err=True)
+        click.echo(
+            f"{'peak':>12}: {jobs.peak_kb() / 1024:6.0f} MB"
+            + (f" + {result.worker_peak_kb / 1024:.0f} MB beside" if result.worker_peak_kb else ""),
+            err=True,
+        )
     if result.ok:
         click.echo(
             f"Built {result.pages} pages into {result.out} in {result.seconds:.1f} s. "
@@ -148,18 +187,36 @@ def new_group() -> None:
 @ROOT
 @click.argument("title")
 @click.option("--date", "when", metavar="YYYY-MM-DDTHH:MM", help="Publication time (local).")
-@click.option("--networks", default=None, help="Comma-separated network ids (default: the site's first network).")
+@click.option(
+    "--networks",
+    default=None,
+    help="Comma-separated network ids (default: the site's first network).",
+)
 @click.option("--network", "network", default=None, help="One network id (with --next-slot).")
 @click.option("--next-slot", is_flag=True, help="Take the next free publication slot of --network.")
 @NOW
-def new_post_command(root: Path, title: str, when: str | None, networks: str | None, network: str | None,
-                     next_slot: bool, now_option: str | None) -> None:
+def new_post_command(
+    root: Path,
+    title: str,
+    when: str | None,
+    networks: str | None,
+    network: str | None,
+    next_slot: bool,
+    now_option: str | None,
+) -> None:
     """Write a new post file that `relais check` accepts."""
     from .newpost import NewPostError, new_post
 
     try:
-        path = new_post(root, title, when=when, networks=networks, network=network, next_slot=next_slot,
-                        now_option=now_option)
+        path = new_post(
+            root,
+            title,
+            when=when,
+            networks=networks,
+            network=network,
+            next_slot=next_slot,
+            now_option=now_option,
+        )
     except NewPostError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERRORS)
@@ -191,11 +248,14 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last resort: never show a Python traceback to a user
+    except Exception as exc:
         if os.environ.get("RELAIS_DEBUG"):
             raise
-        click.echo(f"error: internal error ({type(exc).__name__}: {exc}); set RELAIS_DEBUG=1 for details and "
-                   "report it with the file that caused it", err=True)
+        click.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}); set RELAIS_DEBUG=1 for details and "
+            "report it with the file that caused it",
+            err=True,
+        )
         sys.exit(EXIT_ERRORS)
 
 

@@ -34,14 +34,20 @@ class Diagnostic:
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["severity"] = self.severity.value
-        return {k: data[k] for k in ("severity", "file", "line", "column", "code", "message", "hint")}
+        return {
+            k: data[k] for k in ("severity", "file", "line", "column", "code", "message", "hint")
+        }
 
 
-def error(file: str, line: int, code: str, message: str, hint: str = "", column: int = 0) -> Diagnostic:
+def error(
+    file: str, line: int, code: str, message: str, hint: str = "", column: int = 0
+) -> Diagnostic:
     return Diagnostic(Severity.ERROR, file, line, code, message, hint, column)
 
 
-def warning(file: str, line: int, code: str, message: str, hint: str = "", column: int = 0) -> Diagnostic:
+def warning(
+    file: str, line: int, code: str, message: str, hint: str = "", column: int = 0
+) -> Diagnostic:
     return Diagnostic(Severity.WARNING, file, line, code, message, hint, column)
 
 

@@ -14,10 +14,16 @@ LANGUAGES = ("fr", "en")
 LABELS: Mapping[str, Mapping[str, str]] = {
     "home": {"fr": "Accueil", "en": "Home"},
     "upcoming": {"fr": "À venir (30 prochains jours)", "en": "Coming up (next 30 days)"},
-    "no_upcoming": {"fr": "Aucune publication prévue dans les 30 prochains jours.", "en": "No post planned in the next 30 days."},
+    "no_upcoming": {
+        "fr": "Aucune publication prévue dans les 30 prochains jours.",
+        "en": "No post planned in the next 30 days.",
+    },
     "key_dates": {"fr": "Temps forts", "en": "Key dates"},
     "coming_key_dates": {"fr": "Prochains temps forts", "en": "Coming key dates"},
-    "no_key_dates": {"fr": "Aucun temps fort dans les 60 prochains jours.", "en": "No key date in the next 60 days."},
+    "no_key_dates": {
+        "fr": "Aucun temps fort dans les 60 prochains jours.",
+        "en": "No key date in the next 60 days.",
+    },
     "running_campaigns": {"fr": "Campagnes en cours", "en": "Running campaigns"},
     "no_campaigns": {"fr": "Aucune campagne en cours.", "en": "No campaign running."},
     "campaign": {"fr": "Campagne", "en": "Campaign"},
@@ -26,7 +32,10 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "posts": {"fr": "Publications", "en": "Posts"},
     "post": {"fr": "Publication", "en": "Post"},
     "archive": {"fr": "Archives", "en": "Archive"},
-    "archive_intro": {"fr": "Toutes les publications, mois par mois.", "en": "Every post, month by month."},
+    "archive_intro": {
+        "fr": "Toutes les publications, mois par mois.",
+        "en": "Every post, month by month.",
+    },
     "guides": {"fr": "Guides", "en": "Guides"},
     "date": {"fr": "Date", "en": "Date"},
     "time": {"fr": "Heure", "en": "Time"},
@@ -122,14 +131,26 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "cal_overdue": {"fr": "En retard", "en": "Overdue"},
     "cal_overdue_count": {"fr": "{n} en retard", "en": "{n} overdue"},
     "cal_empty_column": {"fr": "Aucune publication.", "en": "No post."},
-    "cal_key_dates_title": {"fr": "Temps forts des douze prochains mois", "en": "Key dates of the next twelve months"},
+    "cal_key_dates_title": {
+        "fr": "Temps forts des douze prochains mois",
+        "en": "Key dates of the next twelve months",
+    },
     "cal_no_linked": {"fr": "Aucune publication liée.", "en": "No linked post."},
-    "cal_no_key_dates_year": {"fr": "Aucun temps fort dans les douze prochains mois.", "en": "No key date in the next twelve months."},
+    "cal_no_key_dates_year": {
+        "fr": "Aucun temps fort dans les douze prochains mois.",
+        "en": "No key date in the next twelve months.",
+    },
     "cal_dates": {"fr": "Dates", "en": "Dates"},
     "cal_goal": {"fr": "Objectif", "en": "Goal"},
     "cal_colour": {"fr": "Couleur", "en": "Colour"},
-    "cal_no_campaign_posts": {"fr": "Aucune publication dans cette campagne.", "en": "No post in this campaign."},
-    "cal_key_dates_during": {"fr": "Temps forts pendant la campagne", "en": "Key dates during the campaign"},
+    "cal_no_campaign_posts": {
+        "fr": "Aucune publication dans cette campagne.",
+        "en": "No post in this campaign.",
+    },
+    "cal_key_dates_during": {
+        "fr": "Temps forts pendant la campagne",
+        "en": "Key dates during the campaign",
+    },
     "cal_campaign_title": {"fr": "Campagne : {title}", "en": "Campaign: {title}"},
     "cal_campaign_running": {"fr": "En cours", "en": "Running"},
     "cal_campaign_upcoming": {"fr": "À venir", "en": "Upcoming"},
@@ -142,11 +163,17 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "fr": "Les collègues qui partagent nos publications sur leurs propres comptes. Chacun a sa page avec ses kits ; sans profil, utilisez la page commune :",
         "en": "Colleagues who share our posts on their own accounts. Each has a page with their kits; without a profile, use the shared page:",
     },
-    "no_ambassadors": {"fr": "Aucun ambassadeur dans l’annuaire pour l’instant.", "en": "No ambassador in the directory yet."},
+    "no_ambassadors": {
+        "fr": "Aucun ambassadeur dans l’annuaire pour l’instant.",
+        "en": "No ambassador in the directory yet.",
+    },
     "team": {"fr": "Équipe", "en": "Team"},
     "languages": {"fr": "Langues", "en": "Languages"},
     "specialist": {"fr": "spécialiste", "en": "specialist"},
-    "kits_for_you": {"fr": "Kits ouverts pour ses réseaux : {n}", "en": "Open kits for their networks: {n}"},
+    "kits_for_you": {
+        "fr": "Kits ouverts pour ses réseaux : {n}",
+        "en": "Open kits for their networks: {n}",
+    },
     "share_kits": {"fr": "Kits de partage", "en": "Share kits"},
     "kits_intro": {
         "fr": "Tous les kits ouverts, réseau par réseau. Choisissez vos réseaux, complétez les passages entre [[ ]], puis copiez ou partagez. Les liens portent le suivi de la campagne ; votre page personnelle y ajoute le vôtre.",
@@ -169,14 +196,29 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "kit_window": {"fr": "À partager du {start} au {end}", "en": "Share from {start} to {end}"},
     "kit_closed": {"fr": "fermé le {date}", "en": "closed on {date}"},
     "kit_until": {"fr": "jusqu’au {date}", "en": "until {date}"},
-    "kit_block_open": {"fr": "Kit ambassadeurs ouvert jusqu’au {date}.", "en": "Ambassador kit open until {date}."},
-    "kit_block_upcoming": {"fr": "Kit ambassadeurs ouvert à partir du {date}.", "en": "Ambassador kit open from {date}."},
-    "kit_block_closed": {"fr": "Kit ambassadeurs fermé le {date}.", "en": "Ambassador kit closed on {date}."},
+    "kit_block_open": {
+        "fr": "Kit ambassadeurs ouvert jusqu’au {date}.",
+        "en": "Ambassador kit open until {date}.",
+    },
+    "kit_block_upcoming": {
+        "fr": "Kit ambassadeurs ouvert à partir du {date}.",
+        "en": "Ambassador kit open from {date}.",
+    },
+    "kit_block_closed": {
+        "fr": "Kit ambassadeurs fermé le {date}.",
+        "en": "Ambassador kit closed on {date}.",
+    },
     "open_kit": {"fr": "Ouvrir le kit", "en": "Open the kit"},
     "home_kits": {"fr": "Kits à partager", "en": "Kits to share"},
-    "find_your_page": {"fr": "Trouvez votre page dans l’annuaire des ambassadeurs", "en": "Find your page in the ambassador directory"},
+    "find_your_page": {
+        "fr": "Trouvez votre page dans l’annuaire des ambassadeurs",
+        "en": "Find your page in the ambassador directory",
+    },
     "your_kits": {"fr": "Vos kits", "en": "Your kits"},
-    "your_kits_none": {"fr": "Aucun kit ouvert pour vos réseaux en ce moment. Tous les kits :", "en": "No kit is open for your networks right now. All kits:"},
+    "your_kits_none": {
+        "fr": "Aucun kit ouvert pour vos réseaux en ce moment. Tous les kits :",
+        "en": "No kit is open for your networks right now. All kits:",
+    },
     "kit_js_note": {
         "fr": "Vos textes, avec votre lien personnel, s’affichent ici quand JavaScript est activé. Sinon, retrouvez chaque kit sur la page commune :",
         "en": "Your texts, with your personal link, show here when JavaScript is on. Otherwise, find each kit on the shared page:",
@@ -210,7 +252,10 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "fr": "{network} ignore le texte pré-rempli : ce bouton copie d’abord le texte, collez-le dans la fenêtre qui s’ouvre.",
         "en": "{network} ignores prefilled text: this button copies the text first; paste it into the window that opens.",
     },
-    "copied_paste": {"fr": "Texte copié : collez-le dans {network}.", "en": "Text copied: paste it into {network}."},
+    "copied_paste": {
+        "fr": "Texte copié : collez-le dans {network}.",
+        "en": "Text copied: paste it into {network}.",
+    },
     "no_share_link": {
         "fr": "{network} n’a pas de lien de partage : copiez le texte et téléchargez le visuel.",
         "en": "{network} has no share link: copy the text and download the visual.",
@@ -221,12 +266,18 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "fr": "Indiquez votre instance Mastodon, par exemple mastodon.social.",
         "en": "Enter your Mastodon instance, for example mastodon.social.",
     },
-    "fold_note": {"fr": "visible avant « voir plus » : {fold}", "en": "shown before “see more”: {fold}"},
+    "fold_note": {
+        "fr": "visible avant « voir plus » : {fold}",
+        "en": "shown before “see more”: {fold}",
+    },
     "bytes": {"fr": "octets", "en": "bytes"},
     "over_limit": {"fr": "Trop long pour {network}.", "en": "Too long for {network}."},
     "alt_text": {"fr": "Texte alternatif :", "en": "Alt text:"},
     "download_visual": {"fr": "Télécharger le visuel", "en": "Download the visual"},
-    "digest_title": {"fr": "Les kits à partager, semaine {n} de {year}", "en": "Kits to share, week {n} of {year}"},
+    "digest_title": {
+        "fr": "Les kits à partager, semaine {n} de {year}",
+        "en": "Kits to share, week {n} of {year}",
+    },
     "digest_hello": {"fr": "Bonjour {name},", "en": "Hello {name},"},
     "digest_intro": {
         "fr": "Voici les kits ouverts du {start} au {end}. Sur le portail, chaque texte est prêt à copier, avec votre lien de suivi.",
@@ -238,7 +289,10 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
     "digest_opens": {"fr": "ouvre le {date}", "en": "opens on {date}"},
     "digest_all_kits": {"fr": "Tous les kits sur le portail", "en": "All the kits on the portal"},
-    "digest_footer": {"fr": "Préparé par Relais pour {site}.", "en": "Prepared by Relais for {site}."},
+    "digest_footer": {
+        "fr": "Préparé par Relais pour {site}.",
+        "en": "Prepared by Relais for {site}.",
+    },
 }
 
 
@@ -262,7 +316,9 @@ class Translator:
 
     def day(self, value: date | datetime) -> str:
         """'mercredi 3 décembre 2026' / 'Wednesday, December 3, 2026'."""
-        return _fmt_date(value if not isinstance(value, datetime) else value.date(), "full", self.lang)
+        return _fmt_date(
+            value if not isinstance(value, datetime) else value.date(), "full", self.lang
+        )
 
     def short_day(self, value: date | datetime) -> str:
         """'mer. 3 déc.' / 'Wed, Dec 3'."""

@@ -36,7 +36,11 @@ class JobError(Exception):
 
 def available() -> bool:
     """Whether beside() runs its function in a second process."""
-    if os.environ.get("RELAIS_JOBS", "") == "1" or sys.platform != "linux" or not hasattr(os, "fork"):
+    if (
+        os.environ.get("RELAIS_JOBS", "") == "1"
+        or sys.platform != "linux"
+        or not hasattr(os, "fork")
+    ):
         return False
     if threading.active_count() > 1:
         return False  # forking a process that runs threads can deadlock the child
@@ -101,7 +105,10 @@ class Pending(Generic[T]):
             try:
                 kind, value, self.seconds = pickle.load(self._file)
             except Exception:  # noqa: BLE001 - the child died before it could answer
-                kind, value = "error", f"the worker process ended with status {status} without an answer"
+                kind, value = (
+                    "error",
+                    f"the worker process ended with status {status} without an answer",
+                )
             finally:
                 self._file.close()
             if kind == "error":

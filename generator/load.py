@@ -71,14 +71,18 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
 def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
     """The model class that holds the last key of `loc`, to suggest its field names."""
     current: Any = model
-    dict_key_next = False  # in `networks.linkedin.handle`, 'linkedin' is a key of a dict, not a field
+    dict_key_next = (
+        False  # in `networks.linkedin.handle`, 'linkedin' is a key of a dict, not a field
+    )
     for part in loc:
         if dict_key_next or isinstance(part, int):
             dict_key_next = False
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None
-        field = next((f for name, f in current.model_fields.items() if name == part or f.alias == part), None)
+        field = next(
+            (f for name, f in current.model_fields.items() if name == part or f.alias == part), None
+        )
         if field is None:
             return None
         current, dict_key_next = _unwrap(field.annotation)
@@ -105,14 +109,14 @@ _RELAIS_HINTS = {
     "date": "write dates as YYYY-MM-DD, e.g. 2026-12-03",
     "datetime": "write a local date-time as YYYY-MM-DDTHH:MM, e.g. 2026-12-03T09:30",
     "timezone": "use an IANA time zone name such as Europe/Paris",
-    "str": "put the value in quotes if it is text, e.g. title: \"2026\"",
+    "str": 'put the value in quotes if it is text, e.g. title: "2026"',
     "missing-date": "add 'date: YYYY-MM-DDTHH:MM', or set 'status: idea'",
     "url": "write the full address, starting with https://",
-    "time": "write the time in quotes as \"HH:MM\"",
+    "time": 'write the time in quotes as "HH:MM"',
     "text-or-list": "write one text in quotes, or a list of texts, one per line starting with '- '",
     "range": "swap the two dates, or fix the one that is wrong",
     "keydate-form": "write either 'date: YYYY-MM-DD', or 'start:' and 'end:', or 'rrule: FREQ=YEARLY;…'",
-    "color": "write the colour in quotes as #rrggbb, e.g. color: \"#1e88e5\"",
+    "color": 'write the colour in quotes as #rrggbb, e.g. color: "#1e88e5"',
     "lang": "use a language code such as fr, en or pt-BR",
 }
 
@@ -176,8 +180,9 @@ def _path_in(data: Any, loc: Sequence[Any], missing: bool) -> list[str | int]:
     return out
 
 
-def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: Lines,
-                           data: Any = None) -> list[Diagnostic]:
+def validation_diagnostics(
+    exc: ValidationError, model: type[BaseModel], lines: Lines, data: Any = None
+) -> list[Diagnostic]:
     """One diagnostic per pydantic error, at the line of the value concerned."""
     out: list[Diagnostic] = []
     errors = exc.errors(include_url=False)
@@ -186,9 +191,17 @@ def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: 
         if data is not None:
             loc = _path_in(data, err["loc"], err["type"] == "missing")
         else:
-            loc = [p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
+            loc = [
+                p
+                for p in err["loc"]
+                if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+            ]
             # pydantic adds union branch names (e.g. 'str', 'list[str]') to loc: drop them.
-            loc = [p for p in loc if not (isinstance(p, str) and p in {"str", "list[str]", "dict[str,any]"})]
+            loc = [
+                p
+                for p in loc
+                if not (isinstance(p, str) and p in {"str", "list[str]", "dict[str,any]"})
+            ]
         kind = err["type"]
         if kind in ("missing", "extra_forbidden") and not loc:
             loc = list(err["loc"][-1:])
@@ -199,16 +212,26 @@ def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: 
             continue
         if kind == "missing":
             out.append(
-                error(lines.file, lines.of(tuple(loc[:-1])), "missing-field", f"required field '{where}' is missing",
-                      f"add a line '{loc[-1]}: …'")
+                error(
+                    lines.file,
+                    lines.of(tuple(loc[:-1])),
+                    "missing-field",
+                    f"required field '{where}' is missing",
+                    f"add a line '{loc[-1]}: …'",
+                )
             )
         elif kind == "extra_forbidden":
             key = str(loc[-1])
             hint = did_you_mean(key, _field_names(_model_at(model, loc[:-1])))
             known = ", ".join(_field_names(_model_at(model, loc[:-1])))
             out.append(
-                error(lines.file, line, "unknown-field", f"unknown field '{where}'",
-                      hint or (f"known fields here: {known}" if known else "remove it"))
+                error(
+                    lines.file,
+                    line,
+                    "unknown-field",
+                    f"unknown field '{where}'",
+                    hint or (f"known fields here: {known}" if known else "remove it"),
+                )
             )
         elif kind == "relais_id":
             suggestion = suggest_id(str(value))
@@ -218,10 +241,19 @@ def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: 
             expected = err.get("ctx", {}).get("expected", "")
             choices = re.findall(r"'([^']*)'", expected)
             hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
-            message = f"'{value}' is not allowed" if isinstance(value, (str, int, float)) else f"expected one value, got {kind_of(value)}"
+            message = (
+                f"'{value}' is not allowed"
+                if isinstance(value, (str, int, float))
+                else f"expected one value, got {kind_of(value)}"
+            )
             out.append(
-                error(lines.file, line, "invalid-value", f"{where}: {message}",
-                      hint or f"use one of: {', '.join(choices) or expected}")
+                error(
+                    lines.file,
+                    line,
+                    "invalid-value",
+                    f"{where}: {message}",
+                    hint or f"use one of: {', '.join(choices) or expected}",
+                )
             )
         elif kind.startswith("relais_"):
             msg = err["msg"]
@@ -231,47 +263,85 @@ def validation_diagnostics(exc: ValidationError, model: type[BaseModel], lines: 
             if code == "str" and isinstance(value, (list, dict)):
                 hint = f"write a single text after '{name}:', not a list or a mapping (quote it if it starts with [ or {{)"
             elif code == "str" and isinstance(value, (bool, int, float)):
-                hint = f"put the value in quotes if it is text, e.g. {name}: \"{str(value).lower() if isinstance(value, bool) else value}\""
+                hint = f'put the value in quotes if it is text, e.g. {name}: "{str(value).lower() if isinstance(value, bool) else value}"'
             ctx = err.get("ctx") or {}
-            if not loc and isinstance(ctx.get("field"), str):  # a rule about two fields: point at the one named
+            if not loc and isinstance(
+                ctx.get("field"), str
+            ):  # a rule about two fields: point at the one named
                 line = lines.of((ctx["field"],))
-            out.append(error(lines.file, line, f"invalid-{code}" if not code.startswith("missing") else code,
-                             f"{where}: {msg}" if where else msg, hint))
+            out.append(
+                error(
+                    lines.file,
+                    line,
+                    f"invalid-{code}" if not code.startswith("missing") else code,
+                    f"{where}: {msg}" if where else msg,
+                    hint,
+                )
+            )
         else:
             expected = _TYPE_NAMES.get(kind)
             if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-                rule = str(err["msg"]).removeprefix("Input ")  # "should be less than or equal to 3660"
-                out.append(error(lines.file, line, "invalid-value", f"{where}: {value} is out of range, it {rule}",
-                                 f"write a number {rule.removeprefix('should be ')}"))
+                rule = str(err["msg"]).removeprefix(
+                    "Input "
+                )  # "should be less than or equal to 3660"
+                out.append(
+                    error(
+                        lines.file,
+                        line,
+                        "invalid-value",
+                        f"{where}: {value} is out of range, it {rule}",
+                        f"write a number {rule.removeprefix('should be ')}",
+                    )
+                )
                 continue
             if expected:
                 msg = f"{where}: expected {expected}, got {kind_of(value)}"
                 hint = _type_hint(kind, loc[-1] if loc else None, value)
             else:
                 msg = f"{where}: {str(err['msg']).removeprefix('Value error, ')}"
-                hint = f"check the value of '{loc[-1]}'" if loc else "check the fields of this entry"
+                hint = (
+                    f"check the value of '{loc[-1]}'" if loc else "check the fields of this entry"
+                )
             if kind == "too_short":
                 msg = f"{where}: must not be empty"
                 hint = "add at least one item, e.g. networks: [linkedin]"
-            out.append(error(lines.file, line, "invalid-type" if expected else "invalid-value",
-                             msg.removeprefix(": "), hint))
+            out.append(
+                error(
+                    lines.file,
+                    line,
+                    "invalid-type" if expected else "invalid-value",
+                    msg.removeprefix(": "),
+                    hint,
+                )
+            )
     return out
 
 
-def validate(model: type[M], data: Any, lines: Lines, tz: Any = None) -> tuple[M | None, list[Diagnostic]]:
+def validate(
+    model: type[M], data: Any, lines: Lines, tz: Any = None
+) -> tuple[M | None, list[Diagnostic]]:
     """Validate plain data into a frozen model that remembers its source lines."""
     if not isinstance(data, dict):
         what = "empty" if data is None else kind_of(data)
         return None, [
-            error(lines.file, lines.root, "not-a-mapping", f"expected a mapping of fields, but the content is {what}",
-                  "write one 'field: value' per line")
+            error(
+                lines.file,
+                lines.root,
+                "not-a-mapping",
+                f"expected a mapping of fields, but the content is {what}",
+                "write one 'field: value' per line",
+            )
         ]
     try:
         obj = model.model_validate(data, context={"tz": tz})
     except ValidationError as exc:
         return None, validation_diagnostics(exc, model, lines, data)
     except (ValueError, TypeError, OverflowError) as exc:  # a validator beyond our own messages
-        return None, [error(lines.file, lines.root, "invalid-value", str(exc), "check the values of this entry")]
+        return None, [
+            error(
+                lines.file, lines.root, "invalid-value", str(exc), "check the values of this entry"
+            )
+        ]
     _attach(obj, lines)
     return obj, []
 
@@ -279,7 +349,11 @@ def validate(model: type[M], data: Any, lines: Lines, tz: Any = None) -> tuple[M
 def _attach(obj: Any, lines: Lines, path: tuple[str | int, ...] = ()) -> None:
     """Give every nested model its source: the same file, with paths relative to it."""
     if isinstance(obj, Frozen):
-        sub = Lines(lines.file, lines.of(path), {k[len(path):]: v for k, v in lines.by_path.items() if k[: len(path)] == path})
+        sub = Lines(
+            lines.file,
+            lines.of(path),
+            {k[len(path) :]: v for k, v in lines.by_path.items() if k[: len(path)] == path},
+        )
         obj.__pydantic_private__["_src"] = sub
         for name, field in type(obj).model_fields.items():
             _attach(getattr(obj, name), lines, path + (field.alias or name,))
@@ -301,8 +375,12 @@ def _rel(root: Path, path: Path) -> str:
 def _outside(root: Path, path: Path) -> bool:
     """Whether `path` is a symlink that leads out of the repository (to /etc/passwd, a CI secret...)."""
     try:
-        if not path.is_symlink() and _folder_inside(str(root), str(path.parent), path.parent.stat().st_ino):
-            return False  # a plain file in a folder of the repository (most files: no realpath walk)
+        if not path.is_symlink() and _folder_inside(
+            str(root), str(path.parent), path.parent.stat().st_ino
+        ):
+            return (
+                False  # a plain file in a folder of the repository (most files: no realpath walk)
+            )
         return not path.resolve().is_relative_to(root.resolve())
     except (OSError, RuntimeError):  # a symlink loop
         return True
@@ -318,11 +396,25 @@ def _folder_inside(root: str, folder: str, inode: int) -> bool:
 def _read(root: Path, path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
     """The text of a content file, refusing links out of the repository (their text is never shown)."""
     if _outside(root, path):
-        return None, [error(rel, 1, "link-outside", "this file is a symbolic link to a file outside the repository",
-                            "replace the link with the file itself: Relais only reads files of the repository")]
+        return None, [
+            error(
+                rel,
+                1,
+                "link-outside",
+                "this file is a symbolic link to a file outside the repository",
+                "replace the link with the file itself: Relais only reads files of the repository",
+            )
+        ]
     if not path.is_file():  # a folder, a pipe or a device would fail or block
-        return None, [error(rel, 1, "unreadable", "this is not a regular file",
-                            "replace it with a text file (UTF-8), or remove it")]
+        return None, [
+            error(
+                rel,
+                1,
+                "unreadable",
+                "this is not a regular file",
+                "replace it with a text file (UTF-8), or remove it",
+            )
+        ]
     return read_text(path, rel)
 
 
@@ -343,16 +435,35 @@ def _stem_id(rel: str, stem: str, what: str) -> list[Diagnostic]:
         return []
     suggestion = suggest_id(stem)
     suffix = Path(rel).suffix
-    hint = f"rename the file to '{suggestion}{suffix}' ({ID_RULE})" if suggestion else f"rename the file: {ID_HINT}"
-    return [error(rel, 1, "invalid-filename", f"'{stem}' is not a valid {what} (the file name is the {what})", hint)]
+    hint = (
+        f"rename the file to '{suggestion}{suffix}' ({ID_RULE})"
+        if suggestion
+        else f"rename the file: {ID_HINT}"
+    )
+    return [
+        error(
+            rel,
+            1,
+            "invalid-filename",
+            f"'{stem}' is not a valid {what} (the file name is the {what})",
+            hint,
+        )
+    ]
 
 
 def load_site_config(root: Path | str) -> tuple[SiteConfig | None, list[Diagnostic]]:
     """Read and validate site_config.yml alone (the watch commands need nothing else)."""
     root = Path(root)
     if not _present(root / CONFIG_FILE):
-        return None, [error(CONFIG_FILE, 1, "no-config", f"no {CONFIG_FILE} in {root.resolve()}",
-                            "run relais in the root of a content repository, or pass --root")]
+        return None, [
+            error(
+                CONFIG_FILE,
+                1,
+                "no-config",
+                f"no {CONFIG_FILE} in {root.resolve()}",
+                "run relais in the root of a content repository, or pass --root",
+            )
+        ]
     data, lines, diags = _yaml_file(root, CONFIG_FILE)
     if diags and data is None:
         return None, diags
@@ -360,8 +471,9 @@ def load_site_config(root: Path | str) -> tuple[SiteConfig | None, list[Diagnost
     return config, diags + more
 
 
-def _load_list(root: Path, rel: str, model: type[M], tz: Any,
-               failed: set[str] | None = None) -> tuple[list[M], list[Diagnostic]]:
+def _load_list(
+    root: Path, rel: str, model: type[M], tz: Any, failed: set[str] | None = None
+) -> tuple[list[M], list[Diagnostic]]:
     """The entries of a list file; `failed` collects the ids of entries that did not load ('*': all)."""
     failed = set() if failed is None else failed
     if not _present(root / rel):
@@ -373,11 +485,20 @@ def _load_list(root: Path, rel: str, model: type[M], tz: Any,
         return [], diags
     if not isinstance(data, list):
         failed.add("*")
-        return [], diags + [error(rel, lines.root, "not-a-list", "expected a list of entries, each starting with '- id: …'",
-                                  "start each entry with '- ' at the beginning of the line")]
+        return [], diags + [
+            error(
+                rel,
+                lines.root,
+                "not-a-list",
+                "expected a list of entries, each starting with '- id: …'",
+                "start each entry with '- ' at the beginning of the line",
+            )
+        ]
     items: list[M] = []
     for i, entry in enumerate(data):
-        sub = Lines(rel, lines.of((i,)), {k[1:]: v for k, v in lines.by_path.items() if k[:1] == (i,)})
+        sub = Lines(
+            rel, lines.of((i,)), {k[1:]: v for k, v in lines.by_path.items() if k[:1] == (i,)}
+        )
         obj, more = validate(model, entry, sub, tz)
         diags += more
         if obj is not None:
@@ -393,9 +514,15 @@ def _duplicates(items: Iterable[Any], what: str) -> list[Diagnostic]:
     for item in items:
         if item.id in seen:
             first = seen[item.id]
-            out.append(error(item.src.file, item.src.root, "duplicate-id",
-                             f"{what} id '{item.id}' is already defined in {first.src.file}:{first.src.root}",
-                             "give each entry its own id"))
+            out.append(
+                error(
+                    item.src.file,
+                    item.src.root,
+                    "duplicate-id",
+                    f"{what} id '{item.id}' is already defined in {first.src.file}:{first.src.root}",
+                    "give each entry its own id",
+                )
+            )
         else:
             seen[item.id] = item
     return out
@@ -408,8 +535,15 @@ def _same_stem(root: Path, paths: list[Path], what: str) -> list[Diagnostic]:
     for path in paths:
         rel = _rel(root, path)
         if path.stem in first:
-            out.append(error(rel, 1, "duplicate-id", f"{what} '{path.stem}' is already used by {first[path.stem]}",
-                             "keep one of the two files: rename or remove the other"))
+            out.append(
+                error(
+                    rel,
+                    1,
+                    "duplicate-id",
+                    f"{what} '{path.stem}' is already used by {first[path.stem]}",
+                    "keep one of the two files: rename or remove the other",
+                )
+            )
         else:
             first[path.stem] = rel
     return out
@@ -427,8 +561,15 @@ def load_post(root: Path, path: Path, tz: Any) -> tuple[Post | None, list[Diagno
     parsed = parse_yaml(fm.yaml_text, rel, line_offset=1)
     diags += parsed.diagnostics
     if parsed.data is None and not parsed.diagnostics:
-        return None, diags + [error(rel, 2, "empty-front-matter", "the front matter is empty",
-                                    "add at least title, date and networks")]
+        return None, diags + [
+            error(
+                rel,
+                2,
+                "empty-front-matter",
+                "the front matter is empty",
+                "add at least title, date and networks",
+            )
+        ]
     if parsed.data is None:
         return None, diags
     post, more = validate(Post, parsed.data, parsed.lines, tz)
@@ -454,8 +595,15 @@ def load_page(root: Path, path: Path) -> tuple[Page | None, list[Diagnostic]]:
         if isinstance(parsed.data, dict):
             unknown = [k for k in parsed.data if k not in ("title",)]
             for k in unknown:
-                diags.append(error(rel, parsed.lines.of((k,)), "unknown-field", f"unknown field '{k}'",
-                                   "a page's front matter only takes 'title'"))
+                diags.append(
+                    error(
+                        rel,
+                        parsed.lines.of((k,)),
+                        "unknown-field",
+                        f"unknown field '{k}'",
+                        "a page's front matter only takes 'title'",
+                    )
+                )
             if isinstance(parsed.data.get("title"), str):
                 title = parsed.data["title"]
         body = fm.body
@@ -497,8 +645,11 @@ def _files(root: Path, folder: str, suffixes: tuple[str, ...]) -> list[Path]:
     if not base.is_dir():
         return []
     # Links are listed too, so that one leading out of the repository is reported, not skipped.
-    return sorted(p for p in base.iterdir()
-                  if p.suffix in suffixes and (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in base.iterdir()
+        if p.suffix in suffixes and (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
+    )
 
 
 def _media(root: Path) -> tuple[frozenset[str], list[Diagnostic]]:
@@ -511,9 +662,15 @@ def _media(root: Path) -> tuple[frozenset[str], list[Diagnostic]]:
         if not path.is_file():
             continue
         if _outside(root / "content", path):
-            diags.append(error(_rel(root, path), 1, "link-outside",
-                               "this media file is a symbolic link to a file outside content/",
-                               "copy the image into content/media/ instead of linking to it"))
+            diags.append(
+                error(
+                    _rel(root, path),
+                    1,
+                    "link-outside",
+                    "this media file is a symbolic link to a file outside content/",
+                    "copy the image into content/media/ instead of linking to it",
+                )
+            )
             continue
         found.add(path.relative_to(root / "content").as_posix())
     return frozenset(found), diags
@@ -523,7 +680,9 @@ def _fallback_tz(root: Path) -> Any:
     """The zone to read dates in when site_config.yml is broken, so other files still get checked."""
     from zoneinfo import ZoneInfo
 
-    data, _, _ = _yaml_file(root, CONFIG_FILE) if (root / CONFIG_FILE).is_file() else (None, None, None)
+    data, _, _ = (
+        _yaml_file(root, CONFIG_FILE) if (root / CONFIG_FILE).is_file() else (None, None, None)
+    )
     try:
         return ZoneInfo(data["site"]["timezone"])
     except Exception:  # noqa: BLE001 - any broken shape falls back to UTC
@@ -572,8 +731,15 @@ def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
         if post is not None:
             posts.append(post)
     for path in _files(root, POSTS_DIR, (".yml", ".yaml", ".txt")):
-        diags.append(error(_rel(root, path), 1, "wrong-extension", "posts are Markdown files",
-                           f"rename it to {path.stem}.md"))
+        diags.append(
+            error(
+                _rel(root, path),
+                1,
+                "wrong-extension",
+                "posts are Markdown files",
+                f"rename it to {path.stem}.md",
+            )
+        )
 
     pages: list[Page] = []
     for path in _files(root, PAGES_DIR, (".md",)):

@@ -41,8 +41,33 @@ from mkdocs.structure.toc import get_toc
 # Block tags whose raw blocks Python-Markdown copies verbatim (no pre, script, style or textarea:
 # their content is not HTML to count tags in).
 _TAGS = frozenset(BLOCK_LEVEL_ELEMENTS) & {
-    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figure", "footer", "form",
-    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "main", "menu", "nav", "ol", "p", "section", "table", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "section",
+    "table",
+    "ul",
 }
 _OPEN = re.compile(r"<([a-z][a-z0-9]*)(?:\s[^<>]*)?>")
 # md_in_html parses a block holding markdown="1" (or "block", "span"): such a block is not raw.
@@ -74,7 +99,9 @@ def lift_raw_blocks(markdown: str, key: str = _KEY) -> tuple[str, list[str]]:
         refused |= wrong
 
 
-def _lift(lines: list[str], key: str, refused: set[int]) -> tuple[list[str], list[str], dict[int, int]]:
+def _lift(
+    lines: list[str], key: str, refused: set[int]
+) -> tuple[list[str], list[str], dict[int, int]]:
     """One pass: (lines with placeholders, the blocks, {placeholder's line: block's first line})."""
     out: list[str] = []
     blocks: list[str] = []
@@ -106,7 +133,11 @@ def _block_end(lines: list[str], start: int, tag: str) -> int | None:
         line = lines[j]
         depth += len(opening.findall(line)) - line.count(closing)
         if depth <= 0:
-            clean = depth == 0 and line.endswith(closing) and (j + 1 == len(lines) or not lines[j + 1].strip())
+            clean = (
+                depth == 0
+                and line.endswith(closing)
+                and (j + 1 == len(lines) or not lines[j + 1].strip())
+            )
             return j if clean else None
     return None
 
@@ -155,14 +186,20 @@ def _markdown_for(config: Any) -> markdown.Markdown:
     if _converter and _converter[0] is config:
         md: markdown.Markdown = _converter[1]
         return md.reset()
-    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
+    md = markdown.Markdown(
+        extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}
+    )
     _converter[:] = [config, md]
     return md
 
 
 # What Page.render uses of MkDocs; if a release renames them, pages are rendered by MkDocs itself.
-_MKDOCS_PARTS = ("_RawHTMLPreprocessor", "_ExtractAnchorsTreeprocessor", "_RelativePathTreeprocessor",
-                 "_ExtractTitleTreeprocessor")
+_MKDOCS_PARTS = (
+    "_RawHTMLPreprocessor",
+    "_ExtractAnchorsTreeprocessor",
+    "_RelativePathTreeprocessor",
+    "_ExtractTitleTreeprocessor",
+)
 _CAN_REUSE = all(hasattr(mkdocs_pages, name) for name in _MKDOCS_PARTS)
 
 
@@ -221,7 +258,9 @@ _TITLE = f"\x01RELAIS-TITLE-{secrets.token_hex(6)} <&'\">\x01"
 _CONTENT = f"\x02RELAIS-CONTENT-{secrets.token_hex(6)} <&'\">\x02"
 _CONTENT_H1 = _CONTENT[:-1] + "<h1>\x02"  # for pages whose content holds an <h1>
 _URL = f"\x03RELAIS-URL-{secrets.token_hex(6)} <&'\">\x03"
-_MARKERS = re.compile("(" + "|".join(re.escape(m) for m in (_TITLE, _CONTENT_H1, _CONTENT, _URL)) + ")")
+_MARKERS = re.compile(
+    "(" + "|".join(re.escape(m) for m in (_TITLE, _CONTENT_H1, _CONTENT, _URL)) + ")"
+)
 _CHECKS = 2  # pages of each kind rendered both ways before the shell is trusted
 
 
@@ -234,14 +273,21 @@ class PageShells:
 
     def __init__(self, nav_pages: set[int]) -> None:
         self.nav_pages = nav_pages
-        self.shells: dict[tuple[Any, ...], list[str] | None] = {}  # None: this kind is rendered as usual
+        self.shells: dict[
+            tuple[Any, ...], list[str] | None
+        ] = {}  # None: this kind is rendered as usual
         self.checked: dict[tuple[Any, ...], int] = {}
         self.rendered = 0  # by Material (for the tests and the benchmark)
         self.filled = 0  # from a shell
 
     def key(self, page: Any) -> tuple[Any, ...] | None:
         """What pages must share to share a shell; None for pages that never use one."""
-        if page is None or id(page) in self.nav_pages or page.is_homepage or not isinstance(page.content, str):
+        if (
+            page is None
+            or id(page) in self.nav_pages
+            or page.is_homepage
+            or not isinstance(page.content, str)
+        ):
             return None
         meta = page.meta or {}
         if not isinstance(meta.get("title"), str) or page.previous_page or page.next_page:
@@ -286,8 +332,12 @@ class PageShells:
     @staticmethod
     def _fill(shell: list[str], page: Any) -> str:
         # The probe split on its markers: text, marker, text, marker, ..., text.
-        values = {_TITLE: page.meta["title"], _CONTENT: page.content, _CONTENT_H1: page.content,
-                  _URL: page.canonical_url or ""}
+        values = {
+            _TITLE: page.meta["title"],
+            _CONTENT: page.content,
+            _CONTENT_H1: page.content,
+            _URL: page.canonical_url or "",
+        }
         return "".join(part if i % 2 == 0 else values[part] for i, part in enumerate(shell))
 
 
@@ -384,7 +434,11 @@ def on_env(env: Any, config: Any = None, **_: Any) -> Any:
 
     def get_shell_template(name: Any, *args: Any, **kwargs: Any) -> Any:
         template = get_template(name, *args, **kwargs)
-        return _ShellTemplate(template, shells) if name == "main.html" and shells is not None else template
+        return (
+            _ShellTemplate(template, shells)
+            if name == "main.html" and shells is not None
+            else template
+        )
 
     env.get_template = get_shell_template
     return env
@@ -405,18 +459,31 @@ _markdown_parts: dict[str, str] = {}
 _found: dict[str, list[dict[str, str]]] = {}  # the build's entries by docs path
 
 
-def search_entries(page: Any, found: list[dict[str, str]], markdown_part: str) -> list[dict[str, str]]:
+def search_entries(
+    page: Any, found: list[dict[str, str]], markdown_part: str
+) -> list[dict[str, str]]:
     """The search entries of a page that Relais describes (`found`), as Material's plugin writes them."""
     from generator import search
 
     entries = []
     for item in found:
         anchor = item.get("anchor")
-        entries.append({"location": page.url + (f"#{anchor}" if anchor else ""), "title": str(item["title"]),
-                        "text": str(item.get("text", ""))})
+        entries.append(
+            {
+                "location": page.url + (f"#{anchor}" if anchor else ""),
+                "title": str(item["title"]),
+                "text": str(item.get("text", "")),
+            }
+        )
     brief = search.section(markdown_part)
     if brief is not None:
-        entries.append({"location": f"{page.url}#{brief['anchor']}", "title": brief["title"], "text": brief["text"]})
+        entries.append(
+            {
+                "location": f"{page.url}#{brief['anchor']}",
+                "title": brief["title"],
+                "text": brief["text"],
+            }
+        )
     elif markdown_part.strip() and entries:
         entries[0]["text"] = (entries[0]["text"] + " " + search.html_text(markdown_part)).strip()
     return entries
@@ -436,13 +503,19 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
 def on_page_content(html: str, page: Any, **_: Any) -> str:
     blocks = _stash.pop(page.file.src_uri, [])
     if page.file.src_uri in _found:
-        _markdown_parts[page.file.src_uri] = re.sub(rf"<p>{_KEY}\d+</p>", "", html) if blocks else html
+        _markdown_parts[page.file.src_uri] = (
+            re.sub(rf"<p>{_KEY}\d+</p>", "", html) if blocks else html
+        )
     return restore_raw_blocks(html, blocks)
 
 
 def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
     part = _markdown_parts.pop(page.file.src_uri, None)
     plugin = _search_plugin(config)
-    if part is not None and plugin is not None and getattr(plugin, "search_index", None) is not None:
+    if (
+        part is not None
+        and plugin is not None
+        and getattr(plugin, "search_index", None) is not None
+    ):
         plugin.search_index.entries.extend(search_entries(page, _found[page.file.src_uri], part))
     return context

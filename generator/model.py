@@ -38,6 +38,8 @@ def _parses(url: str) -> bool:
         return bool(urlsplit(url).hostname)
     except ValueError:
         return False
+
+
 from .watch.config import WatchConfig
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -69,9 +71,14 @@ def _strict_str(value: Any) -> Any:
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a mapping", str: "text"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+        str: "text",
+    }.get(type(value), type(value).__name__)
 
 
 Text = Annotated[str, BeforeValidator(_strict_str)]
@@ -83,8 +90,15 @@ def _text_or_texts(value: Any) -> Any:
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return value
     raise PydanticCustomError(
-        "relais_text_or_list", "expected a text or a list of texts (variants), got {kind}",
-        {"kind": "an empty list" if value == [] else _kind(value) if not isinstance(value, list) else "a list with non-text items"},
+        "relais_text_or_list",
+        "expected a text or a list of texts (variants), got {kind}",
+        {
+            "kind": "an empty list"
+            if value == []
+            else _kind(value)
+            if not isinstance(value, list)
+            else "a list with non-text items"
+        },
     )
 
 
@@ -104,14 +118,20 @@ def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise PydanticCustomError("relais_date", "expected a date like 2026-12-03, got {kind}", {"kind": _kind(value)})
+        raise PydanticCustomError(
+            "relais_date", "expected a date like 2026-12-03, got {kind}", {"kind": _kind(value)}
+        )
     text = value.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise PydanticCustomError("relais_date", "'{value}' is not a date like 2026-12-03", {"value": value})
+        raise PydanticCustomError(
+            "relais_date", "'{value}' is not a date like 2026-12-03", {"value": value}
+        )
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise PydanticCustomError("relais_date", "'{value}' does not exist in the calendar", {"value": value}) from None
+        raise PydanticCustomError(
+            "relais_date", "'{value}' does not exist in the calendar", {"value": value}
+        ) from None
 
 
 def parse_datetime(value: Any, tz: tzinfo) -> datetime:
@@ -122,30 +142,44 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
         return datetime.combine(value, time(0, 0), tz)
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "relais_datetime", "expected a date-time like 2026-12-03T09:30, got {kind}", {"kind": _kind(value)}
+            "relais_datetime",
+            "expected a date-time like 2026-12-03T09:30, got {kind}",
+            {"kind": _kind(value)},
         )
     text = value.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return datetime.combine(parse_date(text), time(0, 0), tz)
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?", text)
+    m = re.fullmatch(
+        r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?", text
+    )
     if not m:
         raise PydanticCustomError(
-            "relais_datetime", "'{value}' is not a date-time like 2026-12-03T09:30", {"value": value}
+            "relais_datetime",
+            "'{value}' is not a date-time like 2026-12-03T09:30",
+            {"value": value},
         )
     day = parse_date(m.group(1))
     clock = m.group(2)
     try:
         hh, mm, *rest = clock.split(":")
-        parsed = datetime.fromisoformat(f"{day.isoformat()}T{int(hh):02d}:{mm}" + (f":{rest[0]}" if rest else ""))
+        parsed = datetime.fromisoformat(
+            f"{day.isoformat()}T{int(hh):02d}:{mm}" + (f":{rest[0]}" if rest else "")
+        )
     except ValueError:
-        raise PydanticCustomError("relais_datetime", "'{value}' has a time that does not exist", {"value": value}) from None
+        raise PydanticCustomError(
+            "relais_datetime", "'{value}' has a time that does not exist", {"value": value}
+        ) from None
     offset = m.group(3)
     if offset:
         try:
-            return datetime.fromisoformat(parsed.isoformat() + ("+00:00" if offset == "Z" else offset))
+            return datetime.fromisoformat(
+                parsed.isoformat() + ("+00:00" if offset == "Z" else offset)
+            )
         except ValueError:
             raise PydanticCustomError(
-                "relais_datetime", "'{value}' has a time zone offset that does not exist", {"value": value}
+                "relais_datetime",
+                "'{value}' has a time zone offset that does not exist",
+                {"value": value},
             ) from None
     return parsed.replace(tzinfo=tz)
 
@@ -176,8 +210,12 @@ class Frozen(BaseModel):
 
 class SiteInfo(Frozen):
     name: Text
-    url: Text = Field(description="Absolute base URL of the portal, used in .ics files, feeds and kits")
-    repo_url: Text | None = Field(None, description="Repository page: enables 'edit this post' links")
+    url: Text = Field(
+        description="Absolute base URL of the portal, used in .ics files, feeds and kits"
+    )
+    repo_url: Text | None = Field(
+        None, description="Repository page: enables 'edit this post' links"
+    )
     branch: Text = Field("main", description="Branch that edit links point at")
     language: Literal["fr", "en"] = "fr"
     timezone: Text = "Europe/Paris"
@@ -189,7 +227,9 @@ class SiteInfo(Frozen):
         if value is None:
             return value
         if not re.match(r"^https?://[^/\s]+", value) or not _parses(value):
-            raise PydanticCustomError("relais_url", "'{value}' is not an absolute http(s) URL", {"value": value})
+            raise PydanticCustomError(
+                "relais_url", "'{value}' is not an absolute http(s) URL", {"value": value}
+            )
         return value
 
     @field_validator("timezone")
@@ -214,8 +254,12 @@ class SiteInfo(Frozen):
 
 
 class NetworkSettings(Frozen):
-    instance: Text | None = Field(None, description="Mastodon: the organisation's instance, e.g. https://mastodon.social")
-    limit: int | None = Field(None, description="Override the network's length limit (e.g. a Mastodon instance with 1000)")
+    instance: Text | None = Field(
+        None, description="Mastodon: the organisation's instance, e.g. https://mastodon.social"
+    )
+    limit: int | None = Field(
+        None, description="Override the network's length limit (e.g. a Mastodon instance with 1000)"
+    )
 
 
 Severity = Literal["error", "warning", "ignore"]
@@ -224,17 +268,23 @@ Severity = Literal["error", "warning", "ignore"]
 class Rules(Frozen):
     # Bounded: a year of gap or ten years of silence is already no rule (and a huge number
     # would overflow the date arithmetic of the schedule checks).
-    min_gap_hours: dict[str, Annotated[float, Field(ge=0, le=24 * 366)]] = Field(default_factory=dict)
-    max_silence_days: dict[str, Annotated[float, Field(gt=0, le=3660)]] = Field(default_factory=dict)
+    min_gap_hours: dict[str, Annotated[float, Field(ge=0, le=24 * 366)]] = Field(
+        default_factory=dict
+    )
+    max_silence_days: dict[str, Annotated[float, Field(gt=0, le=3660)]] = Field(
+        default_factory=dict
+    )
     blocked_words: list[Text] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(
-        default_factory=dict, description="Override a check's severity by its code, e.g. {min-gap: error}"
+        default_factory=dict,
+        description="Override a check's severity by its code, e.g. {min-gap: error}",
     )
 
 
 class AmbassadorSettings(Frozen):
     disclosure: dict[str, Text] = Field(
-        default_factory=dict, description="Disclosure appended to shared messages: 'default' and per network id"
+        default_factory=dict,
+        description="Disclosure appended to shared messages: 'default' and per network id",
     )
 
 
@@ -272,7 +322,9 @@ IN_PROGRESS = (Status.idea, Status.draft, Status.review, Status.approved, Status
 
 
 class Share(Frozen):
-    from_: Date | None = Field(None, alias="from", description="First day of the kit (default: the post's date)")
+    from_: Date | None = Field(
+        None, alias="from", description="First day of the kit (default: the post's date)"
+    )
     until: Date | None = Field(None, description="Last day of the kit (default: from + 14 days)")
     hashtags: list[Text] = Field(default_factory=list)
     messages: dict[str, TextOrTexts] = Field(default_factory=dict)
@@ -286,13 +338,17 @@ class Share(Frozen):
 
 def _lang(value: Any) -> Any:
     if isinstance(value, str) and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", value):
-        raise PydanticCustomError("relais_lang", "'{value}' is not a language code like fr or en", {"value": value})
+        raise PydanticCustomError(
+            "relais_lang", "'{value}' is not a language code like fr or en", {"value": value}
+        )
     return value
 
 
 class Post(Frozen):
     title: Text
-    date: datetime | None = Field(None, description="Publication time; local time in site.timezone without an offset")
+    date: datetime | None = Field(
+        None, description="Publication time; local time in site.timezone without an offset"
+    )
     networks: list[Text] = Field(min_length=1)
     status: Status = Status.draft
     due: Date | None = Field(None, description="When the draft must be ready")
@@ -322,14 +378,20 @@ class Post(Frozen):
     @field_validator("link")
     @classmethod
     def _link(cls, value: str | None) -> str | None:
-        if value is not None and (not re.match(r"^https?://[^/\s]+\S*$", value) or not _parses(value)):
-            raise PydanticCustomError("relais_url", "'{value}' is not an http(s) link", {"value": value})
+        if value is not None and (
+            not re.match(r"^https?://[^/\s]+\S*$", value) or not _parses(value)
+        ):
+            raise PydanticCustomError(
+                "relais_url", "'{value}' is not an http(s) link", {"value": value}
+            )
         return value
 
     @model_validator(mode="after")
     def _date_required(self) -> Post:
         if self.date is None and self.status is not Status.idea:
-            raise PydanticCustomError("relais_missing_date", "a post needs a date unless its status is idea", {})
+            raise PydanticCustomError(
+                "relais_missing_date", "a post needs a date unless its status is idea", {}
+            )
         return self
 
     @property
@@ -364,21 +426,43 @@ class KeyDate(Frozen):
     start: Date | None = None
     end: Date | None = None
     yearly: bool = False
-    rrule: Text | None = Field(None, description="RFC 5545 rule, e.g. FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=16")
+    rrule: Text | None = Field(
+        None, description="RFC 5545 rule, e.g. FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=16"
+    )
     category: Text | None = None
     description: Text | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> KeyDate:
-        forms = sum([self.date is not None, self.start is not None or self.end is not None, self.rrule is not None])
+        forms = sum(
+            [
+                self.date is not None,
+                self.start is not None or self.end is not None,
+                self.rrule is not None,
+            ]
+        )
         if forms == 0:
-            raise PydanticCustomError("relais_keydate_form", "a key date needs date, start and end, or rrule", {})
+            raise PydanticCustomError(
+                "relais_keydate_form", "a key date needs date, start and end, or rrule", {}
+            )
         if self.date is not None and (self.start or self.end):
-            raise PydanticCustomError("relais_keydate_form", "use either date or start/end, not both", {"field": "start" if self.start else "end"})
+            raise PydanticCustomError(
+                "relais_keydate_form",
+                "use either date or start/end, not both",
+                {"field": "start" if self.start else "end"},
+            )
         if (self.start is None) != (self.end is None) and self.rrule is None:
-            raise PydanticCustomError("relais_keydate_form", "a range needs both start and end", {"field": "start" if self.start else "end"})
+            raise PydanticCustomError(
+                "relais_keydate_form",
+                "a range needs both start and end",
+                {"field": "start" if self.start else "end"},
+            )
         if self.start and self.end and self.end < self.start:
-            raise PydanticCustomError("relais_range", "end ({end}) is before start ({start})", {"end": str(self.end), "start": str(self.start), "field": "end"})
+            raise PydanticCustomError(
+                "relais_range",
+                "end ({end}) is before start ({start})",
+                {"end": str(self.end), "start": str(self.start), "field": "end"},
+            )
         return self
 
 
@@ -394,13 +478,19 @@ class Campaign(Frozen):
     @model_validator(mode="after")
     def _order(self) -> Campaign:
         if self.end < self.start:
-            raise PydanticCustomError("relais_range", "end ({end}) is before start ({start})", {"end": str(self.end), "start": str(self.start), "field": "end"})
+            raise PydanticCustomError(
+                "relais_range",
+                "end ({end}) is before start ({start})",
+                {"end": str(self.end), "start": str(self.start), "field": "end"},
+            )
         return self
 
 
 def _color(value: str) -> str:
     if not re.fullmatch(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?", value):
-        raise PydanticCustomError("relais_color", "'{value}' is not a colour like #1e88e5", {"value": value})
+        raise PydanticCustomError(
+            "relais_color", "'{value}' is not a colour like #1e88e5", {"value": value}
+        )
     return value
 
 
@@ -411,7 +501,9 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 def _clock(value: Any) -> Any:
     if isinstance(value, str) and re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
         return value
-    raise PydanticCustomError("relais_time", "'{value}' is not a time like \"09:00\"", {"value": value})
+    raise PydanticCustomError(
+        "relais_time", "'{value}' is not a time like \"09:00\"", {"value": value}
+    )
 
 
 class Slot(Frozen):
@@ -431,7 +523,9 @@ class Slot(Frozen):
 class AmbassadorNetwork(Frozen):
     handle: Text | None = None
     specialist: bool = False
-    instance: Text | None = Field(None, description="Mastodon: the ambassador's instance, if not in the handle")
+    instance: Text | None = Field(
+        None, description="Mastodon: the ambassador's instance, if not in the handle"
+    )
 
 
 class Ambassador(Frozen):

@@ -121,10 +121,14 @@ def _words(text: str) -> Iterator[re.Match[str]]:
     return _WORD.finditer(text)
 
 
-@lru_cache(maxsize=65536)  # the same links and words ("Lyon.", a post's link) in thousands of messages
+@lru_cache(
+    maxsize=65536
+)  # the same links and words ("Lyon.", a post's link) in thousands of messages
 def _links(word: str, bare_domains: bool) -> tuple[tuple[int, int], ...]:
     """Spans of the URLs twitter-text finds in one word."""
-    return tuple((a, b) for a, b in (u["indices"] for u in extract_urls_with_indices(word, bare_domains)))
+    return tuple(
+        (a, b) for a, b in (u["indices"] for u in extract_urls_with_indices(word, bare_domains))
+    )
 
 
 def _url_spans(text: str, bare_domains: bool) -> list[tuple[int, int]]:
@@ -329,7 +333,9 @@ def share_url(
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-@lru_cache(maxsize=16384)  # network ids, campaign ids, slugs: the same values for every link of a build
+@lru_cache(
+    maxsize=16384
+)  # network ids, campaign ids, slugs: the same values for every link of a build
 def _slug(value: str) -> str:
     """Lowercase, accents dropped, every run of other characters turned into one "-"."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))

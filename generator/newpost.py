@@ -57,7 +57,9 @@ def new_post(
     config, diagnostics = load_site_config(root)
     if config is None:
         first = diagnostics[0] if diagnostics else None
-        raise NewPostError(f"cannot read site_config.yml: {first.message if first else 'unknown error'}")
+        raise NewPostError(
+            f"cannot read site_config.yml: {first.message if first else 'unknown error'}"
+        )
     if not title.strip():
         raise NewPostError("the title is empty")
     tz = config.site.tz
@@ -101,7 +103,9 @@ def new_post(
         "status": "draft",
         "format": "text",
     }
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    front = yaml.safe_dump(
+        meta, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000
+    )
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(f"---\n{front}---\n{BODY[t.lang]}", encoding="utf-8")
     return path

@@ -145,7 +145,9 @@ class Planner:
         base.update(
             format_label=t.format(post.format),
             owner_id=post.owner if owner is None or owner.public else None,
-            owner_name=owner.name if owner and owner.public else (post.owner if owner is None else None),
+            owner_name=owner.name
+            if owner and owner.public
+            else (post.owner if owner is None else None),
             owner_url=self.ambassador_url(post.owner),
             campaign_id=post.campaign,
             campaign_title=campaign.title if campaign else None,
@@ -163,12 +165,20 @@ class Planner:
             if text is None:
                 continue
             # Counted as posted: the text and the post's link, as `relais check` counts it.
-            measure = net.measure(network_id, net.compose(text, link=post.link or ""),
-                                  limit=config.network_settings(network_id).limit)
+            measure = net.measure(
+                network_id,
+                net.compose(text, link=post.link or ""),
+                limit=config.network_settings(network_id).limit,
+            )
             limit = measure.limit
             messages.append(
-                dict(network=network_id, text=text, count=measure.count, limit=limit,
-                     over=bool(limit and measure.count > limit) or measure.over)
+                dict(
+                    network=network_id,
+                    text=text,
+                    count=measure.count,
+                    limit=limit,
+                    over=bool(limit and measure.count > limit) or measure.over,
+                )
             )
         base.update(
             due=self.t.medium_day(post.due) if post.due else "",
@@ -180,7 +190,9 @@ class Planner:
             messages=messages,
             body=post.body.strip(),
             brief_html=self.brief(post),
-            edit_url=f"{repo.rstrip('/')}/edit/{config.site.branch}/content/posts/{post.slug}.md" if repo else None,
+            edit_url=f"{repo.rstrip('/')}/edit/{config.site.branch}/content/posts/{post.slug}.md"
+            if repo
+            else None,
         )
         return PostView(**base)
 
@@ -206,8 +218,14 @@ class Planner:
         done = self.converted_brief(post)
         return done[4] if done is not None else None
 
-    def meta(self, title: str, *, found_as: str | list[dict[str, str]] | None = None, page: str = "",
-             **extra: Any) -> Markup:
+    def meta(
+        self,
+        title: str,
+        *,
+        found_as: str | list[dict[str, str]] | None = None,
+        page: str = "",
+        **extra: Any,
+    ) -> Markup:
         """A page's front matter.
 
         `found_as` is what search finds of the docs page `page`, written here rather than
@@ -217,7 +235,11 @@ class Planner:
         if found_as is not None:
             if not page:
                 raise ValueError("found_as needs the page's docs path")
-            entries = [{"title": search_text(title), "text": found_as}] if isinstance(found_as, str) else found_as
+            entries = (
+                [{"title": search_text(title), "text": found_as}]
+                if isinstance(found_as, str)
+                else found_as
+            )
             self.found[page] = entries
             extra["search"] = {"exclude": True}
         return Markup(front_matter({"title": title, **extra}))
@@ -234,8 +256,11 @@ def _home(pl: Planner, blocks: list[str]) -> dict[str, str]:
     # an hour off for a post in the repeated hour of an autumn night.
     start, horizon = now.timestamp(), (now + timedelta(days=UPCOMING_DAYS)).timestamp()
     upcoming = sorted(
-        (p for p in pl.project.posts
-         if p.date and start <= p.date.timestamp() < horizon and p.status is not Status.cancelled),
+        (
+            p
+            for p in pl.project.posts
+            if p.date and start <= p.date.timestamp() < horizon and p.status is not Status.cancelled
+        ),
         key=lambda p: (p.date.timestamp(), p.slug),  # type: ignore[union-attr]
     )
     by_day: dict[date, list[PostView]] = defaultdict(list)
@@ -245,15 +270,25 @@ def _home(pl: Planner, blocks: list[str]) -> dict[str, str]:
     key_dates = [
         dict(
             iso=o.start.isoformat(),
-            when=(t.short_day(o.start) if o.days == 1 else t("from_to", start=t.short_day(o.start), end=t.short_day(o.end))),
+            when=(
+                t.short_day(o.start)
+                if o.days == 1
+                else t("from_to", start=t.short_day(o.start), end=t.short_day(o.end))
+            ),
             title=o.key_date.title,
             category=o.key_date.category,
         )
-        for o in all_occurrences(pl.project.key_dates, today, today + timedelta(days=KEY_DATES_DAYS))
+        for o in all_occurrences(
+            pl.project.key_dates, today, today + timedelta(days=KEY_DATES_DAYS)
+        )
     ]
     campaigns = [
-        dict(title=c.title, color=c.color, url=pl.campaign_url(c.id),
-             span=t("from_to", start=t.medium_day(c.start), end=t.medium_day(c.end)))
+        dict(
+            title=c.title,
+            color=c.color,
+            url=pl.campaign_url(c.id),
+            span=t("from_to", start=t.medium_day(c.start), end=t.medium_day(c.end)),
+        )
         for c in sorted(pl.project.campaigns, key=lambda c: (c.start, c.id))
         if c.start <= today <= c.end
     ]
@@ -275,13 +310,25 @@ def search_entries(pl: Planner, post: Post, view: PostView) -> list[dict[str, st
     """What search finds of a post: its facts, its messages, its brief (when MkDocs converts
     the brief, the MkDocs hook adds it). Labels and counters are left out."""
     t = pl.t
-    facts = [view.when_long, view.status_label, ", ".join(network_label(n) for n in view.networks),
-             view.format_label, view.owner_name or "", view.campaign_title or "", view.key_date_title or "",
-             ", ".join(view.topics)]
+    facts = [
+        view.when_long,
+        view.status_label,
+        ", ".join(network_label(n) for n in view.networks),
+        view.format_label,
+        view.owner_name or "",
+        view.campaign_title or "",
+        view.key_date_title or "",
+        ", ".join(view.topics),
+    ]
     entries = [{"title": search_text(view.title), "text": f"<p>{search_text(*facts)}</p>"}]
     if view.messages:
-        entries.append({"anchor": "messages", "title": search_text(t("messages")),
-                        "text": " ".join(f"<p>{search_text(m['text'])}</p>" for m in view.messages)})
+        entries.append(
+            {
+                "anchor": "messages",
+                "title": search_text(t("messages")),
+                "text": " ".join(f"<p>{search_text(m['text'])}</p>" for m in view.messages),
+            }
+        )
     brief = pl.brief_entry(post) if view.brief_html else None
     if brief is not None:  # else the hook indexes the brief MkDocs converts
         entries.append(brief)
@@ -298,7 +345,9 @@ def post_page(pl: Planner, post: Post, blocks: list[str]) -> tuple[str, str]:
     if view.embargoed:
         meta = pl.meta(view.title, hide=["navigation"], search={"exclude": True})
     else:
-        meta = pl.meta(view.title, hide=["navigation"], found_as=search_entries(pl, post, view), page=path)
+        meta = pl.meta(
+            view.title, hide=["navigation"], found_as=search_entries(pl, post, view), page=path
+        )
     return path, render("post.md.j2", meta=meta, page=path, t=pl.t, p=view)
 
 
@@ -311,7 +360,9 @@ class Briefs:
     get: Callable[[], dict[str, Converted]]
 
 
-def _post_pages(pl: Planner, post_blocks: dict[str, list[str]], briefs: Sequence[Briefs] = ()) -> dict[str, str]:
+def _post_pages(
+    pl: Planner, post_blocks: dict[str, list[str]], briefs: Sequence[Briefs] = ()
+) -> dict[str, str]:
     """Every post's page. With `briefs` (converted elsewhere), the other posts come first, then
     each share in turn, so that its briefs are ready when its posts' turn comes."""
     pages = {}
@@ -337,10 +388,17 @@ def _archive(pl: Planner) -> dict[str, str]:
             d = pl.local(post.date)
             months[date(d.year, d.month, 1)].append(post)
     ordered = sorted(months, reverse=True)
-    infos = [dict(url=f"archive/{m:%Y-%m}/", label=_upper_first(t.month(m)), count=len(months[m])) for m in ordered]
+    infos = [
+        dict(url=f"archive/{m:%Y-%m}/", label=_upper_first(t.month(m)), count=len(months[m]))
+        for m in ordered
+    ]
     pages = {
         "archive/index.md": render(
-            "archive_index.md.j2", meta=pl.meta(t("archive")), page="archive/index.md", t=t, months=infos
+            "archive_index.md.j2",
+            meta=pl.meta(t("archive")),
+            page="archive/index.md",
+            t=t,
+            months=infos,
         )
     }
     for i, m in enumerate(ordered):
@@ -404,18 +462,29 @@ class Apart:
     briefs: dict[str, Converted] = field(default_factory=dict)
 
 
-def plan_apart(pl: Planner, snapshot: Any = None, brief_slugs: frozenset[str] = frozenset()) -> Apart:
+def plan_apart(
+    pl: Planner, snapshot: Any = None, brief_slugs: frozenset[str] = frozenset()
+) -> Apart:
     """The sections that the posts' pages do not need (calendar, watch), and the briefs of
     the posts in `brief_slugs`: `relais build` plans them in a second process while this
     one plans the posts (jobs.py)."""
-    briefs = {p.slug: done for p in pl.project.posts
-              if p.slug in brief_slugs and not is_embargoed(p, pl.now) and (done := pl.converted_brief(p))}
+    briefs = {
+        p.slug: done
+        for p in pl.project.posts
+        if p.slug in brief_slugs and not is_embargoed(p, pl.now) and (done := pl.converted_brief(p))
+    }
     sections = {i: feature(pl, snapshot) for i, (feature, apart) in enumerate(features()) if apart}
     return Apart(sections, dict(pl.found), briefs)
 
 
-def plan(project: Project, now: datetime, snapshot: Any = None, *, apart: Callable[[], Apart] | None = None,
-         briefs: Sequence[Briefs] = ()) -> Site:
+def plan(
+    project: Project,
+    now: datetime,
+    snapshot: Any = None,
+    *,
+    apart: Callable[[], Apart] | None = None,
+    briefs: Sequence[Briefs] = (),
+) -> Site:
     """The whole portal for this project at `now`; `snapshot` is the watch cache (or None).
 
     `apart` gives the sections of plan_apart() and `briefs` some briefs, computed elsewhere
@@ -435,7 +504,9 @@ def plan(project: Project, now: datetime, snapshot: Any = None, *, apart: Callab
     if any(s.post_blocks for s in far.sections.values()):
         raise ValueError("a section planned apart gives the posts' pages a block: see features()")
     pl.found.update(far.found)
-    sections = [near[i] if i in near else far.sections[i] for i in range(len(near) + len(far.sections))]
+    sections = [
+        near[i] if i in near else far.sections[i] for i in range(len(near) + len(far.sections))
+    ]
     home_blocks = [block for s in sections for block in s.home]
     core = Section(
         pages={**_home(pl, home_blocks), **posts, **archive},

@@ -62,7 +62,9 @@ class Timings:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
 
-_HELD: set[str] = set()  # repositories whose lock this process holds (build() locks, then publish())
+_HELD: set[str] = (
+    set()
+)  # repositories whose lock this process holds (build() locks, then publish())
 
 
 @contextmanager
@@ -131,7 +133,12 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, objec
             "custom_dir": str(THEME_DIR),
             "language": site.language,
             "font": False,  # no Google Fonts: the portal calls no other host
-            "features": ["navigation.tabs", "navigation.top", "search.highlight", "content.code.copy"],
+            "features": [
+                "navigation.tabs",
+                "navigation.top",
+                "search.highlight",
+                "content.code.copy",
+            ],
             "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
         },
         "plugins": [{"search": {"lang": site.language}}],
@@ -150,24 +157,40 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, objec
         "nav": _escaped_nav(site.nav),
         "not_in_nav": not_in_nav,
         "extra_css": ["assets/relais.css"],
-        "extra_javascript": ["assets/relais-count.js", "assets/relais.js", "assets/relais-kits.js",
-                             "assets/relais-calendar.js"],
+        "extra_javascript": [
+            "assets/relais-count.js",
+            "assets/relais.js",
+            "assets/relais-kits.js",
+            "assets/relais-calendar.js",
+        ],
         "extra": {
             "generator": False,
             "relais": {"sprite": sprite(site.extra.get("networks", [])), "csp": CSP},
         },
-        "validation": {"nav": {"omitted_files": "ignore", "not_found": "warn"}, "links": {"not_found": "warn"}},
+        "validation": {
+            "nav": {"omitted_files": "ignore", "not_found": "warn"},
+            "links": {"not_found": "warn"},
+        },
     }
 
 
-def write_tree(root: Path, pages: dict[str, str], files: dict[str, bytes], copies: dict[str, Path],
-               known: dict[str, bytes | Path] | None = None) -> int:
+def write_tree(
+    root: Path,
+    pages: dict[str, str],
+    files: dict[str, bytes],
+    copies: dict[str, Path],
+    known: dict[str, bytes | Path] | None = None,
+) -> int:
     """Make `root` hold exactly these files; unchanged files are left alone. Returns files written.
 
     `known` (kept by the caller between calls, as `relais serve` does) remembers what the
     last call wrote, so that unchanged files are neither listed nor read back from disk.
     """
-    wanted: dict[str, bytes | Path] = {**{k: v.encode("utf-8") for k, v in pages.items()}, **files, **copies}
+    wanted: dict[str, bytes | Path] = {
+        **{k: v.encode("utf-8") for k, v in pages.items()},
+        **files,
+        **copies,
+    }
     written = 0
     root.mkdir(parents=True, exist_ok=True)
     if known:
@@ -181,12 +204,20 @@ def write_tree(root: Path, pages: dict[str, str], files: dict[str, bytes], copie
         if known and isinstance(content, bytes) and known.get(rel) == content:
             continue
         if isinstance(content, Path):
-            if rel in existing and target.stat().st_size == content.stat().st_size and target.stat().st_mtime >= content.stat().st_mtime:
+            if (
+                rel in existing
+                and target.stat().st_size == content.stat().st_size
+                and target.stat().st_mtime >= content.stat().st_mtime
+            ):
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(content, target)
         else:
-            if rel in existing and target.stat().st_size == len(content) and target.read_bytes() == content:
+            if (
+                rel in existing
+                and target.stat().st_size == len(content)
+                and target.read_bytes() == content
+            ):
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
@@ -213,8 +244,15 @@ def staging_on_disk() -> bool:
     return os.environ.get("RELAIS_STAGING", "") == "disk"
 
 
-def write_staging(site: Site, staging: Path, site_dir: Path, *, serving: bool = False,
-                  known: dict[str, bytes | Path] | None = None, on_disk: bool = True) -> Path:
+def write_staging(
+    site: Site,
+    staging: Path,
+    site_dir: Path,
+    *,
+    serving: bool = False,
+    known: dict[str, bytes | Path] | None = None,
+    on_disk: bool = True,
+) -> Path:
     """Write the docs folder and mkdocs.yml into `staging`, touching only what changed.
 
     Returns the mkdocs.yml path. Unchanged files keep their modification time, so that
@@ -240,7 +278,9 @@ def write_staging(site: Site, staging: Path, site_dir: Path, *, serving: bool = 
         config["extra"]["relais"]["search_entries"] = str(search_file)  # type: ignore[index]
     if serving:
         # The live-reload script MkDocs injects is inline: allow it in preview only.
-        config["extra"]["relais"]["csp"] = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")  # type: ignore[index]
+        config["extra"]["relais"]["csp"] = CSP.replace(
+            "script-src 'self'", "script-src 'self' 'unsafe-inline'"
+        )  # type: ignore[index]
         config["extra"]["relais"]["jinja_cache"] = str(staging / "jinja-cache")  # type: ignore[index]  # see mkdocs_hooks
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     config_file = staging / "mkdocs.yml"
@@ -317,12 +357,22 @@ def _template_location(exc: BaseException) -> str:
 
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
         return f"{Path(exc.filename).name}, line {exc.lineno}"
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".j2"))]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.endswith((".html", ".xml", ".j2"))
+    ]
     return f"{Path(frames[-1].filename).name}, line {frames[-1].lineno}" if frames else ""
 
 
-def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False,
-               source_date_epoch: int | None = None, site: Site | None = None) -> list[str]:
+def run_mkdocs(
+    config_file: Path,
+    *,
+    strict: bool = False,
+    dirty: bool = False,
+    source_date_epoch: int | None = None,
+    site: Site | None = None,
+) -> list[str]:
     """Run the real `mkdocs build` in this process; returns MkDocs' warnings.
 
     `source_date_epoch` (Relais' `now`) dates the sitemap, so that a build is reproducible.
@@ -331,17 +381,23 @@ def run_mkdocs(config_file: Path, *, strict: bool = False, dirty: bool = False,
     if site is not None:
         _IN_MEMORY[key] = site
     try:
-        return _run_mkdocs(config_file, strict=strict, dirty=dirty, source_date_epoch=source_date_epoch)
+        return _run_mkdocs(
+            config_file, strict=strict, dirty=dirty, source_date_epoch=source_date_epoch
+        )
     finally:
         _IN_MEMORY.pop(key, None)
 
 
-def _run_mkdocs(config_file: Path, *, strict: bool, dirty: bool, source_date_epoch: int | None) -> list[str]:
+def _run_mkdocs(
+    config_file: Path, *, strict: bool, dirty: bool, source_date_epoch: int | None
+) -> list[str]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the banner is about MkDocs' future, not this build
+    os.environ.setdefault(
+        "NO_MKDOCS_2_WARNING", "1"
+    )  # the banner is about MkDocs' future, not this build
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     logger.addHandler(collect)
@@ -354,14 +410,18 @@ def _run_mkdocs(config_file: Path, *, strict: bool, dirty: bool, source_date_epo
         config = load_config(config_file=str(config_file), strict=strict)
         build(config, dirty=dirty)
     except MkDocsException as exc:
-        causes = " ".join(_one_paragraph(m) for m in collect.messages if m.strip()) or _one_paragraph(str(exc))
+        causes = " ".join(
+            _one_paragraph(m) for m in collect.messages if m.strip()
+        ) or _one_paragraph(str(exc))
         raise PublishError(f"MkDocs failed: {causes}") from None
     except Exception as exc:  # whatever breaks inside MkDocs, the user gets one paragraph
         if os.environ.get("RELAIS_DEBUG"):
             raise
         # A broken theme override or extension setting: show the cause and where, not a traceback.
         where = _template_location(exc)
-        detail = f"{type(exc).__name__}{f' in {where}' if where else ''}: {_one_paragraph(str(exc))}"
+        detail = (
+            f"{type(exc).__name__}{f' in {where}' if where else ''}: {_one_paragraph(str(exc))}"
+        )
         raise PublishError(
             f"MkDocs failed while building the portal ({detail}). "
             "This usually comes from a theme override or a Markdown extension setting; "
@@ -378,9 +438,17 @@ def _run_mkdocs(config_file: Path, *, strict: bool, dirty: bool, source_date_epo
     return collect.messages
 
 
-def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings: Timings | None = None,
-            source_date_epoch: int | None = None, late: Callable[[Path], Any] | None = None,
-            gate: Callable[[], str] | None = None) -> list[str]:
+def publish(
+    site: Site,
+    root: Path,
+    out: Path,
+    *,
+    strict: bool = False,
+    timings: Timings | None = None,
+    source_date_epoch: int | None = None,
+    late: Callable[[Path], Any] | None = None,
+    gate: Callable[[], str] | None = None,
+) -> list[str]:
     """Build `site` into `out` atomically; returns MkDocs' warnings. Raises PublishError.
 
     `late(folder)` starts writing the site's Later files into a folder while MkDocs builds
@@ -389,7 +457,9 @@ def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings:
     MkDocs empties its output folder when it starts.) `gate()`, asked last, may refuse the
     new site with a message (PublishError): the checks that ran meanwhile found errors."""
     if site.later and late is None:
-        raise ValueError("the site's Later files are neither made (Site.with_later) nor coming (late)")
+        raise ValueError(
+            "the site's Later files are neither made (Site.with_later) nor coming (late)"
+        )
     timings = timings or Timings()
     out = out.resolve()
     root = root.resolve()
@@ -401,12 +471,18 @@ def publish(site: Site, root: Path, out: Path, *, strict: bool = False, timings:
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp_site = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
             config_file = write_staging(site, staging, tmp_site, on_disk=on_disk)
-        later_dir = tmp_site.with_name(tmp_site.name + "-later")  # cleaned with it if killed (_clean_leftovers)
+        later_dir = tmp_site.with_name(
+            tmp_site.name + "-later"
+        )  # cleaned with it if killed (_clean_leftovers)
         writing = late(later_dir) if late is not None else None
         try:
             with timings.stage("mkdocs"):
-                warnings = run_mkdocs(config_file, strict=strict, source_date_epoch=source_date_epoch,
-                                      site=None if on_disk else site)
+                warnings = run_mkdocs(
+                    config_file,
+                    strict=strict,
+                    source_date_epoch=source_date_epoch,
+                    site=None if on_disk else site,
+                )
             if writing is not None:
                 with timings.stage("later"):
                     for rel in writing.result():

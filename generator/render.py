@@ -43,7 +43,11 @@ def page_url(path: str) -> str:
 def relative(from_page: str, to_url: str) -> str:
     """A link from the page at docs path `from_page` to a site-root-relative URL."""
     base = page_url(from_page)
-    rel = posixpath.relpath("/" + to_url, "/" + base) if to_url else posixpath.relpath("/", "/" + base)
+    rel = (
+        posixpath.relpath("/" + to_url, "/" + base)
+        if to_url
+        else posixpath.relpath("/", "/" + base)
+    )
     if to_url.endswith("/") and not rel.endswith("/"):
         rel += "/"
     if rel == "./":
@@ -204,7 +208,9 @@ def fenced_lines(lines: list[str]) -> set[int]:
     if "```" not in text and "~~~" not in text:
         return set()
     normal = _normalised(text).split("\n")
-    return {n for start, (_, last) in _fenced_blocks(normal).items() for n in range(start, last + 1)}
+    return {
+        n for start, (_, last) in _fenced_blocks(normal).items() for n in range(start, last + 1)
+    }
 
 
 def _safe_line(line: str) -> str:
@@ -262,7 +268,11 @@ def sprite(network_ids: list[str]) -> str:
         symbols.append(
             f'<symbol id="relais-{network_id}" viewBox="{view_box.group(1) if view_box else "0 0 24 24"}">{inner}</symbol>'
         )
-    return '<svg xmlns="http://www.w3.org/2000/svg" class="relais-sprite" aria-hidden="true" hidden>' + "".join(symbols) + "</svg>"
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="relais-sprite" aria-hidden="true" hidden>'
+        + "".join(symbols)
+        + "</svg>"
+    )
 
 
 @lru_cache(maxsize=64)  # the same few icons on thousands of pages
@@ -335,7 +345,17 @@ def render(template: str, **context: Any) -> str:
 
 # --- a last guard on the Markdown that the team writes -----------------------------------------
 
-_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "cite", "data", "srcset", "background")
+_URL_ATTRIBUTES = (
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "poster",
+    "cite",
+    "data",
+    "srcset",
+    "background",
+)
 # `{: style=… }` would let a page restyle (or cover) the portal: the CSP allows inline styles
 # for Material's own use.
 _DROPPED_ATTRIBUTES = {"srcdoc", "style"}
@@ -363,11 +383,18 @@ class _SafeTree(Treeprocessor):
                     del element.attrib[name]  # `{: onclick=… style=… }` through attr_list
                 elif lower == "id" and element.attrib[name].startswith("__"):
                     del element.attrib[name]  # Material's own elements (#__config, #__drawer...)
-                elif lower in _URL_ATTRIBUTES and (unsafe_url(element.attrib[name]) or _unreadable(element.attrib[name])):
-                    element.attrib[name] = "#"  # reference links and entity tricks safe_markdown cannot see
+                elif lower in _URL_ATTRIBUTES and (
+                    unsafe_url(element.attrib[name]) or _unreadable(element.attrib[name])
+                ):
+                    element.attrib[name] = (
+                        "#"  # reference links and entity tricks safe_markdown cannot see
+                    )
             href = element.get("href", "")
-            if element.tag == "a" and urlsplit(href).scheme in ("http", "https") and \
-                    urlsplit(href).hostname != self.site_host:
+            if (
+                element.tag == "a"
+                and urlsplit(href).scheme in ("http", "https")
+                and urlsplit(href).hostname != self.site_host
+            ):
                 rel = set(element.get("rel", "").split()) | {"noopener", "noreferrer"}
                 element.set("rel", " ".join(sorted(rel)))
 
@@ -392,4 +419,6 @@ class SafeLinksExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:  # Python-Markdown's name
         # After inline patterns (links exist) and attr_list (its attributes exist): priority < 8.
-        md.treeprocessors.register(_SafeTree(md, self.getConfig("site_url")), "relais_safe_links", 1)
+        md.treeprocessors.register(
+            _SafeTree(md, self.getConfig("site_url")), "relais_safe_links", 1
+        )

@@ -48,9 +48,7 @@ _DAY = (
 DATE_PATTERN = f"^{_DAY}$"
 # What `model.parse_datetime` accepts: a date, or a date and a time (T or a space), seconds
 # and an offset optional; without an offset it is local time in site.timezone.
-DATETIME_PATTERN = (
-    f"^{_DAY}(?:[T ](?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?(?:Z|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d)?)?$"
-)
+DATETIME_PATTERN = f"^{_DAY}(?:[T ](?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?(?:Z|[+-](?:[01]\\d|2[0-3]):?[0-5]\\d)?)?$"
 TIME_PATTERN = r"^(?:[01]?\d|2[0-3]):[0-5]\d$"
 LANG_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$"
@@ -61,12 +59,12 @@ LINK_PATTERN = r"^https?://[^/\s]+\S*$"
 # is their extension of JSON Schema; validators ignore it). Same advice as the checker's hints.
 PATTERN_MESSAGES = {
     ID_PATTERN.pattern: "Use 1 to 80 lowercase letters, digits and hyphens, starting with a letter or digit "
-                        "(e.g. hiver-2026)",
+    "(e.g. hiver-2026)",
     DATE_PATTERN: "Write a date that exists as YYYY-MM-DD, e.g. 2026-12-03",
     DATETIME_PATTERN: "Write a local date-time as YYYY-MM-DDTHH:MM, e.g. 2026-12-03T09:30 (a time that exists)",
-    TIME_PATTERN: "Write the time in quotes as \"HH:MM\", e.g. \"09:00\"",
+    TIME_PATTERN: 'Write the time in quotes as "HH:MM", e.g. "09:00"',
     LANG_PATTERN: "Write a language code like fr or en",
-    COLOR_PATTERN: "Write a colour in quotes like \"#1e88e5\"",
+    COLOR_PATTERN: 'Write a colour in quotes like "#1e88e5"',
     SITE_URL_PATTERN: "Write the full address, starting with https://",
     LINK_PATTERN: "Write the full address, starting with https://, without spaces",
 }
@@ -89,19 +87,55 @@ class Kind:
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("site-config", SiteConfig, False, CONFIG_FILE, "Relais site_config.yml",
-         "The portal's settings: site, networks, scheduling rules, ambassador disclosure, tracking and watch feeds."),
-    Kind("post", Post, False, f"{POSTS_DIR}/*.md", "Relais post front matter",
-         "The YAML block between the two '---' lines at the top of content/posts/<slug>.md "
-         "(the file name is the slug)."),
-    Kind("key-dates", KeyDate, True, KEY_DATES_FILE, "Relais key dates",
-         "calendar/key-dates.yml: a list of key dates, each with a date, a start and an end, or an rrule."),
-    Kind("campaigns", Campaign, True, CAMPAIGNS_FILE, "Relais campaigns",
-         "calendar/campaigns.yml: a list of campaigns, each with a start and an end."),
-    Kind("slots", Slot, True, SLOTS_FILE, "Relais publication slots",
-         "calendar/slots.yml: recurring publication slots, per network."),
-    Kind("ambassador", Ambassador, False, f"{AMBASSADORS_DIR}/*.yml", "Relais ambassador",
-         "ambassadors/<id>.yml: one ambassador (the file name is the id)."),
+    Kind(
+        "site-config",
+        SiteConfig,
+        False,
+        CONFIG_FILE,
+        "Relais site_config.yml",
+        "The portal's settings: site, networks, scheduling rules, ambassador disclosure, tracking and watch feeds.",
+    ),
+    Kind(
+        "post",
+        Post,
+        False,
+        f"{POSTS_DIR}/*.md",
+        "Relais post front matter",
+        "The YAML block between the two '---' lines at the top of content/posts/<slug>.md "
+        "(the file name is the slug).",
+    ),
+    Kind(
+        "key-dates",
+        KeyDate,
+        True,
+        KEY_DATES_FILE,
+        "Relais key dates",
+        "calendar/key-dates.yml: a list of key dates, each with a date, a start and an end, or an rrule.",
+    ),
+    Kind(
+        "campaigns",
+        Campaign,
+        True,
+        CAMPAIGNS_FILE,
+        "Relais campaigns",
+        "calendar/campaigns.yml: a list of campaigns, each with a start and an end.",
+    ),
+    Kind(
+        "slots",
+        Slot,
+        True,
+        SLOTS_FILE,
+        "Relais publication slots",
+        "calendar/slots.yml: recurring publication slots, per network.",
+    ),
+    Kind(
+        "ambassador",
+        Ambassador,
+        False,
+        f"{AMBASSADORS_DIR}/*.yml",
+        "Relais ambassador",
+        "ambassadors/<id>.yml: one ambassador (the file name is the id).",
+    ),
 )
 
 
@@ -169,13 +203,13 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "title": "The campaign's name",
         "start": "First day, e.g. 2026-11-25",
         "end": "Last day (not before start)",
-        "color": "Colour in the calendar, e.g. \"#1e88e5\" (in quotes: # starts a YAML comment)",
+        "color": 'Colour in the calendar, e.g. "#1e88e5" (in quotes: # starts a YAML comment)',
         "description": "A few words shown on the campaign's page",
     },
     "Slot": {
         "network": "The network id, e.g. linkedin",
         "days": "Days of the week: mon, tue, wed, thu, fri, sat, sun",
-        "time": "Local time in quotes, e.g. \"09:00\"",
+        "time": 'Local time in quotes, e.g. "09:00"',
     },
     "Ambassador": {
         "name": "Full name, shown in the directory",
@@ -211,14 +245,19 @@ def _present(*keys: str) -> dict[str, Any]:
 
 def _post_rules(schema: JsonSchemaValue) -> JsonSchemaValue:
     # Post._date_required: a date unless status is idea.
-    return {**schema, "if": {"required": ["status"], "properties": {"status": {"const": "idea"}}},
-            "else": _present("date")}
+    return {
+        **schema,
+        "if": {"required": ["status"], "properties": {"status": {"const": "idea"}}},
+        "else": _present("date"),
+    }
 
 
 def _key_date_rules(schema: JsonSchemaValue) -> JsonSchemaValue:
     # KeyDate._one_form: date, or start and end, or rrule; not date with a range.
     forms = {"anyOf": [_present("date"), _present("start"), _present("end"), _present("rrule")]}
-    not_both = {"not": {"allOf": [_present("date"), {"anyOf": [_present("start"), _present("end")]}]}}
+    not_both = {
+        "not": {"allOf": [_present("date"), {"anyOf": [_present("start"), _present("end")]}]}
+    }
     whole_range = {"if": {"oneOf": [_present("start"), _present("end")]}, "then": _present("rrule")}
     return {**schema, "allOf": [forms, not_both, whole_range]}
 
@@ -244,7 +283,8 @@ VALIDATORS: dict[str, Adjust] = {
     "generator.model._lang": lambda s: _on_strings(s, {"pattern": LANG_PATTERN}),
     "generator.model._clock": lambda s: {"type": "string", "pattern": TIME_PATTERN},
     "generator.model._text_or_texts": lambda s: {
-        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]
+    },
     "generator.model.<lambda>:_color": lambda s: _on_strings(s, {"pattern": COLOR_PATTERN}),
     "generator.model.SiteInfo._absolute": lambda s: _on_strings(s, {"pattern": SITE_URL_PATTERN}),
     "generator.model.SiteInfo._zone": lambda s: _on_strings(s, {"examples": ["Europe/Paris"]}),
@@ -302,16 +342,24 @@ class _Generator(GenerateJsonSchema):
             return inner
         return adjust(inner)
 
-    def function_before_schema(self, schema: core_schema.BeforeValidatorFunctionSchema) -> JsonSchemaValue:
+    def function_before_schema(
+        self, schema: core_schema.BeforeValidatorFunctionSchema
+    ) -> JsonSchemaValue:
         return self._adjust(schema, super().function_before_schema(schema))
 
-    def function_after_schema(self, schema: core_schema.AfterValidatorFunctionSchema) -> JsonSchemaValue:
+    def function_after_schema(
+        self, schema: core_schema.AfterValidatorFunctionSchema
+    ) -> JsonSchemaValue:
         return self._adjust(schema, super().function_after_schema(schema))
 
-    def function_plain_schema(self, schema: core_schema.PlainValidatorFunctionSchema) -> JsonSchemaValue:
+    def function_plain_schema(
+        self, schema: core_schema.PlainValidatorFunctionSchema
+    ) -> JsonSchemaValue:
         return self._adjust(schema, super().function_plain_schema(schema))
 
-    def function_wrap_schema(self, schema: core_schema.WrapValidatorFunctionSchema) -> JsonSchemaValue:
+    def function_wrap_schema(
+        self, schema: core_schema.WrapValidatorFunctionSchema
+    ) -> JsonSchemaValue:
         return self._adjust(schema, super().function_wrap_schema(schema))
 
 
@@ -319,8 +367,14 @@ class _Generator(GenerateJsonSchema):
 
 _NETWORK_IDS = list(net.NETWORKS)
 # (definition, field): the field is a mapping keyed by network id, or a list of network ids.
-_BY_NETWORK = {("SiteConfig", "networks"), ("Post", "messages"), ("Share", "messages"),
-               ("Ambassador", "networks"), ("Rules", "min_gap_hours"), ("Rules", "max_silence_days")}
+_BY_NETWORK = {
+    ("SiteConfig", "networks"),
+    ("Post", "messages"),
+    ("Share", "messages"),
+    ("Ambassador", "networks"),
+    ("Rules", "min_gap_hours"),
+    ("Rules", "max_silence_days"),
+}
 _NETWORK_LISTS = {("Post", "networks"), ("Slot", "network")}
 
 
@@ -335,7 +389,9 @@ def _rename_refs(node: Any, names: dict[str, str]) -> Any:
         out = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
-                out[key] = "#/definitions/" + names.get(value.removeprefix("#/$defs/"), value.removeprefix("#/$defs/"))
+                out[key] = "#/definitions/" + names.get(
+                    value.removeprefix("#/$defs/"), value.removeprefix("#/$defs/")
+                )
             else:
                 out[key] = _rename_refs(value, names)
         return out
@@ -375,10 +431,16 @@ def _finish_definition(name: str, schema: JsonSchemaValue) -> JsonSchemaValue:
             value = _network_list(value)
         if "$ref" in value and len(value) > 1:
             # Draft 7 ignores keywords beside $ref: wrap it so that editors show the description.
-            value = {"allOf": [{"$ref": value["$ref"]}], **{k: v for k, v in value.items() if k != "$ref"}}
+            value = {
+                "allOf": [{"$ref": value["$ref"]}],
+                **{k: v for k, v in value.items() if k != "$ref"},
+            }
         if (name, field) == ("AmbassadorSettings", "disclosure"):
             # Suggest 'default' and the network ids, without refusing other keys.
-            value = {**value, "properties": {k: {"type": "string"} for k in ["default", *_NETWORK_IDS]}}
+            value = {
+                **value,
+                "properties": {k: {"type": "string"} for k in ["default", *_NETWORK_IDS]},
+            }
         props[field] = value
     if name in _WIDEN_DEFS:
         head = {k: schema[k] for k in ("title", "description") if k in schema}
@@ -407,10 +469,17 @@ def _schema_of(kind: Kind) -> tuple[JsonSchemaValue, set[str]]:
     if len(set(names.values())) != len(names):  # two classes share a name: keep pydantic's
         names = {old: old for old in defs}
     root_name = kind.model.__name__
-    definitions = {names[old]: _finish_definition(names[old], _rename_refs(d, names)) for old, d in defs.items()}
+    definitions = {
+        names[old]: _finish_definition(names[old], _rename_refs(d, names))
+        for old, d in defs.items()
+    }
     definitions[root_name] = _finish_definition(root_name, _rename_refs(raw, names))
     entry = {"$ref": f"#/definitions/{root_name}"}
-    schema: dict[str, Any] = {"$schema": DRAFT, "title": kind.title, "description": kind.description}
+    schema: dict[str, Any] = {
+        "$schema": DRAFT,
+        "title": kind.title,
+        "description": kind.description,
+    }
     if kind.many:
         schema.update({"type": ["array", "null"], "items": entry})
     else:
@@ -461,10 +530,19 @@ def stale(out: Path) -> list[str]:
 
 
 @click.command("schema")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
-              show_default=True, help="Folder to write the JSON Schemas into.")
-@click.option("--check", "check_only", is_flag=True,
-              help="Write nothing; exit 1 if a schema in the folder is missing or out of date (for CI).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schemas"),
+    show_default=True,
+    help="Folder to write the JSON Schemas into.",
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 if a schema in the folder is missing or out of date (for CI).",
+)
 def schema_command(out: Path, check_only: bool) -> None:
     """Write JSON Schemas of every content file, for editors and CI."""
     if check_only:

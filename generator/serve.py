@@ -69,12 +69,17 @@ class Preview:
             if diags:
                 click.echo(FORMATTERS["text"](sorted(diags, key=sort_key)), err=True)
             if project is None or has_errors(diags):
-                click.echo("relais: the preview keeps the last good version until the errors are fixed", err=True)
+                click.echo(
+                    "relais: the preview keeps the last good version until the errors are fixed",
+                    err=True,
+                )
                 return None
             site = plan(project, now, load_snapshot(project, now)).with_later(project, now)
             if interrupted():
                 return None
-            config_file = write_staging(site, self.staging, self.site_dir, serving=True, known=self.written)
+            config_file = write_staging(
+                site, self.staging, self.site_dir, serving=True, known=self.written
+            )
             self.last = (project, now, site)
             click.echo(f"relais: staged in {time.perf_counter() - started:.2f} s", err=True)
             return config_file
@@ -90,7 +95,12 @@ class Preview:
             edited = []
             for path in changed:
                 # Only existing posts whose slug is known: new, renamed or deleted posts change lists.
-                if path.parent != posts_dir or path.suffix != ".md" or path.stem not in by_slug or not path.is_file():
+                if (
+                    path.parent != posts_dir
+                    or path.suffix != ".md"
+                    or path.stem not in by_slug
+                    or not path.is_file()
+                ):
                     return False
                 post, diags = load_post(self.root, path, project.tz)
                 if post is None or has_errors(diags):
@@ -98,8 +108,12 @@ class Preview:
                 edited.append(post)
             slugs = {p.slug for p in edited}
             updated = dataclasses.replace(
-                project, posts=tuple(next(e for e in edited if e.slug == p.slug) if p.slug in slugs else p
-                                     for p in project.posts))
+                project,
+                posts=tuple(
+                    next(e for e in edited if e.slug == p.slug) if p.slug in slugs else p
+                    for p in project.posts
+                ),
+            )
             # The edited posts' own checks (the full stage redoes every check right after).
             mine = {p.file for p in edited}
             alone = dataclasses.replace(updated, posts=tuple(edited))
@@ -108,7 +122,9 @@ class Preview:
             started = time.perf_counter()
             pl = Planner(updated, now)
             pages = [post_page(pl, post, site.post_blocks.get(post.slug, [])) for post in edited]
-            if any(path != post_path(by_slug[post.slug], now) for (path, _), post in zip(pages, edited)):
+            if any(
+                path != post_path(by_slug[post.slug], now) for (path, _), post in zip(pages, edited)
+            ):
                 return False  # a page moves (an embargo set or lifted): a full stage
             docs = self.staging / "docs"
             for rel, text in pages:
@@ -117,7 +133,10 @@ class Preview:
                     (docs / rel).write_bytes(data)
                     self.written[rel] = data
             names = ", ".join(sorted(slugs))
-            click.echo(f"relais: staged {names} in {time.perf_counter() - started:.2f} s; the rest follows", err=True)
+            click.echo(
+                f"relais: staged {names} in {time.perf_counter() - started:.2f} s; the rest follows",
+                err=True,
+            )
             return True
 
 
@@ -151,7 +170,9 @@ def _watch(preview: Preview) -> object:
             time.sleep(0.05)  # let an editor finish writing (temp file + rename)
             pending.clear()
             with guard:
-                paths = {p for p in changed if not p.name.startswith(".") and not p.name.endswith("~")}
+                paths = {
+                    p for p in changed if not p.name.startswith(".") and not p.name.endswith("~")
+                }
                 changed.clear()
             try:
                 # The edited pages first; MkDocs shows them while we wait for a quiet moment.
@@ -185,7 +206,9 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
         return 1
     _watch(preview)
     try:
-        mkdocs_serve(config_file=str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr)
+        mkdocs_serve(
+            config_file=str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr
+        )
     except MkDocsException as exc:
         click.echo(f"error: MkDocs could not serve the portal: {exc}", err=True)
         return 1

@@ -36,7 +36,9 @@ def make_later(project: Any, now: Any, later: Sequence[Later]) -> dict[str, byte
     for item in later:
         made = item.make(project, now, *item.args)
         if set(made) != set(item.paths):
-            raise ValueError(f"{item.make.__name__} made {sorted(set(made) ^ set(item.paths))[:3]} unannounced")
+            raise ValueError(
+                f"{item.make.__name__} made {sorted(set(made) ^ set(item.paths))[:3]} unannounced"
+            )
         files.update(made)
     return files
 

@@ -48,7 +48,9 @@ class Lines:
         return self.by_path.get((), self.root)
 
 
-def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, list[Diagnostic]]:
+def read_text(
+    path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[str | None, list[Diagnostic]]:
     """The text of a file as UTF-8 without BOM and with \\n line endings, or a diagnostic."""
     try:
         size = path.stat().st_size
@@ -65,8 +67,15 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[st
             ]
         data = path.read_bytes()
     except OSError as exc:
-        return None, [error(rel, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}",
-                            "check that the file exists and that you may read it")]
+        return None, [
+            error(
+                rel,
+                1,
+                "unreadable",
+                f"cannot read the file: {exc.strerror or exc}",
+                "check that the file exists and that you may read it",
+            )
+        ]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -77,11 +86,10 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[st
                 line,
                 "encoding",
                 f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
-                "save the file as UTF-8 in your editor (\"Save with encoding\" > UTF-8)",
+                'save the file as UTF-8 in your editor ("Save with encoding" > UTF-8)',
             )
         ]
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, []
@@ -90,7 +98,9 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[st
 _TAB_HINT = "YAML indentation uses spaces only: replace the tab with spaces"
 
 
-def _syntax_diagnostic(exc: yaml.YAMLError, rel: str, line_offset: int, text: str = "") -> Diagnostic:
+def _syntax_diagnostic(
+    exc: yaml.YAMLError, rel: str, line_offset: int, text: str = ""
+) -> Diagnostic:
     """A YAML syntax error at the line where the broken construct starts (an unclosed
     bracket or quote is reported where it was opened, not where the parser gave up)."""
     mark = getattr(exc, "problem_mark", None)
@@ -102,7 +112,9 @@ def _syntax_diagnostic(exc: yaml.YAMLError, rel: str, line_offset: int, text: st
     another_document = "another document" in problem
     # Only an unclosed bracket or quote is worth reporting where it opened: the context of
     # other errors (a "block mapping") starts at the top of the file, far from the mistake.
-    unclosed = bool(context) and any(k in context for k in ("flow sequence", "flow mapping", "quoted scalar"))
+    unclosed = bool(context) and any(
+        k in context for k in ("flow sequence", "flow mapping", "quoted scalar")
+    )
     if context_mark is not None and mark is not None and context_mark.line < mark.line and unclosed:
         detail = f", noticed on line {mark.line + 1 + line_offset}"
         where = context_mark
@@ -141,8 +153,13 @@ class _TooDeep(Exception):
 
 
 # YAML 1.1 printable characters (libyaml refuses the others with an unhelpful position).
-_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "merge", "timestamp")}
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "seq", "map", "merge", "timestamp")
+}
 
 
 def _control_character(text: str, rel: str, line_offset: int) -> Diagnostic | None:
@@ -153,8 +170,12 @@ def _control_character(text: str, rel: str, line_offset: int) -> Diagnostic | No
     line = text.count("\n", 0, m.start()) + 1 + line_offset
     column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
     return error(
-        rel, line, "yaml-syntax", f"the file contains an invisible control character (U+{ord(m.group()):04X})",
-        "delete it (it was probably pasted from another program) and save the file again", column,
+        rel,
+        line,
+        "yaml-syntax",
+        f"the file contains an invisible control character (U+{ord(m.group()):04X})",
+        "delete it (it was probably pasted from another program) and save the file again",
+        column,
     )
 
 
@@ -200,15 +221,26 @@ def _measure(root: yaml.Node) -> tuple[str, yaml.Node] | None:
 
 
 _REFUSED = {
-    "large": ("yaml-too-large",
-              f"this value expands to more than {MAX_YAML_VALUES:,} values through YAML aliases (a 'billion laughs'?)",
-              "write the values out instead of repeating anchors (&name) with aliases (*name)"),
-    "huge": ("yaml-too-large", f"the file holds more than {MAX_YAML_VALUES:,} values",
-             "split it into several smaller files"),
-    "recursive": ("yaml-too-large", "this YAML alias refers to a value that contains it, so it never ends",
-                  "remove the alias (*name) or point it at another anchor"),
-    "deep": ("yaml-too-deep", f"the YAML is nested more than {MAX_DEPTH} levels deep",
-             "close the brackets and flatten the structure: content files need only a few levels"),
+    "large": (
+        "yaml-too-large",
+        f"this value expands to more than {MAX_YAML_VALUES:,} values through YAML aliases (a 'billion laughs'?)",
+        "write the values out instead of repeating anchors (&name) with aliases (*name)",
+    ),
+    "huge": (
+        "yaml-too-large",
+        f"the file holds more than {MAX_YAML_VALUES:,} values",
+        "split it into several smaller files",
+    ),
+    "recursive": (
+        "yaml-too-large",
+        "this YAML alias refers to a value that contains it, so it never ends",
+        "remove the alias (*name) or point it at another anchor",
+    ),
+    "deep": (
+        "yaml-too-deep",
+        f"the YAML is nested more than {MAX_DEPTH} levels deep",
+        "close the brackets and flatten the structure: content files need only a few levels",
+    ),
 }
 
 
@@ -240,8 +272,13 @@ class _Builder:
         if node.tag not in _PLAIN_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             self.diagnostics.append(
-                error(self.rel, self.line(node), "yaml-tag", f"the YAML tag '{tag}' is not supported",
-                      "remove the tag: content files hold plain text, numbers, true/false, lists and mappings")
+                error(
+                    self.rel,
+                    self.line(node),
+                    "yaml-tag",
+                    f"the YAML tag '{tag}' is not supported",
+                    "remove the tag: content files hold plain text, numbers, true/false, lists and mappings",
+                )
             )
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
@@ -273,8 +310,13 @@ class _Builder:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diagnostics.append(
-                    error(self.rel, self.line(key_node), "yaml-key", "a key must be a plain word, not a list or a mapping",
-                          "write the key as a word followed by ':', e.g. title: …")
+                    error(
+                        self.rel,
+                        self.line(key_node),
+                        "yaml-key",
+                        "a key must be a plain word, not a list or a mapping",
+                        "write the key as a word followed by ':', e.g. title: …",
+                    )
                 )
                 continue
             key = self.scalar(key_node)
@@ -338,10 +380,23 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
             raise
         return Parsed(None, Lines(rel, root_line), [control])
     except yaml.YAMLError as exc:
-        return Parsed(None, Lines(rel, root_line), [_syntax_diagnostic(exc, rel, line_offset, text)])
+        return Parsed(
+            None, Lines(rel, root_line), [_syntax_diagnostic(exc, rel, line_offset, text)]
+        )
     except (ValueError, RecursionError) as exc:  # libyaml refuses some control characters
-        return Parsed(None, Lines(rel, root_line), [error(rel, root_line, "yaml-syntax", f"YAML error: {exc}",
-                                                          "check the indentation and the quotes of this file")])
+        return Parsed(
+            None,
+            Lines(rel, root_line),
+            [
+                error(
+                    rel,
+                    root_line,
+                    "yaml-syntax",
+                    f"YAML error: {exc}",
+                    "check the indentation and the quotes of this file",
+                )
+            ],
+        )
     if node is None:
         return Parsed(None, Lines(rel, root_line), [])
     # Without an anchor there is no alias, and a short text cannot hold MAX_YAML_VALUES values:
@@ -352,16 +407,27 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
     if refused is not None:
         kind, where = refused
         code, message, hint = _REFUSED[kind]
-        return Parsed(None, Lines(rel, root_line),
-                      [error(rel, where.start_mark.line + 1 + line_offset, code, message, hint)])
+        return Parsed(
+            None,
+            Lines(rel, root_line),
+            [error(rel, where.start_mark.line + 1 + line_offset, code, message, hint)],
+        )
     builder = _Builder(rel, line_offset)
     try:
         data = builder.build(node, ())
     except _TooDeep as exc:
         code, message, hint = _REFUSED["deep"]
-        return Parsed(None, Lines(rel, root_line), [error(rel, builder.line(exc.args[0]), code, message, hint)])
+        return Parsed(
+            None,
+            Lines(rel, root_line),
+            [error(rel, builder.line(exc.args[0]), code, message, hint)],
+        )
     except (_TooLarge, RecursionError) as exc:
-        line = builder.line(exc.args[0]) if exc.args and isinstance(exc.args[0], yaml.Node) else root_line
+        line = (
+            builder.line(exc.args[0])
+            if exc.args and isinstance(exc.args[0], yaml.Node)
+            else root_line
+        )
         return Parsed(
             None,
             Lines(rel, root_line),
@@ -395,7 +461,18 @@ def split_front_matter(text: str, rel: str) -> FrontMatter:
     """Split `---\\n yaml \\n---\\n body`; the YAML starts on line 2 of the file."""
     if not text.strip():
         return FrontMatter(
-            None, "", 1, [error(rel, 1, "empty-file", "the file is empty", "start with a front matter block between two '---' lines")]
+            None,
+            "",
+            1,
+            [
+                error(
+                    rel,
+                    1,
+                    "empty-file",
+                    "the file is empty",
+                    "start with a front matter block between two '---' lines",
+                )
+            ],
         )
     if not _FENCE.match(text):
         return FrontMatter(

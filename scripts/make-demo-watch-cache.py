@@ -88,7 +88,9 @@ def _fetch(config: WatchConfig, state: CacheState, now: datetime) -> FetchReport
         if outcome.status is not Status.OK:
             _fail(f"{outcome.feed}: {outcome.error_code} {outcome.error}")
         if outcome.warnings:
-            _fail(f"{outcome.feed}: {'; '.join(outcome.warnings)} (fix demo-watch-feeds/{outcome.feed}.xml)")
+            _fail(
+                f"{outcome.feed}: {'; '.join(outcome.warnings)} (fix demo-watch-feeds/{outcome.feed}.xml)"
+            )
         if not 4 <= len(outcome.entries or ()) <= 8:
             _fail(f"{outcome.feed}: {len(outcome.entries or ())} entries, the demo wants 4 to 8")
     return report
@@ -121,7 +123,9 @@ def make(root: Path = ROOT) -> CacheState:
         failing = tuple(f for f in watch.feeds if f.id == FAILING)
         others = tuple(f for f in watch.feeds if f.id != FAILING)
         first = _served(watch, base, failing)
-        state, _ = apply_report(CacheState(), _fetch(first, CacheState(), PREVIOUS), first, now=PREVIOUS)
+        state, _ = apply_report(
+            CacheState(), _fetch(first, CacheState(), PREVIOUS), first, now=PREVIOUS
+        )
         second = _served(watch, base, others)
         fetched = _fetch(second, state, NOW)
     finally:
@@ -135,12 +139,21 @@ def make(root: Path = ROOT) -> CacheState:
 
     # As if the real addresses had been fetched: no trace of the local server is left.
     real = {f.id: f.url for f in watch.feeds}
-    feeds = {feed_id: fs.model_copy(update={"url": real[feed_id], "final_url": real[feed_id]})
-             for feed_id, fs in state.feeds.items()}
+    feeds = {
+        feed_id: fs.model_copy(update={"url": real[feed_id], "final_url": real[feed_id]})
+        for feed_id, fs in state.feeds.items()
+    }
     state = CacheState(MappingProxyType(feeds), state.entries)
-    leaked = [e.id for entries in state.entries.values() for e in entries if "127.0.0.1" in e.model_dump_json()]
+    leaked = [
+        e.id
+        for entries in state.entries.values()
+        for e in entries
+        if "127.0.0.1" in e.model_dump_json()
+    ]
     if leaked:
-        _fail(f"entries {', '.join(leaked)} refer to the local server (relative links in a sample feed?)")
+        _fail(
+            f"entries {', '.join(leaked)} refer to the local server (relative links in a sample feed?)"
+        )
     write_cache(root, watch.model_copy(update={"cache_dir": OUT_DIR}), state)
     return state
 
@@ -148,7 +161,11 @@ def make(root: Path = ROOT) -> CacheState:
 def main() -> None:
     state = make()
     for feed_id, fs in state.feeds.items():
-        stale = f"  (stale: {fs.error_code}, last success {fs.last_success:%Y-%m-%d %H:%M})" if fs.stale else ""
+        stale = (
+            f"  (stale: {fs.error_code}, last success {fs.last_success:%Y-%m-%d %H:%M})"
+            if fs.stale
+            else ""
+        )
         print(f"{feed_id:24} {fs.status.value:6} {len(state.feed_entries(feed_id))} entries{stale}")
     print(f"written to {OUT_DIR}/")
 

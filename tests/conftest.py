@@ -51,7 +51,9 @@ RepoFactory = Callable[..., Path]
 def make_repo(tmp_path: Path) -> RepoFactory:
     """make_repo({"content/posts/a.md": "...", ...}, config=...) -> root of a new content repository."""
 
-    def make(files: dict[str, str | bytes] | None = None, *, config: str | None = MINIMAL_CONFIG) -> Path:
+    def make(
+        files: dict[str, str | bytes] | None = None, *, config: str | None = MINIMAL_CONFIG
+    ) -> Path:
         root = tmp_path / "repo"
         root.mkdir(exist_ok=True)
         if config is not None:
@@ -85,7 +87,7 @@ def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -110,12 +112,21 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (see .ci/run)")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (see .ci/run)"
+        )
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield b
         b.close()

@@ -38,14 +38,18 @@ def relais(*args: str) -> list[str]:
 
 
 def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(relais(*args), cwd=PROJECT, capture_output=True, text=True, timeout=timeout,
-                          check=False)
+    return subprocess.run(
+        relais(*args), cwd=PROJECT, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def manifest(site: Path) -> dict[str, str]:
     """Every file of a built site with its digest: 'complete' means exactly one of these."""
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def retitle(root: Path, version: int) -> None:
@@ -77,13 +81,23 @@ def test_sigkill_at_random_moments_leaves_a_complete_site(repo: Path, tmp_path: 
     for version in range(1, KILLS + 1):
         retitle(repo, version)
         # Half the kills anywhere in the build, half around its end, where the swap happens.
-        delay = rng.uniform(0, build_seconds) if version % 2 else rng.uniform(0.7 * build_seconds, 1.1 * build_seconds)
-        proc = subprocess.Popen(relais("build", "--root", str(repo), "--now", NOW), cwd=PROJECT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        delay = (
+            rng.uniform(0, build_seconds)
+            if version % 2
+            else rng.uniform(0.7 * build_seconds, 1.1 * build_seconds)
+        )
+        proc = subprocess.Popen(
+            relais("build", "--root", str(repo), "--now", NOW),
+            cwd=PROJECT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.kill()  # SIGKILL: no cleanup handler runs
         proc.wait()
-        where = f"(seed {SEED}, kill {version} after {delay:.2f} s of a {build_seconds:.2f} s build)"
+        where = (
+            f"(seed {SEED}, kill {version} after {delay:.2f} s of a {build_seconds:.2f} s build)"
+        )
         assert site.is_dir(), f"site/ is missing {where}"
         now = manifest(site)
         if now == current:
@@ -92,7 +106,9 @@ def test_sigkill_at_random_moments_leaves_a_complete_site(repo: Path, tmp_path: 
         # The kill came after the swap: then site/ must be the complete new site.
         reference = build(repo, now_option=NOW, out=tmp_path / f"reference-{version}")
         assert reference.ok, reference.failure
-        assert now == manifest(reference.out), f"site/ is neither the previous nor the new site {where}"
+        assert now == manifest(reference.out), (
+            f"site/ is neither the previous nor the new site {where}"
+        )
         current = now
         outcomes.append("new")
 
@@ -102,21 +118,34 @@ def test_sigkill_at_random_moments_leaves_a_complete_site(repo: Path, tmp_path: 
     assert "Version 99" in (site / "posts/base-post/index.html").read_text(encoding="utf-8")
     leftovers = [p.name for p in repo.iterdir() if p.name.startswith((".site.tmp-", ".site.old-"))]
     assert leftovers == [], f"builds killed earlier left {leftovers} (seed {SEED})"
-    print(f"\nSIGKILL (seed {SEED}, build {build_seconds:.2f} s): {outcomes.count('previous')} kills left the "
-          f"previous site, {outcomes.count('new')} the new one; never a partial site")
+    print(
+        f"\nSIGKILL (seed {SEED}, build {build_seconds:.2f} s): {outcomes.count('previous')} kills left the "
+        f"previous site, {outcomes.count('new')} the new one; never a partial site"
+    )
 
 
 def test_two_builds_started_together(repo: Path, tmp_path: Path) -> None:
     """Started in the same instant: one builds, the other is refused at once; the site is complete."""
     assert build(repo, now_option=NOW).ok
     retitle(repo, 2)
-    procs = [subprocess.Popen(relais("build", "--root", str(repo), "--now", NOW), cwd=PROJECT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            relais("build", "--root", str(repo), "--now", NOW),
+            cwd=PROJECT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
     assert sorted(code for code, _, _ in results) == [0, 1], results
-    (_, _, refused_err), = [r for r in results if r[0] == 1]
+    ((_, _, refused_err),) = [r for r in results if r[0] == 1]
     winner = next(p for p, r in zip(procs, results) if r[0] == 0)
-    assert f"error: {LOCK_MESSAGE} (pid {winner.pid}); wait for it to finish, then build again" in refused_err
+    assert (
+        f"error: {LOCK_MESSAGE} (pid {winner.pid}); wait for it to finish, then build again"
+        in refused_err
+    )
     for _, out, err in results:
         assert "Traceback" not in out + err
     reference = build(repo, now_option=NOW, out=tmp_path / "reference")
@@ -185,10 +214,16 @@ def test_watch_cache_survives_an_interrupted_fetch(repo: Path, feed_server: str)
     from generator.model import parse_datetime
     from generator.watch.cache import load_snapshot, read_cache
 
-    feeds = "".join(f"    - {{id: feed-{i}, url: '{feed_server}/feed-{i}.xml', theme: secteur}}\n" for i in range(FEEDS))
+    feeds = "".join(
+        f"    - {{id: feed-{i}, url: '{feed_server}/feed-{i}.xml', theme: secteur}}\n"
+        for i in range(FEEDS)
+    )
     config_file = repo / "site_config.yml"
-    config_file.write_text(config_file.read_text(encoding="utf-8") + "watch:\n  allow_private_addresses: true\n"
-                           "  themes: {secteur: Secteur}\n  feeds:\n" + feeds, encoding="utf-8")
+    config_file.write_text(
+        config_file.read_text(encoding="utf-8") + "watch:\n  allow_private_addresses: true\n"
+        "  themes: {secteur: Secteur}\n  feeds:\n" + feeds,
+        encoding="utf-8",
+    )
     config, diags = load_site_config(repo)
     assert config is not None, diags
     now = parse_datetime(NOW, config.site.tz)
@@ -198,7 +233,9 @@ def test_watch_cache_survives_an_interrupted_fetch(repo: Path, feed_server: str)
         assert problems == (), f"{problems} {where}"
         for feed_id, feed_state in state.feeds.items():
             if feed_state.last_success is not None:
-                assert state.feed_entries(feed_id), f"state promises entries that {feed_id}.json lacks {where}"
+                assert state.feed_entries(feed_id), (
+                    f"state promises entries that {feed_id}.json lacks {where}"
+                )
         load_snapshot(repo, config.watch, now=now)
 
     started = time.perf_counter()
@@ -210,14 +247,20 @@ def test_watch_cache_survives_an_interrupted_fetch(repo: Path, feed_server: str)
     rng = random.Random(SEED)
     for attempt in range(6):
         delay = rng.uniform(0, fetch_seconds)
-        proc = subprocess.Popen(relais("watch", "fetch", "--root", str(repo), "--now", NOW), cwd=PROJECT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            relais("watch", "fetch", "--root", str(repo), "--now", NOW),
+            cwd=PROJECT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.kill()
         proc.wait()
         assert_readable(f"(seed {SEED}, fetch killed after {delay:.2f} s of {fetch_seconds:.2f} s)")
 
     assert run("watch", "fetch", "--root", str(repo), "--now", NOW).returncode == 0
-    assert not list((repo / config.watch.cache_dir).rglob("*.tmp")), "temporary files left by killed fetches"
+    assert not list((repo / config.watch.cache_dir).rglob("*.tmp")), (
+        "temporary files left by killed fetches"
+    )
     result = build(repo, now_option=NOW)
     assert result.ok, result.failure

@@ -13,10 +13,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 HEADERS = [
-    ("| posts | `relais check` | `relais build` | blog plugin build | blog ÷ relais | Relais' own stages | "
-     "own stages per 1,000 posts |"),
-    ("| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
-     "relais bytes per post (without theme assets) |"),
+    (
+        "| posts | `relais check` | `relais build` | blog plugin build | blog ÷ relais | Relais' own stages | "
+        "own stages per 1,000 posts |"
+    ),
+    (
+        "| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
+        "relais bytes per post (without theme assets) |"
+    ),
     "| posts | load | plan | write | mkdocs | later | swap | wall (with start-up) | check-beside | briefs-beside | "
     "later-beside | CPU |",
     "| other | result |",
@@ -27,18 +31,47 @@ HEADERS = [
 def test_a_small_benchmark_prints_every_table(tmp_path: Path) -> None:
     results = tmp_path / "results.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "50", "--ambassadors", "10", "--feeds", "2x10",
-         "--repeat", "1", "--serve-posts", "50", "--serve-edits", "1", "--work", str(tmp_path / "work"),
-         "--json", str(results)],
-        capture_output=True, text=True, timeout=240, check=False,
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--sizes",
+            "50",
+            "--ambassadors",
+            "10",
+            "--feeds",
+            "2x10",
+            "--repeat",
+            "1",
+            "--serve-posts",
+            "50",
+            "--serve-edits",
+            "1",
+            "--work",
+            str(tmp_path / "work"),
+            "--json",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
-    assert out.startswith("Machine: ") and " CPUs (" in out and "RAM" in out and "mkdocs-material " in out
+    assert (
+        out.startswith("Machine: ")
+        and " CPUs (" in out
+        and "RAM" in out
+        and "mkdocs-material " in out
+    )
     for header in HEADERS:
         assert header in out
     # The row of the 50 posts: check, build and blog times, ratio, own stages.
-    row = re.search(r"^\| 50 \| ([\d.]+) s \| ([\d.]+) s \| ([\d.]+) s \| ([\d.]+)× \| ([\d.]+) s \| ([\d.]+) s \|$", out, re.MULTILINE)
+    row = re.search(
+        r"^\| 50 \| ([\d.]+) s \| ([\d.]+) s \| ([\d.]+) s \| ([\d.]+)× \| ([\d.]+) s \| ([\d.]+) s \|$",
+        out,
+        re.MULTILINE,
+    )
     assert row, out
     check, build, blog, ratio, own, _ = map(float, row.groups())
     assert 0 < check < build and 0 < blog and 0 < own < build
@@ -50,8 +83,16 @@ def test_a_small_benchmark_prints_every_table(tmp_path: Path) -> None:
     data = json.loads(results.read_text(encoding="utf-8"))
     runs = data["runs"]["50"]
     build_run, blog_run = runs["build"][0], runs["blog"][0]
-    assert set(build_run["stages"]) >= {"load", "check-beside", "briefs-beside", "plan", "write", "mkdocs",
-                                        "later", "later-beside"}
+    assert set(build_run["stages"]) >= {
+        "load",
+        "check-beside",
+        "briefs-beside",
+        "plan",
+        "write",
+        "mkdocs",
+        "later",
+        "later-beside",
+    }
     in_line = {k: v for k, v in build_run["stages"].items() if not k.endswith("-beside")}
     assert sum(in_line.values()) < build_run["wall"]
     # The checks ran beside the plan, which waited for them: not longer than the plan itself.
@@ -61,6 +102,8 @@ def test_a_small_benchmark_prints_every_table(tmp_path: Path) -> None:
     assert build_run["bytes"] > build_run["content_bytes"] > 50 * 1000
     assert 20 < build_run["rss_mb"] < 1024 and 20 < blog_run["rss_mb"] < 1024
     assert data["feeds"] == "2 feeds × 10 entries"
-    assert (tmp_path / "work" / "n50" / "relais" / ".relais" / "watch" / "feeds" / "veille-001.json").is_file()
+    assert (
+        tmp_path / "work" / "n50" / "relais" / ".relais" / "watch" / "feeds" / "veille-001.json"
+    ).is_file()
     assert len(data["serve"]["edits"]) == 1 and 0 < data["serve"]["edits"][0] < 30
     assert 0 < data["demo"][0]["wall"] < 60

@@ -49,7 +49,9 @@ def test_english_site(make_repo) -> None:
         "site:\n  name: Example portal\n  url: https://portal.example.org/\n  language: en\n"
         "  timezone: America/New_York\nnetworks:\n  linkedin: {}\n"
     )
-    root = make_repo({"content/posts/a.md": POST.format(title="Launch", date="2026-12-03T09:30")}, config=config)
+    root = make_repo(
+        {"content/posts/a.md": POST.format(title="Launch", date="2026-12-03T09:30")}, config=config
+    )
     result = build(root, now_option="2026-12-01T08:00")
     assert result.ok, result.failure
     home = (result.out / "index.html").read_text()
@@ -75,7 +77,9 @@ def test_failed_build_leaves_the_previous_site(make_repo) -> None:
 
 def test_strict_refuses_warnings(make_repo) -> None:
     root = make_repo(
-        {"content/posts/a.md": "---\ntitle: T\ndate: 2026-12-03T09:30\nnetworks: [linkedin, linkedin]\n---\n"}
+        {
+            "content/posts/a.md": "---\ntitle: T\ndate: 2026-12-03T09:30\nnetworks: [linkedin, linkedin]\n---\n"
+        }
     )
     assert build(root, now_option=DEMO_NOW).ok
     strict = build(root, now_option=DEMO_NOW, strict=True, out=root / "strict-site")
@@ -84,7 +88,10 @@ def test_strict_refuses_warnings(make_repo) -> None:
 
 
 def test_navigation_does_not_grow_with_posts(make_repo) -> None:
-    posts = {f"content/posts/p{i}.md": POST.format(title=f"P{i}", date=f"2026-12-{1 + i % 28:02d}T09:00") for i in range(40)}
+    posts = {
+        f"content/posts/p{i}.md": POST.format(title=f"P{i}", date=f"2026-12-{1 + i % 28:02d}T09:00")
+        for i in range(40)
+    }
     root = make_repo(posts)
     result = build(root, now_option=DEMO_NOW)
     assert result.ok
@@ -108,7 +115,11 @@ def test_same_repository_and_now_give_byte_identical_sites(make_repo, tmp_path: 
     assert first.ok and second.ok
 
     def files(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*")
+            if p.is_file()
+        }
 
     assert files(first.out) == files(second.out)
     assert b"<lastmod>2026-12-01</lastmod>" in (first.out / "sitemap.xml").read_bytes()
@@ -116,10 +127,13 @@ def test_same_repository_and_now_give_byte_identical_sites(make_repo, tmp_path: 
 
 def test_a_site_name_with_markup_characters_is_escaped_once_everywhere(make_repo) -> None:
     config = (
-        "site:\n  name: \"Dupont & Fils <l'atelier>\"\n  url: https://portal.example.org/\n  language: fr\n"
+        'site:\n  name: "Dupont & Fils <l\'atelier>"\n  url: https://portal.example.org/\n  language: fr\n'
         "  timezone: Europe/Paris\nnetworks:\n  linkedin: {}\n"
     )
-    root = make_repo({"content/posts/a.md": POST.format(title="Lancement", date="2026-12-03T09:30")}, config=config)
+    root = make_repo(
+        {"content/posts/a.md": POST.format(title="Lancement", date="2026-12-03T09:30")},
+        config=config,
+    )
     result = build(root, now_option=DEMO_NOW)
     assert result.ok, result.failure
     escaped = "Dupont &amp; Fils &lt;l&#x27;atelier&gt;"
@@ -134,10 +148,12 @@ def test_a_site_name_with_markup_characters_is_escaped_once_everywhere(make_repo
 def test_upcoming_posts_are_compared_as_instants_on_a_dst_night(make_repo) -> None:
     # Now is 02:15 winter time, the second 02:15 of 25 October; 02:45 (read as the first 02:45,
     # summer time, as RFC 5545 does) was half an hour ago, 03:30 is still to come.
-    root = make_repo({
-        "content/posts/earlier.md": POST.format(title="Passée", date="2026-10-25T02:45"),
-        "content/posts/later.md": POST.format(title="Plus tard", date="2026-10-25T03:30"),
-    })
+    root = make_repo(
+        {
+            "content/posts/earlier.md": POST.format(title="Passée", date="2026-10-25T02:45"),
+            "content/posts/later.md": POST.format(title="Plus tard", date="2026-10-25T03:30"),
+        }
+    )
     result = build(root, now_option="2026-10-25T02:15+01:00")
     assert result.ok, result.failure
     home = (result.out / "index.html").read_text()

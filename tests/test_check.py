@@ -15,7 +15,9 @@ NOW = datetime(2026, 12, 1, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
 def codes(root: Path) -> list[tuple[str, int, str, str]]:
     loaded = load(root)
     assert loaded.project is not None, loaded.diagnostics
-    return [(d.file, d.line, d.code, d.hint) for d in check(loaded.project, NOW) + loaded.diagnostics]
+    return [
+        (d.file, d.line, d.code, d.hint) for d in check(loaded.project, NOW) + loaded.diagnostics
+    ]
 
 
 def post(extra: str) -> str:

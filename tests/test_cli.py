@@ -8,7 +8,6 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from generator.cli import cli
-
 from tests.conftest import DEMO_NOW
 
 
@@ -26,8 +25,12 @@ def test_demo_checks_clean(demo_repo: Path) -> None:
 
 def test_planted_mistakes_in_json(demo_repo: Path) -> None:
     post = demo_repo / "content/posts/planted.md"
-    post.write_text("---\ntitle: Planted\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\ncampaign: nope\n---\n")
-    (demo_repo / "calendar/slots.yml").write_text("- network: linkedin\n  days: [mon]\n  time: 9h\n")
+    post.write_text(
+        "---\ntitle: Planted\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\ncampaign: nope\n---\n"
+    )
+    (demo_repo / "calendar/slots.yml").write_text(
+        "- network: linkedin\n  days: [mon]\n  time: 9h\n"
+    )
     code, out = run("check", "--root", str(demo_repo), "--now", DEMO_NOW, "--format", "json")
     assert code == 1
     found = {(d["file"], d["line"], d["code"]) for d in json.loads(out)}
@@ -39,7 +42,9 @@ def test_planted_mistakes_in_json(demo_repo: Path) -> None:
 
 
 def test_github_format(make_repo) -> None:
-    root = make_repo({"content/posts/a.md": "---\ntitle: T\ndate: 2026-12-03T09:30\nnetworks: [linkdin]\n---\n"})
+    root = make_repo(
+        {"content/posts/a.md": "---\ntitle: T\ndate: 2026-12-03T09:30\nnetworks: [linkdin]\n---\n"}
+    )
     code, out = run("check", "--root", str(root), "--now", DEMO_NOW, "--format", "github")
     assert code == 1
     assert out.splitlines()[0] == (
@@ -57,8 +62,17 @@ def test_usage_errors_exit_2(make_repo) -> None:
 
 def test_new_post_is_accepted_by_check(make_repo) -> None:
     root = make_repo()
-    code, out = run("new", "post", "--root", str(root), "Fête des Lumières : l'édition 2027 !",
-                     "--date", "2026-12-08T18:00", "--networks", "linkedin,x")
+    code, out = run(
+        "new",
+        "post",
+        "--root",
+        str(root),
+        "Fête des Lumières : l'édition 2027 !",
+        "--date",
+        "2026-12-08T18:00",
+        "--networks",
+        "linkedin,x",
+    )
     assert code == 0, out
     path = root / "content/posts/fete-des-lumieres-ledition-2027.md"
     assert path.is_file()

@@ -37,7 +37,9 @@ ACCEPTED = {"base", "bom-crlf"}
 
 def _huge_post(root: Path) -> None:
     """A 20 MB post: the reader must refuse it from its size, without reading it into YAML."""
-    body = ("Une ligne de brief assez longue pour remplir le fichier rapidement.\n" * 310_000).encode()
+    body = (
+        "Une ligne de brief assez longue pour remplir le fichier rapidement.\n" * 310_000
+    ).encode()
     head = b"---\ntitle: Un fichier de 20 Mo\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\n---\n"
     (root / "content/posts/enorme.md").write_bytes(head + body[: 20 * 1024 * 1024 - len(head)])
 
@@ -53,7 +55,10 @@ def _symlinked_image(root: Path) -> None:
 def _symlinked_files(root: Path) -> None:
     """Content files that are links out of the repository: their text must never be read or shown."""
     secret = root.parent / "secret.md"
-    secret.write_text("---\ntitle: SECRET-OUTSIDE-REPO\ndate: 2026-12-03T09:30\nnetworks: [x]\n---\n", encoding="utf-8")
+    secret.write_text(
+        "---\ntitle: SECRET-OUTSIDE-REPO\ndate: 2026-12-03T09:30\nnetworks: [x]\n---\n",
+        encoding="utf-8",
+    )
     (root / "content/posts/lien.md").symlink_to(secret)
     (root / "ambassadors/lien.yml").symlink_to(secret)
     (root / "calendar/key-dates.yml").unlink()
@@ -127,7 +132,9 @@ class _TimingReport:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _report_timings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _report_timings(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     plugins = request.config.pluginmanager
     if not plugins.has_plugin("relais-corpus-timings"):
         plugins.register(_TimingReport(), "relais-corpus-timings")
@@ -140,15 +147,23 @@ def _report_timings(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
 def test_case(name: str, tmp_path: Path) -> None:
     root = make_case_repo(name, tmp_path / "repo")
     started = time.perf_counter()
-    result = CliRunner().invoke(cli, ["check", "--root", str(root), "--format", "json", "--now", NOW])
+    result = CliRunner().invoke(
+        cli, ["check", "--root", str(root), "--format", "json", "--now", NOW]
+    )
     DURATIONS[name] = time.perf_counter() - started
 
     assert "Traceback" not in result.output
-    assert "SECRET-OUTSIDE-REPO" not in result.output  # the text of a file linked from outside is never shown
-    assert result.exception is None or isinstance(result.exception, SystemExit), f"{result.exception!r}\n{result.output}"
+    assert (
+        "SECRET-OUTSIDE-REPO" not in result.output
+    )  # the text of a file linked from outside is never shown
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"{result.exception!r}\n{result.output}"
+    )
     diagnostics = json.loads(result.stdout[: result.stdout.rindex("]") + 1])
     for file, line in XFAIL.get(name, ("", []))[1]:
-        assert any((d["file"], d["line"], d["severity"]) == (file, line, "error") for d in diagnostics), (file, line)
+        assert any(
+            (d["file"], d["line"], d["severity"]) == (file, line, "error") for d in diagnostics
+        ), (file, line)
     got = as_lines(diagnostics, root)
     expected_file = CORPUS / name / "expected.txt"
     if REGEN:

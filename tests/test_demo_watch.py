@@ -89,7 +89,10 @@ def articles(page: Path) -> list[Article]:
 
 
 def _cached_entries() -> dict[str, list[dict]]:
-    return {p.stem: json.loads(p.read_text(encoding="utf-8"))["entries"] for p in sorted((CACHE / "feeds").glob("*.json"))}
+    return {
+        p.stem: json.loads(p.read_text(encoding="utf-8"))["entries"]
+        for p in sorted((CACHE / "feeds").glob("*.json"))
+    }
 
 
 def _states() -> dict[str, dict]:
@@ -111,10 +114,16 @@ def _source_name(watch_config, feed_id: str) -> str:
 def test_the_snapshot_covers_every_demo_feed(watch_config) -> None:
     entries = _cached_entries()
     assert sorted(entries) == sorted(f.id for f in watch_config.feeds)
-    assert all(4 <= len(items) <= 8 for items in entries.values()), {k: len(v) for k, v in entries.items()}
+    assert all(4 <= len(items) <= 8 for items in entries.values()), {
+        k: len(v) for k, v in entries.items()
+    }
     states = _states()
-    assert [s for s in states.values() if s["status"] == "error"], "one feed should be failing (stale badge)"
-    for feed in watch_config.feeds:  # reads as a fetch of the real addresses, not of the local server
+    assert [s for s in states.values() if s["status"] == "error"], (
+        "one feed should be failing (stale badge)"
+    )
+    for (
+        feed
+    ) in watch_config.feeds:  # reads as a fetch of the real addresses, not of the local server
         assert states[feed.id]["url"] == states[feed.id]["final_url"] == feed.url
 
 
@@ -123,27 +132,45 @@ def test_each_theme_page_lists_the_snapshot_entries(built_demo: Path, watch_conf
     entries = _cached_entries()
     for theme_id in watch_config.themes:
         page = built_demo / "watch" / theme_id / "index.html"
-        expected = {e["title"] for f in watch_config.feeds if f.theme == theme_id for e in entries[f.id]}
+        expected = {
+            e["title"] for f in watch_config.feeds if f.theme == theme_id for e in entries[f.id]
+        }
         shown = [a.title for a in articles(page)]
         assert expected, theme_id
         # Every cached title once: the article found by two feeds of a theme is merged.
         assert sorted(shown) == sorted(expected), theme_id
 
 
-def test_an_article_in_two_feeds_is_shown_once_with_both_sources(built_demo: Path, watch_config) -> None:
-    merged = [a for a in articles(built_demo / "watch" / "concurrence" / "index.html") if len(a.sources) > 1]
+def test_an_article_in_two_feeds_is_shown_once_with_both_sources(
+    built_demo: Path, watch_config
+) -> None:
+    merged = [
+        a
+        for a in articles(built_demo / "watch" / "concurrence" / "index.html")
+        if len(a.sources) > 1
+    ]
     assert len(merged) == 1
-    assert set(merged[0].sources) == {_source_name(watch_config, "boulangeries-lyon-actu"),
-                                      _source_name(watch_config, "enseignes-boulangerie")}
+    assert set(merged[0].sources) == {
+        _source_name(watch_config, "boulangeries-lyon-actu"),
+        _source_name(watch_config, "enseignes-boulangerie"),
+    }
 
 
 def test_the_home_page_shows_the_brand_in_the_watch(built_demo: Path) -> None:
     html = (built_demo / "index.html").read_text(encoding="utf-8")
     assert "La marque dans la veille" in html
-    home = html[html.index("relais-watch-home"):]
+    home = html[html.index("relais-watch-home") :]
     items = articles_from_text(home)
-    mentions = sorted((e for items_ in _cached_entries().values() for e in items_
-                       if BRAND in e["title"] + e["summary_text"]), key=lambda e: e["published"], reverse=True)
+    mentions = sorted(
+        (
+            e
+            for items_ in _cached_entries().values()
+            for e in items_
+            if BRAND in e["title"] + e["summary_text"]
+        ),
+        key=lambda e: e["published"],
+        reverse=True,
+    )
     assert 3 <= len(mentions) <= 5
     assert [a.title for a in items] == [e["title"] for e in mentions]
     assert all(BRAND in a.marks for a in items)
@@ -177,11 +204,22 @@ def test_tracking_is_removed_from_the_links(built_demo: Path) -> None:
         html = page.read_text(encoding="utf-8")
         for bad in ("utm_", "fbclid", "google.com/url", "pixel.gif", "127.0.0.1"):
             assert bad not in html, f"{page.relative_to(built_demo)} contains {bad}"
-    links = [link for a in articles(built_demo / "watch" / "e-reputation" / "index.html") for link in a.links]
-    assert "https://www.example.org/veille/rhone-exemple-info/avis-clients-maison-exemple-baguette" in links
+    links = [
+        link
+        for a in articles(built_demo / "watch" / "e-reputation" / "index.html")
+        for link in a.links
+    ]
+    assert (
+        "https://www.example.org/veille/rhone-exemple-info/avis-clients-maison-exemple-baguette"
+        in links
+    )
 
 
 def test_watch_pages_load_nothing_from_another_host(built_demo: Path) -> None:
     for page in _pages(built_demo):
-        for src in re.findall(r"""\bsrc\s*=\s*["']?([^"'\s>]*)""", page.read_text(encoding="utf-8")):
-            assert not re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)", src), f"{page.relative_to(built_demo)}: {src}"
+        for src in re.findall(
+            r"""\bsrc\s*=\s*["']?([^"'\s>]*)""", page.read_text(encoding="utf-8")
+        ):
+            assert not re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)", src), (
+                f"{page.relative_to(built_demo)}: {src}"
+            )

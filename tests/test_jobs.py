@@ -62,7 +62,9 @@ def test_a_cancelled_job_ends_its_process() -> None:
         os.waitpid(pending._pid, os.WNOHANG)  # already reaped: nothing left behind
 
 
-def test_the_portal_is_the_same_built_in_one_process_or_four(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_portal_is_the_same_built_in_one_process_or_four(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_demo(tmp_path / "demo")
     sites = {}
     for name, setting in (("one", "1"), ("three", "")):  # "three": and a fourth for the .ics files
@@ -72,10 +74,16 @@ def test_the_portal_is_the_same_built_in_one_process_or_four(tmp_path: Path, mon
         if name == "three":
             assert "check-beside" in result.timings and result.worker_peak_kb > 0
             assert "later-beside" in result.timings  # the .ics files, written while MkDocs built
-            assert not list(tmp_path.glob(".three.tmp-*"))  # the folder they were written in is gone
+            assert not list(
+                tmp_path.glob(".three.tmp-*")
+            )  # the folder they were written in is gone
         else:
             assert "check" in result.timings and result.worker_peak_kb == 0
-        sites[name] = {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()}
+        sites[name] = {
+            p.relative_to(tmp_path / name): p.read_bytes()
+            for p in (tmp_path / name).rglob("*")
+            if p.is_file()
+        }
     assert sorted(sites["one"]) == sorted(sites["three"])
     assert [str(p) for p in sites["one"] if sites["one"][p] != sites["three"][p]] == []
 
@@ -83,8 +91,10 @@ def test_the_portal_is_the_same_built_in_one_process_or_four(tmp_path: Path, mon
 def test_content_errors_found_beside_stop_the_build(tmp_path: Path) -> None:
     root = copy_demo(tmp_path / "demo")
     post = root / "content" / "posts" / "bilan-carbone-2026.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("owner: claire-martin", "owner: personne"),
-                    encoding="utf-8")
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("owner: claire-martin", "owner: personne"),
+        encoding="utf-8",
+    )
     out = tmp_path / "site"
     result = build(root, now_option=DEMO_NOW, out=out)
     assert not result.ok and "content errors" in result.failure
@@ -95,8 +105,9 @@ def test_content_errors_found_beside_stop_the_build(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_a_plan_that_stumbles_on_rejected_content_gives_the_checks_answer(tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_plan_that_stumbles_on_rejected_content_gives_the_checks_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import generator.build as build_module
 
     def stumble(*args: object, **kwargs: object) -> None:
@@ -105,7 +116,10 @@ def test_a_plan_that_stumbles_on_rejected_content_gives_the_checks_answer(tmp_pa
     monkeypatch.setattr(build_module, "plan", stumble)
     root = copy_demo(tmp_path / "demo")
     post = root / "content" / "posts" / "bilan-carbone-2026.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("owner: claire-martin", "owner: personne"), encoding="utf-8")
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("owner: claire-martin", "owner: personne"),
+        encoding="utf-8",
+    )
     result = build(root, now_option=DEMO_NOW, out=tmp_path / "site")
     assert not result.ok and "content errors" in result.failure
     # On clean content the same stumble is a bug of Relais: it is not hidden.
@@ -132,7 +146,9 @@ def test_a_job_ends_with_its_parent_even_killed(tmp_path: Path) -> None:
         f"open({str(tmp_path / 'pid')!r}, 'w').write(str(p._pid))\n"
         "time.sleep(60)\n"
     )
-    parent = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).resolve().parent.parent)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=Path(__file__).resolve().parent.parent
+    )
     for _ in range(100):
         if (tmp_path / "pid").is_file() and (tmp_path / "pid").read_text():
             break
@@ -146,7 +162,11 @@ def test_a_job_ends_with_its_parent_even_killed(tmp_path: Path) -> None:
         except ProcessLookupError:
             return
         # A zombie still answers kill(0): it is dead once its status reads "Z".
-        status = Path(f"/proc/{child}/stat").read_text().split()[2] if Path(f"/proc/{child}").exists() else "Z"
+        status = (
+            Path(f"/proc/{child}/stat").read_text().split()[2]
+            if Path(f"/proc/{child}").exists()
+            else "Z"
+        )
         if status == "Z":
             return
         time.sleep(0.05)
@@ -163,9 +183,17 @@ def test_briefs_converted_elsewhere_are_used_only_for_the_same_text(tmp_path: Pa
     post = next(p for p in project.posts if p.slug == "bilan-carbone-2026")
     site = project.config.site
     marked = '<h2 id="brief">Brief</h2>\n<p>MARQUEUR</p>'
-    same = (site.language, site.url, post.body.strip(), marked, {"anchor": "brief", "title": "Brief", "text": "x"})
+    same = (
+        site.language,
+        site.url,
+        post.body.strip(),
+        marked,
+        {"anchor": "brief", "title": "Brief", "text": "x"},
+    )
     other = (site.language, site.url, "un autre texte", marked, None)
     now = __import__("generator.cli", fromlist=["parse_now"]).parse_now(DEMO_NOW, "Europe/Paris")
     for given, used in ((same, True), (other, False)):
-        pages = plan(project, now, briefs=[Briefs(frozenset({post.slug}), lambda g=given: {post.slug: g})]).pages
+        pages = plan(
+            project, now, briefs=[Briefs(frozenset({post.slug}), lambda g=given: {post.slug: g})]
+        ).pages
         assert ("MARQUEUR" in pages["posts/bilan-carbone-2026.md"]) is used

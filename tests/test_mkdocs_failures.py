@@ -40,8 +40,11 @@ def built_repo(built_once: Path, tmp_path: Path) -> Path:
 
 
 def digest(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def failed_build(root: Path) -> tuple[Result, str]:
@@ -54,7 +57,9 @@ def failed_build(root: Path) -> tuple[Result, str]:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: MkDocs failed"), result.stderr
     assert digest(root / "site") == before, "the previous site was touched"
-    assert not [p.name for p in root.iterdir() if p.name.startswith(".site.")], "a temporary folder was left"
+    assert not [p.name for p in root.iterdir() if p.name.startswith(".site.")], (
+        "a temporary folder was left"
+    )
     return result, lines[0]
 
 
@@ -76,33 +81,55 @@ def extra_extension(monkeypatch: pytest.MonkeyPatch, extension: object) -> None:
     monkeypatch.setattr(publish, "mkdocs_config", config)
 
 
-def test_theme_override_with_a_syntax_error(built_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    broken_theme(tmp_path, monkeypatch, '{% extends "base.html" %}\n{% block content %}\n{{ super( }}\n{% endblock %}\n')
+def test_theme_override_with_a_syntax_error(
+    built_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken_theme(
+        tmp_path,
+        monkeypatch,
+        '{% extends "base.html" %}\n{% block content %}\n{{ super( }}\n{% endblock %}\n',
+    )
     _, paragraph = failed_build(built_repo)
     assert "TemplateSyntaxError in main.html, line 3: unexpected '}', expected ')'" in paragraph
     assert HINT in paragraph
 
 
-def test_theme_override_that_fails_while_rendering(built_repo: Path, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    broken_theme(tmp_path, monkeypatch,
-                 '{% extends "base.html" %}\n{% block content %}\n\n{% include "partials/relais-missing.html" %}\n'
-                 "{% endblock %}\n")
+def test_theme_override_that_fails_while_rendering(
+    built_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken_theme(
+        tmp_path,
+        monkeypatch,
+        '{% extends "base.html" %}\n{% block content %}\n\n{% include "partials/relais-missing.html" %}\n'
+        "{% endblock %}\n",
+    )
     _, paragraph = failed_build(built_repo)
-    assert "TemplateNotFound in main.html, line 4: 'partials/relais-missing.html' not found" in paragraph
+    assert (
+        "TemplateNotFound in main.html, line 4: 'partials/relais-missing.html' not found"
+        in paragraph
+    )
 
 
-def test_unknown_option_of_a_markdown_extension(built_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_option_of_a_markdown_extension(
+    built_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     extra_extension(monkeypatch, {"toc": {"permalink": False, "no_such_option": 1}})
     _, paragraph = failed_build(built_repo)
-    assert paragraph == ("error: MkDocs failed: Config value 'markdown_extensions': Failed to load extension 'toc'. "
-                         "KeyError: 'no_such_option'")
+    assert paragraph == (
+        "error: MkDocs failed: Config value 'markdown_extensions': Failed to load extension 'toc'. "
+        "KeyError: 'no_such_option'"
+    )
 
 
-def test_bad_value_of_a_markdown_extension(built_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_value_of_a_markdown_extension(
+    built_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     extra_extension(monkeypatch, {"toc": {"baselevel": "deux"}})
     _, paragraph = failed_build(built_repo)
-    assert "Failed to load extension 'toc'. ValueError: invalid literal for int() with base 10: 'deux'" in paragraph
+    assert (
+        "Failed to load extension 'toc'. ValueError: invalid literal for int() with base 10: 'deux'"
+        in paragraph
+    )
 
 
 def test_missing_markdown_extension(built_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -54,9 +54,12 @@ def tree(folder: Path) -> dict[Path, bytes]:
     return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_pages_handed_over_in_memory_build_the_same_site_as_pages_on_disk(built_demo: Path,
-                                                                          staged_demo: Path) -> None:
-    assert not any((built_demo.parent / ".relais" / "staging" / "docs").iterdir())  # nothing written
+def test_pages_handed_over_in_memory_build_the_same_site_as_pages_on_disk(
+    built_demo: Path, staged_demo: Path
+) -> None:
+    assert not any(
+        (built_demo.parent / ".relais" / "staging" / "docs").iterdir()
+    )  # nothing written
     assert len(list((staged_demo.parent / ".relais" / "staging" / "docs").rglob("*.md"))) > 50
     memory, disk = tree(built_demo), tree(staged_demo)
     assert sorted(memory) == sorted(disk)
@@ -77,7 +80,9 @@ def test_every_demo_page_converts_to_the_same_html(staged_demo: Path) -> None:
         assert hooked(body) == convert(body), path.relative_to(docs)
         # Every raw block Relais writes is lifted: none is left to Python-Markdown's parser.
         left = lift_raw_blocks(body, KEY)[0]
-        assert not re.search(r"^<(div|section|article|table|ul|nav)\b", left, re.MULTILINE), path.relative_to(docs)
+        assert not re.search(r"^<(div|section|article|table|ul|nav)\b", left, re.MULTILINE), (
+            path.relative_to(docs)
+        )
 
 
 CASES = {
@@ -105,7 +110,7 @@ UNTOUCHED = {
     "Markdown inside (markdown=1)": '<div markdown="1">\n*x*\n</div>\n',
     "Markdown deeper inside": '<div>\n<p markdown="span">*x*</p>\n</div>\n',
     "an inline tag": '<span markdown="0">x</span>\n\ntext\n',
-    "preformatted text": '<pre>\n<b>\n</pre>\n',
+    "preformatted text": "<pre>\n<b>\n</pre>\n",
 }
 
 
@@ -123,7 +128,9 @@ def test_a_lost_placeholder_fails_loudly() -> None:
 # --- shells ---------------------------------------------------------------------------------------
 
 
-def test_shells_build_the_very_same_site(staged_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shells_build_the_very_same_site(
+    staged_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The demo built by MkDocs without the hooks is byte-identical to the one built with them."""
     import sys
 
@@ -135,23 +142,31 @@ def test_shells_build_the_very_same_site(staged_demo: Path, tmp_path: Path, monk
 
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     # As `relais build` does: the sitemap is dated from --now.
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(parse_now(DEMO_NOW, "Europe/Paris").timestamp())))
+    monkeypatch.setenv(
+        "SOURCE_DATE_EPOCH", str(int(parse_now(DEMO_NOW, "Europe/Paris").timestamp()))
+    )
     config_file = staged_demo.parent / ".relais" / "staging" / "mkdocs.yml"
     plain = tmp_path / "plain"
     build(load_config(config_file=str(config_file), site_dir=str(plain), hooks=[]))
-    ours = {p.relative_to(staged_demo): p.read_bytes() for p in staged_demo.rglob("*") if p.is_file()}
+    ours = {
+        p.relative_to(staged_demo): p.read_bytes() for p in staged_demo.rglob("*") if p.is_file()
+    }
     theirs = {p.relative_to(plain): p.read_bytes() for p in plain.rglob("*") if p.is_file()}
     assert sorted(ours) == sorted(theirs)
     different = [str(path) for path in ours if ours[path] != theirs[path]]
     # The search index differs by design: the hooks add the entries Relais writes itself.
     assert different == ["search/search_index.json"]
-    found = json.loads((staged_demo.parent / ".relais" / "staging" / "search-entries.json").read_text("utf-8"))
+    found = json.loads(
+        (staged_demo.parent / ".relais" / "staging" / "search-entries.json").read_text("utf-8")
+    )
     urls = {page_url(path) for path in found}
     with_hooks = json.loads(ours[Path("search/search_index.json")])
     without = json.loads(theirs[Path("search/search_index.json")])
     assert with_hooks["config"] == without["config"]
     # Material's own entries are all there, in order, and the others belong to Relais' pages.
-    assert [e for e in with_hooks["docs"] if e["location"].split("#")[0] not in urls] == without["docs"]
+    assert [e for e in with_hooks["docs"] if e["location"].split("#")[0] not in urls] == without[
+        "docs"
+    ]
     assert {e["location"].split("#")[0] for e in with_hooks["docs"]} >= urls
     # And the shells did the work: rebuild with the hooks and look at the module MkDocs loaded.
     build(load_config(config_file=str(config_file), site_dir=str(tmp_path / "again")))
@@ -199,12 +214,16 @@ def test_pages_of_one_kind_are_filled_from_a_shell() -> None:
 
 
 def test_a_template_that_reads_more_of_the_page_is_rendered_as_usual() -> None:
-    got, want, shells = run_shells("<title>{{ page.meta.title }}</title><a href='{{ page.url }}'>{{ page.content }}", TITLES)
+    got, want, shells = run_shells(
+        "<title>{{ page.meta.title }}</title><a href='{{ page.url }}'>{{ page.content }}", TITLES
+    )
     assert got == want and shells.filled == 0  # type: ignore[attr-defined]
 
 
 def test_a_filtered_title_is_rendered_as_usual() -> None:
-    got, want, shells = run_shells("<title>{{ page.meta.title | striptags }}</title>{{ page.content }}", TITLES)
+    got, want, shells = run_shells(
+        "<title>{{ page.meta.title | striptags }}</title>{{ page.content }}", TITLES
+    )
     assert got == want and shells.filled == 0  # type: ignore[attr-defined]
 
 
@@ -215,13 +234,15 @@ def test_a_filtered_title_is_rendered_as_usual() -> None:
 TRICKY = {
     "a.md": "# Un\n\nTexte[^1] et [lien][ref].\n\n[^1]: Note.\n\n[ref]: https://example.org/\n\n## Brief\n\n## Brief\n",
     "b.md": "## Brief\n\nAutre[^1].\n\n[^1]: Autre note.\n\nTerme\n:   Définition\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
-    "c.md": "!!! note \"Attention\"\n    Dans une note.\n\n[ref] sans définition ici.\n\n<div markdown=\"1\">\n*dedans*\n</div>\n",
+    "c.md": '!!! note "Attention"\n    Dans une note.\n\n[ref] sans définition ici.\n\n<div markdown="1">\n*dedans*\n</div>\n',
     "d.md": '<article markdown="0">\n<h2 id="x">X</h2>\n</article>\n\n<section markdown="0">\n<p>y</p>\n</section>\n',
     "e.md": "[vers a](a.md) · [ancre](b.md#brief) · ![image](img.png){: .pic }\n\n```\n<b>code</b>\n```\n",
 }
 
 
-def test_a_shared_converter_gives_the_same_pages_as_a_fresh_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_shared_converter_gives_the_same_pages_as_a_fresh_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import yaml
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -233,8 +254,10 @@ def test_a_shared_converter_gives_the_same_pages_as_a_fresh_one(tmp_path: Path, 
     (docs / "index.md").write_text("# Accueil\n", encoding="utf-8")
     for round_ in range(2):  # the same pages twice: the second pass runs on a used converter
         for name, text in TRICKY.items():
-            (docs / f"{round_}{name}").write_text(text.replace("a.md", f"{round_}a.md").replace("b.md", f"{round_}b.md"),
-                                                  encoding="utf-8")
+            (docs / f"{round_}{name}").write_text(
+                text.replace("a.md", f"{round_}a.md").replace("b.md", f"{round_}b.md"),
+                encoding="utf-8",
+            )
     (docs / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     config = mkdocs_config(SITE, docs, tmp_path / "site")
     config["nav"] = ["index.md"]
@@ -242,8 +265,15 @@ def test_a_shared_converter_gives_the_same_pages_as_a_fresh_one(tmp_path: Path, 
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     sites = {}
     for name, hooks in (("plain", []), ("hooked", [str(HOOKS)])):
-        build(load_config(config_file=str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / name), hooks=hooks))
-        sites[name] = {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*.html")}
+        build(
+            load_config(
+                config_file=str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / name), hooks=hooks
+            )
+        )
+        sites[name] = {
+            p.relative_to(tmp_path / name): p.read_bytes()
+            for p in (tmp_path / name).rglob("*.html")
+        }
     assert len(sites["plain"]) == 12
     assert [str(p) for p in sites["plain"] if sites["plain"][p] != sites["hooked"][p]] == []
     # The fixture does exercise the converter: footnotes, unique heading ids, a rewritten link.
@@ -257,7 +287,9 @@ def test_a_page_of_raw_blocks_only_skips_the_converter() -> None:
 
     assert placeholders_only(f"{KEY}0\n\n{KEY}1\n", KEY) == 2
     assert placeholders_only("\n\n", KEY) == 0
-    assert placeholders_only(f"{KEY}0\n{KEY}1\n", KEY) is None  # one paragraph: Python-Markdown decides
+    assert (
+        placeholders_only(f"{KEY}0\n{KEY}1\n", KEY) is None
+    )  # one paragraph: Python-Markdown decides
     assert placeholders_only(f"{KEY}0\n\ntext\n", KEY) is None
     assert placeholders_only(f"{KEY}1\n", KEY) is None  # out of order: not a page the hook lifted
 
@@ -274,7 +306,7 @@ def test_a_block_that_lifting_would_put_into_fenced_code_stays_in() -> None:
     # The first block holds a fence-like line that pairs, in the page as it is, with the ``` of
     # line 7. Once the first block is lifted, that ``` opens a fence closed on line 11, around
     # the second block: that one must stay in, or its placeholder would be lost in the code.
-    text = ('<div markdown="0">\n```\n</div>\n\ntext\n\n```\n\n<div markdown="0">\n<b>y</b>\n</div>\n\n```\n')
+    text = '<div markdown="0">\n```\n</div>\n\ntext\n\n```\n\n<div markdown="0">\n<b>y</b>\n</div>\n\n```\n'
     lifted, blocks = lift_raw_blocks(text, KEY)
     assert blocks == ['<div markdown="0">\n```\n</div>']
     html = hooked(text)  # does not raise "lost its place"

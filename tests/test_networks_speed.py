@@ -34,8 +34,12 @@ def test_every_plain_x_character_weighs_one_and_is_no_emoji() -> None:
 
 def test_no_one_cluster_character_joins_a_neighbour() -> None:
     assert "\r" not in ONE_CLUSTER and "\u200d" not in ONE_CLUSTER and "\u0301" not in ONE_CLUSTER
-    alone = {GraphemePropertyGroup.OTHER, GraphemePropertyGroup.CONTROL, GraphemePropertyGroup.LF,
-             GraphemePropertyGroup.EXTENDED_PICTOGRAPHIC}  # pictographs join only through a ZWJ
+    alone = {
+        GraphemePropertyGroup.OTHER,
+        GraphemePropertyGroup.CONTROL,
+        GraphemePropertyGroup.LF,
+        GraphemePropertyGroup.EXTENDED_PICTOGRAPHIC,
+    }  # pictographs join only through a ZWJ
     for c in ONE_CLUSTER:
         assert get_group(c) in alone, hex(ord(c))
 
@@ -56,7 +60,10 @@ def test_grapheme_fast_path_counts_like_grapheme(text: str) -> None:
     assert networks._graphemes(text) == grapheme.length(text)
 
 
-@given(st.text(alphabet="ab .,;:!?)\n\u00a0" + "https://e.org/x", max_size=60), st.sampled_from(["https://e.org/x", "e.org", "a"]))
+@given(
+    st.text(alphabet="ab .,;:!?)\n\u00a0" + "https://e.org/x", max_size=60),
+    st.sampled_from(["https://e.org/x", "e.org", "a"]),
+)
 def test_link_found_like_the_regex_it_replaces(text: str, link: str) -> None:
     slow = re.search(rf"(?<!\S){re.escape(link)}[.,;:!?)]*(?!\S)", text) is not None
     assert networks._holds_link(text, link) == slow

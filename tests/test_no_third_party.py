@@ -14,14 +14,27 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-LOADING = ("img[src]", "script[src]", "iframe[src]", "source[src]", "source[srcset]", "video[src]", "audio[src]",
-           "embed[src]", "object[data]", "link[href]", "image[href]", "use[href]")
+LOADING = (
+    "img[src]",
+    "script[src]",
+    "iframe[src]",
+    "source[src]",
+    "source[srcset]",
+    "video[src]",
+    "audio[src]",
+    "embed[src]",
+    "object[data]",
+    "link[href]",
+    "image[href]",
+    "use[href]",
+)
 
 
 def nav_pages(page: object, home: str) -> list[str]:
     """The home page and every page the navigation links to (tabs and sections), in order."""
     hrefs = page.eval_on_selector_all(  # type: ignore[attr-defined]
-        "a.md-tabs__link, nav.md-nav--primary a.md-nav__link", "els => els.map(e => e.getAttribute('href'))"
+        "a.md-tabs__link, nav.md-nav--primary a.md-nav__link",
+        "els => els.map(e => e.getAttribute('href'))",
     )
     urls = [home]
     for href in hrefs:
@@ -43,21 +56,32 @@ def test_no_request_leaves_the_site(page: object, demo_url: str) -> None:
     def route(route: object) -> None:
         url = route.request.url  # type: ignore[attr-defined]
         requests.append((current["url"], url))
-        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).hostname != "127.0.0.1":
+        if (
+            urlsplit(url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(url).hostname != "127.0.0.1"
+        ):
             external.append(f"{current['url']} -> {url}")
             route.abort()  # type: ignore[attr-defined]
         else:
             route.continue_()  # type: ignore[attr-defined]
 
     context.route("**/*", route)
-    page.on("console", lambda msg: csp_violations.append(f"{current['url']}: {msg.text}")  # type: ignore[attr-defined]
-            if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            csp_violations.append(f"{current['url']}: {msg.text}")  # type: ignore[attr-defined]
+            if "Content Security Policy" in msg.text
+            else None
+        ),
+    )
 
     page.goto(demo_url, wait_until="networkidle")  # type: ignore[attr-defined]
     pages = nav_pages(page, demo_url)
     # One post page and one personal page too: they carry share kits and their scripts.
-    for where, selector in ((demo_url, ".relais-upcoming a.relais-post__title"),
-                            (urljoin(demo_url, "ambassadors/"), "article a[href]:not([href^='..']):not([href*='#'])")):
+    for where, selector in (
+        (demo_url, ".relais-upcoming a.relais-post__title"),
+        (urljoin(demo_url, "ambassadors/"), "article a[href]:not([href^='..']):not([href*='#'])"),
+    ):
         page.goto(where)  # type: ignore[attr-defined]
         first = page.locator(selector).first  # type: ignore[attr-defined]
         if first.count():
@@ -66,7 +90,9 @@ def test_no_request_leaves_the_site(page: object, demo_url: str) -> None:
     names = [urlsplit(u).path for u in pages]
     print("\npages visited:", ", ".join(names))
     for wanted in ("/calendar/", "/kits/", "/watch/"):
-        assert any(n.startswith(wanted) for n in names), f"the navigation has no {wanted} page: {names}"
+        assert any(n.startswith(wanted) for n in names), (
+            f"the navigation has no {wanted} page: {names}"
+        )
 
     static: list[str] = []
     for url in pages:
@@ -76,11 +102,14 @@ def test_no_request_leaves_the_site(page: object, demo_url: str) -> None:
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # type: ignore[attr-defined]
         page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
         csp = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")  # type: ignore[attr-defined]
-        assert csp and "default-src 'self'" in csp and "script-src 'self'" in csp, f"{url}: CSP {csp!r}"
+        assert csp and "default-src 'self'" in csp and "script-src 'self'" in csp, (
+            f"{url}: CSP {csp!r}"
+        )
         for selector in LOADING:
             for attr_url in page.eval_on_selector_all(  # type: ignore[attr-defined]
-                selector, "els => els.map(e => e.getAttribute('src') || e.getAttribute('href') || "
-                "e.getAttribute('srcset') || e.getAttribute('data'))"
+                selector,
+                "els => els.map(e => e.getAttribute('src') || e.getAttribute('href') || "
+                "e.getAttribute('srcset') || e.getAttribute('data'))",
             ):
                 if selector == "link[href]" and attr_url and not _loads(page, attr_url):
                     continue
@@ -107,8 +136,18 @@ def _loads(page: object, href: str) -> bool:
     rel = page.eval_on_selector(  # type: ignore[attr-defined]
         f'link[href="{href}"]', "e => (e.getAttribute('rel') || '').toLowerCase()"
     )
-    fetching = {"stylesheet", "preload", "prefetch", "preconnect", "dns-prefetch", "icon", "modulepreload", "manifest",
-                "apple-touch-icon", "shortcut"}
+    fetching = {
+        "stylesheet",
+        "preload",
+        "prefetch",
+        "preconnect",
+        "dns-prefetch",
+        "icon",
+        "modulepreload",
+        "manifest",
+        "apple-touch-icon",
+        "shortcut",
+    }
     return bool(set(rel.split()) & fetching)
 
 
@@ -140,7 +179,9 @@ def test_the_recorder_catches_an_external_request(browser: object, demo_url: str
 def test_the_csp_blocks_what_a_page_would_load_from_elsewhere(page: object, demo_url: str) -> None:
     """The second line of defence: without the recorder, the policy itself refuses the request."""
     refused: list[str] = []
-    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)  # type: ignore[attr-defined]
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )  # type: ignore[attr-defined]
     page.goto(demo_url, wait_until="networkidle")  # type: ignore[attr-defined]
     page.evaluate("""() => { const i = new Image(); i.src = 'https://cdn.example.net/pixel.png';
                            document.body.append(i); }""")  # type: ignore[attr-defined]

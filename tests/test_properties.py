@@ -60,7 +60,10 @@ def time_limit(seconds: int = EXAMPLE_SECONDS) -> Iterator[None]:
         yield
     except TimeoutError as exc:
         # Say where it was stuck, in a traceback pytest can print (frames of C generators have no line).
-        where = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+        where = [
+            f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}"
+            for f in traceback.extract_tb(exc.__traceback__)
+        ]
         raise AssertionError(f"{exc}, stuck in: " + " <- ".join(reversed(where[-6:-1]))) from None
     finally:
         signal.alarm(0)
@@ -78,14 +81,76 @@ def assert_diagnostics(diagnostics: list[Diagnostic]) -> None:
 # --- random text ---------------------------------------------------------------------------------
 
 TOKENS = [
-    "title", "date", "networks", "status", "share", "messages", "from", "until", "id", "rrule",
-    ":", ": ", "- ", "\n", "\n", "  ", "    ", "\t", "[", "]", "{", "}", ",", "'", '"', "\\",
-    "&a ", "*a", "&b ", "*b", "!!str ", "!!python/object:os.system ", "!x ", "<<: ", "? ", "#", "---", "...",
-    "|", ">-", "%YAML 1.1", "2026-12-03", "09:30", "2026-02-30T25:00", "yes", "no", "on", "null", "~",
-    "1e309", "0x1F", "0o17", "1_000", "-.inf", ".nan", "é", "😀", "\u0000", "\u0007", "\ufeff", "\r", "\r\n",
-    "\x85", "\u2028", "\U0010ffff", "\ud7ff",
+    "title",
+    "date",
+    "networks",
+    "status",
+    "share",
+    "messages",
+    "from",
+    "until",
+    "id",
+    "rrule",
+    ":",
+    ": ",
+    "- ",
+    "\n",
+    "\n",
+    "  ",
+    "    ",
+    "\t",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "'",
+    '"',
+    "\\",
+    "&a ",
+    "*a",
+    "&b ",
+    "*b",
+    "!!str ",
+    "!!python/object:os.system ",
+    "!x ",
+    "<<: ",
+    "? ",
+    "#",
+    "---",
+    "...",
+    "|",
+    ">-",
+    "%YAML 1.1",
+    "2026-12-03",
+    "09:30",
+    "2026-02-30T25:00",
+    "yes",
+    "no",
+    "on",
+    "null",
+    "~",
+    "1e309",
+    "0x1F",
+    "0o17",
+    "1_000",
+    "-.inf",
+    ".nan",
+    "é",
+    "😀",
+    "\u0000",
+    "\u0007",
+    "\ufeff",
+    "\r",
+    "\r\n",
+    "\x85",
+    "\u2028",
+    "\U0010ffff",
+    "\ud7ff",
 ]
-yamlish = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=6)), max_size=60).map("".join)
+yamlish = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=6)), max_size=60).map(
+    "".join
+)
 
 
 @BOUNDED
@@ -100,9 +165,17 @@ def test_parse_yaml_never_raises(text: str, offset: int) -> None:
 
 
 @BOUNDED
-@given(text=st.one_of(st.builds(lambda a, b, c: a + b + c, st.sampled_from(["---\n", "---", "--- \n", "", "\n---\n"]),
-                                yamlish, st.sampled_from(["\n---\n", "\n...\n", "---", "", "\n---"])),
-                      st.text(max_size=200)))
+@given(
+    text=st.one_of(
+        st.builds(
+            lambda a, b, c: a + b + c,
+            st.sampled_from(["---\n", "---", "--- \n", "", "\n---\n"]),
+            yamlish,
+            st.sampled_from(["\n---\n", "\n...\n", "---", "", "\n---"]),
+        ),
+        st.text(max_size=200),
+    )
+)
 def test_split_front_matter_never_raises(text: str) -> None:
     fm = split_front_matter(text, "p.md")
     assert_diagnostics(fm.diagnostics)
@@ -113,27 +186,115 @@ def test_split_front_matter_never_raises(text: str) -> None:
 # --- random repositories -------------------------------------------------------------------------
 
 FIELD_NAMES = [
-    "title", "date", "networks", "status", "due", "format", "lang", "embargo", "owner", "campaign",
-    "key_date", "topics", "link", "image", "image_alt", "messages", "share", "from", "until", "hashtags",
-    "id", "start", "end", "yearly", "rrule", "category", "color", "goal", "name", "team", "handle", "public",
-    "email", "site", "url", "timezone", "language", "linkedin", "x", "instagram", "mastodon", "instance",
+    "title",
+    "date",
+    "networks",
+    "status",
+    "due",
+    "format",
+    "lang",
+    "embargo",
+    "owner",
+    "campaign",
+    "key_date",
+    "topics",
+    "link",
+    "image",
+    "image_alt",
+    "messages",
+    "share",
+    "from",
+    "until",
+    "hashtags",
+    "id",
+    "start",
+    "end",
+    "yearly",
+    "rrule",
+    "category",
+    "color",
+    "goal",
+    "name",
+    "team",
+    "handle",
+    "public",
+    "email",
+    "site",
+    "url",
+    "timezone",
+    "language",
+    "linkedin",
+    "x",
+    "instagram",
+    "mastodon",
+    "instance",
 ]
 ODD_SCALARS = [
-    "2026-12-03", "2026-12-03T09:30", "2026-12-03T09:30+01:00", "2026-12-03T09:30Z", "9999-12-31",
-    "9999-12-31T23:59", "0001-01-01", "0001-01-01T00:00", "2026-02-30", "2026-12-03T25:00", "09:00", "25:00",
-    "linkedin", "linkdin", "x", "instagram", "mastodon", "bluesky", "email", "whatsapp", "idea", "draft", "scheduled",
-    "published", "cancelled", "../x", "a/b", "Hiver 2026", "hiver-2026", "claire-martin", "fete-des-lumieres",
-    "media/pain.png", "../../etc/passwd", "/etc/passwd", "https://example.org/", "javascript:alert(1)",
-    "<script>alert(1)</script>", "{{ config }}", "{% raw %}", "[[votre angle]]", "#Collaborateur",
-    "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=16", "FREQ=DAILY",
-    "FREQ=SECONDLY;INTERVAL=1", "FREQ=YEARLY;COUNT=0", "FREQ=MONTHLY;BYMONTHDAY=-1;BYSETPOS=400",
-    "RRULE:FREQ=WEEKLY;BYDAY=MO", "FREQ=YEARLY;UNTIL=00010101", "FREQ=", "Europe/Paris", "Mars/Olympus", "#1e88e5",
+    "2026-12-03",
+    "2026-12-03T09:30",
+    "2026-12-03T09:30+01:00",
+    "2026-12-03T09:30Z",
+    "9999-12-31",
+    "9999-12-31T23:59",
+    "0001-01-01",
+    "0001-01-01T00:00",
+    "2026-02-30",
+    "2026-12-03T25:00",
+    "09:00",
+    "25:00",
+    "linkedin",
+    "linkdin",
+    "x",
+    "instagram",
+    "mastodon",
+    "bluesky",
+    "email",
+    "whatsapp",
+    "idea",
+    "draft",
+    "scheduled",
+    "published",
+    "cancelled",
+    "../x",
+    "a/b",
+    "Hiver 2026",
+    "hiver-2026",
+    "claire-martin",
+    "fete-des-lumieres",
+    "media/pain.png",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "https://example.org/",
+    "javascript:alert(1)",
+    "<script>alert(1)</script>",
+    "{{ config }}",
+    "{% raw %}",
+    "[[votre angle]]",
+    "#Collaborateur",
+    "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+    "FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=16",
+    "FREQ=DAILY",
+    "FREQ=SECONDLY;INTERVAL=1",
+    "FREQ=YEARLY;COUNT=0",
+    "FREQ=MONTHLY;BYMONTHDAY=-1;BYSETPOS=400",
+    "RRULE:FREQ=WEEKLY;BYDAY=MO",
+    "FREQ=YEARLY;UNTIL=00010101",
+    "FREQ=",
+    "Europe/Paris",
+    "Mars/Olympus",
+    "#1e88e5",
 ]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30), st.floats(),
-    st.text(max_size=30), st.sampled_from(ODD_SCALARS),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(),
+    st.text(max_size=30),
+    st.sampled_from(ODD_SCALARS),
 )
-keys = st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=8), st.integers(-5, 5), st.booleans())
+keys = st.one_of(
+    st.sampled_from(FIELD_NAMES), st.text(max_size=8), st.integers(-5, 5), st.booleans()
+)
 junk = st.recursive(
     scalars,
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=5)),
@@ -151,7 +312,8 @@ ENABLED = ["linkedin", "x", "instagram", "mastodon", "bluesky"]
 networks = st.sampled_from(ENABLED)
 dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)).map(str)
 datetimes = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)).map(
-    lambda d: d.isoformat(timespec="minutes"))
+    lambda d: d.isoformat(timespec="minutes")
+)
 texts = st.one_of(st.text(min_size=1, max_size=60), st.sampled_from(ODD_SCALARS))
 
 
@@ -160,10 +322,17 @@ def posts(draw: st.DrawFn) -> dict[str, Any]:
     """A post whose fields are mostly right and agree with each other (messages for its networks...)."""
     chosen = draw(st.lists(networks, min_size=1, max_size=3, unique=True))
     per_network = st.dictionaries(st.sampled_from(chosen), texts, max_size=3)
-    variants = st.dictionaries(st.sampled_from(chosen), st.one_of(texts, st.lists(texts, min_size=1, max_size=3)),
-                               max_size=3)
+    variants = st.dictionaries(
+        st.sampled_from(chosen),
+        st.one_of(texts, st.lists(texts, min_size=1, max_size=3)),
+        max_size=3,
+    )
     optional = {
-        "status": field(st.sampled_from(["idea", "draft", "review", "approved", "scheduled", "published", "cancelled"])),
+        "status": field(
+            st.sampled_from(
+                ["idea", "draft", "review", "approved", "scheduled", "published", "cancelled"]
+            )
+        ),
         "due": field(dates),
         "format": field(st.sampled_from(["text", "image", "video", "carousel", "story"])),
         "lang": field(st.sampled_from(["fr", "en", "pt-BR"])),
@@ -172,16 +341,29 @@ def posts(draw: st.DrawFn) -> dict[str, Any]:
         "campaign": field(st.just("hiver-2026")),
         "key_date": field(st.just("fete-des-lumieres")),
         "topics": field(st.lists(texts, max_size=3)),
-        "link": field(st.sampled_from(["https://example.org/x", "https://www.example.com/a?b=c&d=<e>"])),
+        "link": field(
+            st.sampled_from(["https://example.org/x", "https://www.example.com/a?b=c&d=<e>"])
+        ),
         "image": field(st.just("media/pain.png")),
         "image_alt": field(texts),
         "messages": field(per_network),
-        "share": field(st.fixed_dictionaries({}, optional={
-            "from": field(dates), "until": field(dates), "hashtags": field(st.lists(texts, max_size=3)),
-            "messages": field(variants),
-        })),
+        "share": field(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "from": field(dates),
+                    "until": field(dates),
+                    "hashtags": field(st.lists(texts, max_size=3)),
+                    "messages": field(variants),
+                },
+            )
+        ),
     }
-    post = {"title": draw(field(texts)), "networks": draw(field(st.just(chosen))), "date": draw(field(datetimes))}
+    post = {
+        "title": draw(field(texts)),
+        "networks": draw(field(st.just(chosen))),
+        "date": draw(field(datetimes)),
+    }
     for key in draw(st.lists(st.sampled_from(sorted(optional)), unique=True)):
         post[key] = draw(optional[key])
     return post
@@ -189,21 +371,40 @@ def posts(draw: st.DrawFn) -> dict[str, Any]:
 
 rrules = st.builds(
     lambda parts: ";".join(parts),
-    st.lists(st.one_of(
-        st.sampled_from(["FREQ=YEARLY", "FREQ=MONTHLY", "FREQ=WEEKLY", "FREQ=DAILY", "FREQ=HOURLY", "FREQ=NEVER"]),
-        st.integers(-20, 20).map(lambda n: f"BYMONTH={n}"),
-        st.integers(-40, 40).map(lambda n: f"BYMONTHDAY={n}"),
-        st.integers(-5, 10**6).map(lambda n: f"INTERVAL={n}"),
-        st.integers(-5, 400).map(lambda n: f"COUNT={n}"),
-        st.integers(-400, 400).map(lambda n: f"BYSETPOS={n}"),
-        st.sampled_from(["BYDAY=MO", "BYDAY=-1FR", "BYDAY=XX", "UNTIL=20261231", "UNTIL=0", "BYYEARDAY=366"]),
-    ), min_size=1, max_size=4),
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "FREQ=YEARLY",
+                    "FREQ=MONTHLY",
+                    "FREQ=WEEKLY",
+                    "FREQ=DAILY",
+                    "FREQ=HOURLY",
+                    "FREQ=NEVER",
+                ]
+            ),
+            st.integers(-20, 20).map(lambda n: f"BYMONTH={n}"),
+            st.integers(-40, 40).map(lambda n: f"BYMONTHDAY={n}"),
+            st.integers(-5, 10**6).map(lambda n: f"INTERVAL={n}"),
+            st.integers(-5, 400).map(lambda n: f"COUNT={n}"),
+            st.integers(-400, 400).map(lambda n: f"BYSETPOS={n}"),
+            st.sampled_from(
+                ["BYDAY=MO", "BYDAY=-1FR", "BYDAY=XX", "UNTIL=20261231", "UNTIL=0", "BYYEARDAY=366"]
+            ),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
 )
+
+
 @st.composite
 def key_date(draw: st.DrawFn) -> dict[str, Any]:
     """A key date in one of its forms: a day (maybe yearly), a range (maybe with a rule), a rule."""
-    entry: dict[str, Any] = {"id": draw(field(st.sampled_from(["fete-des-lumieres", "noel", "salon"]))),
-                             "title": draw(field(texts))}
+    entry: dict[str, Any] = {
+        "id": draw(field(st.sampled_from(["fete-des-lumieres", "noel", "salon"]))),
+        "title": draw(field(texts)),
+    }
     form = draw(st.sampled_from(["date", "range", "rrule", "range+rrule"]))
     if form == "date":
         entry["date"] = draw(field(dates))
@@ -211,7 +412,9 @@ def key_date(draw: st.DrawFn) -> dict[str, Any]:
     if form.startswith("range"):
         start = draw(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 1, 1)))
         entry["start"] = draw(field(st.just(str(start))))
-        entry["end"] = draw(field(st.integers(0, 400).map(lambda n: str(start + timedelta(days=n)))))
+        entry["end"] = draw(
+            field(st.integers(0, 400).map(lambda n: str(start + timedelta(days=n))))
+        )
     if form.endswith("rrule"):
         entry["rrule"] = draw(field(st.one_of(rrules, st.sampled_from(ODD_SCALARS[-14:]))))
     if draw(st.booleans()):
@@ -239,7 +442,9 @@ key_dates = st.lists(key_date(), max_size=4, unique_by=lambda k: str(k.get("id")
 campaigns = st.lists(campaign(), max_size=3, unique_by=lambda c: str(c.get("id")))
 ambassador_network = st.one_of(
     st.none(),
-    st.fixed_dictionaries({}, optional={"handle": field(texts), "specialist": field(st.booleans())}),
+    st.fixed_dictionaries(
+        {}, optional={"handle": field(texts), "specialist": field(st.booleans())}
+    ),
 )
 ambassadors = st.fixed_dictionaries(
     {"name": field(texts)},
@@ -252,29 +457,49 @@ ambassadors = st.fixed_dictionaries(
     },
 )
 site_info = st.fixed_dictionaries(
-    {"name": field(texts), "url": field(st.sampled_from(["https://portal.example.org/", "http://x", "portal"]))},
+    {
+        "name": field(texts),
+        "url": field(st.sampled_from(["https://portal.example.org/", "http://x", "portal"])),
+    },
     optional={
         "language": field(st.sampled_from(["fr", "en"])),
-        "timezone": field(st.sampled_from(["Europe/Paris", "UTC", "Pacific/Kiritimati", "Mars/Olympus"])),
+        "timezone": field(
+            st.sampled_from(["Europe/Paris", "UTC", "Pacific/Kiritimati", "Mars/Olympus"])
+        ),
         "repo_url": field(st.sampled_from(["https://github.com/e/r", "javascript:alert(1)"])),
     },
 )
-network_settings = st.one_of(st.none(), st.just({}), st.fixed_dictionaries({"limit": field(st.integers(0, 10**6))}))
+network_settings = st.one_of(
+    st.none(), st.just({}), st.fixed_dictionaries({"limit": field(st.integers(0, 10**6))})
+)
 per_network = st.dictionaries(networks, st.floats(-1e9, 1e9), max_size=2)
-rules = st.fixed_dictionaries({}, optional={
-    "min_gap_hours": field(per_network),
-    "max_silence_days": field(per_network),
-    "blocked_words": field(st.lists(texts, max_size=2)),
-    "severity": field(st.dictionaries(st.text(max_size=12), st.sampled_from(["error", "warning", "ignore"]), max_size=2)),
-})
+rules = st.fixed_dictionaries(
+    {},
+    optional={
+        "min_gap_hours": field(per_network),
+        "max_silence_days": field(per_network),
+        "blocked_words": field(st.lists(texts, max_size=2)),
+        "severity": field(
+            st.dictionaries(
+                st.text(max_size=12), st.sampled_from(["error", "warning", "ignore"]), max_size=2
+            )
+        ),
+    },
+)
 disclosure = st.dictionaries(st.sampled_from(["default", "x", "linkedin"]), texts, max_size=2)
-tracking = st.dictionaries(st.sampled_from(["utm_source", "utm_campaign", "utm_content"]),
-                           st.sampled_from(["{network}", "{campaign}", "{ambassador}", "{nope}", "{"]), max_size=3)
+tracking = st.dictionaries(
+    st.sampled_from(["utm_source", "utm_campaign", "utm_content"]),
+    st.sampled_from(["{network}", "{campaign}", "{ambassador}", "{nope}", "{"]),
+    max_size=3,
+)
 configs = st.fixed_dictionaries(
     {"site": field(site_info)},
     optional={
-        "networks": field(st.dictionaries(st.sampled_from([*ENABLED, "facebook", "linkdin"]), network_settings,
-                                          max_size=4)),
+        "networks": field(
+            st.dictionaries(
+                st.sampled_from([*ENABLED, "facebook", "linkdin"]), network_settings, max_size=4
+            )
+        ),
         "rules": field(rules),
         "ambassadors": field(st.fixed_dictionaries({"disclosure": field(disclosure)})),
         "tracking": field(tracking),
@@ -288,8 +513,15 @@ def dump(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
-def write_repo(root: Path, config: Any, post: Any, key_date_list: Any, campaign_list: Any, ambassador: Any,
-               raw: str | None) -> None:
+def write_repo(
+    root: Path,
+    config: Any,
+    post: Any,
+    key_date_list: Any,
+    campaign_list: Any,
+    ambassador: Any,
+    raw: str | None,
+) -> None:
     (root / "content/posts").mkdir(parents=True)
     (root / "content/media").mkdir()
     (root / "calendar").mkdir()
@@ -297,9 +529,13 @@ def write_repo(root: Path, config: Any, post: Any, key_date_list: Any, campaign_
     (root / "content/media/pain.png").write_bytes(PNG)
     (root / "site_config.yml").write_text(dump(config), encoding="utf-8")
     if post is not None:
-        (root / "content/posts/random-post.md").write_text(f"---\n{dump(post)}---\nLe brief.\n", encoding="utf-8")
+        (root / "content/posts/random-post.md").write_text(
+            f"---\n{dump(post)}---\nLe brief.\n", encoding="utf-8"
+        )
     if raw is not None:
-        (root / "content/posts/raw-post.md").write_text(raw, encoding="utf-8", errors="surrogatepass")
+        (root / "content/posts/raw-post.md").write_text(
+            raw, encoding="utf-8", errors="surrogatepass"
+        )
     (root / "calendar/key-dates.yml").write_text(dump(key_date_list), encoding="utf-8")
     (root / "calendar/campaigns.yml").write_text(dump(campaign_list), encoding="utf-8")
     (root / "ambassadors/claire-martin.yml").write_text(dump(ambassador), encoding="utf-8")
@@ -319,35 +555,69 @@ def run_pipeline(root: Path, now: datetime) -> None:
         local = now.astimezone(loaded.project.tz)
         site = plan(loaded.project, local).with_later(loaded.project, local)  # the .ics files too
         assert "index.md" in site.pages
-        event(f"planned with {len(loaded.project.posts)} post(s), {len(loaded.project.key_dates)} key date(s)")
+        event(
+            f"planned with {len(loaded.project.posts)} post(s), {len(loaded.project.key_dates)} key date(s)"
+        )
     else:
         event(f"checked, {len(loaded.project.posts)} post(s) loaded")
 
 
 @settings(BOUNDED, max_examples=examples(120))
-@given(config=field(configs, 4), post=field(posts(), 4), key_date_list=field(key_dates, 4),
-       campaign_list=field(campaigns, 4), ambassador=field(ambassadors, 4),
-       raw=st.one_of(st.none(), st.builds(lambda t: "---\n" + t + "\n---\n", yamlish)),
-       now=st.one_of(st.just(NOW), st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1),
-                                                timezones=st.just(ZoneInfo("UTC")))))
-def test_random_repository_loads_checks_and_plans(config: Any, post: Any, key_date_list: Any, campaign_list: Any,
-                                                   ambassador: Any, raw: str | None, now: datetime) -> None:
+@given(
+    config=field(configs, 4),
+    post=field(posts(), 4),
+    key_date_list=field(key_dates, 4),
+    campaign_list=field(campaigns, 4),
+    ambassador=field(ambassadors, 4),
+    raw=st.one_of(st.none(), st.builds(lambda t: "---\n" + t + "\n---\n", yamlish)),
+    now=st.one_of(
+        st.just(NOW),
+        st.datetimes(
+            min_value=datetime(1971, 1, 1),
+            max_value=datetime(2200, 1, 1),
+            timezones=st.just(ZoneInfo("UTC")),
+        ),
+    ),
+)
+def test_random_repository_loads_checks_and_plans(
+    config: Any,
+    post: Any,
+    key_date_list: Any,
+    campaign_list: Any,
+    ambassador: Any,
+    raw: str | None,
+    now: datetime,
+) -> None:
     with tempfile.TemporaryDirectory() as tmp, time_limit():
         root = Path(tmp)
         write_repo(root, config, post, key_date_list, campaign_list, ambassador, raw)
         run_pipeline(root, now)
 
 
-VALID_CONFIG = {"site": {"name": "P", "url": "https://portal.example.org/", "timezone": "Europe/Paris"},
-                "networks": {"linkedin": {}, "x": {}, "instagram": {}, "mastodon": {}, "bluesky": {}}}
+VALID_CONFIG = {
+    "site": {"name": "P", "url": "https://portal.example.org/", "timezone": "Europe/Paris"},
+    "networks": {"linkedin": {}, "x": {}, "instagram": {}, "mastodon": {}, "bluesky": {}},
+}
 
 
 @settings(BOUNDED, max_examples=examples(120))
-@given(post=posts(), key_date_list=key_dates, campaign_list=campaigns, ambassador=ambassadors,
-       now=st.one_of(st.just(NOW), st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
-                                                timezones=st.just(ZoneInfo("Europe/Paris")))))
-def test_plausible_repository_with_a_valid_config(post: Any, key_date_list: Any, campaign_list: Any,
-                                                  ambassador: Any, now: datetime) -> None:
+@given(
+    post=posts(),
+    key_date_list=key_dates,
+    campaign_list=campaigns,
+    ambassador=ambassadors,
+    now=st.one_of(
+        st.just(NOW),
+        st.datetimes(
+            min_value=datetime(2000, 1, 1),
+            max_value=datetime(2100, 1, 1),
+            timezones=st.just(ZoneInfo("Europe/Paris")),
+        ),
+    ),
+)
+def test_plausible_repository_with_a_valid_config(
+    post: Any, key_date_list: Any, campaign_list: Any, ambassador: Any, now: datetime
+) -> None:
     """Same, with a clean site_config.yml: reaches the checks and the planner far more often."""
     with tempfile.TemporaryDirectory() as tmp, time_limit():
         root = Path(tmp)
@@ -356,9 +626,19 @@ def test_plausible_repository_with_a_valid_config(post: Any, key_date_list: Any,
 
 
 @settings(BOUNDED, max_examples=examples(100))
-@given(key_date_list=st.lists(key_date(), min_size=1, max_size=3, unique_by=lambda k: str(k.get("id"))),
-       now=st.one_of(st.just(NOW), st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2150, 1, 1),
-                                                timezones=st.just(ZoneInfo("Europe/Paris")))))
+@given(
+    key_date_list=st.lists(
+        key_date(), min_size=1, max_size=3, unique_by=lambda k: str(k.get("id"))
+    ),
+    now=st.one_of(
+        st.just(NOW),
+        st.datetimes(
+            min_value=datetime(1950, 1, 1),
+            max_value=datetime(2150, 1, 1),
+            timezones=st.just(ZoneInfo("Europe/Paris")),
+        ),
+    ),
+)
 def test_random_key_dates_and_rules(key_date_list: Any, now: datetime) -> None:
     """Key dates alone (days, ranges, random RFC 5545 rules): checked and planned, never stuck."""
     with tempfile.TemporaryDirectory() as tmp, time_limit():

@@ -39,18 +39,26 @@ CASES: dict[str, tuple[str, str]] = {
     "backtick-fence": (f"Intro\n\n```\n{PAYLOAD}\n```\n\nAfter.\n", "code"),
     "tilde-fence": (f"Intro\n\n~~~\n{PAYLOAD}\n~~~\n", "code"),
     "fence-with-language": (f"```html\n{PAYLOAD}\n```\n", "code"),
-    "fence-with-attributes": ('```{ .html #__config onclick="alert(3)" style="position: fixed" }\n'
-                              f"{PAYLOAD}\n```\n", "code"),
+    "fence-with-attributes": (
+        f'```{{ .html #__config onclick="alert(3)" style="position: fixed" }}\n{PAYLOAD}\n```\n',
+        "code",
+    ),
     "fence-with-tab-after-closing": (f"```\n{PAYLOAD}\n```\t\n", "code"),
     "fence-in-list-item": (f"1. First step:\n   ```\n   {PAYLOAD}\n   ```\n2. Then.\n", "text"),
-    "fence-in-list-item-after-blank": (f"- First step:\n\n    ```\n    {PAYLOAD}\n    ```\n", "text"),
+    "fence-in-list-item-after-blank": (
+        f"- First step:\n\n    ```\n    {PAYLOAD}\n    ```\n",
+        "text",
+    ),
     "unclosed-fence-at-end": (f"Intro\n\n```\n{PAYLOAD}\n", "text"),
     "four-backticks-closed-by-three": (f"````\n{PAYLOAD}\n```\n", "text"),
     "fence-with-text-after-language": (f"``` html please\n{PAYLOAD}\n```\n", "text"),
     "indented-code-block": (f"Intro\n\n    {PAYLOAD}\n    second line {PAYLOAD}\n", "code"),
     "indented-line-in-list-item": (f"- item\n    {PAYLOAD}\n", "text"),
     "indented-block-in-list-item": (f"- item\n\n    {PAYLOAD}\n", "text"),
-    "indented-block-after-reference-in-list": (f"- item\n\n[ref]: https://example.org/\n\n    {PAYLOAD}\n", "text"),
+    "indented-block-after-reference-in-list": (
+        f"- item\n\n[ref]: https://example.org/\n\n    {PAYLOAD}\n",
+        "text",
+    ),
     "indented-block-in-admonition": (f"!!! note\n\n    {PAYLOAD}\n", "text"),
     "indented-block-in-definition": (f"Term\n:   Definition\n\n    {PAYLOAD}\n", "text"),
     "indented-block-in-footnote": (f"Text[^1].\n\n[^1]: Note.\n\n    {PAYLOAD}\n", "text"),
@@ -63,8 +71,10 @@ CASES: dict[str, tuple[str, str]] = {
 
 
 def post(slug: str, body: str) -> str:
-    return (f"---\ntitle: Brief {slug}\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\nstatus: scheduled\n"
-            f"messages:\n  linkedin: Bonjour\n---\n{body}")
+    return (
+        f"---\ntitle: Brief {slug}\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\nstatus: scheduled\n"
+        f"messages:\n  linkedin: Bonjour\n---\n{body}"
+    )
 
 
 def page(slug: str, body: str) -> str:
@@ -77,8 +87,11 @@ POSITIVE = 'Here is the script:\n\n```python\nprint("bonjour <les> amis & co")\n
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("fences") / "repo"
-    files = {"site_config.yml": MINIMAL_CONFIG, "content/posts/positive.md": post("positive", POSITIVE),
-             "content/pages/positive.md": page("positive", POSITIVE)}
+    files = {
+        "site_config.yml": MINIMAL_CONFIG,
+        "content/posts/positive.md": post("positive", POSITIVE),
+        "content/pages/positive.md": page("positive", POSITIVE),
+    }
     for name, (body, _) in CASES.items():
         files[f"content/posts/{name}.md"] = post(name, body)
         files[f"content/pages/{name}.md"] = page(name, body)
@@ -101,8 +114,14 @@ class Content(HTMLParser):
         self.code: list[str] = []  # the text of each <pre><code>
         self._code_depth = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool = False) -> None:
-        if self.depth == 0 and tag == "article" and "md-content__inner" in (dict(attrs).get("class") or ""):
+    def handle_starttag(
+        self, tag: str, attrs: list[tuple[str, str | None]], closed: bool = False
+    ) -> None:
+        if (
+            self.depth == 0
+            and tag == "article"
+            and "md-content__inner" in (dict(attrs).get("class") or "")
+        ):
             self.depth = 1
             return
         if not self.depth:
@@ -144,7 +163,11 @@ def read(path: Path) -> Content:
 
 def live_markup(content: Content) -> list[str]:
     """Elements and attributes that would come alive in a reader's browser."""
-    found = [f"<{tag}>" for tag, _ in content.tags if tag in ("iframe", "form", "style", "script", "object", "embed")]
+    found = [
+        f"<{tag}>"
+        for tag, _ in content.tags
+        if tag in ("iframe", "form", "style", "script", "object", "embed")
+    ]
     for tag, attrs in content.tags:
         found += [f"<{tag} {name}=...>" for name in attrs if name.startswith("on")]
         if re.match(r"\s*javascript:", attrs.get("href") or "", re.IGNORECASE):
@@ -180,7 +203,10 @@ def test_a_python_fence_is_a_code_block(site: Path, kind: str) -> None:
     assert ("code", {"class": "language-python"}) in content.tags
     assert "```" not in content.visible
     html = path.read_text(encoding="utf-8")
-    assert '<pre><code class="language-python">print(&quot;bonjour &lt;les&gt; amis &amp; co&quot;)' in html
+    assert (
+        '<pre><code class="language-python">print(&quot;bonjour &lt;les&gt; amis &amp; co&quot;)'
+        in html
+    )
 
 
 def test_the_attributes_of_a_fence_are_dropped_but_its_language_kept(site: Path) -> None:
@@ -198,8 +224,38 @@ def convert(text: str) -> str:
     return markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
 
 
-MARKDOWN_TAGS = {"p", "pre", "code", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dl", "dt",
-                 "dd", "div", "table", "thead", "tbody", "tr", "th", "td", "em", "strong", "a", "hr", "br", "sup", "img"}
+MARKDOWN_TAGS = {
+    "p",
+    "pre",
+    "code",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "dl",
+    "dt",
+    "dd",
+    "div",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "em",
+    "strong",
+    "a",
+    "hr",
+    "br",
+    "sup",
+    "img",
+}
 
 
 class Tags(HTMLParser):
@@ -209,12 +265,19 @@ class Tags(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         names = {name for name, _ in attrs}
-        ours = tag != "div" or (dict(attrs).get("class") or "").startswith(("admonition", "footnote"))
+        ours = tag != "div" or (dict(attrs).get("class") or "").startswith(
+            ("admonition", "footnote")
+        )
         # A fence's attributes would land on <pre> (id) and <code> (anything, on* included); an
         # attr_list `{: #id }` after an inline code span may give it an id (SafeLinksExtension
         # removes its on* attributes).
-        if tag not in MARKDOWN_TAGS or not ours or any(n.startswith("on") for n in names) or \
-                (tag == "pre" and names - {"class"}) or (tag == "code" and names - {"class", "id"}):
+        if (
+            tag not in MARKDOWN_TAGS
+            or not ours
+            or any(n.startswith("on") for n in names)
+            or (tag == "pre" and names - {"class"})
+            or (tag == "code" and names - {"class", "id"})
+        ):
             self.foreign.append(self.get_starttag_text() or tag)
 
     handle_startendtag = handle_starttag
@@ -233,29 +296,82 @@ def test_each_case_converts_without_live_markup(name: str) -> None:
     assert foreign_markup(html) == []
 
 
-@pytest.mark.parametrize("text", [f"```\r\n{PAYLOAD}\r\n```\r\n", f"```\r{PAYLOAD}\r```\r", f"```\t\n{PAYLOAD}\n```\n"])
+@pytest.mark.parametrize(
+    "text", [f"```\r\n{PAYLOAD}\r\n```\r\n", f"```\r{PAYLOAD}\r```\r", f"```\t\n{PAYLOAD}\n```\n"]
+)
 def test_line_ends_and_tabs_are_read_as_python_markdown_reads_them(text: str) -> None:
     html = convert(safe_markdown(text))
     assert foreign_markup(html) == [] and "<pre><code>&lt;iframe" in html
 
 
 def test_the_lines_of_an_indented_code_block_are_all_kept() -> None:
-    html = convert(safe_markdown("Intro\n\n    <b>one</b>\n    <i>two</i>\n\n    <u>three</u>\nAfter <b>x</b>\n"))
-    assert "<pre><code>&lt;b&gt;one&lt;/b&gt;\n&lt;i&gt;two&lt;/i&gt;\n\n&lt;u&gt;three&lt;/u&gt;\n</code></pre>" in html
+    html = convert(
+        safe_markdown(
+            "Intro\n\n    <b>one</b>\n    <i>two</i>\n\n    <u>three</u>\nAfter <b>x</b>\n"
+        )
+    )
+    assert (
+        "<pre><code>&lt;b&gt;one&lt;/b&gt;\n&lt;i&gt;two&lt;/i&gt;\n\n&lt;u&gt;three&lt;/u&gt;\n</code></pre>"
+        in html
+    )
     assert "<p>After &lt;b&gt;x&lt;/b&gt;</p>" in html
 
 
 def test_code_spans_show_their_text() -> None:
     html = convert(safe_markdown("Use `<br>` or ``a`b``, and `{{ x }}`."))
     assert foreign_markup(html) == []
-    assert re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), html) == \
-        "<p>Use <code><br></code> or <code>a`b</code>, and <code>{{ x }}</code>.</p>"
+    assert (
+        re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), html)
+        == "<p>Use <code><br></code> or <code>a`b</code>, and <code>{{ x }}</code>.</p>"
+    )
 
 
-FRAGMENTS = ["```", "````", "~~~", "```html", "``` x y", '```{ .py #i onclick="a" }', "```{ x", "  ```", "    ```", "\t",
-             "- ", "1. ", "> ", "!!! note ", ": ", "[^1]: ", "[r]: https://e.org/ ", "    ", "  ", "`", "``", "\\`", "\\",
-             "\u00a0", "\r\n", "\r", "# ", "|a|b|\n|-|-|\n", "text", "<iframe>", '<b onclick="a">', "<div>", "</div>",
-             "<!--", "-->", "<style>", "<form>", "<code>", "&#96;", "\n", "\n", "\n", "\n\n", "\n\n"]
+FRAGMENTS = [
+    "```",
+    "````",
+    "~~~",
+    "```html",
+    "``` x y",
+    '```{ .py #i onclick="a" }',
+    "```{ x",
+    "  ```",
+    "    ```",
+    "\t",
+    "- ",
+    "1. ",
+    "> ",
+    "!!! note ",
+    ": ",
+    "[^1]: ",
+    "[r]: https://e.org/ ",
+    "    ",
+    "  ",
+    "`",
+    "``",
+    "\\`",
+    "\\",
+    "\u00a0",
+    "\r\n",
+    "\r",
+    "# ",
+    "|a|b|\n|-|-|\n",
+    "text",
+    "<iframe>",
+    '<b onclick="a">',
+    "<div>",
+    "</div>",
+    "<!--",
+    "-->",
+    "<style>",
+    "<form>",
+    "<code>",
+    "&#96;",
+    "\n",
+    "\n",
+    "\n",
+    "\n\n",
+    "\n\n",
+]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -274,16 +390,25 @@ def test_a_reader_sees_code_with_a_copy_button_and_nothing_live(site: Path, page
 
     server, url = serve_folder(site)
     try:
-        for name in ("backtick-fence", "unclosed-fence-at-end", "indented-block-in-list-item", "fence-with-attributes"):
+        for name in (
+            "backtick-fence",
+            "unclosed-fence-at-end",
+            "indented-block-in-list-item",
+            "fence-with-attributes",
+        ):
             for kind, path in built_pages(site, name).items():
                 page.goto(url + path.parent.relative_to(site).as_posix() + "/")  # type: ignore[attr-defined]
                 article = page.locator("article.md-content__inner")  # type: ignore[attr-defined]
-                assert article.locator("iframe, form, style, img, a[href^='javascript']").count() == 0, (name, kind)
+                assert (
+                    article.locator("iframe, form, style, img, a[href^='javascript']").count() == 0
+                ), (name, kind)
                 assert "evil.example/login" in article.inner_text()
         page.goto(url + "pages/positive/")  # type: ignore[attr-defined]
         block = page.locator("article.md-content__inner pre")  # type: ignore[attr-defined]
         assert block.locator("code").inner_text().strip() == 'print("bonjour <les> amis & co")'
-        assert block.locator("button[data-md-type=copy]").count() == 1  # Material's content.code.copy
+        assert (
+            block.locator("button[data-md-type=copy]").count() == 1
+        )  # Material's content.code.copy
     finally:
         server.shutdown()
 
@@ -302,21 +427,27 @@ def test_many_unclosed_fences_take_linear_time() -> None:
 # --- attributes and links that attr_list or a broken URL would bring in ------------------------------
 
 HOSTILE_ATTRIBUTES = (
-    "Un lien [vers](https://example.org/){: style=\"position: fixed; inset: 0\" #__config data-md-component=\"search\" }.\n\n"
+    'Un lien [vers](https://example.org/){: style="position: fixed; inset: 0" #__config data-md-component="search" }.\n\n'
     "Un [lien cassé](http://[a]/) et une image ![alt](http://[b]/x.png).\n\n"
-    "Un paragraphe.\n{: #__drawer style=\"display: none\" }\n"
+    'Un paragraphe.\n{: #__drawer style="display: none" }\n'
 )
 
 
 def test_attributes_that_restyle_or_hijack_the_portal_and_unreadable_links_are_dropped(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     root = tmp_path / "repo"
-    files = {"site_config.yml": MINIMAL_CONFIG, "content/posts/attributs.md": post("attributs", HOSTILE_ATTRIBUTES),
-             "content/pages/attributs.md": page("attributs", HOSTILE_ATTRIBUTES)}
+    files = {
+        "site_config.yml": MINIMAL_CONFIG,
+        "content/posts/attributs.md": post("attributs", HOSTILE_ATTRIBUTES),
+        "content/pages/attributs.md": page("attributs", HOSTILE_ATTRIBUTES),
+    }
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
-    result = build(root, now_option=NOW)  # no traceback, no failed build: the links are dead instead
+    result = build(
+        root, now_option=NOW
+    )  # no traceback, no failed build: the links are dead instead
     assert result.ok, result.failure + "\n" + "\n".join(map(str, result.diagnostics))
     for built in ("posts/attributs/index.html", "pages/attributs/index.html"):
         content = read(result.out / built)
@@ -339,7 +470,8 @@ def test_a_post_link_that_cannot_be_read_is_an_error(tmp_path: Path) -> None:
     (root / "content/posts").mkdir(parents=True)
     (root / "site_config.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
     (root / "content/posts/lien.md").write_text(
-        "---\ntitle: Lien\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\nstatus: draft\nlink: \"http://[a]/\"\n---\n",
-        encoding="utf-8")
+        '---\ntitle: Lien\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\nstatus: draft\nlink: "http://[a]/"\n---\n',
+        encoding="utf-8",
+    )
     [error] = [d for d in load(root).diagnostics if d.severity.value == "error"]
     assert (error.file, error.line, error.code) == ("content/posts/lien.md", 6, "invalid-url")

@@ -212,7 +212,7 @@ public: false
 
 # A feed written by a stranger: what `relais watch fetch` would have stored from it.
 HOSTILE_FEED = f"""<?xml version="1.0"?>
-<rss version="2.0"><channel><title>Flux {X.replace('<', '&lt;')}</title><link>https://feeds.example.org/</link>
+<rss version="2.0"><channel><title>Flux {X.replace("<", "&lt;")}</title><link>https://feeds.example.org/</link>
 <item><title>Boulangerie &lt;script&gt;alert("feed")&lt;/script&gt; {T}</title>
 <link>javascript:alert(1)</link><guid>a1</guid><pubDate>Mon, 30 Nov 2026 09:00:00 +0000</pubDate>
 <description><![CDATA[<p onclick="alert(1)">Boulangerie <script>alert(2)</script><img src="https://tracker.example.net/p.gif"
@@ -236,9 +236,18 @@ def seed_watch_cache(root: Path) -> None:
     assert config is not None
     now = parse_datetime(NOW, config.site.tz)
     url = "https://feeds.example.org/rss"
-    entries = clean_entries(parse_feed(HOSTILE_FEED, url=url), feed_id="piege", base_url=url, now=now, tz=config.site.tz)
-    state = FeedState(feed="piege", url=url, status=Status.OK, title=f"Flux {X}", last_attempt=now, last_success=now,
-                      new_entries=len(entries))
+    entries = clean_entries(
+        parse_feed(HOSTILE_FEED, url=url), feed_id="piege", base_url=url, now=now, tz=config.site.tz
+    )
+    state = FeedState(
+        feed="piege",
+        url=url,
+        status=Status.OK,
+        title=f"Flux {X}",
+        last_attempt=now,
+        last_success=now,
+        new_entries=len(entries),
+    )
     write_cache(root, config.watch, CacheState(feeds={"piege": state}, entries={"piege": entries}))
 
 
@@ -264,8 +273,21 @@ def trap_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # --- reading the built site ----------------------------------------------------------------------
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "cite",
-                  "srcset", "ping", "manifest", "codebase"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "srcset",
+    "ping",
+    "manifest",
+    "codebase",
+}
 BAD_SCHEME = re.compile(r"^\s*(javascript|data|vbscript)\s*:", re.IGNORECASE)
 
 
@@ -367,10 +389,22 @@ def test_no_executable_content_in_any_page(trap_site: Path) -> None:
         for tag, name, value in page.attributes:
             if name.startswith("on"):
                 problems.append(f"{rel}: <{tag} {name}={value!r}>")
-            if name in URL_ATTRIBUTES and value and BAD_SCHEME.match(re.sub(r"[\x00-\x20]", "", value)):
+            if (
+                name in URL_ATTRIBUTES
+                and value
+                and BAD_SCHEME.match(re.sub(r"[\x00-\x20]", "", value))
+            ):
                 problems.append(f"{rel}: <{tag} {name}={value!r}>")
-        problems += [f"{rel}: <{tag}>" for tag in page.tags if tag in ("iframe", "object", "embed", "base", "frame")]
-        problems += [f"{rel}: <meta http-equiv=refresh>" for t, n, v in page.attributes if (n, v) == ("http-equiv", "refresh")]
+        problems += [
+            f"{rel}: <{tag}>"
+            for tag in page.tags
+            if tag in ("iframe", "object", "embed", "base", "frame")
+        ]
+        problems += [
+            f"{rel}: <meta http-equiv=refresh>"
+            for t, n, v in page.attributes
+            if (n, v) == ("http-equiv", "refresh")
+        ]
     assert not problems, "\n".join(problems)
 
 
@@ -385,8 +419,11 @@ def test_search_index_holds_no_markup_from_content(trap_site: Path) -> None:
             page.feed(doc[key])
             page.close()
             problems += [f"{doc['location']} {key}: <script>" for _ in page.scripts]
-            problems += [f"{doc['location']} {key}: <{t} {n}={v!r}>" for t, n, v in page.attributes
-                         if n.startswith("on") or (n in URL_ATTRIBUTES and v and BAD_SCHEME.match(v))]
+            problems += [
+                f"{doc['location']} {key}: <{t} {n}={v!r}>"
+                for t, n, v in page.attributes
+                if n.startswith("on") or (n in URL_ATTRIBUTES and v and BAD_SCHEME.match(v))
+            ]
     assert not problems, "\n".join(problems)
 
 
@@ -402,7 +439,11 @@ def test_user_html_is_shown_as_text(trap_site: Path) -> None:
     page = pages["pages/trap/index.html"]
     assert f"Body {X}" in page.visible
     # Code is shown as written, in a code block or (a fence Python-Markdown does not take) as text.
-    assert f"fenced {X}" in post.visible and f"indented {X}" in post.visible and f"never closed {X}" in post.visible
+    assert (
+        f"fenced {X}" in post.visible
+        and f"indented {X}" in post.visible
+        and f"never closed {X}" in post.visible
+    )
     assert f"fenced {X}" in page.visible and f"fence in a list {X}" in page.visible
     watch = pages["watch/veille/index.html"]  # the hostile feed's entries are there, defused
     assert "Boulangerie du quartier" in watch.visible and f"Flux {X}" in watch.visible
@@ -411,9 +452,16 @@ def test_user_html_is_shown_as_text(trap_site: Path) -> None:
 def test_template_syntax_in_content_is_shown_as_written(trap_site: Path) -> None:
     pages = html_pages(trap_site)
     post = next(page for rel, page in pages.items() if rel.startswith("posts/trap-post"))
-    for page in (post, pages["index.html"], pages["pages/trap/index.html"], pages["watch/veille/index.html"]):
+    for page in (
+        post,
+        pages["index.html"],
+        pages["pages/trap/index.html"],
+        pages["watch/veille/index.html"],
+    ):
         assert T in page.visible  # "{{ config }} {% raw %} {# c #}" survives every template layer
-        assert "MkDocsConfig" not in page.visible and "site_name" not in page.visible.replace("config.site_name", "")
+        assert "MkDocsConfig" not in page.visible and "site_name" not in page.visible.replace(
+            "config.site_name", ""
+        )
     assert "{{ config.site_name }}" in post.visible and '{% include "x" %}' in post.visible
 
 
@@ -436,7 +484,9 @@ def test_external_links_do_not_leak_the_portal(trap_site: Path) -> None:
 def test_nothing_private_or_embargoed_anywhere(trap_site: Path) -> None:
     problems = []
     files = site_files(trap_site)
-    assert any(p.name == "search_index.json" for p in files) and any(p.name == "sitemap.xml" for p in files)
+    assert any(p.name == "search_index.json" for p in files) and any(
+        p.name == "sitemap.xml" for p in files
+    )
     for path in files:
         text = readable_text(path)
         for secret in (*EMBARGO_MARKERS, *EMAILS):
@@ -456,11 +506,18 @@ def test_the_embargoed_post_still_shows_its_date(trap_site: Path) -> None:
 def test_a_javascript_link_is_refused(tmp_path: Path) -> None:
     root = write_trap_repo(tmp_path / "repo")
     post = root / "content/posts/past-trap.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("status: published", "link: javascript:alert(1)"),
-                    encoding="utf-8")
-    result = CliRunner().invoke(cli, ["check", "--root", str(root), "--format", "json", "--now", NOW])
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("status: published", "link: javascript:alert(1)"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["check", "--root", str(root), "--format", "json", "--now", NOW]
+    )
     assert result.exit_code == 1
-    found = [(d["file"], d["line"], d["code"]) for d in json.loads(result.stdout[: result.stdout.rindex("]") + 1])]
+    found = [
+        (d["file"], d["line"], d["code"])
+        for d in json.loads(result.stdout[: result.stdout.rindex("]") + 1])
+    ]
     assert ("content/posts/past-trap.md", 5, "invalid-url") in found
 
 

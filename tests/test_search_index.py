@@ -21,7 +21,11 @@ def index(site: Path) -> list[dict[str, str]]:
 
 def entries(site: Path, url: str) -> dict[str, dict[str, str]]:
     """The entries of one page, by anchor ('' for the page itself)."""
-    return {e["location"].partition("#")[2]: e for e in index(site) if e["location"].partition("#")[0] == url}
+    return {
+        e["location"].partition("#")[2]: e
+        for e in index(site)
+        if e["location"].partition("#")[0] == url
+    }
 
 
 def test_a_post_is_found_by_its_title_facts_messages_and_brief(built_demo: Path) -> None:
@@ -34,7 +38,9 @@ def test_a_post_is_found_by_its_title_facts_messages_and_brief(built_demo: Path)
     assert found["messages"]["title"] == "Messages par réseau"
     assert "Nous publions aujourd’hui notre premier bilan carbone" in found["messages"]["text"]
     assert found["brief"]["title"] == "Brief"
-    assert found["brief"]["text"].startswith("<p>Objectif\u00a0: publier nos résultats en toute transparence")
+    assert found["brief"]["text"].startswith(
+        "<p>Objectif\u00a0: publier nos résultats en toute transparence"
+    )
     # What the page shows around the content is not searched: counters, labels, buttons.
     assert "caractères" not in json.dumps(found, ensure_ascii=False)
     assert "Modifier cette publication" not in json.dumps(found, ensure_ascii=False)
@@ -53,7 +59,9 @@ def test_personal_pages_are_found_by_the_public_profile_only(built_demo: Path) -
     found = entries(built_demo, "ambassadors/claire-martin/")
     assert found[""]["title"] == "Claire Martin"
     assert "Marketing" in found[""]["text"] and "LinkedIn" in found[""]["text"]
-    assert "@example.org" not in json.dumps(index(built_demo))  # no private e-mail anywhere in the index
+    assert "@example.org" not in json.dumps(
+        index(built_demo)
+    )  # no private e-mail anywhere in the index
 
 
 def test_embargoed_posts_are_not_in_the_index(built_demo: Path) -> None:
@@ -64,16 +72,22 @@ def test_embargoed_posts_are_not_in_the_index(built_demo: Path) -> None:
 
 
 def test_text_written_by_the_team_is_escaped_in_the_index(make_repo: RepoFactory) -> None:
-    root = make_repo({
-        "content/posts/balises.md": (
-            "---\ntitle: 'Un <b>titre</b> & co'\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\nstatus: draft\n"
-            "messages:\n  linkedin: \"Un message <img src=x onerror=alert(1)>\"\n---\n"
-            "Un brief avec <script>alert(1)</script> et **du gras**.\n"
-        ),
-    }, config=MINIMAL_CONFIG)
+    root = make_repo(
+        {
+            "content/posts/balises.md": (
+                "---\ntitle: 'Un <b>titre</b> & co'\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\nstatus: draft\n"
+                'messages:\n  linkedin: "Un message <img src=x onerror=alert(1)>"\n---\n'
+                "Un brief avec <script>alert(1)</script> et **du gras**.\n"
+            ),
+        },
+        config=MINIMAL_CONFIG,
+    )
     result = build(root, now_option=DEMO_NOW)
     assert result.ok, result.failure
     found = entries(result.out, "posts/balises/")
     assert found[""]["title"] == "Un &lt;b&gt;titre&lt;/b&gt; &amp; co"
     assert found["messages"]["text"] == "<p>Un message &lt;img src=x onerror=alert(1)&gt;</p>"
-    assert found["brief"]["text"] == "<p>Un brief avec &lt;script&gt;alert(1)&lt;/script&gt; et du gras.</p>"
+    assert (
+        found["brief"]["text"]
+        == "<p>Un brief avec &lt;script&gt;alert(1)&lt;/script&gt; et du gras.</p>"
+    )

@@ -17,7 +17,13 @@ PAGE = "posts/lancement-gamme-hiver.md"
 
 def retitle(root: Path, rel: str, title: str) -> None:
     path = root / rel
-    text = re.sub(r"^title: .*$", f"title: {title}", path.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE)
+    text = re.sub(
+        r"^title: .*$",
+        f"title: {title}",
+        path.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.MULTILINE,
+    )
     path.write_text(text, encoding="utf-8")
 
 
@@ -46,11 +52,16 @@ def test_what_needs_the_whole_portal_is_left_to_it(demo_repo: Path) -> None:
     assert preview.stage() is not None
     page = staged(preview, PAGE)
     new = demo_repo / "content/posts/tout-nouveau.md"
-    new.write_text("---\ntitle: Nouveau\ndate: 2026-12-20T09:00\nnetworks: [linkedin]\n---\n", encoding="utf-8")
+    new.write_text(
+        "---\ntitle: Nouveau\ndate: 2026-12-20T09:00\nnetworks: [linkedin]\n---\n", encoding="utf-8"
+    )
     assert not preview.stage_posts({new.resolve()})  # a new post changes lists
     assert not preview.stage_posts({(demo_repo / "calendar/campaigns.yml").resolve()})
     broken = demo_repo / POST
-    broken.write_text(broken.read_text(encoding="utf-8").replace("networks:", "networks: [\n  oops:", 1), encoding="utf-8")
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("networks:", "networks: [\n  oops:", 1),
+        encoding="utf-8",
+    )
     assert not preview.stage_posts({broken.resolve()})  # the full stage reports it, the page stays
     assert staged(preview, PAGE) == page
 
@@ -83,6 +94,8 @@ def test_write_tree_with_known_files_touches_only_changes(tmp_path: Path) -> Non
     os.utime(root / "a.md", ns=(1, 1))  # proves a.md is not rewritten below
     assert write_tree(root, {"a.md": "A", "b/c.md": "C2"}, {}, {}, known) == 1
     assert (root / "a.md").stat().st_mtime_ns == 1
-    assert (root / "b/c.md").read_text() == "C2" and (root / "b/c.md").stat().st_mtime_ns >= stamps[root / "b/c.md"]
+    assert (root / "b/c.md").read_text() == "C2" and (root / "b/c.md").stat().st_mtime_ns >= stamps[
+        root / "b/c.md"
+    ]
     assert not (root / "d.json").exists()
     assert set(known) == {"a.md", "b/c.md"}

@@ -116,13 +116,24 @@ def test_files_without_anchors_skip_the_measure_and_get_the_same_answer() -> Non
             return rng.choice(["texte", 3, True, None, "2026-12-03"])
         side = rng.choice(["côté", [1, 2], {"a": "b"}])
         if rng.random() < 0.5:
-            return {f"k{depth}": nested(depth - 1), "autre": side} if rng.random() < 0.3 else {f"k{depth}": nested(depth - 1)}
+            return (
+                {f"k{depth}": nested(depth - 1), "autre": side}
+                if rng.random() < 0.3
+                else {f"k{depth}": nested(depth - 1)}
+            )
         return [side, nested(depth - 1)] if rng.random() < 0.3 else [nested(depth - 1)]
 
     for depth in (1, 5, MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1, MAX_DEPTH + 5):
         for flow in (False, True, None):
-            text = yaml.safe_dump({"title": "x", "data": nested(depth)}, default_flow_style=flow, width=80)
+            text = yaml.safe_dump(
+                {"title": "x", "data": nested(depth)}, default_flow_style=flow, width=80
+            )
             fast = parse_yaml(text, "p.yml")
-            measured = parse_yaml(text + "# & forces the measure\n", "p.yml")  # a comment: same data
-            assert (fast.data, fast.diagnostics) == (measured.data, measured.diagnostics), (depth, flow)
+            measured = parse_yaml(
+                text + "# & forces the measure\n", "p.yml"
+            )  # a comment: same data
+            assert (fast.data, fast.diagnostics) == (measured.data, measured.diagnostics), (
+                depth,
+                flow,
+            )
             assert (fast.data is None) == (depth + 1 > MAX_DEPTH), (depth, flow)

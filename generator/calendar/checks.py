@@ -59,7 +59,9 @@ def min_gap(project: Project, now: datetime) -> Iterator[Diagnostic]:
             if apart >= gap or post.date < now:
                 continue
             yield warning(
-                post.file, post.line("date"), "min-gap",
+                post.file,
+                post.line("date"),
+                "min-gap",
                 f"this {_label(network_id)} post is {_duration(apart)} after '{previous.slug}' "
                 f"({_stamp(previous.date, project)}), less than rules.min_gap_hours.{network_id} ({_number(hours)} h)",
                 f"move it to {_stamp(previous.date.astimezone(UTC) + gap, project)} or later, or move {previous.file}:{previous.line('date')}",
@@ -76,13 +78,19 @@ def max_silence(project: Project, now: datetime) -> Iterator[Diagnostic]:
         for post in posts:
             assert post.date is not None
             if post.date.astimezone(UTC) - start > limit:
-                since = f"'{previous.slug}' ({_stamp(start, project)})" if previous else f"now ({_stamp(start, project)})"
+                since = (
+                    f"'{previous.slug}' ({_stamp(start, project)})"
+                    if previous
+                    else f"now ({_stamp(start, project)})"
+                )
                 yield warning(
-                    post.file, post.line("date"), "max-silence",
+                    post.file,
+                    post.line("date"),
+                    "max-silence",
                     f"no {_label(network_id)} post for {_duration_days(post.date.astimezone(UTC) - start)} between {since} and this post, "
                     f"more than rules.max_silence_days.{network_id} ({_number(days)})",
                     f"plan a {_label(network_id)} post before {_stamp(start + limit, project)}, e.g. in a free slot: "
-                    f"relais new post \"…\" --network {network_id} --next-slot",
+                    f'relais new post "…" --network {network_id} --next-slot',
                 )
             start, previous = post.date.astimezone(UTC), post
 
@@ -106,12 +114,16 @@ def key_date_uncovered(project: Project, now: datetime) -> Iterator[Diagnostic]:
             continue
         reported.add(key.id)  # once per key date: a daily rule would otherwise warn fourteen times
         if occurrence.start <= today:
-            when = f"runs until {occurrence.end.isoformat()}" if occurrence.end > today else "is today"
+            when = (
+                f"runs until {occurrence.end.isoformat()}" if occurrence.end > today else "is today"
+            )
         else:
             n = (occurrence.start - today).days
             when = f"is on {occurrence.start.isoformat()}, in {n} day" + ("s" if n > 1 else "")
         yield warning(
-            key.src.file, key.line("id"), "key-date-uncovered",
+            key.src.file,
+            key.line("id"),
+            "key-date-uncovered",
             f"key date '{key.id}' {when} and no post is linked to it",
             f"add 'key_date: {key.id}' to a post planned around it, or plan one: relais new post \"…\" --date "
             f"{occurrence.start.isoformat()}T09:00",
@@ -124,7 +136,9 @@ def campaign_empty(project: Project, now: datetime) -> Iterator[Diagnostic]:
         if any(p.status is not Status.cancelled for p in campaign_posts(project, campaign)):
             continue
         yield warning(
-            campaign.src.file, campaign.line("id"), "campaign-empty",
+            campaign.src.file,
+            campaign.line("id"),
+            "campaign-empty",
             f"campaign '{campaign.id}' has no post",
             f"add 'campaign: {campaign.id}' to the posts that belong to it, or remove the campaign",
         )
@@ -138,7 +152,9 @@ def post_outside_campaign(project: Project, now: datetime) -> Iterator[Diagnosti
         if campaign is None or day is None or campaign.start <= day <= campaign.end:
             continue
         yield warning(
-            post.file, post.line("date"), "post-outside-campaign",
+            post.file,
+            post.line("date"),
+            "post-outside-campaign",
             f"the post is dated {day.isoformat()} but campaign '{campaign.id}' runs from "
             f"{campaign.start.isoformat()} to {campaign.end.isoformat()}",
             f"move the post into the campaign, extend the campaign ({campaign.src.file}:{campaign.line('end')}), "
@@ -154,13 +170,17 @@ def status_date(project: Project, now: datetime) -> Iterator[Diagnostic]:
         when = _stamp(post.date, project)
         if post.status is Status.published and post.date > now:
             yield warning(
-                post.file, post.line("status"), "status-date",
+                post.file,
+                post.line("status"),
+                "status-date",
                 f"status is published but the date {when} is still to come",
                 "set 'status: scheduled' (or approved) until it is out, or correct the date",
             )
         elif post.status in (Status.scheduled, Status.approved) and post.date < now:
             yield warning(
-                post.file, post.line("status"), "status-date",
+                post.file,
+                post.line("status"),
+                "status-date",
                 f"status is {post.status.value} but the date {when} has passed",
                 "set 'status: published' once it is out, 'cancelled' if it was dropped, or move the date",
             )
@@ -173,7 +193,9 @@ def due_after_date(project: Project, now: datetime) -> Iterator[Diagnostic]:
         if post.due is None or day is None or post.status is Status.cancelled or post.due <= day:
             continue
         yield error(
-            post.file, post.line("due"), "due-after-date",
+            post.file,
+            post.line("due"),
+            "due-after-date",
             f"due date {post.due.isoformat()} is after the publication date {day.isoformat()}",
             f"set 'due: {(day - timedelta(days=1)).isoformat()}' or earlier (the day the draft must be ready), "
             "or move the date",
@@ -196,7 +218,9 @@ def daylight_saving(project: Project, now: datetime) -> Iterator[Diagnostic]:
         if not exists(wall, tz):
             before, after = gap_around(wall, tz)
             yield error(
-                post.file, post.line("date"), "dst-nonexistent",
+                post.file,
+                post.line("date"),
+                "dst-nonexistent",
                 f"{stamp} does not exist in {tz.key}: clocks go forward from {_clock(before + timedelta(minutes=1))} "
                 f"to {_clock(after)} that night",
                 f"use {before.strftime('%Y-%m-%dT%H:%M')} or {after.strftime('%Y-%m-%dT%H:%M')} (valid times around the change)",
@@ -204,7 +228,9 @@ def daylight_saving(project: Project, now: datetime) -> Iterator[Diagnostic]:
         elif is_ambiguous(wall, tz):
             first, second = offsets(wall, tz)
             yield warning(
-                post.file, post.line("date"), "dst-ambiguous",
+                post.file,
+                post.line("date"),
+                "dst-ambiguous",
                 f"{stamp} happens twice in {tz.key}: clocks go back that night",
                 f"add the offset to choose: {stamp}{format_offset(first)} (the first time) or "
                 f"{stamp}{format_offset(second)} (the second); without it, the first is used",
@@ -218,8 +244,12 @@ def rrules(project: Project, now: datetime) -> Iterator[Diagnostic]:
         if problem is None:
             continue
         code, message = problem
-        hint = RULE_EXAMPLE if code == "rrule-invalid" else (
-            "check BYMONTH, BYMONTHDAY and BYDAY together (e.g. there is no 30 February), and UNTIL or COUNT"
+        hint = (
+            RULE_EXAMPLE
+            if code == "rrule-invalid"
+            else (
+                "check BYMONTH, BYMONTHDAY and BYDAY together (e.g. there is no 30 February), and UNTIL or COUNT"
+            )
         )
         yield error(key.src.file, key.line("rrule"), code, message, hint)
 

@@ -58,7 +58,9 @@ def absolute(site_url: str, url: str) -> str:
     return site_url.rstrip("/") + "/" + url.lstrip("/")
 
 
-@lru_cache(maxsize=16)  # the same for every feed of a build: computed once (it walks the zone's changes)
+@lru_cache(
+    maxsize=16
+)  # the same for every feed of a build: computed once (it walks the zone's changes)
 def vtimezone(tz: tzinfo, name: str, first: date, last: date) -> Timezone:
     """A VTIMEZONE for `tz` valid from `first` to `last`, one observance per offset change.
 
@@ -130,7 +132,9 @@ class Writer:
         labels = [_label(n) for n in post.networks]
         event.add("categories", labels)
         lines = [
-            f"{self.t('networks')} : {', '.join(labels)}" if self.t.lang == "fr" else f"{self.t('networks')}: {', '.join(labels)}",
+            f"{self.t('networks')} : {', '.join(labels)}"
+            if self.t.lang == "fr"
+            else f"{self.t('networks')}: {', '.join(labels)}",
             self._fact("status", view.status_label),
         ]
         if view.campaign_title:
@@ -160,7 +164,9 @@ class Writer:
         event.add("uid", f"key-date-{key.id}-{occurrence.start:%Y%m%d}@{self.host}")
         event.add("dtstamp", self.now.astimezone(UTC))
         event.add("dtstart", occurrence.start)
-        event.add("dtend", occurrence.end + timedelta(days=1))  # DTEND of an all-day event is exclusive
+        event.add(
+            "dtend", occurrence.end + timedelta(days=1)
+        )  # DTEND of an all-day event is exclusive
         event.add("summary", key.title)
         event.add("transp", "TRANSPARENT")
         event.add("url", absolute(self.site_url, f"calendar/key-dates/#{key.id}"))
@@ -176,8 +182,12 @@ class Writer:
         event.add("dtstamp", self.now.astimezone(UTC))
         event.add("dtstart", campaign.start)
         event.add("dtend", campaign.end + timedelta(days=1))
-        event.add("summary", f"{self.t('campaign')} : {campaign.title}" if self.t.lang == "fr"
-                  else f"{self.t('campaign')}: {campaign.title}")
+        event.add(
+            "summary",
+            f"{self.t('campaign')} : {campaign.title}"
+            if self.t.lang == "fr"
+            else f"{self.t('campaign')}: {campaign.title}",
+        )
         event.add("transp", "TRANSPARENT")
         event.add("url", absolute(self.site_url, f"calendar/campaigns/{campaign.id}/"))
         if campaign.goal:
@@ -199,7 +209,11 @@ class Writer:
         cal.add("x-wr-timezone", self.tz.key)
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", "PT12H")  # the older, non-standard twin of REFRESH-INTERVAL
-        timed = [e.decoded("dtstart") for e, _, _ in ordered if isinstance(e.decoded("dtstart"), datetime)]
+        timed = [
+            e.decoded("dtstart")
+            for e, _, _ in ordered
+            if isinstance(e.decoded("dtstart"), datetime)
+        ]
         zone = b""
         if timed:
             first = min(timed).date().replace(month=1, day=1)
@@ -252,31 +266,50 @@ def plan_feeds(planner: Planner) -> tuple[list[Feed], list[FeedPlan]]:
     pl = planner
     t = pl.t
     project = pl.project
-    dated = sorted((p for p in project.posts if p.date is not None), key=lambda p: (p.date.timestamp(), p.slug))  # type: ignore[union-attr]
+    dated = sorted(
+        (p for p in project.posts if p.date is not None), key=lambda p: (p.date.timestamp(), p.slug)
+    )  # type: ignore[union-attr]
     since = (pl.now - timedelta(days=POSTS_BACK_DAYS)).timestamp()
     posts = [p for p in dated if p.date.timestamp() >= since]  # type: ignore[union-attr]
     visible = [p for p in posts if not pl.view(p).embargoed]
     feeds: list[Feed] = []
     plans: list[FeedPlan] = []
 
-    def add(kind: str, key: str, title: str, filename: str, events: list[tuple[str, str | int]]) -> None:
+    def add(
+        kind: str, key: str, title: str, filename: str, events: list[tuple[str, str | int]]
+    ) -> None:
         path = f"{ICS_DIR}/{filename}"
         plans.append(FeedPlan(path, title, tuple(events)))
         feeds.append(Feed(kind, key, title, path, len(events)))
 
     add("all", "", t("cal_feed_all"), "all.ics", [("post", p.slug) for p in posts])
     for network_id in project.config.networks:
-        add("network", network_id, _label(network_id), f"network-{network_id}.ics",
-            [("post", p.slug) for p in posts if network_id in p.networks])
+        add(
+            "network",
+            network_id,
+            _label(network_id),
+            f"network-{network_id}.ics",
+            [("post", p.slug) for p in posts if network_id in p.networks],
+        )
     by_campaign: dict[str, list[tuple[str, str | int]]] = {}
     for p in visible:
         if p.campaign:
             by_campaign.setdefault(p.campaign, []).append(("post", p.slug))
     for campaign in sorted(project.campaigns, key=lambda c: (c.start, c.id)):
-        add("campaign", campaign.id, campaign.title, f"campaign-{campaign.id}.ics",
-            [("campaign", campaign.id), *by_campaign.get(campaign.id, [])])
-    add("key-dates", "", t("key_dates"), "key-dates.ics",
-        [("key-date", i) for i in range(len(_key_date_occurrences(pl)))])
+        add(
+            "campaign",
+            campaign.id,
+            campaign.title,
+            f"campaign-{campaign.id}.ics",
+            [("campaign", campaign.id), *by_campaign.get(campaign.id, [])],
+        )
+    add(
+        "key-dates",
+        "",
+        t("key_dates"),
+        "key-dates.ics",
+        [("key-date", i) for i in range(len(_key_date_occurrences(pl)))],
+    )
     owned: dict[str, list[tuple[str, str | int]]] = {}  # grouped once: not ambassadors × posts
     for p in visible:
         if p.owner:
@@ -291,8 +324,11 @@ def plan_feeds(planner: Planner) -> tuple[list[Feed], list[FeedPlan]]:
 
 def _key_date_occurrences(pl: Planner) -> list[Occurrence]:
     today = pl.now.date()
-    return all_occurrences(pl.project.key_dates, today - timedelta(days=KEY_DATES_BACK_DAYS),
-                           today + timedelta(days=KEY_DATES_AHEAD_DAYS))
+    return all_occurrences(
+        pl.project.key_dates,
+        today - timedelta(days=KEY_DATES_BACK_DAYS),
+        today + timedelta(days=KEY_DATES_AHEAD_DAYS),
+    )
 
 
 def write_feeds(project: Project, now: datetime, plans: list[FeedPlan]) -> dict[str, bytes]:
@@ -315,8 +351,10 @@ def write_feeds(project: Project, now: datetime, plans: list[FeedPlan]) -> dict[
         return made[ref]
 
     name = project.config.site.name
-    return {plan.path: w.calendar(f"{name} — {plan.title}", [event(ref) for ref in plan.events])
-            for plan in sorted(plans, key=lambda plan: plan.path)}
+    return {
+        plan.path: w.calendar(f"{name} — {plan.title}", [event(ref) for ref in plan.events])
+        for plan in sorted(plans, key=lambda plan: plan.path)
+    }
 
 
 def build_feeds(planner: Planner) -> tuple[list[Feed], dict[str, bytes]]:

@@ -102,7 +102,9 @@ class Calendar:
         self.months = self._months()
         first = self.months[0] - timedelta(days=7)
         last = _add_months(self.months[-1], 1) + timedelta(days=7)
-        self.occurrences = all_occurrences(self.project.key_dates, first, max(last, self.today + timedelta(days=KEY_DATES_DAYS)))
+        self.occurrences = all_occurrences(
+            self.project.key_dates, first, max(last, self.today + timedelta(days=KEY_DATES_DAYS))
+        )
         self.key_dates_by_day: dict[date, list[Occurrence]] = defaultdict(list)
         for occ in self.occurrences:
             day = max(occ.start, first)
@@ -145,14 +147,29 @@ class Calendar:
     # --- pieces shared by the templates ---------------------------------------------------
 
     def day_cell(self, day: date, *, in_month: bool = True) -> Day:
-        cell = Day(day=day, label=_upper_first(self.t.day(day)), in_month=in_month, today=day == self.today)
+        cell = Day(
+            day=day, label=_upper_first(self.t.day(day)), in_month=in_month, today=day == self.today
+        )
         for occ in self.key_dates_by_day.get(day, []):
-            cell.key_dates.append(dict(id=occ.key_date.id, title=occ.key_date.title, category=occ.key_date.category,
-                                       first=day == occ.start or day.weekday() == 0 or day.day == 1))
+            cell.key_dates.append(
+                dict(
+                    id=occ.key_date.id,
+                    title=occ.key_date.title,
+                    category=occ.key_date.category,
+                    first=day == occ.start or day.weekday() == 0 or day.day == 1,
+                )
+            )
         for c in self.campaigns:
             if c.start <= day <= c.end:
-                cell.bands.append(dict(id=c.id, title=c.title, color=c.color, url=self.pl.campaign_url(c.id),
-                                       first=day == c.start or day.weekday() == 0 or day.day == 1))
+                cell.bands.append(
+                    dict(
+                        id=c.id,
+                        title=c.title,
+                        color=c.color,
+                        url=self.pl.campaign_url(c.id),
+                        first=day == c.start or day.weekday() == 0 or day.day == 1,
+                    )
+                )
         cell.items = list(self.by_day.get(day, []))
         return cell
 
@@ -166,7 +183,9 @@ class Calendar:
         weeks = []
         for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
             number = week[0].isocalendar()[1]
-            weeks.append((number, [self.day_cell(d, in_month=d.month == month.month) for d in week]))
+            weeks.append(
+                (number, [self.day_cell(d, in_month=d.month == month.month) for d in week])
+            )
         return weeks
 
     def month_link(self, month: date) -> dict[str, str] | None:
@@ -191,7 +210,10 @@ class Calendar:
             filters=dict(
                 networks=[(n, net.get(n).label if net.get(n) else n) for n in config.networks],  # type: ignore[union-attr]
                 campaigns=[(c.id, c.title) for c in self.campaigns],
-                owners=sorted(((a.id, a.name) for a in self.project.ambassadors if a.public), key=lambda o: o[1]),
+                owners=sorted(
+                    ((a.id, a.name) for a in self.project.ambassadors if a.public),
+                    key=lambda o: o[1],
+                ),
                 statuses=[(s.value, self.t.status(s.value)) for s in Status],
             ),
             statuses=[(s.value, self.t.status(s.value)) for s in Status],
@@ -204,7 +226,12 @@ class Calendar:
         page = month_path(month)
         return render(
             "calendar/month.md.j2",
-            meta=self.pl.meta(self.t("cal_month_title", month=self.t.month(month)), hide=HIDE, found_as="", page=page),
+            meta=self.pl.meta(
+                self.t("cal_month_title", month=self.t.month(month)),
+                hide=HIDE,
+                found_as="",
+                page=page,
+            ),
             **self.common(page, "month"),
             month_label=_upper_first(self.t.month(month)),
             weekdays=self.weekday_names(),
@@ -232,20 +259,35 @@ class Calendar:
                 if day < self.today:
                     continue
                 cell = self.day_cell(day)
-                slots = [Slot(st.network, self.t.clock(st.at), st.at) for st in slots_by_day.get(day, [])]
-                entries: list[tuple[datetime, int, Item | Slot]] = [(i.at, 0, i) for i in cell.items if i.at]
+                slots = [
+                    Slot(st.network, self.t.clock(st.at), st.at) for st in slots_by_day.get(day, [])
+                ]
+                entries: list[tuple[datetime, int, Item | Slot]] = [
+                    (i.at, 0, i) for i in cell.items if i.at
+                ]
                 entries += [(s.at, 1, s) for s in slots]
                 cell.entries = [e for _, _, e in sorted(entries, key=lambda e: (e[0], e[1]))]
                 if cell.entries or cell.key_dates:
                     days.append(cell)
-            running = [c for c in self.campaigns if c.start <= start + timedelta(days=6) and c.end >= start]
-            weeks.append(dict(
-                number=start.isocalendar()[1],
-                label=self.t("cal_week", n=start.isocalendar()[1], start=self.t.short_day(start),
-                             end=self.t.short_day(start + timedelta(days=6))),
-                days=days,
-                campaigns=[dict(title=c.title, color=c.color, url=self.pl.campaign_url(c.id)) for c in running],
-            ))
+            running = [
+                c for c in self.campaigns if c.start <= start + timedelta(days=6) and c.end >= start
+            ]
+            weeks.append(
+                dict(
+                    number=start.isocalendar()[1],
+                    label=self.t(
+                        "cal_week",
+                        n=start.isocalendar()[1],
+                        start=self.t.short_day(start),
+                        end=self.t.short_day(start + timedelta(days=6)),
+                    ),
+                    days=days,
+                    campaigns=[
+                        dict(title=c.title, color=c.color, url=self.pl.campaign_url(c.id))
+                        for c in running
+                    ],
+                )
+            )
         return weeks
 
     def index_page(self) -> str:
@@ -271,26 +313,40 @@ class Calendar:
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for feed in self.feeds:
             groups[feed.kind].append(_feed_view(feed, site_url, self.t))
-        titles = [("all", self.t("cal_feeds_all")), ("network", self.t("cal_feeds_networks")),
-                  ("campaign", self.t("cal_feeds_campaigns")), ("key-dates", self.t("key_dates")),
-                  ("owner", self.t("cal_feeds_owners"))]
+        titles = [
+            ("all", self.t("cal_feeds_all")),
+            ("network", self.t("cal_feeds_networks")),
+            ("campaign", self.t("cal_feeds_campaigns")),
+            ("key-dates", self.t("key_dates")),
+            ("owner", self.t("cal_feeds_owners")),
+        ]
         return [(title, groups[kind]) for kind, title in titles if groups.get(kind)]
 
     def board_page(self) -> str:
         columns = []
         for status in IN_PROGRESS:
             cards = []
-            for post in sorted((p for p in self.project.posts if p.status is status), key=_post_order):
+            for post in sorted(
+                (p for p in self.project.posts if p.status is status), key=_post_order
+            ):
                 item = self.items[post.slug]
                 hidden = item.view.embargoed
-                cards.append(dict(
-                    item=item,
-                    due=self.t.medium_day(post.due) if post.due and not hidden else "",
-                    due_iso=post.due.isoformat() if post.due and not hidden else "",
-                    overdue=not hidden and is_overdue(post, self.today),
-                ))
-            columns.append(dict(status=status.value, label=self.t.status(status.value), cards=cards,
-                                overdue=sum(1 for c in cards if c["overdue"])))
+                cards.append(
+                    dict(
+                        item=item,
+                        due=self.t.medium_day(post.due) if post.due and not hidden else "",
+                        due_iso=post.due.isoformat() if post.due and not hidden else "",
+                        overdue=not hidden and is_overdue(post, self.today),
+                    )
+                )
+            columns.append(
+                dict(
+                    status=status.value,
+                    label=self.t.status(status.value),
+                    cards=cards,
+                    overdue=sum(1 for c in cards if c["overdue"]),
+                )
+            )
         return render(
             "calendar/board.md.j2",
             meta=self.pl.meta(self.t("cal_board_title"), hide=HIDE, found_as="", page=BOARD),
@@ -306,23 +362,34 @@ class Calendar:
         for occ, previous in links.occurrences(self.today, end):
             posts = [self.items[p.slug] for p in links.posts(occ, previous)]
             posts = [i for i in posts if not i.view.embargoed]
-            months[max(occ.start, self.today).replace(day=1)].append(dict(
-                anchor=f"{occ.key_date.id}-{occ.start:%Y%m%d}",
-                id=occ.key_date.id,
-                iso=occ.start.isoformat(),
-                when=self._span(occ.start, occ.end),
-                title=occ.key_date.title,
-                category=occ.key_date.category,
-                description=occ.key_date.description,
-                posts=posts,
-                soon=occ.start <= self.today + timedelta(days=KEY_DATE_NOTICE_DAYS),
-            ))
+            months[max(occ.start, self.today).replace(day=1)].append(
+                dict(
+                    anchor=f"{occ.key_date.id}-{occ.start:%Y%m%d}",
+                    id=occ.key_date.id,
+                    iso=occ.start.isoformat(),
+                    when=self._span(occ.start, occ.end),
+                    title=occ.key_date.title,
+                    category=occ.key_date.category,
+                    description=occ.key_date.description,
+                    posts=posts,
+                    soon=occ.start <= self.today + timedelta(days=KEY_DATE_NOTICE_DAYS),
+                )
+            )
         return render(
             "calendar/key_dates.md.j2",
             meta=self.pl.meta(self.t("cal_key_dates_title"), hide=HIDE),
             **self.common(KEY_DATES, "key-dates"),
-            months=[(_upper_first(self.t.month(m)), entries) for m, entries in sorted(months.items())],
-            feed=next((_feed_view(f, self.project.config.site.url, self.t) for f in self.feeds if f.kind == "key-dates"), None),
+            months=[
+                (_upper_first(self.t.month(m)), entries) for m, entries in sorted(months.items())
+            ],
+            feed=next(
+                (
+                    _feed_view(f, self.project.config.site.url, self.t)
+                    for f in self.feeds
+                    if f.kind == "key-dates"
+                ),
+                None,
+            ),
         )
 
     def _span(self, start: date, end: date) -> str:
@@ -346,19 +413,36 @@ class Calendar:
             posts = [self.items[p.slug] for p in campaign_posts(self.project, c)]
             posts = [i for i in posts if not i.view.embargoed]
             state, state_label = self._campaign_state(c)
-            info = dict(id=c.id, title=c.title, color=c.color, goal=c.goal, description=c.description,
-                        span=self._span(c.start, c.end), start=c.start.isoformat(), end=c.end.isoformat(),
-                        state=state, state_label=state_label, url=self.pl.campaign_url(c.id),
-                        count=sum(i.view.status != Status.cancelled.value for i in posts))
+            info = dict(
+                id=c.id,
+                title=c.title,
+                color=c.color,
+                goal=c.goal,
+                description=c.description,
+                span=self._span(c.start, c.end),
+                start=c.start.isoformat(),
+                end=c.end.isoformat(),
+                state=state,
+                state_label=state_label,
+                url=self.pl.campaign_url(c.id),
+                count=sum(i.view.status != Status.cancelled.value for i in posts),
+            )
             rows.append(info)
             feed = next((f for f in self.feeds if f.kind == "campaign" and f.key == c.id), None)
-            key_dates = [dict(when=self._span(o.start, o.end), title=o.key_date.title, iso=o.start.isoformat())
-                         for o in all_occurrences(self.project.key_dates, c.start, c.end)]
+            key_dates = [
+                dict(
+                    when=self._span(o.start, o.end), title=o.key_date.title, iso=o.start.isoformat()
+                )
+                for o in all_occurrences(self.project.key_dates, c.start, c.end)
+            ]
             pages[path] = render(
                 "calendar/campaign.md.j2",
-                meta=self.pl.meta(self.t("cal_campaign_title", title=c.title), hide=HIDE,
-                                  found_as=f"<p>{search_text(info['span'], c.goal or '', c.description or '')}</p>",
-                                  page=path),
+                meta=self.pl.meta(
+                    self.t("cal_campaign_title", title=c.title),
+                    hide=HIDE,
+                    found_as=f"<p>{search_text(info['span'], c.goal or '', c.description or '')}</p>",
+                    page=path,
+                ),
                 **self.common(path, "campaigns"),
                 c=info,
                 posts=posts,
@@ -377,8 +461,15 @@ class Calendar:
 def _feed_view(feed: Feed, site_url: str, t: Any) -> dict[str, Any]:
     url = absolute(site_url, feed.path)
     rest = url.partition("://")[2]
-    return dict(title=feed.title, path=feed.path, url=url, webcal=f"webcal://{rest}",
-                count=t("cal_events", n=feed.events), kind=feed.kind, key=feed.key)
+    return dict(
+        title=feed.title,
+        path=feed.path,
+        url=url,
+        webcal=f"webcal://{rest}",
+        count=t("cal_events", n=feed.events),
+        kind=feed.kind,
+        key=feed.key,
+    )
 
 
 def _post_order(post: Post) -> tuple[int, float, str]:
@@ -397,12 +488,16 @@ def plan(planner: Planner, snapshot: Any) -> Section:
     for month in cal.months:
         pages[month_path(month)] = cal.month_page(month)
     pages.update(cal.campaign_pages())
-    nav = [{t("calendar"): [
-        {t("cal_agenda"): INDEX},
-        {t("cal_month"): month_path(cal.this_month)},
-        {t("cal_board"): BOARD},
-        {t("key_dates"): KEY_DATES},
-        {t("campaigns"): CAMPAIGNS},
-    ]}]
+    nav = [
+        {
+            t("calendar"): [
+                {t("cal_agenda"): INDEX},
+                {t("cal_month"): month_path(cal.this_month)},
+                {t("cal_board"): BOARD},
+                {t("key_dates"): KEY_DATES},
+                {t("campaigns"): CAMPAIGNS},
+            ]
+        }
+    ]
     later = Later(tuple(sorted(f.path for f in cal.feed_plans)), write_feeds, (cal.feed_plans,))
     return Section(pages=pages, nav=nav, later=[later])

@@ -52,7 +52,9 @@ def _rule_text(rule: str) -> str:
 @lru_cache(maxsize=512)
 def _compile(text: str, anchor: date) -> rrule:
     if "\n" in text or re.search(r"(?i)\b(DTSTART|EXDATE|RDATE|EXRULE)\b", text):
-        raise ValueError("write only the rule (FREQ=…;…); give its first day with 'start:' or 'date:'")
+        raise ValueError(
+            "write only the rule (FREQ=…;…); give its first day with 'start:' or 'date:'"
+        )
     names = [part.split("=", 1)[0].strip().upper() for part in text.split(";") if part.strip()]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -62,7 +64,9 @@ def _compile(text: str, anchor: date) -> rrule:
     if freq is None:
         raise ValueError("the rule has no FREQ (e.g. FREQ=YEARLY)")
     if freq.group(1).upper() in _SUB_DAILY:
-        raise ValueError(f"FREQ={freq.group(1).upper()} repeats within a day; a key date is a whole day")
+        raise ValueError(
+            f"FREQ={freq.group(1).upper()} repeats within a day; a key date is a whole day"
+        )
     if re.search(r"(?i)\bCOUNT=", text) and re.search(r"(?i)\bUNTIL=", text):
         raise ValueError("COUNT and UNTIL cannot be used together (RFC 5545): keep one of them")
     interval = re.search(r"(?i)\bINTERVAL=([^;]*)", text)
@@ -115,7 +119,10 @@ def rule_problem(key_date: KeyDate) -> tuple[str, str] | None:
         ever = _ever_occurs(text, anchor)
     except _EXPANSION_ERRORS as exc:
         # dateutil accepts a few rules it then fails to expand (e.g. some BYSETPOS combinations).
-        return "rrule-invalid", f"rrule '{key_date.rrule}' cannot be expanded: {exc or type(exc).__name__}"
+        return (
+            "rrule-invalid",
+            f"rrule '{key_date.rrule}' cannot be expanded: {exc or type(exc).__name__}",
+        )
     if not ever:
         return "rrule-never", f"rrule '{key_date.rrule}' never happens (from {anchor.isoformat()})"
     return None
@@ -153,7 +160,9 @@ def occurrences(key_date: KeyDate, start: date, end: date) -> list[Occurrence]:
     return out
 
 
-def all_occurrences(key_dates: tuple[KeyDate, ...] | list[KeyDate], start: date, end: date) -> list[Occurrence]:
+def all_occurrences(
+    key_dates: tuple[KeyDate, ...] | list[KeyDate], start: date, end: date
+) -> list[Occurrence]:
     """Every occurrence of every key date in the window, in date order."""
     found = [o for k in key_dates for o in occurrences(k, start, end)]
     return sorted(found, key=lambda o: (o.start, o.end, o.key_date.id))

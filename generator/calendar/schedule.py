@@ -44,7 +44,9 @@ class KeyDateLinks:
             previous: date | None = None
             for occ in occurrences(key, start - timedelta(days=LINK_BEFORE_DAYS), end):
                 if occ.end >= start:
-                    recent = previous is not None and previous >= occ.start - timedelta(days=LINK_BEFORE_DAYS)
+                    recent = previous is not None and previous >= occ.start - timedelta(
+                        days=LINK_BEFORE_DAYS
+                    )
                     out.append((occ, previous if recent else None))
                 previous = occ.end
         return sorted(out, key=lambda pair: (pair[0].start, pair[0].end, pair[0].key_date.id))
@@ -56,13 +58,19 @@ class KeyDateLinks:
         if previous_end is not None:
             lower = max(lower, previous_end + timedelta(days=1))
         upper = occurrence.end + timedelta(days=LINK_AFTER_DAYS)
-        return [post for day, post in self.by_key.get(occurrence.key_date.id, []) if lower <= day <= upper]
+        return [
+            post
+            for day, post in self.by_key.get(occurrence.key_date.id, [])
+            if lower <= day <= upper
+        ]
 
 
 def campaign_posts(project: Project, campaign: Campaign) -> list[Post]:
     """Every post of a campaign (cancelled ones too), dated first by time, then undated by slug."""
     posts = [p for p in project.posts if p.campaign == campaign.id]
-    return sorted(posts, key=lambda p: (p.date is None, p.date.timestamp() if p.date else 0.0, p.slug))
+    return sorted(
+        posts, key=lambda p: (p.date is None, p.date.timestamp() if p.date else 0.0, p.slug)
+    )
 
 
 def is_overdue(post: Post, today: date) -> bool:

@@ -40,7 +40,9 @@ def expand(slots: Iterable[Slot], project: Project, start: date, end: date) -> l
     day = start
     while day <= end:
         for slot in by_weekday[day.weekday()]:
-            out.append(SlotTime(normalise(datetime.combine(day, slot.clock), tz), slot.network, slot))
+            out.append(
+                SlotTime(normalise(datetime.combine(day, slot.clock), tz), slot.network, slot)
+            )
         day += timedelta(days=1)
     return sorted(set(out))
 
@@ -68,14 +70,18 @@ class Occupancy:
         values = self.times.get(slot_time.network, [])
         stamp = slot_time.at.timestamp()
         i = bisect.bisect_left(values, stamp)
-        nearest = min((abs(values[j] - stamp) for j in (i - 1, i) if 0 <= j < len(values)), default=None)
+        nearest = min(
+            (abs(values[j] - stamp) for j in (i - 1, i) if 0 <= j < len(values)), default=None
+        )
         if nearest is None:
             return False
         # Strictly closer than the gap: a post exactly min_gap_hours away leaves the slot free.
         return nearest == 0 or nearest < self.window(slot_time.network)
 
 
-def free_slots(project: Project, after: datetime, until: datetime, network: str | None = None) -> list[SlotTime]:
+def free_slots(
+    project: Project, after: datetime, until: datetime, network: str | None = None
+) -> list[SlotTime]:
     """Slot times strictly after `after` and before `until` that no planned post takes."""
     tz = project.tz
     slots = [s for s in project.slots if network is None or s.network == network]
@@ -85,7 +91,8 @@ def free_slots(project: Project, after: datetime, until: datetime, network: str 
     start = after.astimezone(tz).date()
     end = until.astimezone(tz).date()
     return [
-        st for st in expand(slots, project, start, end)
+        st
+        for st in expand(slots, project, start, end)
         if after < st.at < until and not occupancy.taken(st)
     ]
 

@@ -36,25 +36,33 @@ def _longest_ambassador(project: Project) -> str | None:
     return ids[0] if ids else None
 
 
-def _length(file: str, line: int, code: str, what: str, network_id: str, text: str,
-            limit: int | None) -> Diagnostic | None:
+def _length(
+    file: str, line: int, code: str, what: str, network_id: str, text: str, limit: int | None
+) -> Diagnostic | None:
     """A diagnostic when text is too long for the network, counted by its rule."""
     m = net.measure(network_id, text, limit=limit)
     label = net.get(network_id).label  # type: ignore[union-attr]
     hints = []
     if m.limit is not None and m.count > m.limit:
-        message = f"{what} is {m.count} characters on {label}, over its limit of {m.limit} as posted"
-        hints.append(f"shorten it by {m.count - m.limit} characters "
-                     "(text, hashtags, disclosure and link count together)")
+        message = (
+            f"{what} is {m.count} characters on {label}, over its limit of {m.limit} as posted"
+        )
+        hints.append(
+            f"shorten it by {m.count - m.limit} characters "
+            "(text, hashtags, disclosure and link count together)"
+        )
     elif m.byte_limit is not None and m.bytes > m.byte_limit:
         message = f"{what} is {m.bytes} bytes on {label}, over its limit of {m.byte_limit} bytes as posted"
-        hints.append(f"shorten it by {m.bytes - m.byte_limit} bytes (emoji and accented letters take several)")
+        hints.append(
+            f"shorten it by {m.bytes - m.byte_limit} bytes (emoji and accented letters take several)"
+        )
     else:
         return None
     if m.unlinked_urls and network_id in ("x", "mastodon"):
         hints.append(
             f"{label} counts a link as 23 characters only when its host ends in a public domain: "
-            + ", ".join(m.unlinked_urls) + " is counted character by character"
+            + ", ".join(m.unlinked_urls)
+            + " is counted character by character"
         )
     return error(file, line, code, message, "; ".join(hints))
 
@@ -68,8 +76,15 @@ def _lengths(project: Project, now: datetime) -> Iterator[Diagnostic]:
             if net.get(network_id) is None:
                 continue  # reported by the core checks
             posted = net.compose(text, link=post.link or "")
-            d = _length(post.file, post.line("messages", network_id), "message-too-long",
-                        f"the {network_id} message", network_id, posted, _limit(config, network_id))
+            d = _length(
+                post.file,
+                post.line("messages", network_id),
+                "message-too-long",
+                f"the {network_id} message",
+                network_id,
+                posted,
+                _limit(config, network_id),
+            )
             if d:
                 yield d
         if post.share is None:
@@ -82,9 +97,18 @@ def _lengths(project: Project, now: datetime) -> Iterator[Diagnostic]:
             for i, text in enumerate(variants):
                 posted = net.compose(text, post.share.hashtags, config.disclosure(network_id), link)
                 path = ("share", "messages", network_id) + ((i,) if len(variants) > 1 else ())
-                what = f"the {network_id} suggestion" + (f" (variant {i + 1})" if len(variants) > 1 else "")
-                d = _length(post.file, post.line(*path), "share-too-long", what, network_id, posted,
-                            _limit(config, network_id))
+                what = f"the {network_id} suggestion" + (
+                    f" (variant {i + 1})" if len(variants) > 1 else ""
+                )
+                d = _length(
+                    post.file,
+                    post.line(*path),
+                    "share-too-long",
+                    what,
+                    network_id,
+                    posted,
+                    _limit(config, network_id),
+                )
                 if d:
                     yield d
 
@@ -97,9 +121,13 @@ def _windows(project: Project, now: datetime) -> Iterator[Diagnostic]:
         start, until = window
         if until < start:
             origin = "share.from" if post.share.from_ else "the post's date"
-            yield error(post.file, post.line("share", "until"), "share-window",
-                        f"share.until ({until}) is before {origin} ({start})",
-                        "set share.until on or after the first day of the kit, or remove it (default: 14 days)")
+            yield error(
+                post.file,
+                post.line("share", "until"),
+                "share-window",
+                f"share.until ({until}) is before {origin} ({start})",
+                "set share.until on or after the first day of the kit, or remove it (default: 14 days)",
+            )
 
 
 def _share_networks(project: Project, now: datetime) -> Iterator[Diagnostic]:
@@ -108,26 +136,42 @@ def _share_networks(project: Project, now: datetime) -> Iterator[Diagnostic]:
             continue
         for network_id in post.share.messages:
             if network_id not in post.networks:
-                yield error(post.file, post.line("share", "messages", network_id), "share-network",
-                            f"share.messages has a suggestion for '{network_id}', which is not in this post's networks",
-                            did_you_mean(network_id, post.networks)
-                            or f"add '{network_id}' to networks, or remove this suggestion")
+                yield error(
+                    post.file,
+                    post.line("share", "messages", network_id),
+                    "share-network",
+                    f"share.messages has a suggestion for '{network_id}', which is not in this post's networks",
+                    did_you_mean(network_id, post.networks)
+                    or f"add '{network_id}' to networks, or remove this suggestion",
+                )
         for network_id in dict.fromkeys(post.networks):
             if network_id not in post.share.messages and net.get(network_id) is not None:
-                yield warning(post.file, post.line("share"), "share-message-missing",
-                              f"the share block has no suggestion for '{network_id}', which this post targets",
-                              f"add share.messages.{network_id}, or ambassadors get no {network_id} card")
+                yield warning(
+                    post.file,
+                    post.line("share"),
+                    "share-message-missing",
+                    f"the share block has no suggestion for '{network_id}', which this post targets",
+                    f"add share.messages.{network_id}, or ambassadors get no {network_id} card",
+                )
         if not post.link:
-            yield warning(post.file, post.line("share"), "share-no-link",
-                          "the share block has no link to tag: the post has no link",
-                          "add 'link: https://…' to the post so that shares can be tracked")
+            yield warning(
+                post.file,
+                post.line("share"),
+                "share-no-link",
+                "the share block has no link to tag: the post has no link",
+                "add 'link: https://…' to the post so that shares can be tracked",
+            )
         for path, text in _share_texts(post):
             opened, closed = text.count("[["), text.count("]]")
             empty = any(not m.group(1).strip() for m in PROMPT.finditer(text))
             if opened != closed or empty:
-                yield warning(post.file, post.line(*path), "share-prompt",
-                              "a [[…]] prompt is " + ("empty" if empty else "not closed"),
-                              "write what the ambassador should fill in between [[ and ]], e.g. [[votre angle]]")
+                yield warning(
+                    post.file,
+                    post.line(*path),
+                    "share-prompt",
+                    "a [[…]] prompt is " + ("empty" if empty else "not closed"),
+                    "write what the ambassador should fill in between [[ and ]], e.g. [[votre angle]]",
+                )
 
 
 def _share_texts(post: Post) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -178,9 +222,13 @@ def _blocked_words(project: Project, now: datetime) -> Iterator[Diagnostic]:
                 continue
             for word, pattern in patterns:
                 if pattern.search(folded):
-                    yield error(post.file, post.line(*path), "blocked-word",
-                                f"'{word}' is a blocked word (rules.blocked_words) and appears in {_where(path)}",
-                                "rephrase it: the editorial charter rules it out")
+                    yield error(
+                        post.file,
+                        post.line(*path),
+                        "blocked-word",
+                        f"'{word}' is a blocked word (rules.blocked_words) and appears in {_where(path)}",
+                        "rephrase it: the editorial charter rules it out",
+                    )
 
 
 def _tracking(project: Project, now: datetime) -> Iterator[Diagnostic]:
@@ -188,10 +236,14 @@ def _tracking(project: Project, now: datetime) -> Iterator[Diagnostic]:
     for key, template in config.tracking.items():
         for m in _PLACEHOLDER.finditer(template):
             if m.group(1) not in PLACEHOLDERS:
-                yield error("site_config.yml", config.line("tracking", key), "tracking-placeholder",
-                            f"tracking.{key} uses an unknown placeholder '{{{m.group(1)}}}'",
-                            did_you_mean(m.group(1), PLACEHOLDERS)
-                            or "use " + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS))
+                yield error(
+                    "site_config.yml",
+                    config.line("tracking", key),
+                    "tracking-placeholder",
+                    f"tracking.{key} uses an unknown placeholder '{{{m.group(1)}}}'",
+                    did_you_mean(m.group(1), PLACEHOLDERS)
+                    or "use " + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
+                )
 
 
 def _embargoed_links(project: Project, now: datetime) -> Iterator[Diagnostic]:
@@ -202,9 +254,13 @@ def _embargoed_links(project: Project, now: datetime) -> Iterator[Diagnostic]:
         if hidden is None or is_embargoed(post, now) or hidden is post:
             continue
         when = hidden.date.isoformat(timespec="minutes") if hidden.date else "its publication"
-        yield warning(post.file, post.line("link"), "embargo-link-shared",
-                      f"this post shows the link of an embargoed post ({hidden.file}) before {when}",
-                      "embargo this post too (embargo: true), or give it another link until then")
+        yield warning(
+            post.file,
+            post.line("link"),
+            "embargo-link-shared",
+            f"this post shows the link of an embargoed post ({hidden.file}) before {when}",
+            "embargo this post too (embargo: true), or give it another link until then",
+        )
 
 
 def _line_in(text: str, index: int, first_line: int) -> int:
@@ -213,7 +269,9 @@ def _line_in(text: str, index: int, first_line: int) -> int:
 
 def _private_emails(project: Project, now: datetime) -> Iterator[Diagnostic]:
     """An ambassador's private e-mail typed into published text would reach the portal."""
-    emails = {a.email.strip().casefold(): a.id for a in project.ambassadors if a.email and a.email.strip()}
+    emails = {
+        a.email.strip().casefold(): a.id for a in project.ambassadors if a.email and a.email.strip()
+    }
     if not emails:
         return
     places: list[tuple[str, int, str]] = []  # (file, line of the text's start, text)
@@ -238,19 +296,35 @@ def _private_emails(project: Project, now: datetime) -> Iterator[Diagnostic]:
         for email, ambassador_id in emails.items():
             index = folded.find(email)
             if index >= 0:
-                yield warning(file, _line_in(text, index, first), "private-email",
-                              f"the private e-mail of ambassador '{ambassador_id}' is written here "
-                              "and would be published",
-                              "ambassadors' e-mails stay out of the portal: write a team address instead")
+                yield warning(
+                    file,
+                    _line_in(text, index, first),
+                    "private-email",
+                    f"the private e-mail of ambassador '{ambassador_id}' is written here "
+                    "and would be published",
+                    "ambassadors' e-mails stay out of the portal: write a team address instead",
+                )
 
 
 def _reserved_ids(project: Project, now: datetime) -> Iterator[Diagnostic]:
     for amb in project.ambassadors:
         if amb.id == "index":
-            yield error(amb.src.file, 1, "ambassador-id-reserved",
-                        "'index' cannot be an ambassador id: ambassadors/index/ is the directory",
-                        "rename the file, e.g. ambassadors/<first-name>-<last-name>.yml")
+            yield error(
+                amb.src.file,
+                1,
+                "ambassador-id-reserved",
+                "'index' cannot be an ambassador id: ambassadors/index/ is the directory",
+                "rename the file, e.g. ambassadors/<first-name>-<last-name>.yml",
+            )
 
 
-CHECKS: list[Check] = [_lengths, _windows, _share_networks, _blocked_words, _tracking, _embargoed_links,
-                       _private_emails, _reserved_ids]
+CHECKS: list[Check] = [
+    _lengths,
+    _windows,
+    _share_networks,
+    _blocked_words,
+    _tracking,
+    _embargoed_links,
+    _private_emails,
+    _reserved_ids,
+]

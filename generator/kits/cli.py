@@ -11,15 +11,42 @@ from ..diagnostics import FORMATTERS, did_you_mean, has_errors, sort_key
 
 
 @click.command("digest")
-@click.option("--week", metavar="YYYY-Www", default=None, help="ISO week, e.g. 2026-W49 (default: the week of --now).")
-@click.option("--ambassador", "ambassador_id", metavar="ID", default=None,
-              help="Only this ambassador's kits, for the networks they use, with links to their page.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-              help="Folder to write the two files into.")
-@click.option("--now", "now_option", metavar="T", help="Fix 'today', e.g. 2026-12-01T08:00 (or set SOURCE_DATE_EPOCH).")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-              help="The content repository (the folder holding site_config.yml).")
-def digest_command(week: str | None, ambassador_id: str | None, out: Path, now_option: str | None, root: Path) -> None:
+@click.option(
+    "--week",
+    metavar="YYYY-Www",
+    default=None,
+    help="ISO week, e.g. 2026-W49 (default: the week of --now).",
+)
+@click.option(
+    "--ambassador",
+    "ambassador_id",
+    metavar="ID",
+    default=None,
+    help="Only this ambassador's kits, for the networks they use, with links to their page.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to write the two files into.",
+)
+@click.option(
+    "--now",
+    "now_option",
+    metavar="T",
+    help="Fix 'today', e.g. 2026-12-01T08:00 (or set SOURCE_DATE_EPOCH).",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The content repository (the folder holding site_config.yml).",
+)
+def digest_command(
+    week: str | None, ambassador_id: str | None, out: Path, now_option: str | None, root: Path
+) -> None:
     """This week's kits as an e-mail-ready HTML file and a Markdown file. Exit 1 on content errors."""
     from ..check import check
     from ..cli import EXIT_ERRORS, EXIT_OK, parse_now
@@ -32,8 +59,10 @@ def digest_command(week: str | None, ambassador_id: str | None, out: Path, now_o
     diags = list(loaded.diagnostics) + (check(project, now) if project else [])
     if project is None or has_errors(diags):
         click.echo(FORMATTERS["text"](sorted(diags, key=sort_key)), err=True)
-        click.echo("error: no digest written because of content errors; fix them and run `relais digest` again",
-                   err=True)
+        click.echo(
+            "error: no digest written because of content errors; fix them and run `relais digest` again",
+            err=True,
+        )
         sys.exit(EXIT_ERRORS)
     try:
         monday = parse_week(week) if week else parse_week(week_label(now.date()))
@@ -44,13 +73,18 @@ def digest_command(week: str | None, ambassador_id: str | None, out: Path, now_o
         ambassador = project.ambassador(ambassador_id)
         if ambassador is None:
             close = did_you_mean(ambassador_id, [a.id for a in project.ambassadors])
-            raise click.BadParameter(f"no ambassador '{ambassador_id}' (ambassadors/{ambassador_id}.yml)"
-                                     + (f"; {close}" if close else ""), param_hint="--ambassador")
+            raise click.BadParameter(
+                f"no ambassador '{ambassador_id}' (ambassadors/{ambassador_id}.yml)"
+                + (f"; {close}" if close else ""),
+                param_hint="--ambassador",
+            )
     result = digest(project, now, monday, ambassador)
     label = week_label(monday)
     if result is None:
         who = f" for {ambassador_id}" if ambassador_id else ""
-        click.echo(f"Nothing to share in week {label}{who}: no kit is open that week. No file written.")
+        click.echo(
+            f"Nothing to share in week {label}{who}: no kit is open that week. No file written."
+        )
         sys.exit(EXIT_OK)
     try:
         out.mkdir(parents=True, exist_ok=True)

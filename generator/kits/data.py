@@ -27,8 +27,14 @@ def _card(kit: Kit, index: int, subject: str) -> dict[str, Any]:
     for i, text in enumerate(card.variants):
         composed = card.composed(i)
         # A variant with a [[prompt]] has no ready share link: the prompt must be filled first.
-        share = None if prompts(text) else net.share_url(card.network, composed, card.link, subject=subject)
-        variants.append({"text": text, "composed": composed, "prompts": prompts(text), "share_url": share})
+        share = (
+            None
+            if prompts(text)
+            else net.share_url(card.network, composed, card.link, subject=subject)
+        )
+        variants.append(
+            {"text": text, "composed": composed, "prompts": prompts(text), "share_url": share}
+        )
     return {
         "network": card.network,
         "label": card.label,
@@ -58,7 +64,9 @@ def kit_record(pl: Planner, kit: Kit) -> dict[str, Any]:
         "until": kit.until.isoformat(),
         "lang": post_lang(post, pl.project.config),
         "topics": list(post.topics),
-        "campaign": {"id": campaign.id, "title": campaign.title, "color": campaign.color} if campaign else None,
+        "campaign": {"id": campaign.id, "title": campaign.title, "color": campaign.color}
+        if campaign
+        else None,
         "post": {"path": page, "url": absolute(base, page)},
         "kit": {"path": f"kits/#kit-{kit.slug}", "url": absolute(base, f"kits/#kit-{kit.slug}")},
         "link": post.link,

@@ -43,7 +43,9 @@ class Digest:
     markdown: str
 
     def filename(self, ambassador_id: str | None, suffix: str) -> str:
-        return f"relais-digest-{self.week}" + (f"-{ambassador_id}" if ambassador_id else "") + suffix
+        return (
+            f"relais-digest-{self.week}" + (f"-{ambassador_id}" if ambassador_id else "") + suffix
+        )
 
 
 def parse_week(text: str) -> date:
@@ -62,18 +64,31 @@ def week_label(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _item(project: Project, t: Translator, kit: Kit, networks: list[str], ambassador: Ambassador | None,
-          first: date, today: date) -> dict[str, Any]:
+def _item(
+    project: Project,
+    t: Translator,
+    kit: Kit,
+    networks: list[str],
+    ambassador: Ambassador | None,
+    first: date,
+    today: date,
+) -> dict[str, Any]:
     base = project.config.site.url
     public = ambassador is not None and ambassador.public
     page = f"ambassadors/{ambassador.id}/" if public else "kits/"  # type: ignore[union-attr]
-    url = absolute(base, f"{page}#{kit_anchor(kit.slug)}" if kit.until >= today else archive_url(kit))
+    url = absolute(
+        base, f"{page}#{kit_anchor(kit.slug)}" if kit.until >= today else archive_url(kit)
+    )
     cards = []
     for network_id in networks:
         card = kit.card(network_id)
         if card is None:
             continue
-        pick = variant_index(ambassador.id, kit.slug, network_id, len(card.variants)) if ambassador else 0
+        pick = (
+            variant_index(ambassador.id, kit.slug, network_id, len(card.variants))
+            if ambassador
+            else 0
+        )
         cards.append(dict(label=card.label, lines=card.variants[pick].strip().split("\n")))
     image = kit.post.image if kit.post.image and kit.post.image in project.media else None
     return dict(
@@ -88,7 +103,9 @@ def _item(project: Project, t: Translator, kit: Kit, networks: list[str], ambass
     )
 
 
-def digest(project: Project, now: datetime, monday: date, ambassador: Ambassador | None = None) -> Digest | None:
+def digest(
+    project: Project, now: datetime, monday: date, ambassador: Ambassador | None = None
+) -> Digest | None:
     """The digest of the week starting `monday`, or None when it has no kit to share."""
     sunday = monday + timedelta(days=6)
     kits = kits_between(project, now, monday, sunday)
@@ -107,11 +124,25 @@ def digest(project: Project, now: datetime, monday: date, ambassador: Ambassador
         site_name=site.name,
         title=t("digest_title", n=monday.isocalendar()[1], year=monday.isocalendar()[0]),
         hello=t("digest_hello", name=ambassador.name) if ambassador else "",
-        intro=t("digest_intro" if ambassador else "digest_intro_all", start=t.medium_day(monday),
-                end=t.medium_day(sunday)),
+        intro=t(
+            "digest_intro" if ambassador else "digest_intro_all",
+            start=t.medium_day(monday),
+            end=t.medium_day(sunday),
+        ),
         md=md_inline,
-        portal=absolute(site.url, f"ambassadors/{ambassador.id}/" if ambassador and ambassador.public else "kits/"),
-        kits=[_item(project, t, k, n, ambassador, monday, now.astimezone(project.tz).date()) for k, n in chosen],
+        portal=absolute(
+            site.url,
+            f"ambassadors/{ambassador.id}/" if ambassador and ambassador.public else "kits/",
+        ),
+        kits=[
+            _item(project, t, k, n, ambassador, monday, now.astimezone(project.tz).date())
+            for k, n in chosen
+        ],
     )
-    return Digest(week, monday, tuple(k for k, _ in chosen), render("kits/digest.html.j2", **context),
-                  render("kits/digest.md.j2", **context))
+    return Digest(
+        week,
+        monday,
+        tuple(k for k, _ in chosen),
+        render("kits/digest.html.j2", **context),
+        render("kits/digest.md.j2", **context),
+    )

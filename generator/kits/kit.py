@@ -91,7 +91,9 @@ def tag_values(post: Post, network_id: str, ambassador_id: str | None) -> dict[s
     return values
 
 
-def tagged_link(config: SiteConfig, post: Post, network_id: str, ambassador_id: str | None = None) -> str:
+def tagged_link(
+    config: SiteConfig, post: Post, network_id: str, ambassador_id: str | None = None
+) -> str:
     """The post's link with the UTM tags of `tracking`; without an ambassador their tag is left out."""
     if not post.link:
         return ""
@@ -107,7 +109,11 @@ def link_template(config: SiteConfig, post: Post, network_id: str) -> str:
 
 def ambassador_tag(ambassador_id: str) -> str:
     """What replaces "{ambassador}" in a link template: the id as tag_url writes it."""
-    marked = net.tag_url("https://relais.invalid/", {"t": f"{_TOKEN}{{ambassador}}{_TOKEN}"}, ambassador=ambassador_id)
+    marked = net.tag_url(
+        "https://relais.invalid/",
+        {"t": f"{_TOKEN}{{ambassador}}{_TOKEN}"},
+        ambassador=ambassador_id,
+    )
     return marked.split(_TOKEN)[1] if marked.count(_TOKEN) == 2 else ""
 
 
@@ -124,18 +130,22 @@ def build_kit(config: SiteConfig, post: Post, ambassador_id: str | None = None) 
         variants = share.variants(network_id)
         if not variants or net.get(network_id) is None:
             continue
-        cards.append(Card(
-            network=network_id,
-            variants=tuple(variants),
-            hashtags=tuple(share.hashtags),
-            disclosure=config.disclosure(network_id),
-            link=tagged_link(config, post, network_id, ambassador_id),
-            link_template=link_template(config, post, network_id),
-        ))
+        cards.append(
+            Card(
+                network=network_id,
+                variants=tuple(variants),
+                hashtags=tuple(share.hashtags),
+                disclosure=config.disclosure(network_id),
+                link=tagged_link(config, post, network_id, ambassador_id),
+                link_template=link_template(config, post, network_id),
+            )
+        )
     return Kit(post, window[0], window[1], tuple(cards))
 
 
-_offered: list[Any] = []  # [project, now, kits]: the last project's kits (one plan asks several times)
+_offered: list[
+    Any
+] = []  # [project, now, kits]: the last project's kits (one plan asks several times)
 
 
 def offered_kits(project: Project, now: datetime) -> dict[str, Kit]:
@@ -191,12 +201,16 @@ def post_lang(post: Post, config: SiteConfig) -> str:
 def match(post: Post, config: SiteConfig, ambassador: Ambassador) -> tuple[bool, list[str]]:
     """Whether the post's language is one the ambassador speaks, and the topics they share."""
     lang = post_lang(post, config)
-    speaks = not ambassador.languages or any(lang.split("-")[0] == l.split("-")[0] for l in ambassador.languages)
+    speaks = not ambassador.languages or any(
+        lang.split("-")[0] == l.split("-")[0] for l in ambassador.languages
+    )
     mine = {t.casefold() for t in ambassador.topics}
     return speaks, [t for t in post.topics if t.casefold() in mine]
 
 
-def kits_for(kits: list[Kit], config: SiteConfig, ambassador: Ambassador) -> list[tuple[Kit, list[str]]]:
+def kits_for(
+    kits: list[Kit], config: SiteConfig, ambassador: Ambassador
+) -> list[tuple[Kit, list[str]]]:
     """An ambassador's kits with the networks they use, best match first.
 
     Order: posts in a language they speak first, then more shared topics, then the kit
@@ -240,8 +254,13 @@ def public_profile(ambassador: Ambassador) -> dict[str, Any]:
         "name": ambassador.name,
         "team": ambassador.team or "",
         "networks": [
-            {"id": n, "label": (net.get(n).label if net.get(n) else n), "specialist": bool(s and s.specialist)}
-            for n, s in ambassador.networks.items() if net.get(n) is not None
+            {
+                "id": n,
+                "label": (net.get(n).label if net.get(n) else n),
+                "specialist": bool(s and s.specialist),
+            }
+            for n, s in ambassador.networks.items()
+            if net.get(n) is not None
         ],
         "topics": list(ambassador.topics),
         "languages": list(ambassador.languages),

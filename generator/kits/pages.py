@@ -79,9 +79,25 @@ def rules(pl: Planner) -> dict[str, dict[str, Any]]:
 
 def labels(pl: Planner) -> dict[str, str]:
     """The strings relais-kits.js shows, in the site's language."""
-    keys = ("copied", "copy_failed", "prompt_fill", "copied_paste", "copy_first_note", "share_on", "share_email",
-            "copy_and_share", "no_share_link", "instance_bad", "characters", "bytes", "fold_note", "over_limit",
-            "suggestion_n", "kits_load_failed", "alt_text")
+    keys = (
+        "copied",
+        "copy_failed",
+        "prompt_fill",
+        "copied_paste",
+        "copy_first_note",
+        "share_on",
+        "share_email",
+        "copy_and_share",
+        "no_share_link",
+        "instance_bad",
+        "characters",
+        "bytes",
+        "fold_note",
+        "over_limit",
+        "suggestion_n",
+        "kits_load_failed",
+        "alt_text",
+    )
     return {k: pl.t(k) for k in keys}
 
 
@@ -99,7 +115,9 @@ def _note(pl: Planner, label: str, kind: str) -> str:
     return ""
 
 
-def card_view(pl: Planner, kit: Kit, card: Card, *, index: int = 0, instance: str = "") -> dict[str, Any]:
+def card_view(
+    pl: Planner, kit: Kit, card: Card, *, index: int = 0, instance: str = ""
+) -> dict[str, Any]:
     """What the card template shows of one network of a kit (variant `index` first)."""
     composed = [card.composed(i) for i in range(len(card.variants))]
     text = composed[index]
@@ -107,7 +125,9 @@ def card_view(pl: Planner, kit: Kit, card: Card, *, index: int = 0, instance: st
     m = net.measure(card.network, text, limit=limit)
     share = None
     if not prompts(text):  # a prompt must be filled first: without JS there is no share link then
-        share = net.share_url(card.network, text, card.link, instance=instance, subject=kit.post.title)
+        share = net.share_url(
+            card.network, text, card.link, instance=instance, subject=kit.post.title
+        )
     return dict(
         skeleton=False,
         anchor=f"{kit_anchor(kit.slug)}-{card.network}",
@@ -137,9 +157,31 @@ def card_view(pl: Planner, kit: Kit, card: Card, *, index: int = 0, instance: st
 
 def skeleton_card() -> dict[str, Any]:
     """The empty card relais-kits.js clones on personal pages (every optional part present)."""
-    return dict(skeleton=True, anchor="", network="", label="", share_kind="text", variants_json="[]",
-                variant_count=2, index=0, text="", rows=4, link="", link_template="", count=0, limit=0, fold=0,
-                bytes=0, byte_limit=0, over=False, prompts=True, share_url="", share_label="", note=" ", instance="")
+    return dict(
+        skeleton=True,
+        anchor="",
+        network="",
+        label="",
+        share_kind="text",
+        variants_json="[]",
+        variant_count=2,
+        index=0,
+        text="",
+        rows=4,
+        link="",
+        link_template="",
+        count=0,
+        limit=0,
+        fold=0,
+        bytes=0,
+        byte_limit=0,
+        over=False,
+        prompts=True,
+        share_url="",
+        share_label="",
+        note=" ",
+        instance="",
+    )
 
 
 def kit_view(pl: Planner, kit: Kit, **card_options: Any) -> dict[str, Any]:
@@ -167,8 +209,21 @@ def kit_view(pl: Planner, kit: Kit, **card_options: Any) -> dict[str, Any]:
 
 def skeleton_kit() -> dict[str, Any]:
     """The empty kit relais-kits.js clones on personal pages."""
-    return dict(skeleton=True, slug="", anchor="", title="", url="", window="", until="", networks=[],
-                campaign_title="", campaign_color="", image="", image_alt="", cards=[])
+    return dict(
+        skeleton=True,
+        slug="",
+        anchor="",
+        title="",
+        url="",
+        window="",
+        until="",
+        networks=[],
+        campaign_title="",
+        campaign_color="",
+        image="",
+        image_alt="",
+        cards=[],
+    )
 
 
 def _container(pl: Planner, **extra: Any) -> dict[str, str]:
@@ -199,7 +254,9 @@ def _archived_view(pl: Planner, kit: Kit) -> dict[str, Any]:
         url=post_url(kit.post, pl.now),
         window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
         closed=t("kit_closed", date=t.medium_day(kit.until)),
-        cards=[dict(network=c.network, label=c.label, variants=list(c.variants)) for c in kit.cards],
+        cards=[
+            dict(network=c.network, label=c.label, variants=list(c.variants)) for c in kit.cards
+        ],
     )
 
 
@@ -214,8 +271,10 @@ def _archive_pages(pl: Planner, kits: list[Kit]) -> dict[str, str]:
     for kit in kits:
         months[kit.until.replace(day=1)].append(kit)
     ordered = sorted(months, reverse=True)
-    infos = [dict(url=page_url(archive_path(m)), label=_upper_first(t.month(m)), count=len(months[m]))
-             for m in ordered]
+    infos = [
+        dict(url=page_url(archive_path(m)), label=_upper_first(t.month(m)), count=len(months[m]))
+        for m in ordered
+    ]
     # Listing pages: search finds them by their title only (the posts' own pages hold the texts).
     meta = pl.meta(t("kits_archive"), hide=["toc"], found_as="", page=ARCHIVE)
     pages = {ARCHIVE: render("kits/archive.md.j2", meta=meta, page=ARCHIVE, t=t, months=infos)}
@@ -255,16 +314,29 @@ def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit]) -> str:
     items = []
     for kit, networks in kits_for(kits, config, amb):
         _, topics = match(kit.post, config, amb)
-        picks = " ".join(f"{n}:{variant_index(amb.id, kit.slug, n, len(card.variants))}"
-                         for n in networks if (card := kit.card(n)) is not None)
-        items.append(dict(
-            slug=kit.slug, anchor=kit_anchor(kit.slug), title=kit.post.title, networks=networks, variants=picks,
-            window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
-            topics=topics,
-        ))
+        picks = " ".join(
+            f"{n}:{variant_index(amb.id, kit.slug, n, len(card.variants))}"
+            for n in networks
+            if (card := kit.card(n)) is not None
+        )
+        items.append(
+            dict(
+                slug=kit.slug,
+                anchor=kit_anchor(kit.slug),
+                title=kit.post.title,
+                networks=networks,
+                variants=picks,
+                window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
+                topics=topics,
+            )
+        )
     # No counting rules here: the page reads them from kits.json with the kits.
-    box = _container(pl, src=relative(page, DATA), tag=ambassador_tag(amb.id),
-                     instance=mastodon_instance(amb, config))
+    box = _container(
+        pl,
+        src=relative(page, DATA),
+        tag=ambassador_tag(amb.id),
+        instance=mastodon_instance(amb, config),
+    )
     return render(
         "kits/ambassador.md.j2",
         meta=pl.meta(amb.name, hide=["toc"], found_as=_profile_text(amb), page=page),
@@ -280,16 +352,30 @@ def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit]) -> str:
 
 def _directory(pl: Planner, kits: list[Kit]) -> str:
     config = pl.project.config
-    public = sorted((a for a in pl.project.ambassadors if a.public), key=lambda a: (a.name.casefold(), a.id))
+    public = sorted(
+        (a for a in pl.project.ambassadors if a.public), key=lambda a: (a.name.casefold(), a.id)
+    )
     people = [_profile_view(pl, a, len(kits_for(kits, config, a))) for a in public]
-    return render("kits/directory.md.j2", meta=pl.meta(pl.t("directory"), hide=["toc"]), page=DIRECTORY,
-                  t=pl.t, people=people)
+    return render(
+        "kits/directory.md.j2",
+        meta=pl.meta(pl.t("directory"), hide=["toc"]),
+        page=DIRECTORY,
+        t=pl.t,
+        people=people,
+    )
 
 
 def _home_block(pl: Planner, kits: list[Kit]) -> str:
     t = pl.t
-    views = [dict(title=k.post.title, anchor=kit_anchor(k.slug), until=t("kit_until", date=t.medium_day(k.until)),
-                  networks=list(k.networks)) for k in kits]
+    views = [
+        dict(
+            title=k.post.title,
+            anchor=kit_anchor(k.slug),
+            until=t("kit_until", date=t.medium_day(k.until)),
+            networks=list(k.networks),
+        )
+        for k in kits
+    ]
     return render("kits/home.html.j2", page="index.md", t=t, kits=views)
 
 
@@ -311,8 +397,14 @@ def _post_blocks(pl: Planner) -> dict[str, list[str]]:
             text = t("kit_block_open", date=t.medium_day(kit.until))
             target = page_url(KITS) + "#" + kit_anchor(post.slug)
         page = post_path(post, pl.now)
-        blocks[post.slug] = [render("kits/post_block.html.j2", t=t, text=text,
-                                    link=relative(page, target) if target else "")]
+        blocks[post.slug] = [
+            render(
+                "kits/post_block.html.j2",
+                t=t,
+                text=text,
+                link=relative(page, target) if target else "",
+            )
+        ]
     return blocks
 
 
@@ -334,7 +426,15 @@ def plan(pl: Planner, snapshot: Any) -> Section:
     return Section(
         pages=pages,
         files={DATA: data.kits_json(pl, kits, rules(pl))},
-        nav=[{t("ambassadors"): [{t("directory"): DIRECTORY}, {t("share_kits"): KITS}, {t("kits_archive"): ARCHIVE}]}],
+        nav=[
+            {
+                t("ambassadors"): [
+                    {t("directory"): DIRECTORY},
+                    {t("share_kits"): KITS},
+                    {t("kits_archive"): ARCHIVE},
+                ]
+            }
+        ],
         home=[Markup(_home_block(pl, kits))] if kits else [],
         post_blocks=_post_blocks(pl),
     )

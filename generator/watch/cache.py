@@ -115,7 +115,9 @@ def read_cache(root: Path | str, config: WatchConfig) -> tuple[CacheState, tuple
             if entry.feed == feed.id:
                 kept.append(entry)
         if len(kept) < len(items):
-            problems.append(f"{FEEDS_DIR}/{feed.id}.json: {len(items) - len(kept)} invalid entries ignored")
+            problems.append(
+                f"{FEEDS_DIR}/{feed.id}.json: {len(items) - len(kept)} invalid entries ignored"
+            )
         entries[feed.id] = tuple(kept)
     return CacheState(MappingProxyType(states), MappingProxyType(entries)), tuple(problems)
 
@@ -153,7 +155,9 @@ def _dumps(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def write_cache(root: Path | str, config: WatchConfig, state: CacheState, previous: CacheState | None = None) -> None:
+def write_cache(
+    root: Path | str, config: WatchConfig, state: CacheState, previous: CacheState | None = None
+) -> None:
     """Write the entries files that changed, remove those of feeds no longer configured, then the state."""
     base = cache_path(root, config)
     feeds_dir = base / FEEDS_DIR
@@ -166,7 +170,11 @@ def write_cache(root: Path | str, config: WatchConfig, state: CacheState, previo
         target = feeds_dir / f"{feed_id}.json"
         if previous is not None and previous.entries.get(feed_id) == entries and target.exists():
             continue
-        payload = {"format": FORMAT, "feed": feed_id, "entries": [e.model_dump(mode="json") for e in entries]}
+        payload = {
+            "format": FORMAT,
+            "feed": feed_id,
+            "entries": [e.model_dump(mode="json") for e in entries],
+        }
         write_atomic(target, _dumps(payload))
     for path in feeds_dir.glob("*.json"):
         if path.stem not in state.entries:
@@ -184,7 +192,11 @@ def entry_filters(config: WatchConfig, feed: Feed) -> tuple[Filter, ...]:
     theme = config.themes.get(feed.theme)
     if theme is not None:
         rules.append(theme.keywords)
-    return tuple(Filter(compile_terms(r.include), compile_terms(r.exclude)) for r in rules if r.include or r.exclude)
+    return tuple(
+        Filter(compile_terms(r.include), compile_terms(r.exclude))
+        for r in rules
+        if r.include or r.exclude
+    )
 
 
 def _passes(entry: Entry, filters: tuple[Filter, ...]) -> bool:
@@ -199,7 +211,9 @@ def _newest_first(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: e.published, reverse=True)
 
 
-def select_entries(entries: Iterable[Entry], config: WatchConfig, feed: Feed, *, now: datetime) -> list[Entry]:
+def select_entries(
+    entries: Iterable[Entry], config: WatchConfig, feed: Feed, *, now: datetime
+) -> list[Entry]:
     """The entries to keep for a feed: young enough, through its keyword filters, newest first, capped."""
     oldest = now - timedelta(days=config.max_age_days)
     filters = entry_filters(config, feed)
@@ -207,8 +221,14 @@ def select_entries(entries: Iterable[Entry], config: WatchConfig, feed: Feed, *,
     return _newest_first(kept)[: config.max_entries_per_feed]
 
 
-def merge_entries(previous: Iterable[Entry], fetched: Iterable[Entry], config: WatchConfig, feed: Feed, *,
-                  now: datetime) -> tuple[tuple[Entry, ...], int]:
+def merge_entries(
+    previous: Iterable[Entry],
+    fetched: Iterable[Entry],
+    config: WatchConfig,
+    feed: Feed,
+    *,
+    now: datetime,
+) -> tuple[tuple[Entry, ...], int]:
     """Fetched entries over the cached ones (an entry that left the feed stays until too old or
     pushed out by the limit); first-seen times are kept. Returns the entries and how many are new."""
     before = {e.id: e for e in previous}
@@ -218,7 +238,9 @@ def merge_entries(previous: Iterable[Entry], fetched: Iterable[Entry], config: W
         if old is not None:
             update: dict[str, Any] = {"first_seen": old.first_seen}
             if not entry.dated:
-                update["published"] = old.published  # an undated entry keeps the time it was first seen
+                update["published"] = (
+                    old.published
+                )  # an undated entry keeps the time it was first seen
             entry = entry.model_copy(update=update)
         merged.setdefault(entry.id, entry)
     for entry in before.values():
@@ -227,8 +249,9 @@ def merge_entries(previous: Iterable[Entry], fetched: Iterable[Entry], config: W
     return tuple(kept), sum(1 for e in kept if e.id not in before)
 
 
-def apply_report(state: CacheState, report: FetchReport, config: WatchConfig, *, now: datetime
-                 ) -> tuple[CacheState, tuple[FeedRun, ...]]:
+def apply_report(
+    state: CacheState, report: FetchReport, config: WatchConfig, *, now: datetime
+) -> tuple[CacheState, tuple[FeedRun, ...]]:
     """The cache after a fetch, and one summary row per feed. A failed feed keeps its entries."""
     states: dict[str, FeedState] = {}
     entries: dict[str, tuple[Entry, ...]] = {}
@@ -243,31 +266,55 @@ def apply_report(state: CacheState, report: FetchReport, config: WatchConfig, *,
             kept, new = merge_entries(cached, outcome.entries, config, feed, now=now)
             entries[feed.id] = kept
             states[feed.id] = FeedState(
-                feed=feed.id, url=feed.url, status=Status.OK, http_status=outcome.http_status,
-                title=outcome.title, final_url=outcome.final_url, etag=outcome.etag,
-                last_modified=outcome.last_modified, last_attempt=now, last_success=now, new_entries=new,
+                feed=feed.id,
+                url=feed.url,
+                status=Status.OK,
+                http_status=outcome.http_status,
+                title=outcome.title,
+                final_url=outcome.final_url,
+                etag=outcome.etag,
+                last_modified=outcome.last_modified,
+                last_attempt=now,
+                last_success=now,
+                new_entries=new,
                 warnings=outcome.warnings,
             )
             runs.append(FeedRun(feed.id, Status.OK, new))
         elif outcome.status is Status.NOT_MODIFIED:
             entries[feed.id] = tuple(select_entries(cached, config, feed, now=now))
             states[feed.id] = FeedState(
-                feed=feed.id, url=feed.url, status=Status.NOT_MODIFIED, http_status=304,
-                title=prev.title if prev else "", final_url=outcome.final_url, etag=outcome.etag,
-                last_modified=outcome.last_modified, last_attempt=now, last_success=now,
+                feed=feed.id,
+                url=feed.url,
+                status=Status.NOT_MODIFIED,
+                http_status=304,
+                title=prev.title if prev else "",
+                final_url=outcome.final_url,
+                etag=outcome.etag,
+                last_modified=outcome.last_modified,
+                last_attempt=now,
+                last_success=now,
             )
             runs.append(FeedRun(feed.id, Status.NOT_MODIFIED, 0))
         else:
             entries[feed.id] = cached  # the last good entries, shown as stale
             last_success = prev.last_success if prev else None
             states[feed.id] = FeedState(
-                feed=feed.id, url=prev.url if prev else feed.url, status=Status.ERROR,
-                error_code=outcome.error_code, error=outcome.error, http_status=outcome.http_status,
-                title=prev.title if prev else "", final_url=outcome.final_url or (prev.final_url if prev else ""),
-                etag=prev.etag if prev else None, last_modified=prev.last_modified if prev else None,
-                last_attempt=now, last_success=last_success,
+                feed=feed.id,
+                url=prev.url if prev else feed.url,
+                status=Status.ERROR,
+                error_code=outcome.error_code,
+                error=outcome.error,
+                http_status=outcome.http_status,
+                title=prev.title if prev else "",
+                final_url=outcome.final_url or (prev.final_url if prev else ""),
+                etag=prev.etag if prev else None,
+                last_modified=prev.last_modified if prev else None,
+                last_attempt=now,
+                last_success=last_success,
             )
-            runs.append(FeedRun(feed.id, Status.ERROR, 0, outcome.error_code, outcome.error, last_success))
+            runs.append(
+                FeedRun(feed.id, Status.ERROR, 0, outcome.error_code, outcome.error, last_success)
+            )
     return CacheState(MappingProxyType(states), MappingProxyType(entries)), tuple(runs)
 
 
@@ -311,9 +358,16 @@ def merge_duplicates(items: Iterable[WatchItem]) -> list[WatchItem]:
 def _item(entry: Entry, theme: str, now: datetime) -> WatchItem:
     tz = now.tzinfo
     return WatchItem(
-        id=entry.id, theme=theme, title=entry.title, link=entry.link, summary_html=entry.summary_html,
-        summary_text=entry.summary_text, published=entry.published.astimezone(tz), dated=entry.dated,
-        sources=(entry.feed,), author=entry.author,
+        id=entry.id,
+        theme=theme,
+        title=entry.title,
+        link=entry.link,
+        summary_html=entry.summary_html,
+        summary_text=entry.summary_text,
+        published=entry.published.astimezone(tz),
+        dated=entry.dated,
+        sources=(entry.feed,),
+        author=entry.author,
     )
 
 
@@ -321,25 +375,37 @@ def feed_name(feed: Feed, state: FeedState | None) -> str:
     return feed.name or (state.title if state and state.title else "") or feed.id
 
 
-def build_snapshot(state: CacheState, config: WatchConfig, *, now: datetime, problems: Iterable[str] = ()
-                   ) -> WatchSnapshot:
+def build_snapshot(
+    state: CacheState, config: WatchConfig, *, now: datetime, problems: Iterable[str] = ()
+) -> WatchSnapshot:
     """What the portal shows at `now`: per theme, the entries of its feeds filtered, merged and capped."""
     statuses = []
     by_theme: dict[str, list[WatchItem]] = {t: [] for t in config.themes}
     for feed in config.feeds:
         fs = state.feed_state(feed.id)
         kept = select_entries(state.feed_entries(feed.id), config, feed, now=now)
-        statuses.append(FeedStatus(
-            id=feed.id, name=feed_name(feed, fs), theme=feed.theme, url=feed.url,
-            status=fs.status if fs else Status.NEVER, error_code=fs.error_code if fs else "",
-            error=fs.error if fs else "", last_attempt=_local(fs.last_attempt if fs else None, now),
-            last_success=_local(fs.last_success if fs else None, now), entries=len(kept),
-        ))
+        statuses.append(
+            FeedStatus(
+                id=feed.id,
+                name=feed_name(feed, fs),
+                theme=feed.theme,
+                url=feed.url,
+                status=fs.status if fs else Status.NEVER,
+                error_code=fs.error_code if fs else "",
+                error=fs.error if fs else "",
+                last_attempt=_local(fs.last_attempt if fs else None, now),
+                last_success=_local(fs.last_success if fs else None, now),
+                entries=len(kept),
+            )
+        )
         if feed.theme in by_theme:
             by_theme[feed.theme].extend(_item(e, feed.theme, now) for e in kept)
     themes = tuple(
-        ThemeEntries(theme_id, theme.label,
-                     tuple(merge_duplicates(by_theme[theme_id])[: config.max_entries_per_theme]))
+        ThemeEntries(
+            theme_id,
+            theme.label,
+            tuple(merge_duplicates(by_theme[theme_id])[: config.max_entries_per_theme]),
+        )
         for theme_id, theme in config.themes.items()
     )
     return WatchSnapshot(now=now, themes=themes, feeds=tuple(statuses), problems=tuple(problems))

@@ -23,27 +23,104 @@ URL_MAX = 2048
 LINK_REL = "noopener noreferrer nofollow"
 
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "figcaption", "figure", "hr", "i",
-    "img", "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "cite",
+    "code",
+    "del",
+    "em",
+    "figcaption",
+    "figure",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "strong",
+    "sub",
+    "sup",
+    "u",
+    "ul",
 }
 # Structure tags accepted by the first nh3 pass only: the second pass drops them but keeps a space
 # where they were, so that "<td>a</td><td>b</td>" reads "a b", not "ab".
 UNWRAP = {
-    "address", "article", "aside", "caption", "center", "dd", "details", "div", "dl", "dt", "font", "footer",
-    "h1", "h2", "h3", "h4", "h5", "h6", "header", "main", "nav", "section", "span", "summary", "table", "tbody",
-    "td", "tfoot", "th", "thead", "tr",
+    "address",
+    "article",
+    "aside",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "font",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "main",
+    "nav",
+    "section",
+    "span",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
 }
-ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}, "abbr": {"title"}}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+}
 # Removed with everything inside them (other unknown tags are removed but keep their text).
 DROP_WITH_CONTENT = {
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript", "template",
-    "form", "textarea", "select", "button", "svg", "math", "audio", "video", "canvas", "head", "title",
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "noscript",
+    "template",
+    "form",
+    "textarea",
+    "select",
+    "button",
+    "svg",
+    "math",
+    "audio",
+    "video",
+    "canvas",
+    "head",
+    "title",
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 _BLOCKS = {"p", "br", "li", "ul", "ol", "blockquote", "pre", "figure", "figcaption", "hr"}
 _VOID = {"br", "img", "hr"}
 # Invisible controls and bidirectional overrides: they can disguise a title or a link.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _URL_WHITESPACE = re.compile(r"[\t\r\n]")
 _URL_OTHER_SPACE = re.compile(r"(?! )\s")
 _URL_UNSAFE = re.compile(r'[ <>"`{}|\\^]')
@@ -60,11 +137,19 @@ def _squash(text: str) -> str:
 
 
 def _is_google_redirect(host: str, path: str) -> bool:
-    return path == "/url" and re.fullmatch(r"(www\.)?google\.[a-z]{2,3}(\.[a-z]{2})?", host) is not None
+    return (
+        path == "/url"
+        and re.fullmatch(r"(www\.)?google\.[a-z]{2,3}(\.[a-z]{2})?", host) is not None
+    )
 
 
-def clean_url(url: str | None, *, base: str | None = None, schemes: Iterable[str] = ("http", "https"),
-              _depth: int = 0) -> str | None:
+def clean_url(
+    url: str | None,
+    *,
+    base: str | None = None,
+    schemes: Iterable[str] = ("http", "https"),
+    _depth: int = 0,
+) -> str | None:
     """An absolute link with an allowed scheme, Google redirects unwrapped, utm_*/fbclid removed; else None."""
     if not url:
         return None
@@ -120,7 +205,9 @@ def _attribute_filter(base: str | None) -> Any:
         if name == "href":
             return clean_url(value, base=base, schemes=("http", "https", "mailto"))
         if name == "src":
-            return clean_url(value, base=base, schemes=("https",))  # http images leak and mix content
+            return clean_url(
+                value, base=base, schemes=("https",)
+            )  # http images leak and mix content
         if name in ("width", "height"):
             value = value.strip().removesuffix("px")
             return value if value.isdigit() and len(value) <= 5 else None
@@ -209,7 +296,9 @@ class _Pass:
 
     def start(self, tag: str, source: str, attrs: str) -> None:
         values = {k.lower(): html.unescape(v) for k, v in _ATTR.findall(attrs)}
-        if tag == "img" and (not values.get("src") or _tiny(values.get("width")) or _tiny(values.get("height"))):
+        if tag == "img" and (
+            not values.get("src") or _tiny(values.get("width")) or _tiny(values.get("height"))
+        ):
             return
         if tag in _BLOCKS:
             self.text.append(" ")
@@ -234,7 +323,9 @@ class _Pass:
     def data(self, data: str) -> None:
         if all(t != "pre" for t, _ in self.open):
             data = _SPACES.sub(" ", data)
-            if (not self.out or self.out[-1].endswith((">", " "))) and (not self.text or self.text[-1].endswith(" ")):
+            if (not self.out or self.out[-1].endswith((">", " "))) and (
+                not self.text or self.text[-1].endswith(" ")
+            ):
                 data = data.lstrip(" ")
         if not data:
             return
@@ -253,7 +344,9 @@ def _tiny(value: str | None) -> bool:
     return value is not None and value.strip().isdigit() and int(value) <= 1
 
 
-def clean_html(fragment: str, *, base: str | None = None, limit: int = SUMMARY_MAX) -> tuple[str, str]:
+def clean_html(
+    fragment: str, *, base: str | None = None, limit: int = SUMMARY_MAX
+) -> tuple[str, str]:
     """(safe HTML, plain text) of an untrusted HTML fragment."""
     if not fragment or not fragment.strip():
         return "", ""
@@ -297,7 +390,9 @@ def clean_entry(raw: RawEntry, *, feed_id: str, base_url: str, now: datetime, tz
     else:
         summary_html, summary_text = text_as_html(raw.summary)
     if not title:
-        title = summary_text[:80].rsplit(" ", 1)[0] + "…" if len(summary_text) > 80 else summary_text
+        title = (
+            summary_text[:80].rsplit(" ", 1)[0] + "…" if len(summary_text) > 80 else summary_text
+        )
     now = now.astimezone(tz)
     published = raw.published.astimezone(tz) if raw.published else now
     return Entry(
@@ -314,8 +409,9 @@ def clean_entry(raw: RawEntry, *, feed_id: str, base_url: str, now: datetime, tz
     )
 
 
-def clean_entries(parsed: ParsedFeed, *, feed_id: str, base_url: str, now: datetime, tz: tzinfo
-                  ) -> tuple[Entry, ...]:
+def clean_entries(
+    parsed: ParsedFeed, *, feed_id: str, base_url: str, now: datetime, tz: tzinfo
+) -> tuple[Entry, ...]:
     """Every entry cleaned; a repeated id (duplicate guid) keeps its first occurrence."""
     seen: dict[str, Entry] = {}
     for raw in parsed.entries:

@@ -17,7 +17,10 @@ EXIT_OK, EXIT_CONFIG = 0, 1
 CONFIG_FILE = "site_config.yml"
 
 root_option = click.option(
-    "--root", default=".", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
     help="The content repository (where site_config.yml is).",
 )
 
@@ -71,9 +74,19 @@ def summary_table(runs: tuple[FeedRun, ...], seconds: float) -> str:
         if run.status is Status.ERROR:
             since = run.stale_since.strftime("%Y-%m-%d %H:%M") if run.stale_since else "never"
             error = f"{error} (last success: {since})"
-        rows.append((run.feed, _status_text(run), str(run.new_entries), error if len(error) <= 160 else error[:159] + "…"))
+        rows.append(
+            (
+                run.feed,
+                _status_text(run),
+                str(run.new_entries),
+                error if len(error) <= 160 else error[:159] + "…",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}".rstrip() for r in rows]
+    lines = [
+        f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}".rstrip()
+        for r in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  -----")
     failed = sum(1 for r in runs if r.status is Status.ERROR)
     new = sum(r.new_entries for r in runs)
@@ -84,7 +97,11 @@ def summary_table(runs: tuple[FeedRun, ...], seconds: float) -> str:
 
 
 def _progress(outcome: FetchOutcome, done: int, total: int) -> None:
-    state = outcome.status.value if outcome.status is not Status.ERROR else f"failed ({outcome.error_code})"
+    state = (
+        outcome.status.value
+        if outcome.status is not Status.ERROR
+        else f"failed ({outcome.error_code})"
+    )
     line = f"[{done:>{len(str(total))}}/{total}] {outcome.feed}: {state}"
     click.echo(f"\r\x1b[K{line}", err=True, nl=done == total)
 
@@ -96,13 +113,17 @@ def _now(option: str | None, tz_name: str) -> datetime:
     try:
         moment = datetime.fromisoformat(option)
     except ValueError:
-        raise click.BadParameter(f"{option!r} is not a date-time like 2026-12-01T08:00", param_hint="--now") from None
+        raise click.BadParameter(
+            f"{option!r} is not a date-time like 2026-12-01T08:00", param_hint="--now"
+        ) from None
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
 
 
 @watch.command("fetch")
 @root_option
-@click.option("--now", "now_option", default=None, help="Pretend it is this time (ISO 8601), for tests.")
+@click.option(
+    "--now", "now_option", default=None, help="Pretend it is this time (ISO 8601), for tests."
+)
 def fetch_command(root: Path, now_option: str | None) -> None:
     """Fetch every feed into the cache. Exits 0 even when feeds fail (they are reported);
     1 only when site_config.yml is broken or the cache cannot be written."""
@@ -115,9 +136,14 @@ def fetch_command(root: Path, now_option: str | None) -> None:
         return
     progress = _progress if sys.stderr.isatty() else None
     try:
-        result = refresh(root, config.watch, now=now, timezone=config.site.timezone, progress=progress)
+        result = refresh(
+            root, config.watch, now=now, timezone=config.site.timezone, progress=progress
+        )
     except OSError as exc:
-        click.echo(f"error: cannot write the watch cache in {root / config.watch.cache_dir}: {exc}", err=True)
+        click.echo(
+            f"error: cannot write the watch cache in {root / config.watch.cache_dir}: {exc}",
+            err=True,
+        )
         sys.exit(EXIT_CONFIG)
     for problem in result.problems:
         click.echo(f"warning: {problem}", err=True)
@@ -130,9 +156,16 @@ def fetch_command(root: Path, now_option: str | None) -> None:
 @watch.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @root_option
-@click.option("--theme", "default_theme", default="imported", show_default=True,
-              help="Theme of the feeds that are in no folder of the OPML file.")
-@click.option("--dry-run", is_flag=True, help="Print the new site_config.yml instead of writing it.")
+@click.option(
+    "--theme",
+    "default_theme",
+    default="imported",
+    show_default=True,
+    help="Theme of the feeds that are in no folder of the OPML file.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print the new site_config.yml instead of writing it."
+)
 def import_command(file: Path, root: Path, default_theme: str, dry_run: bool) -> None:
     """Add the feeds of an OPML file to site_config.yml (folders become themes)."""
     from .cache import write_atomic
@@ -155,20 +188,29 @@ def import_command(file: Path, root: Path, default_theme: str, dry_run: bool) ->
     try:
         new_text = add_to_config(text, found.themes, found.feeds)
     except ConfigEditError as exc:
-        click.echo(f"error: cannot edit {CONFIG_FILE} safely ({exc}); nothing was written", err=True)
+        click.echo(
+            f"error: cannot edit {CONFIG_FILE} safely ({exc}); nothing was written", err=True
+        )
         sys.exit(EXIT_CONFIG)
     if dry_run:
         click.echo(new_text, nl=False)
         return
     write_atomic(path, new_text.encode("utf-8"))
-    themes = f" and {len(found.themes)} theme(s) ({', '.join(found.themes)})" if found.themes else ""
+    themes = (
+        f" and {len(found.themes)} theme(s) ({', '.join(found.themes)})" if found.themes else ""
+    )
     click.echo(f"added {len(found.feeds)} feed(s){themes} to {CONFIG_FILE}")
 
 
 @watch.command("export")
 @root_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of the standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of the standard output.",
+)
 def export_command(root: Path, output: Path | None) -> None:
     """Write the feeds as OPML, for feed readers."""
     from .opml import export_opml

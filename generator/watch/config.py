@@ -22,7 +22,9 @@ LineOf = Callable[[tuple[str | int, ...]], int]
 
 def slugify(text: str, fallback: str) -> str:
     """An id from free text ("Café & Co" → "cafe-co"), or `fallback` when nothing is left."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    )
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60].rstrip("-")
     return slug if ID_RE.match(slug) else fallback
 
@@ -58,7 +60,9 @@ class KeywordRules(_Frozen):
     A list (`keywords: [boulangerie, "pain au levain"]`) means `highlight` only.
     """
 
-    include: Terms = Field(default=(), description="Keep only entries matching one of these (empty: keep all)")
+    include: Terms = Field(
+        default=(), description="Keep only entries matching one of these (empty: keep all)"
+    )
     exclude: Terms = Field(default=(), description="Drop entries matching one of these")
     highlight: Terms = Field(default=(), description="Highlight these words in the portal")
 
@@ -85,7 +89,9 @@ class Theme(_Frozen):
     """A watch theme: `{id: "Label"}` or `{id: {label: ..., keywords: ...}}`."""
 
     label: str = Field(min_length=1, description="The theme's name in the portal")
-    keywords: KeywordRules = Field(default_factory=KeywordRules, description="Filters for every feed of the theme")
+    keywords: KeywordRules = Field(
+        default_factory=KeywordRules, description="Filters for every feed of the theme"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -101,16 +107,24 @@ class Feed(_Frozen):
     id: Term = Field(description="Unique id of the feed, e.g. actu-secteur")
     url: str = Field(description="http(s) address of the feed")
     theme: Term = Field(description="The id of one of watch.themes")
-    name: str | None = Field(default=None, description="Name shown as the source (default: the feed's own title)")
-    keywords: KeywordRules = Field(default_factory=KeywordRules, description="Filters for this feed")
+    name: str | None = Field(
+        default=None, description="Name shown as the source (default: the feed's own title)"
+    )
+    keywords: KeywordRules = Field(
+        default_factory=KeywordRules, description="Filters for this feed"
+    )
 
 
 class Timeouts(_Frozen):
     """Seconds; `total` bounds a whole download, redirects and slow servers included."""
 
     connect: float = Field(default=5.0, gt=0, le=120, description="Seconds to resolve and connect")
-    read: float = Field(default=10.0, gt=0, le=300, description="Seconds of silence allowed while reading")
-    total: float = Field(default=30.0, gt=0, le=600, description="Seconds for the whole download of one feed")
+    read: float = Field(
+        default=10.0, gt=0, le=300, description="Seconds of silence allowed while reading"
+    )
+    total: float = Field(
+        default=30.0, gt=0, le=600, description="Seconds for the whole download of one feed"
+    )
 
 
 def _themes_in(value: Any) -> Any:
@@ -130,17 +144,29 @@ class WatchConfig(_Frozen):
     feeds: Annotated[tuple[Feed, ...], BeforeValidator(_one_or_many)] = Field(
         default=(), description="The feeds to fetch"
     )
-    keywords: Terms = Field(default=(), description="The brand's keywords: matches are shown on the home page")
-    allow_private_addresses: bool = Field(
-        default=False, description="Allow feeds on loopback, private and link-local addresses (intranet, tests)"
+    keywords: Terms = Field(
+        default=(), description="The brand's keywords: matches are shown on the home page"
     )
-    cache_dir: str = Field(default=".relais/watch", min_length=1, description="Cache folder, relative to the root")
-    max_entries_per_feed: int = Field(default=30, ge=1, le=1000, description="Entries kept per feed")
-    max_entries_per_theme: int = Field(default=100, ge=1, le=5000, description="Entries shown per theme")
+    allow_private_addresses: bool = Field(
+        default=False,
+        description="Allow feeds on loopback, private and link-local addresses (intranet, tests)",
+    )
+    cache_dir: str = Field(
+        default=".relais/watch", min_length=1, description="Cache folder, relative to the root"
+    )
+    max_entries_per_feed: int = Field(
+        default=30, ge=1, le=1000, description="Entries kept per feed"
+    )
+    max_entries_per_theme: int = Field(
+        default=100, ge=1, le=5000, description="Entries shown per theme"
+    )
     max_age_days: int = Field(default=90, ge=1, le=3650, description="Older entries are dropped")
     timeouts: Timeouts = Field(default_factory=Timeouts)
     max_bytes: int = Field(
-        default=5_000_000, ge=1024, le=100_000_000, description="Largest feed accepted, once decompressed"
+        default=5_000_000,
+        ge=1024,
+        le=100_000_000,
+        description="Largest feed accepted, once decompressed",
     )
     max_redirects: int = Field(default=5, ge=0, le=20, description="Redirects followed per feed")
     workers: int = Field(default=16, ge=1, le=64, description="Feeds fetched at the same time")
@@ -156,7 +182,9 @@ class WatchConfig(_Frozen):
 # --- checks -----------------------------------------------------------------------------------
 
 
-def check_watch(config: WatchConfig, file: str = "site_config.yml", line_of: LineOf | None = None) -> list[Diagnostic]:
+def check_watch(
+    config: WatchConfig, file: str = "site_config.yml", line_of: LineOf | None = None
+) -> list[Diagnostic]:
     """Every problem of the watch section: ids, themes, urls, keywords; paths start with 'watch'."""
     where: LineOf = line_of or (lambda _path: 1)
     out: list[Diagnostic] = []
@@ -169,32 +197,78 @@ def check_watch(config: WatchConfig, file: str = "site_config.yml", line_of: Lin
 
     for theme_id, theme in config.themes.items():
         if not ID_RE.match(theme_id):
-            out.append(error(file, at("themes", theme_id), "watch-theme-id",
-                             f"'{theme_id}' is not a valid theme id", ID_HINT))
-        out += _check_rules(theme.keywords, file, lambda *p, t=theme_id: at("themes", t, "keywords", *p))
+            out.append(
+                error(
+                    file,
+                    at("themes", theme_id),
+                    "watch-theme-id",
+                    f"'{theme_id}' is not a valid theme id",
+                    ID_HINT,
+                )
+            )
+        out += _check_rules(
+            theme.keywords, file, lambda *p, t=theme_id: at("themes", t, "keywords", *p)
+        )
 
     counts = Counter(f.id for f in config.feeds)
     urls: dict[str, str] = {}
     for i, feed in enumerate(config.feeds):
         if not ID_RE.match(feed.id):
-            out.append(error(file, at("feeds", i, "id"), "watch-feed-id", f"'{feed.id}' is not a valid feed id",
-                             ID_HINT))
+            out.append(
+                error(
+                    file,
+                    at("feeds", i, "id"),
+                    "watch-feed-id",
+                    f"'{feed.id}' is not a valid feed id",
+                    ID_HINT,
+                )
+            )
         if counts[feed.id] > 1:
-            out.append(error(file, at("feeds", i, "id"), "watch-duplicate-feed",
-                             f"feed id '{feed.id}' is used by {counts[feed.id]} feeds", "give each feed its own id"))
+            out.append(
+                error(
+                    file,
+                    at("feeds", i, "id"),
+                    "watch-duplicate-feed",
+                    f"feed id '{feed.id}' is used by {counts[feed.id]} feeds",
+                    "give each feed its own id",
+                )
+            )
         if feed.theme not in config.themes:
             known = ", ".join(sorted(config.themes)) or "none"
-            hint = did_you_mean(feed.theme, config.themes) or f"add it to watch.themes (known themes: {known})"
-            out.append(error(file, at("feeds", i, "theme"), "watch-unknown-theme",
-                             f"feed '{feed.id}' has unknown theme '{feed.theme}'", hint))
+            hint = (
+                did_you_mean(feed.theme, config.themes)
+                or f"add it to watch.themes (known themes: {known})"
+            )
+            out.append(
+                error(
+                    file,
+                    at("feeds", i, "theme"),
+                    "watch-unknown-theme",
+                    f"feed '{feed.id}' has unknown theme '{feed.theme}'",
+                    hint,
+                )
+            )
         problem = url_problem(feed.url)
         if problem:
-            out.append(error(file, at("feeds", i, "url"), "watch-feed-url",
-                             f"feed '{feed.id}': {problem}", "write an address like https://example.org/feed.xml"))
+            out.append(
+                error(
+                    file,
+                    at("feeds", i, "url"),
+                    "watch-feed-url",
+                    f"feed '{feed.id}': {problem}",
+                    "write an address like https://example.org/feed.xml",
+                )
+            )
         elif feed.url in urls:
-            out.append(warning(file, at("feeds", i, "url"), "watch-duplicate-url",
-                               f"feed '{feed.id}' has the same address as feed '{urls[feed.url]}'",
-                               "remove one of them"))
+            out.append(
+                warning(
+                    file,
+                    at("feeds", i, "url"),
+                    "watch-duplicate-url",
+                    f"feed '{feed.id}' has the same address as feed '{urls[feed.url]}'",
+                    "remove one of them",
+                )
+            )
         else:
             urls[feed.url] = feed.id
         out += _check_rules(feed.keywords, file, lambda *p, n=i: at("feeds", n, "keywords", *p))
@@ -205,13 +279,31 @@ def check_watch(config: WatchConfig, file: str = "site_config.yml", line_of: Lin
             out.append(error(file, at("keywords", n), "watch-keyword", problem, _TERM_HINT))
 
     if config.timeouts.total < config.timeouts.connect:
-        out.append(warning(file, at("timeouts", "total"), "watch-timeouts",
-                           "timeouts.total is shorter than timeouts.connect", "make total the largest timeout"))
+        out.append(
+            warning(
+                file,
+                at("timeouts", "total"),
+                "watch-timeouts",
+                "timeouts.total is shorter than timeouts.connect",
+                "make total the largest timeout",
+            )
+        )
     cache_dir = config.cache_dir.strip().replace("\\", "/")
-    if cache_dir in ("", ".") or cache_dir.startswith("/") or ":" in cache_dir or ".." in cache_dir.split("/"):
-        out.append(error(file, at("cache_dir"), "watch-cache-dir",
-                         f"cache_dir '{config.cache_dir}' must be a folder inside the repository",
-                         "keep the default .relais/watch"))
+    if (
+        cache_dir in ("", ".")
+        or cache_dir.startswith("/")
+        or ":" in cache_dir
+        or ".." in cache_dir.split("/")
+    ):
+        out.append(
+            error(
+                file,
+                at("cache_dir"),
+                "watch-cache-dir",
+                f"cache_dir '{config.cache_dir}' must be a folder inside the repository",
+                "keep the default .relais/watch",
+            )
+        )
     return out
 
 

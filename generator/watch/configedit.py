@@ -59,7 +59,11 @@ def _indent(block: str, spaces: int) -> str:
 
 
 def _dump(data: Any) -> str:
-    return str(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000))
+    return str(
+        yaml.safe_dump(
+            data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
+        )
+    )
 
 
 def _flow(value: Any) -> str:
@@ -103,26 +107,41 @@ def add_to_config(text: str, themes: Mapping[str, str], feeds: Sequence[Feed]) -
         edits.append((len(text), prefix + _dump({"watch": section})))
     else:
         key, watch = found
-        if isinstance(watch, yaml.ScalarNode) and watch.value in ("", "~", "null") and not watch.style:
+        if (
+            isinstance(watch, yaml.ScalarNode)
+            and watch.value in ("", "~", "null")
+            and not watch.style
+        ):
             if watch.value:
                 raise ConfigEditError("watch: is null; replace it with the new section by hand")
-            edits.append((_after_line(text, key.end_mark), _indent(_dump(section), key.start_mark.column + 2)))
+            edits.append(
+                (
+                    _after_line(text, key.end_mark),
+                    _indent(_dump(section), key.start_mark.column + 2),
+                )
+            )
         elif not isinstance(watch, yaml.MappingNode) or watch.flow_style:
             raise ConfigEditError("watch: is not written as an indented block")
         else:
-            column = watch.value[0][0].start_mark.column if watch.value else key.start_mark.column + 2
+            column = (
+                watch.value[0][0].start_mark.column if watch.value else key.start_mark.column + 2
+            )
             edits += _edits_for(text, watch, "themes", {k: v for k, v in themes.items()}, column)
             edits += _edits_for(text, watch, "feeds", feed_items, column)
     new_text = text
     # From the end, so earlier indexes stay valid; at one index, the later edit goes in first
     # and the earlier one in front of it, keeping themes before feeds.
-    for _seq, (index, insert) in sorted(enumerate(edits), key=lambda e: (e[1][0], e[0]), reverse=True):
+    for _seq, (index, insert) in sorted(
+        enumerate(edits), key=lambda e: (e[1][0], e[0]), reverse=True
+    ):
         new_text = new_text[:index] + insert + new_text[index:]
     _verify(before, new_text, themes, feed_items)
     return new_text
 
 
-def _edits_for(text: str, watch: yaml.MappingNode, key: str, items: Any, column: int) -> list[tuple[int, str]]:
+def _edits_for(
+    text: str, watch: yaml.MappingNode, key: str, items: Any, column: int
+) -> list[tuple[int, str]]:
     if not items:
         return []
     found = _child(watch, key)
@@ -153,7 +172,9 @@ def _edits_for(text: str, watch: yaml.MappingNode, key: str, items: Any, column:
     raise ConfigEditError(f"watch.{key} has an unexpected form")
 
 
-def _verify(before: Any, new_text: str, themes: Mapping[str, str], feed_items: list[dict[str, Any]]) -> None:
+def _verify(
+    before: Any, new_text: str, themes: Mapping[str, str], feed_items: list[dict[str, Any]]
+) -> None:
     try:
         after = yaml.safe_load(new_text)
     except yaml.YAMLError as exc:

@@ -107,7 +107,8 @@ class Matcher:
             return ()
         folded = fold(text)
         return tuple(
-            t.raw for t in self.terms
+            t.raw
+            for t in self.terms
             if t.folded.search(folded) or (t.original is not None and t.original.search(text))
         )
 

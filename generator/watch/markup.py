@@ -16,12 +16,19 @@ _NEUTRAL_TEXT = str.maketrans({c: f"&#{ord(c)};" for c in "{}[]*_`~|\\$:"})
 
 def escape(text: str) -> str:
     """Text as inert HTML: tags escaped, Markdown and template syntax neutralised, newlines kept."""
-    return html.escape(text, quote=True).translate(_NEUTRAL_TEXT).replace("\r", "").replace("\n", "&#10;")
+    return (
+        html.escape(text, quote=True)
+        .translate(_NEUTRAL_TEXT)
+        .replace("\r", "")
+        .replace("\n", "&#10;")
+    )
 
 
 def attr(value: str) -> str:
     """An attribute value (a URL, a date), quoted by the caller with double quotes."""
-    return html.escape(value, quote=True).translate(_NEUTRAL).replace("\r", "").replace("\n", "&#10;")
+    return (
+        html.escape(value, quote=True).translate(_NEUTRAL).replace("\r", "").replace("\n", "&#10;")
+    )
 
 
 # Sanitised (nh3) HTML is canonical: text never holds a raw "<", attribute values are always in

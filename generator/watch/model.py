@@ -25,15 +25,21 @@ class _Frozen(BaseModel):
 class Entry(_Frozen):
     """One cleaned feed entry, as stored in the cache. Text fields are plain text, never HTML."""
 
-    id: str = Field(description="Stable id: a hash of the guid, else of the link, else of title and date")
+    id: str = Field(
+        description="Stable id: a hash of the guid, else of the link, else of title and date"
+    )
     feed: str
     title: str
     link: str | None = None
     summary_html: str = Field(default="", description="Sanitised HTML (nh3 allow-list)")
-    summary_text: str = Field(default="", description="The summary as plain text, for keyword matching")
+    summary_text: str = Field(
+        default="", description="The summary as plain text, for keyword matching"
+    )
     author: str = ""
     published: AwareDatetime = Field(description="In the site time zone; clamped to the fetch time")
-    dated: bool = Field(default=True, description="False when the feed gave no date: published = first seen")
+    dated: bool = Field(
+        default=True, description="False when the feed gave no date: published = first seen"
+    )
     first_seen: AwareDatetime
 
 

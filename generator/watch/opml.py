@@ -35,10 +35,14 @@ class OpmlImport:
 
 
 def _refuse(*_args: object) -> None:
-    raise OpmlError("the OPML file has a DOCTYPE or declares entities; refused (possible entity attack)")
+    raise OpmlError(
+        "the OPML file has a DOCTYPE or declares entities; refused (possible entity attack)"
+    )
 
 
-def _refuse_external(_context: str, _base: str | None, _system: str | None, _public: str | None) -> int:
+def _refuse_external(
+    _context: str, _base: str | None, _system: str | None, _public: str | None
+) -> int:
     raise OpmlError("the OPML file refers to an external entity; refused")
 
 
@@ -83,7 +87,9 @@ def _unique(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def read_opml(data: bytes, config: WatchConfig | None = None, *, default_theme: str = DEFAULT_THEME) -> OpmlImport:
+def read_opml(
+    data: bytes, config: WatchConfig | None = None, *, default_theme: str = DEFAULT_THEME
+) -> OpmlImport:
     """The feeds of an OPML document that `config` lacks; outline folders become themes."""
     if not ID_RE.match(default_theme):
         raise OpmlError(f"'{default_theme}' is not a valid theme id")
@@ -107,7 +113,10 @@ def read_opml(data: bytes, config: WatchConfig | None = None, *, default_theme: 
 
     def theme_for(folder: tuple[str, str] | None) -> str:
         if folder is None:  # a feed outside any folder
-            theme_id, label = default_theme, ("Imported" if default_theme == DEFAULT_THEME else default_theme)
+            theme_id, label = (
+                default_theme,
+                ("Imported" if default_theme == DEFAULT_THEME else default_theme),
+            )
         else:
             label, wanted = folder
             known = labels.get(label.casefold())
@@ -142,8 +151,12 @@ def read_opml(data: bytes, config: WatchConfig | None = None, *, default_theme: 
                 continue
             urls.add(url)
             wanted = _attr(outline, RELAIS_ID)
-            base = (wanted if ID_RE.match(wanted) else "") or slugify(title, "") \
-                or slugify(urlsplit(url).hostname or "", "") or "feed"
+            base = (
+                (wanted if ID_RE.match(wanted) else "")
+                or slugify(title, "")
+                or slugify(urlsplit(url).hostname or "", "")
+                or "feed"
+            )
             feed_id = _unique(base, feed_ids)
             feeds.append(Feed(id=feed_id, url=url, theme=theme_for(folder), name=title or None))
 
@@ -151,8 +164,9 @@ def read_opml(data: bytes, config: WatchConfig | None = None, *, default_theme: 
     return OpmlImport(new_themes, tuple(feeds), tuple(skipped))
 
 
-def import_opml(path: Path | str, config: WatchConfig | None = None, *, default_theme: str = DEFAULT_THEME
-                ) -> OpmlImport:
+def import_opml(
+    path: Path | str, config: WatchConfig | None = None, *, default_theme: str = DEFAULT_THEME
+) -> OpmlImport:
     """Read an OPML file: the new feeds and themes for `config` (feeds at the top go to `default_theme`)."""
     path = Path(path)
     try:
@@ -172,12 +186,16 @@ def export_opml(config: WatchConfig, title: str = "Relais watch feeds") -> str:
     body = ET.SubElement(root, "body")
     folders: dict[str, ET.Element] = {}
     for theme_id, theme in config.themes.items():
-        folders[theme_id] = ET.SubElement(body, "outline", {"text": theme.label, "title": theme.label,
-                                                            RELAIS_THEME: theme_id})
+        folders[theme_id] = ET.SubElement(
+            body, "outline", {"text": theme.label, "title": theme.label, RELAIS_THEME: theme_id}
+        )
     for feed in config.feeds:
         parent = folders.get(feed.theme, body)
         name = feed.name or feed.id
-        ET.SubElement(parent, "outline", {"type": "rss", "text": name, "title": name, "xmlUrl": feed.url,
-                                          RELAIS_ID: feed.id})
+        ET.SubElement(
+            parent,
+            "outline",
+            {"type": "rss", "text": name, "title": name, "xmlUrl": feed.url, RELAIS_ID: feed.id},
+        )
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -18,7 +18,12 @@ def plan(planner: Any, snapshot: Any) -> Section:
     lang = config.site.language
     t = render._Text(lang)
     pages = render.pages(
-        snapshot, watch, lang=lang, now=planner.now, repo_url=config.site.repo_url, site_url=config.site.url,
+        snapshot,
+        watch,
+        lang=lang,
+        now=planner.now,
+        repo_url=config.site.repo_url,
+        site_url=config.site.url,
         networks=list(config.networks)[:1],
     )
     theme_nav = [
@@ -26,8 +31,14 @@ def plan(planner: Any, snapshot: Any) -> Section:
         for theme_id, theme in watch.themes.items()
         if ID_RE.match(theme_id) and f"watch/{theme_id}.md" in pages
     ]
-    home = render.home_markdown(snapshot, watch, lang=lang, now=planner.now, repo_url=config.site.repo_url,
-                                watch_href="watch/index.md")
+    home = render.home_markdown(
+        snapshot,
+        watch,
+        lang=lang,
+        now=planner.now,
+        repo_url=config.site.repo_url,
+        watch_href="watch/index.md",
+    )
     return Section(
         pages=pages,
         nav=[{t("watch"): ["watch/index.md", *theme_nav]}],

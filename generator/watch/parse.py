@@ -103,8 +103,11 @@ def strip_doctype(data: bytes) -> tuple[bytes, bool]:
         elif data[i : i + 9].upper() == b"<!DOCTYPE":
             end = _doctype_end(data, i)
             if re.search(rb"<!\s*ENTITY", data[i:end], re.IGNORECASE):
-                raise ParseError("entities-refused", "the feed declares XML entities (a billion-laughs or external "
-                                 "entity attack, or a very unusual feed): refused")
+                raise ParseError(
+                    "entities-refused",
+                    "the feed declares XML entities (a billion-laughs or external "
+                    "entity attack, or a very unusual feed): refused",
+                )
             return data[:i] + data[end:], True
         else:
             break
@@ -155,7 +158,11 @@ def _date(entry: Any) -> datetime | None:
 
 def _raw_entry(entry: Any) -> RawEntry:
     content = entry.get("content")
-    first = content[0] if isinstance(content, list) and content and isinstance(content[0], dict) else None
+    first = (
+        content[0]
+        if isinstance(content, list) and content and isinstance(content[0], dict)
+        else None
+    )
     summary, detail = _str(entry.get("summary")), entry.get("summary_detail")
     if not summary.strip() and first is not None:
         summary, detail = _str(first.get("value")), first
@@ -208,7 +215,9 @@ def parse_feed(data: bytes, *, url: str, content_type: str | None = None) -> Par
             resolve_relative_uris=False,
         )
     except Exception as exc:  # noqa: BLE001 - feedparser raises on some inputs; that feed fails alone
-        raise ParseError("parse-error", f"the feed could not be parsed: {type(exc).__name__}: {_describe(exc)}")
+        raise ParseError(
+            "parse-error", f"the feed could not be parsed: {type(exc).__name__}: {_describe(exc)}"
+        )
     bozo = _describe(result.get("bozo_exception")) if result.get("bozo") else ""
     raw = result.get("entries") or []
     version = _str(result.get("version"))
@@ -221,7 +230,9 @@ def parse_feed(data: bytes, *, url: str, content_type: str | None = None) -> Par
         if isinstance(entry, dict):
             entries.append(_raw_entry(entry))
     if len(raw) > MAX_ENTRIES:
-        warnings.append(f"the feed lists {len(raw)} entries; only the first {MAX_ENTRIES} were read")
+        warnings.append(
+            f"the feed lists {len(raw)} entries; only the first {MAX_ENTRIES} were read"
+        )
     feed = result.get("feed") if isinstance(result.get("feed"), dict) else {}
     return ParsedFeed(
         title=_str(feed.get("title")),

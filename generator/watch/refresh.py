@@ -24,8 +24,15 @@ class RefreshResult:
         return sum(1 for r in self.runs if r.error_code)
 
 
-def refresh(root: Path | str, config: WatchConfig, *, now: datetime, timezone: str | tzinfo,
-            progress: Progress | None = None, policy: AddressPolicy | None = None) -> RefreshResult:
+def refresh(
+    root: Path | str,
+    config: WatchConfig,
+    *,
+    now: datetime,
+    timezone: str | tzinfo,
+    progress: Progress | None = None,
+    policy: AddressPolicy | None = None,
+) -> RefreshResult:
     """Refresh the watch cache under `root`; feed failures are results, not exceptions."""
     state, problems = read_cache(root, config)
     report = fetch_all(config, state, now=now, timezone=timezone, progress=progress, policy=policy)

@@ -26,7 +26,9 @@ from .markup import attr, escape
 from .model import FeedStatus, WatchItem, WatchSnapshot
 
 REL = "noopener noreferrer nofollow"
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when available: a thousand entries
+_DUMPER = getattr(
+    yaml, "CSafeDumper", yaml.SafeDumper
+)  # libyaml when available: a thousand entries
 PROPOSE_SUMMARY = 500  # characters of summary in a proposed post (the URL must stay short)
 
 LABELS: dict[str, dict[str, str]] = {
@@ -139,8 +141,15 @@ def highlighter(config: WatchConfig, item: WatchItem) -> Matcher:
 # --- proposing a post ------------------------------------------------------------------------
 
 
-def propose_url(item: WatchItem, repo_url: str, *, source: str, theme: str, t: _Text,
-                networks: Sequence[str] = ()) -> str | None:
+def propose_url(
+    item: WatchItem,
+    repo_url: str,
+    *,
+    source: str,
+    theme: str,
+    t: _Text,
+    networks: Sequence[str] = (),
+) -> str | None:
     """A GitHub "new file" URL that opens content/posts/<slug>.md pre-filled as an idea."""
     base = clean_url(repo_url)
     if base is None:
@@ -178,14 +187,18 @@ def offline_images(safe_html: str) -> str:
         if not src:
             return ""
         label = attrs.get("alt") or "image"
-        return f'<a class="relais-watch-image" href="{src}" rel="{REL}" target="_blank">[{label}]</a>'
+        return (
+            f'<a class="relais-watch-image" href="{src}" rel="{REL}" target="_blank">[{label}]</a>'
+        )
 
     return _IMG.sub(link, safe_html)
 
 
 def _md_text(text: str) -> str:
     """Plain text for a Markdown body: HTML escaped and syntax characters backslash-escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+!|~>])", r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    return re.sub(
+        r"([\\`*_{}\[\]()#+!|~>])", r"\\\1", html.escape(" ".join(text.split()), quote=False)
+    )
 
 
 # --- one item --------------------------------------------------------------------------------
@@ -200,17 +213,30 @@ def _source_names(item: WatchItem, snapshot: WatchSnapshot) -> list[tuple[str, F
 
 
 def _stale_badge(status: FeedStatus, t: _Text) -> str:
-    title = t("stale_since", when=t.when(status.last_success)) if status.last_success else t("stale_never")
+    title = (
+        t("stale_since", when=t.when(status.last_success))
+        if status.last_success
+        else t("stale_never")
+    )
     return f' <span class="relais-watch-stale" title="{attr(title)}">{escape(t("stale"))}</span>'
 
 
-def item_html(item: WatchItem, snapshot: WatchSnapshot, config: WatchConfig, *, t: _Text, now: datetime,
-              repo_url: str | None, networks: Sequence[str] = (), matcher: Matcher | None = None) -> str:
+def item_html(
+    item: WatchItem,
+    snapshot: WatchSnapshot,
+    config: WatchConfig,
+    *,
+    t: _Text,
+    now: datetime,
+    repo_url: str | None,
+    networks: Sequence[str] = (),
+    matcher: Matcher | None = None,
+) -> str:
     """One entry as a single-line <article>: title out-link, sources, date, summary, actions."""
     matcher = matcher if matcher is not None else highlighter(config, item)
     title = highlight(item.title, matcher)
     link = clean_url(item.link)
-    heading = (f'<a href="{attr(link)}" rel="{REL}" target="_blank">{title}</a>' if link else title)
+    heading = f'<a href="{attr(link)}" rel="{REL}" target="_blank">{title}</a>' if link else title
     sources = []
     for name, status in _source_names(item, snapshot):
         badge = _stale_badge(status, t) if status is not None and status.stale else ""
@@ -221,7 +247,9 @@ def item_html(item: WatchItem, snapshot: WatchSnapshot, config: WatchConfig, *, 
     meta = ", ".join(sources) + " · " + stamp
     if timedelta(0) <= now - item.published < timedelta(hours=24):
         meta += f' <span class="relais-watch-new">{escape(t("new"))}</span>'
-    summary = offline_images(recheck(item.summary_html)) if item.summary_html else ""  # the cache is not trusted
+    summary = (
+        offline_images(recheck(item.summary_html)) if item.summary_html else ""
+    )  # the cache is not trusted
     summary = highlight_html(summary, matcher)
     parts = [
         f'<article class="relais-watch-entry" id="watch-{attr(item.id)}">',
@@ -233,10 +261,14 @@ def item_html(item: WatchItem, snapshot: WatchSnapshot, config: WatchConfig, *, 
     if repo_url:
         theme = config.theme_label(item.theme)
         names = [n for n, _ in _source_names(item, snapshot)]
-        url = propose_url(item, repo_url, source=", ".join(names), theme=theme, t=t, networks=networks)
+        url = propose_url(
+            item, repo_url, source=", ".join(names), theme=theme, t=t, networks=networks
+        )
         if url:
-            parts.append(f'<p class="relais-watch-actions"><a class="relais-watch-propose" href="{attr(url)}" '
-                         f'rel="noopener noreferrer" target="_blank">{escape(t("propose"))}</a></p>')
+            parts.append(
+                f'<p class="relais-watch-actions"><a class="relais-watch-propose" href="{attr(url)}" '
+                f'rel="noopener noreferrer" target="_blank">{escape(t("propose"))}</a></p>'
+            )
     parts.append("</article>")
     return "".join(parts)
 
@@ -244,8 +276,14 @@ def item_html(item: WatchItem, snapshot: WatchSnapshot, config: WatchConfig, *, 
 # --- pages -----------------------------------------------------------------------------------
 
 
-def _sources_table(feeds: Sequence[FeedStatus], config: WatchConfig, t: _Text, *, with_theme: bool) -> str:
-    head = [t("source")] + ([t("theme")] if with_theme else []) + [t("status"), t("last_success"), t("error")]
+def _sources_table(
+    feeds: Sequence[FeedStatus], config: WatchConfig, t: _Text, *, with_theme: bool
+) -> str:
+    head = (
+        [t("source")]
+        + ([t("theme")] if with_theme else [])
+        + [t("status"), t("last_success"), t("error")]
+    )
     rows = []
     for f in feeds:
         status = escape(t(f"status_{f.status.value}"))
@@ -254,8 +292,11 @@ def _sources_table(feeds: Sequence[FeedStatus], config: WatchConfig, t: _Text, *
         cells = [escape(f.name)]
         if with_theme:
             cells.append(escape(config.theme_label(f.theme)))
-        cells += [status, escape(t.when(f.last_success)) if f.last_success else escape(t("never")),
-                  escape(f.error) if f.stale else ""]
+        cells += [
+            status,
+            escape(t.when(f.last_success)) if f.last_success else escape(t("never")),
+            escape(f.error) if f.stale else "",
+        ]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     header = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"
     return f'<table class="relais-watch-sources"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
@@ -281,12 +322,25 @@ def index_page(snapshot: WatchSnapshot, config: WatchConfig, t: _Text) -> str:
             facts.append(t("failing", n=failing))
         lines.append(f"- [{escape(theme.label)}]({theme.id}.md) — {escape(', '.join(facts))}")
     if snapshot.feeds:
-        lines += ["", f"## {escape(t('sources'))}", "", _sources_table(snapshot.feeds, config, t, with_theme=True)]
+        lines += [
+            "",
+            f"## {escape(t('sources'))}",
+            "",
+            _sources_table(snapshot.feeds, config, t, with_theme=True),
+        ]
     return "\n".join(lines) + "\n"
 
 
-def theme_page(snapshot: WatchSnapshot, config: WatchConfig, theme_id: str, t: _Text, *, now: datetime,
-               repo_url: str | None, networks: Sequence[str] = ()) -> str:
+def theme_page(
+    snapshot: WatchSnapshot,
+    config: WatchConfig,
+    theme_id: str,
+    t: _Text,
+    *,
+    now: datetime,
+    repo_url: str | None,
+    networks: Sequence[str] = (),
+) -> str:
     theme = snapshot.theme(theme_id)
     label = theme.label if theme else config.theme_label(theme_id)
     lines = [f"# {escape(label)}", ""]
@@ -299,13 +353,25 @@ def theme_page(snapshot: WatchSnapshot, config: WatchConfig, theme_id: str, t: _
     else:
         lines.append('<div class="relais-watch-list">')
         for item in entries:
-            lines.append(item_html(item, snapshot, config, t=t, now=now, repo_url=repo_url, networks=networks))
+            lines.append(
+                item_html(
+                    item, snapshot, config, t=t, now=now, repo_url=repo_url, networks=networks
+                )
+            )
         lines.append("</div>")
     return "\n".join(lines) + "\n"
 
 
-def pages(snapshot: WatchSnapshot, config: WatchConfig, *, lang: str, now: datetime, repo_url: str | None,
-          site_url: str, networks: Sequence[str] = ()) -> dict[str, str]:
+def pages(
+    snapshot: WatchSnapshot,
+    config: WatchConfig,
+    *,
+    lang: str,
+    now: datetime,
+    repo_url: str | None,
+    site_url: str,
+    networks: Sequence[str] = (),
+) -> dict[str, str]:
     """`watch/index.md` and `watch/<theme-id>.md` for every theme, keyed by path in the docs folder.
 
     `networks` pre-fills the networks of a proposed post (default: none, to be chosen).
@@ -315,8 +381,9 @@ def pages(snapshot: WatchSnapshot, config: WatchConfig, *, lang: str, now: datet
     out = {"watch/index.md": index_page(snapshot, config, t)}
     for theme_id in config.themes:
         if ID_RE.match(theme_id):
-            out[f"watch/{theme_id}.md"] = theme_page(snapshot, config, theme_id, t, now=now, repo_url=repo_url,
-                                                     networks=networks)
+            out[f"watch/{theme_id}.md"] = theme_page(
+                snapshot, config, theme_id, t, now=now, repo_url=repo_url, networks=networks
+            )
     return out
 
 
@@ -330,14 +397,25 @@ def home_items(snapshot: WatchSnapshot, config: WatchConfig, limit: int = 5) -> 
     if not brand:
         return []
     matching = (
-        item for theme in snapshot.themes for item in theme.entries
+        item
+        for theme in snapshot.themes
+        for item in theme.entries
         if brand.matches(f"{item.title}\n{item.summary_text}")
     )
     return merge_duplicates(matching)[:limit]
 
 
-def home_markdown(snapshot: WatchSnapshot, config: WatchConfig, *, lang: str, now: datetime, limit: int = 5,
-                  repo_url: str | None = None, watch_href: str = "watch/index.md", heading: bool = True) -> str:
+def home_markdown(
+    snapshot: WatchSnapshot,
+    config: WatchConfig,
+    *,
+    lang: str,
+    now: datetime,
+    limit: int = 5,
+    repo_url: str | None = None,
+    watch_href: str = "watch/index.md",
+    heading: bool = True,
+) -> str:
     """The home-page block: a heading, the latest brand mentions, a link to the watch pages.
     Empty when no brand keyword is configured."""
     if not config.keywords:
@@ -349,7 +427,9 @@ def home_markdown(snapshot: WatchSnapshot, config: WatchConfig, *, lang: str, no
         lines.append('<div class="relais-watch-list relais-watch-home">')
         brand = compile_terms(tuple(config.keywords))
         for item in items:
-            lines.append(item_html(item, snapshot, config, t=t, now=now, repo_url=repo_url, matcher=brand))
+            lines.append(
+                item_html(item, snapshot, config, t=t, now=now, repo_url=repo_url, matcher=brand)
+            )
         lines.append("</div>")
     else:
         lines.append(f'<p class="relais-watch-empty">{escape(t("no_brand"))}</p>')

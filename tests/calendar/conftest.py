@@ -17,11 +17,14 @@ from tests.conftest import MINIMAL_CONFIG
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)
 
-CONFIG = MINIMAL_CONFIG + """\
+CONFIG = (
+    MINIMAL_CONFIG
+    + """\
 rules:
   min_gap_hours: {linkedin: 20, x: 3}
   max_silence_days: {linkedin: 7}
 """
+)
 
 AMBASSADORS = {
     "ambassadors/claire-martin.yml": "name: Claire Martin\nnetworks: {linkedin: {}}\n",
@@ -29,8 +32,13 @@ AMBASSADORS = {
 }
 
 
-def post(title: str, date: str | None = None, networks: tuple[str, ...] = ("linkedin",),
-         status: str = "scheduled", **extra: object) -> str:
+def post(
+    title: str,
+    date: str | None = None,
+    networks: tuple[str, ...] = ("linkedin",),
+    status: str = "scheduled",
+    **extra: object,
+) -> str:
     """A post file; its keys come in this order: title (line 2), date (3), networks (4), status (5), extras."""
     meta: dict[str, object] = {"title": title}
     if date is not None:
@@ -38,7 +46,9 @@ def post(title: str, date: str | None = None, networks: tuple[str, ...] = ("link
     meta["networks"] = list(networks)
     meta["status"] = status
     meta.update(extra)
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    front = yaml.safe_dump(
+        meta, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000
+    )
     return f"---\n{front}---\nBrief.\n"
 
 

@@ -37,7 +37,9 @@ def test_moving_between_months(page: Any, demo_url: str) -> None:
     assert errors == []
 
 
-def test_filtering_by_network_hides_the_others_and_follows_month_links(page: Any, demo_url: str) -> None:
+def test_filtering_by_network_hides_the_others_and_follows_month_links(
+    page: Any, demo_url: str
+) -> None:
     errors = watch_errors(page)
     page.goto(demo_url + "calendar/2026-12/")
     items = page.locator("td .relais-cal-item")
@@ -48,7 +50,9 @@ def test_filtering_by_network_hides_the_others_and_follows_month_links(page: Any
     hidden = [i for i in range(total) if not items.nth(i).is_visible()]
     assert visible and hidden
     assert all("linkedin" in items.nth(i).get_attribute("data-networks").split() for i in visible)
-    assert all("linkedin" not in items.nth(i).get_attribute("data-networks").split() for i in hidden)
+    assert all(
+        "linkedin" not in items.nth(i).get_attribute("data-networks").split() for i in hidden
+    )
     assert page.locator(".relais-cal-count").inner_text() == f"{len(visible)} sur {total} affichés"
     assert page.url.endswith("/calendar/2026-12/?network=linkedin")
     page.locator('a[rel="next"]').first.click()
@@ -57,7 +61,8 @@ def test_filtering_by_network_hides_the_others_and_follows_month_links(page: Any
     january = page.locator("td .relais-cal-item")
     assert all(
         "linkedin" in january.nth(i).get_attribute("data-networks").split()
-        for i in range(january.count()) if january.nth(i).is_visible()
+        for i in range(january.count())
+        if january.nth(i).is_visible()
     )
     page.get_by_role("button", name="Tout afficher").click()
     wait_until(page, "document.querySelectorAll('td .relais-cal-item[hidden]').length === 0")
@@ -81,8 +86,15 @@ def test_the_board_shows_the_status_columns(page: Any, demo_url: str) -> None:
     page.goto(demo_url + "calendar/board/")
     columns = page.locator("[data-status-column]")
     assert [columns.nth(i).get_attribute("data-status-column") for i in range(columns.count())] == [
-        "idea", "draft", "review", "approved", "scheduled"]
-    headings = [columns.nth(i).locator("h2 .relais-chip").inner_text() for i in range(columns.count())]
+        "idea",
+        "draft",
+        "review",
+        "approved",
+        "scheduled",
+    ]
+    headings = [
+        columns.nth(i).locator("h2 .relais-chip").inner_text() for i in range(columns.count())
+    ]
     assert headings == ["Idée", "Brouillon", "En relecture", "Validé", "Programmé"]
     for i in range(columns.count()):
         column = columns.nth(i)
@@ -119,12 +131,17 @@ def test_on_a_phone_the_agenda_is_the_calendar(browser: Any, demo_url: str) -> N
 
 
 def test_a_copy_button_copies_the_absolute_subscription_url(page: Any, demo_url: str) -> None:
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_url.rstrip("/"))
+    page.context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=demo_url.rstrip("/")
+    )
     page.goto(demo_url + "calendar/")
     button = page.locator('button.relais-cal-copy[data-copy$="/calendar/ics/network-linkedin.ics"]')
     assert button.is_visible()
     button.click()
-    assert page.evaluate("navigator.clipboard.readText()") == "https://portal.example.org/calendar/ics/network-linkedin.ics"
+    assert (
+        page.evaluate("navigator.clipboard.readText()")
+        == "https://portal.example.org/calendar/ics/network-linkedin.ics"
+    )
     assert button.inner_text() == "Lien copié"
     # The .ics link itself is served.
     href = page.locator('a[download][href$="ics/all.ics"]').get_attribute("href")

@@ -38,19 +38,35 @@ SECRET = "Le lancement secret de l'abonnement"
 
 @pytest.fixture
 def feeds(project: ProjectFactory) -> dict[str, bytes]:
-    p = project({
-        **AMBASSADORS,
-        "calendar/key-dates.yml": KEY_DATES,
-        "calendar/campaigns.yml": CAMPAIGNS,
-        "content/posts/pain-aux-marrons.md": post("Le pain aux marrons; enfin", "2026-12-03T09:00", networks=("linkedin", "x"),
-                                                  owner="claire-martin", campaign="hiver", due="2026-11-27"),
-        "content/posts/black-friday.md": post("Black Friday", "2026-11-27T11:00", networks=("instagram",), status="cancelled"),
-        "content/posts/abonnement.md": post(SECRET, "2027-02-10T09:00", owner="claire-martin", campaign="hiver", embargo=True),
-        "content/posts/discret.md": post("Discret", "2026-12-10T09:00", networks=("x",), owner="discret"),
-        "content/posts/printemps.md": post("Printemps", "2027-03-28T03:30", networks=("x",)),
-        "content/posts/heure-repetee.md": post("Heure répétée", "2026-10-25T02:30+01:00", networks=("x",), status="published"),
-        "content/posts/idee.md": post("Idée", None, status="idea"),
-    })
+    p = project(
+        {
+            **AMBASSADORS,
+            "calendar/key-dates.yml": KEY_DATES,
+            "calendar/campaigns.yml": CAMPAIGNS,
+            "content/posts/pain-aux-marrons.md": post(
+                "Le pain aux marrons; enfin",
+                "2026-12-03T09:00",
+                networks=("linkedin", "x"),
+                owner="claire-martin",
+                campaign="hiver",
+                due="2026-11-27",
+            ),
+            "content/posts/black-friday.md": post(
+                "Black Friday", "2026-11-27T11:00", networks=("instagram",), status="cancelled"
+            ),
+            "content/posts/abonnement.md": post(
+                SECRET, "2027-02-10T09:00", owner="claire-martin", campaign="hiver", embargo=True
+            ),
+            "content/posts/discret.md": post(
+                "Discret", "2026-12-10T09:00", networks=("x",), owner="discret"
+            ),
+            "content/posts/printemps.md": post("Printemps", "2027-03-28T03:30", networks=("x",)),
+            "content/posts/heure-repetee.md": post(
+                "Heure répétée", "2026-10-25T02:30+01:00", networks=("x",), status="published"
+            ),
+            "content/posts/idee.md": post("Idée", None, status="idea"),
+        }
+    )
     return build_feeds(Planner(p, NOW))[1]
 
 
@@ -79,12 +95,18 @@ def test_both_parsers_read_the_same_events_at_the_same_instants(feeds: dict[str,
     first = {str(e["uid"]): e.decoded("dtstart").astimezone(UTC) for e in icalendar_events(data)}
     second = {e.uid.value: e.dtstart.value.astimezone(UTC) for e in vobject_events(data)}  # type: ignore[attr-defined]
     expected = {
-        "heure-repetee@portal.example.org": datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # the second 02:30
+        "heure-repetee@portal.example.org": datetime(
+            2026, 10, 25, 1, 30, tzinfo=UTC
+        ),  # the second 02:30
         "black-friday@portal.example.org": datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
         "pain-aux-marrons@portal.example.org": datetime(2026, 12, 3, 8, 0, tzinfo=UTC),
         "discret@portal.example.org": datetime(2026, 12, 10, 8, 0, tzinfo=UTC),
-        "embargo-" + _digest("abonnement") + "@portal.example.org": datetime(2027, 2, 10, 8, 0, tzinfo=UTC),
-        "printemps@portal.example.org": datetime(2027, 3, 28, 1, 30, tzinfo=UTC),  # 03:30 summer time
+        "embargo-" + _digest("abonnement") + "@portal.example.org": datetime(
+            2027, 2, 10, 8, 0, tzinfo=UTC
+        ),
+        "printemps@portal.example.org": datetime(
+            2027, 3, 28, 1, 30, tzinfo=UTC
+        ),  # 03:30 summer time
     }
     assert first == expected
     assert second == expected
@@ -97,7 +119,9 @@ def _digest(slug: str) -> str:
 
 
 def test_event_fields(feeds: dict[str, bytes]) -> None:
-    events = {str(e["uid"]).split("@")[0]: e for e in icalendar_events(feeds["calendar/ics/all.ics"])}
+    events = {
+        str(e["uid"]).split("@")[0]: e for e in icalendar_events(feeds["calendar/ics/all.ics"])
+    }
     marrons = events["pain-aux-marrons"]
     assert str(marrons["summary"]) == "Le pain aux marrons; enfin"
     assert marrons.decoded("dtend") - marrons.decoded("dtstart") == timedelta(minutes=30)
@@ -106,30 +130,48 @@ def test_event_fields(feeds: dict[str, bytes]) -> None:
     assert str(marrons["status"]) == "CONFIRMED"
     assert marrons["categories"].cats == ["LinkedIn", "X"]
     assert str(marrons["description"]).splitlines() == [
-        "Réseaux : LinkedIn, X", "Statut : Programmé", "Campagne : Gamme d'hiver", "Responsable : Claire Martin",
-        "À rendre le 27 nov. 2026", "https://portal.example.org/posts/pain-aux-marrons/"]
+        "Réseaux : LinkedIn, X",
+        "Statut : Programmé",
+        "Campagne : Gamme d'hiver",
+        "Responsable : Claire Martin",
+        "À rendre le 27 nov. 2026",
+        "https://portal.example.org/posts/pain-aux-marrons/",
+    ]
     assert str(events["black-friday"]["status"]) == "CANCELLED"
     assert b"DTSTART;TZID=Europe/Paris:20261203T090000" in feeds["calendar/ics/all.ics"]
-    assert b"DTSTART:20261025T013000Z" in feeds["calendar/ics/all.ics"]  # a repeated hour is written in UTC
+    assert (
+        b"DTSTART:20261025T013000Z" in feeds["calendar/ics/all.ics"]
+    )  # a repeated hour is written in UTC
 
 
 def test_embargoed_posts_are_neutral_everywhere(feeds: dict[str, bytes]) -> None:
     for path, data in feeds.items():
         assert SECRET.encode() not in data, path
         assert b"abonnement@" not in data, path
-    embargoed = [e for e in icalendar_events(feeds["calendar/ics/all.ics"]) if str(e["uid"]).startswith("embargo-")]
+    embargoed = [
+        e
+        for e in icalendar_events(feeds["calendar/ics/all.ics"])
+        if str(e["uid"]).startswith("embargo-")
+    ]
     assert [str(e["summary"]) for e in embargoed] == ["Publication sous embargo"]
     assert "description" not in embargoed[0] and "categories" not in embargoed[0]
     # Its campaign and owner are not revealed either: it is not in their feeds.
     for path in ("calendar/ics/campaign-hiver.ics", "calendar/ics/owner-claire-martin.ics"):
-        assert [str(e["uid"]) for e in icalendar_events(feeds[path]) if "embargo" in str(e["uid"])] == []
+        assert [
+            str(e["uid"]) for e in icalendar_events(feeds[path]) if "embargo" in str(e["uid"])
+        ] == []
 
 
 def test_feed_contents_by_network_campaign_owner(feeds: dict[str, bytes]) -> None:
     def uids(path: str) -> list[str]:
         return sorted(str(e["uid"]).split("@")[0] for e in icalendar_events(feeds[path]))
 
-    assert uids("calendar/ics/network-x.ics") == ["discret", "heure-repetee", "pain-aux-marrons", "printemps"]
+    assert uids("calendar/ics/network-x.ics") == [
+        "discret",
+        "heure-repetee",
+        "pain-aux-marrons",
+        "printemps",
+    ]
     assert uids("calendar/ics/network-instagram.ics") == ["black-friday"]
     assert uids("calendar/ics/campaign-hiver.ics") == ["campaign-hiver", "pain-aux-marrons"]
     assert uids("calendar/ics/owner-claire-martin.ics") == ["pain-aux-marrons"]
@@ -138,7 +180,10 @@ def test_feed_contents_by_network_campaign_owner(feeds: dict[str, bytes]) -> Non
 def test_key_dates_are_all_day_events_without_a_timezone(feeds: dict[str, bytes]) -> None:
     data = feeds["calendar/ics/key-dates.ics"]
     assert b"BEGIN:VTIMEZONE" not in data
-    first = [(e.decoded("dtstart"), e.decoded("dtend"), str(e["summary"])) for e in icalendar_events(data)]
+    first = [
+        (e.decoded("dtstart"), e.decoded("dtend"), str(e["summary"]))
+        for e in icalendar_events(data)
+    ]
     second = [(e.dtstart.value, e.dtend.value, e.summary.value) for e in vobject_events(data)]  # type: ignore[attr-defined]
     expected = [
         (date(2026, 12, 25), date(2026, 12, 26), "Noël"),
@@ -158,8 +203,13 @@ def test_the_calendar_header_and_timezone(feeds: dict[str, bytes]) -> None:
     assert feeds["calendar/ics/all.ics"].count(b"\r\n") > 10  # RFC 5545 line endings
 
 
-def test_feeds_are_byte_identical_for_the_same_now_and_only_dtstamp_moves_with_it(project: ProjectFactory) -> None:
-    files = {"calendar/key-dates.yml": KEY_DATES, "content/posts/a.md": post("A", "2026-12-03T09:00")}
+def test_feeds_are_byte_identical_for_the_same_now_and_only_dtstamp_moves_with_it(
+    project: ProjectFactory,
+) -> None:
+    files = {
+        "calendar/key-dates.yml": KEY_DATES,
+        "content/posts/a.md": post("A", "2026-12-03T09:00"),
+    }
     p = project(files)
     first = build_feeds(Planner(p, NOW))[1]
     again = build_feeds(Planner(load(Path(p.root)).project, NOW))[1]  # type: ignore[arg-type]
@@ -181,24 +231,42 @@ def test_the_built_demo_feeds_read_by_both_parsers(built_demo: Path) -> None:
     expected = len([p for p in dated if "linkedin" in p.networks])
     assert len(icalendar_events(linkedin)) == len(vobject_events(linkedin)) == expected
     by_uid = {e.uid.value: e.dtstart.value for e in vobject_events(data)}  # type: ignore[attr-defined]
-    assert by_uid["pain-aux-marrons@portal.example.org"].astimezone(UTC) == datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
+    assert by_uid["pain-aux-marrons@portal.example.org"].astimezone(UTC) == datetime(
+        2026, 12, 3, 8, 0, tzinfo=UTC
+    )
 
 
 def test_post_feeds_start_a_year_ago(project: ProjectFactory) -> None:
-    p = project({
-        **AMBASSADORS,
-        "calendar/campaigns.yml": "- id: lancement\n  title: Lancement\n  start: 2025-01-01\n  end: 2025-12-31\n",
-        "content/posts/il-y-a-un-an.md": post("Il y a un an", "2025-12-02T09:00", status="published", owner="claire-martin",
-                                              campaign="lancement"),
-        "content/posts/trop-ancien.md": post("Trop ancien", "2025-11-30T09:00", status="published", owner="claire-martin",
-                                             campaign="lancement"),
-    })
+    p = project(
+        {
+            **AMBASSADORS,
+            "calendar/campaigns.yml": "- id: lancement\n  title: Lancement\n  start: 2025-01-01\n  end: 2025-12-31\n",
+            "content/posts/il-y-a-un-an.md": post(
+                "Il y a un an",
+                "2025-12-02T09:00",
+                status="published",
+                owner="claire-martin",
+                campaign="lancement",
+            ),
+            "content/posts/trop-ancien.md": post(
+                "Trop ancien",
+                "2025-11-30T09:00",
+                status="published",
+                owner="claire-martin",
+                campaign="lancement",
+            ),
+        }
+    )
     feeds = build_feeds(Planner(p, NOW))[1]
 
     def uids(path: str) -> list[str]:
         return sorted(str(e["uid"]).split("@")[0] for e in icalendar_events(feeds[path]))
 
-    for path in ("calendar/ics/all.ics", "calendar/ics/network-linkedin.ics", "calendar/ics/owner-claire-martin.ics"):
+    for path in (
+        "calendar/ics/all.ics",
+        "calendar/ics/network-linkedin.ics",
+        "calendar/ics/owner-claire-martin.ics",
+    ):
         assert uids(path) == ["il-y-a-un-an"], path
     # The campaign itself is always there, with its posts of the last year.
     assert uids("calendar/ics/campaign-lancement.ics") == ["campaign-lancement", "il-y-a-un-an"]

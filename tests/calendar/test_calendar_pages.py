@@ -13,7 +13,7 @@ from generator.site import Section
 
 from .conftest import AMBASSADORS, NOW, ProjectFactory, post
 
-SLOTS = "- network: linkedin\n  days: [tue, thu]\n  time: \"09:00\"\n"
+SLOTS = '- network: linkedin\n  days: [tue, thu]\n  time: "09:00"\n'
 CAMPAIGNS = """\
 - id: hiver
   title: Gamme <d'hiver>
@@ -38,19 +38,41 @@ def test_month_pages_cover_three_months_back_to_twelve_ahead(project: ProjectFac
     s = section(project, {})
     assert months(s)[0] == "calendar/2026-09.md" and months(s)[-1] == "calendar/2027-12.md"
     assert len(months(s)) == 16
-    assert {"calendar/index.md", "calendar/board.md", "calendar/key-dates.md", "calendar/campaigns/index.md"} <= set(s.pages)
-    assert s.nav == [{"Calendrier": [{"Agenda": "calendar/index.md"}, {"Mois": "calendar/2026-12.md"},
-                                     {"Tableau": "calendar/board.md"}, {"Temps forts": "calendar/key-dates.md"},
-                                     {"Campagnes": "calendar/campaigns/index.md"}]}]
+    assert {
+        "calendar/index.md",
+        "calendar/board.md",
+        "calendar/key-dates.md",
+        "calendar/campaigns/index.md",
+    } <= set(s.pages)
+    assert s.nav == [
+        {
+            "Calendrier": [
+                {"Agenda": "calendar/index.md"},
+                {"Mois": "calendar/2026-12.md"},
+                {"Tableau": "calendar/board.md"},
+                {"Temps forts": "calendar/key-dates.md"},
+                {"Campagnes": "calendar/campaigns/index.md"},
+            ]
+        }
+    ]
 
 
 def test_page_count_grows_with_months_not_posts(project: ProjectFactory) -> None:
     few = section(project, {"content/posts/a.md": post("A", "2026-12-03T09:00")})
-    files = {f"content/posts/p{i}.md": post(f"P{i}", f"2027-01-{1 + i % 28:02d}T{8 + i % 10:02d}:00") for i in range(200)}
+    files = {
+        f"content/posts/p{i}.md": post(f"P{i}", f"2027-01-{1 + i % 28:02d}T{8 + i % 10:02d}:00")
+        for i in range(200)
+    }
     many = plan_calendar(Planner(project(files), NOW), None)
     assert len(many.pages) == len(few.pages)
     # Posts further out extend the range, up to two years from today; beyond that only the archive has them.
-    far = section(project, {"content/posts/a.md": post("A", "2028-06-03T09:00"), "content/posts/b.md": post("B", "2029-06-03T09:00")})
+    far = section(
+        project,
+        {
+            "content/posts/a.md": post("A", "2028-06-03T09:00"),
+            "content/posts/b.md": post("B", "2029-06-03T09:00"),
+        },
+    )
     assert months(far)[-1] == "calendar/2028-06.md"
 
 
@@ -58,26 +80,45 @@ def test_today_is_marked_once_and_months_link_to_each_other(project: ProjectFact
     s = section(project, {})
     december = s.pages["calendar/2026-12.md"]
     assert december.count('aria-current="date"') == 1
-    assert re.search(r'<td class="relais-cal-day relais-cal-day--today[^"]*" aria-current="date" data-day="2026-12-01">', december)
+    assert re.search(
+        r'<td class="relais-cal-day relais-cal-day--today[^"]*" aria-current="date" data-day="2026-12-01">',
+        december,
+    )
     assert 'aria-current="date"' not in s.pages["calendar/2027-01.md"]
     assert '<a href="../2026-11/" rel="prev" data-relais-keep>' in december
     assert '<a href="../2027-01/" rel="next" data-relais-keep>' in december
-    assert 'rel="prev"' not in s.pages["calendar/2026-09.md"]  # the first month has no previous link
+    assert (
+        'rel="prev"' not in s.pages["calendar/2026-09.md"]
+    )  # the first month has no previous link
     assert '<caption class="relais-sr">Décembre 2026</caption>' in december
-    assert december.count('<th scope="col">') == 7 and december.count('<th scope="row" class="relais-cal-weekno">') == 5
+    assert (
+        december.count('<th scope="col">') == 7
+        and december.count('<th scope="row" class="relais-cal-weekno">') == 5
+    )
 
 
 def test_a_post_in_its_day_cell_with_time_networks_status_and_link(project: ProjectFactory) -> None:
-    s = section(project, {
-        "calendar/campaigns.yml": CAMPAIGNS,
-        "calendar/key-dates.yml": KEY_DATES,
-        "content/posts/marrons.md": post("Pain aux marrons", "2026-12-03T09:30", networks=("linkedin", "x"),
-                                         owner="claire-martin", campaign="hiver"),
-    })
+    s = section(
+        project,
+        {
+            "calendar/campaigns.yml": CAMPAIGNS,
+            "calendar/key-dates.yml": KEY_DATES,
+            "content/posts/marrons.md": post(
+                "Pain aux marrons",
+                "2026-12-03T09:30",
+                networks=("linkedin", "x"),
+                owner="claire-martin",
+                campaign="hiver",
+            ),
+        },
+    )
     page = s.pages["calendar/2026-12.md"]
     cell = page.split('data-day="2026-12-03">')[1].split("</td>")[0]
     assert '<time datetime="2026-12-03T09:30:00+01:00">09:30</time>' in cell
-    assert 'data-networks="linkedin x" data-status="scheduled" data-campaign="hiver" data-owner="claire-martin"' in cell
+    assert (
+        'data-networks="linkedin x" data-status="scheduled" data-campaign="hiver" data-owner="claire-martin"'
+        in cell
+    )
     assert '<a href="../../posts/marrons/">Pain aux marrons</a>' in cell
     assert 'href="#relais-linkedin"' in cell and 'href="#relais-x"' in cell
     assert "relais-cal-item--scheduled" in cell
@@ -87,22 +128,39 @@ def test_a_post_in_its_day_cell_with_time_networks_status_and_link(project: Proj
 
 
 def test_user_text_is_escaped_everywhere(project: ProjectFactory) -> None:
-    s = section(project, {
-        "calendar/campaigns.yml": CAMPAIGNS,
-        "content/posts/hostile.md": post(HOSTILE, "2026-12-03T09:30", campaign="hiver", status="draft"),
-    })
+    s = section(
+        project,
+        {
+            "calendar/campaigns.yml": CAMPAIGNS,
+            "content/posts/hostile.md": post(
+                HOSTILE, "2026-12-03T09:30", campaign="hiver", status="draft"
+            ),
+        },
+    )
     for path, text in s.pages.items():
         assert "<script>alert" not in text, path
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ x }} *gras*" in s.pages["calendar/board.md"]
-    assert "Vendre {{ plus }} de *pain*" in s.pages["calendar/campaigns/hiver.md"]  # shown as written, in raw HTML
+    assert (
+        "Vendre {{ plus }} de *pain*" in s.pages["calendar/campaigns/hiver.md"]
+    )  # shown as written, in raw HTML
 
 
 def test_embargoed_posts_show_only_the_neutral_label(project: ProjectFactory) -> None:
-    s = section(project, {
-        "calendar/campaigns.yml": CAMPAIGNS,
-        "content/posts/secret.md": post("Le grand secret", "2026-12-10T09:00", embargo=True, campaign="hiver",
-                                        owner="claire-martin", status="review", due="2026-11-20"),
-    })
+    s = section(
+        project,
+        {
+            "calendar/campaigns.yml": CAMPAIGNS,
+            "content/posts/secret.md": post(
+                "Le grand secret",
+                "2026-12-10T09:00",
+                embargo=True,
+                campaign="hiver",
+                owner="claire-martin",
+                status="review",
+                due="2026-11-20",
+            ),
+        },
+    )
     for path, text in s.pages.items():
         assert "Le grand secret" not in text and "posts/secret/" not in text, path
     assert "Publication sous embargo" in s.pages["calendar/2026-12.md"]
@@ -112,40 +170,76 @@ def test_embargoed_posts_show_only_the_neutral_label(project: ProjectFactory) ->
 
 
 def test_the_board_columns_due_dates_and_overdue_flags(project: ProjectFactory) -> None:
-    s = section(project, {
-        "content/posts/late.md": post("En retard", "2026-12-20T09:00", status="draft", due="2026-11-28", owner="claire-martin"),
-        "content/posts/fine.md": post("À l'heure", "2026-12-20T10:00", status="review", due="2026-12-05"),
-        "content/posts/ready.md": post("Prête", "2026-12-21T09:00", status="approved", due="2026-11-28"),
-        "content/posts/idea.md": post("Une idée", None, status="idea"),
-        "content/posts/done.md": post("Publiée", "2026-11-20T09:00", status="published"),
-    })
+    s = section(
+        project,
+        {
+            "content/posts/late.md": post(
+                "En retard",
+                "2026-12-20T09:00",
+                status="draft",
+                due="2026-11-28",
+                owner="claire-martin",
+            ),
+            "content/posts/fine.md": post(
+                "À l'heure", "2026-12-20T10:00", status="review", due="2026-12-05"
+            ),
+            "content/posts/ready.md": post(
+                "Prête", "2026-12-21T09:00", status="approved", due="2026-11-28"
+            ),
+            "content/posts/idea.md": post("Une idée", None, status="idea"),
+            "content/posts/done.md": post("Publiée", "2026-11-20T09:00", status="published"),
+        },
+    )
     board = s.pages["calendar/board.md"]
-    assert re.findall(r'data-status-column="(\w+)"', board) == ["idea", "draft", "review", "approved", "scheduled"]
+    assert re.findall(r'data-status-column="(\w+)"', board) == [
+        "idea",
+        "draft",
+        "review",
+        "approved",
+        "scheduled",
+    ]
     columns = dict(re.findall(r'data-status-column="(\w+)"(.*?)</section>', board, re.DOTALL))
     assert "Une idée" in columns["idea"] and "Non daté" in columns["idea"]
     assert "En retard" in columns["draft"] and "relais-task--overdue" in columns["draft"]
-    assert '<time datetime="2026-11-28">28 nov. 2026</time> <strong class="relais-overdue">En retard</strong>' in columns["draft"]
+    assert (
+        '<time datetime="2026-11-28">28 nov. 2026</time> <strong class="relais-overdue">En retard</strong>'
+        in columns["draft"]
+    )
     assert "Claire Martin" in columns["draft"]
-    assert "relais-task--overdue" not in columns["review"] and "relais-task--overdue" not in columns["approved"]
+    assert (
+        "relais-task--overdue" not in columns["review"]
+        and "relais-task--overdue" not in columns["approved"]
+    )
     assert "Publiée" not in board
 
 
 def test_the_agenda_lists_posts_and_the_free_slots_only(project: ProjectFactory) -> None:
-    s = section(project, {
-        "calendar/slots.yml": SLOTS,
-        "content/posts/thursday.md": post("Jeudi", "2026-12-03T09:00"),
-    })
+    s = section(
+        project,
+        {
+            "calendar/slots.yml": SLOTS,
+            "content/posts/thursday.md": post("Jeudi", "2026-12-03T09:00"),
+        },
+    )
     index = s.pages["calendar/index.md"]
     agenda = index.split('id="relais-cal-agenda"')[1].split('id="relais-cal-subscriptions"')[0]
-    slots = re.findall(r'data-kind="slot" data-networks="linkedin"[^>]*><time datetime="([^"]+)"', agenda)
-    assert slots[:3] == ["2026-12-01T09:00:00+01:00", "2026-12-08T09:00:00+01:00", "2026-12-10T09:00:00+01:00"]
+    slots = re.findall(
+        r'data-kind="slot" data-networks="linkedin"[^>]*><time datetime="([^"]+)"', agenda
+    )
+    assert slots[:3] == [
+        "2026-12-01T09:00:00+01:00",
+        "2026-12-08T09:00:00+01:00",
+        "2026-12-10T09:00:00+01:00",
+    ]
     assert len(slots) == 15  # 8 weeks x 2 slots, less Thursday 3 (taken)
     assert agenda.count("<h3>Semaine ") == 8
     assert "Jeudi" in agenda
 
 
 def test_subscriptions_with_absolute_and_webcal_links(project: ProjectFactory) -> None:
-    index = section(project, {"content/posts/a.md": post("A", "2026-12-03T09:00")}).pages["calendar/index.md"]
+    index = section(project, {"content/posts/a.md": post("A", "2026-12-03T09:00")}).pages[
+        "calendar/index.md"
+    ]
     assert '<a href="ics/all.ics" download>.ics</a>' in index
     assert '<a href="webcal://portal.example.org/calendar/ics/all.ics">' in index
     assert 'data-copy="https://portal.example.org/calendar/ics/all.ics"' in index
@@ -153,18 +247,26 @@ def test_subscriptions_with_absolute_and_webcal_links(project: ProjectFactory) -
 
 
 def test_campaign_and_key_dates_pages(project: ProjectFactory) -> None:
-    s = section(project, {
-        "calendar/campaigns.yml": CAMPAIGNS,
-        "calendar/key-dates.yml": KEY_DATES + "- id: soon\n  title: Bientôt\n  date: 2026-12-05\n",
-        "content/posts/live.md": post("Live des Lumières", "2026-12-08T18:30", key_date="lumieres", campaign="hiver"),
-    })
+    s = section(
+        project,
+        {
+            "calendar/campaigns.yml": CAMPAIGNS,
+            "calendar/key-dates.yml": KEY_DATES
+            + "- id: soon\n  title: Bientôt\n  date: 2026-12-05\n",
+            "content/posts/live.md": post(
+                "Live des Lumières", "2026-12-08T18:30", key_date="lumieres", campaign="hiver"
+            ),
+        },
+    )
     campaign = s.pages["calendar/campaigns/hiver.md"]
     assert "du 25 nov. 2026 au 15 janv. 2027" in campaign and "En cours" in campaign
     assert "Live des Lumières" in campaign and "Fête des Lumières" in campaign
     assert "ics/campaign-hiver.ics" in campaign
     key_dates = s.pages["calendar/key-dates.md"]
     soon = key_dates.split('id="soon-20261205"')[1].split("</li>")[0]
-    assert '<p class="relais-empty relais-cal-warn">Aucune publication liée.</p>' in soon  # within 14 days: flagged
+    assert (
+        '<p class="relais-empty relais-cal-warn">Aucune publication liée.</p>' in soon
+    )  # within 14 days: flagged
     lumieres = key_dates.split('id="lumieres-20261208"')[1].split("</li>")[0]
     assert "Live des Lumières" in lumieres and "mar. 8 déc. 18:30" in lumieres
     assert 'id="lumieres-20271208"' not in key_dates  # the next twelve months only
@@ -173,7 +275,10 @@ def test_campaign_and_key_dates_pages(project: ProjectFactory) -> None:
 def test_the_english_portal(project: ProjectFactory) -> None:
     from .conftest import CONFIG
 
-    p = project({"content/posts/a.md": post("A", "2026-12-03T09:00")}, config=CONFIG.replace("language: fr", "language: en"))
+    p = project(
+        {"content/posts/a.md": post("A", "2026-12-03T09:00")},
+        config=CONFIG.replace("language: fr", "language: en"),
+    )
     s = plan_calendar(Planner(p, NOW), None)
     assert "Calendar" in s.nav[0]
     assert "<h1>December 2026</h1>" in s.pages["calendar/2026-12.md"]
@@ -181,8 +286,14 @@ def test_the_english_portal(project: ProjectFactory) -> None:
 
 
 def test_planning_twice_gives_identical_pages_and_files(project: ProjectFactory) -> None:
-    p = project({**AMBASSADORS, "calendar/slots.yml": SLOTS, "calendar/campaigns.yml": CAMPAIGNS,
-                 "content/posts/a.md": post("A", "2026-12-03T09:00", campaign="hiver")})
+    p = project(
+        {
+            **AMBASSADORS,
+            "calendar/slots.yml": SLOTS,
+            "calendar/campaigns.yml": CAMPAIGNS,
+            "content/posts/a.md": post("A", "2026-12-03T09:00", campaign="hiver"),
+        }
+    )
     first = plan_calendar(Planner(p, NOW), None)
     second = plan_calendar(Planner(p, NOW), None)
     assert first.pages == second.pages and first.files == second.files
@@ -196,8 +307,14 @@ def test_two_builds_of_the_demo_are_byte_identical(built_demo: Path, tmp_path: P
     root = copy_demo(tmp_path / "again")
     result = build(root, now_option=DEMO_NOW, out=tmp_path / "site")
     assert result.ok, result.failure
-    ours = sorted(p.relative_to(built_demo) for p in (built_demo / "calendar").rglob("*") if p.is_file())
-    theirs = sorted(p.relative_to(result.out) for p in (result.out / "calendar").rglob("*") if p.is_file())
+    ours = sorted(
+        p.relative_to(built_demo) for p in (built_demo / "calendar").rglob("*") if p.is_file()
+    )
+    theirs = sorted(
+        p.relative_to(result.out) for p in (result.out / "calendar").rglob("*") if p.is_file()
+    )
     assert ours == theirs and len(ours) > 30
-    different = [str(p) for p in ours if (built_demo / p).read_bytes() != (result.out / p).read_bytes()]
+    different = [
+        str(p) for p in ours if (built_demo / p).read_bytes() != (result.out / p).read_bytes()
+    ]
     assert different == []

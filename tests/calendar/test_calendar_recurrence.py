@@ -28,14 +28,21 @@ def test_a_single_date_happens_once() -> None:
 def test_a_yearly_date_repeats_from_its_first_year_on() -> None:
     k = key(date="2026-12-08", yearly=True)
     assert spans(k, date(2025, 1, 1), date(2028, 12, 31)) == [
-        ("2026-12-08", "2026-12-08"), ("2027-12-08", "2027-12-08"), ("2028-12-08", "2028-12-08")]
+        ("2026-12-08", "2026-12-08"),
+        ("2027-12-08", "2027-12-08"),
+        ("2028-12-08", "2028-12-08"),
+    ]
 
 
 def test_29_february_falls_on_28_february_in_other_years() -> None:
     k = key(date="2028-02-29", yearly=True)
     assert spans(k, date(2028, 1, 1), date(2032, 12, 31)) == [
-        ("2028-02-29", "2028-02-29"), ("2029-02-28", "2029-02-28"), ("2030-02-28", "2030-02-28"),
-        ("2031-02-28", "2031-02-28"), ("2032-02-29", "2032-02-29")]
+        ("2028-02-29", "2028-02-29"),
+        ("2029-02-28", "2029-02-28"),
+        ("2030-02-28", "2030-02-28"),
+        ("2031-02-28", "2031-02-28"),
+        ("2032-02-29", "2032-02-29"),
+    ]
     assert same_day(2027, date(2024, 2, 29)) == date(2027, 2, 28)
 
 
@@ -54,18 +61,29 @@ def test_a_range_overlapping_the_window_counts_even_when_it_started_before() -> 
 def test_rrule_first_thursday_of_every_month() -> None:
     k = key(rrule="FREQ=MONTHLY;BYDAY=1TH")
     assert [s for s, _ in spans(k, date(2026, 12, 1), date(2027, 4, 30))] == [
-        "2026-12-03", "2027-01-07", "2027-02-04", "2027-03-04", "2027-04-01"]
+        "2026-12-03",
+        "2027-01-07",
+        "2027-02-04",
+        "2027-03-04",
+        "2027-04-01",
+    ]
 
 
 def test_rrule_yearly_day_and_the_rrule_prefix() -> None:
     k = key(rrule="RRULE:FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=16")
-    assert spans(k, date(2026, 1, 1), date(2027, 12, 31)) == [("2026-10-16", "2026-10-16"), ("2027-10-16", "2027-10-16")]
+    assert spans(k, date(2026, 1, 1), date(2027, 12, 31)) == [
+        ("2026-10-16", "2026-10-16"),
+        ("2027-10-16", "2027-10-16"),
+    ]
 
 
 def test_rrule_with_a_range_gives_multi_day_occurrences_and_starts_on_start() -> None:
     # Every year the week starting on the second Monday of May, from 2027 on.
     k = key(rrule="FREQ=YEARLY;BYMONTH=5;BYDAY=2MO", start="2027-05-10", end="2027-05-16")
-    assert spans(k, date(2026, 1, 1), date(2028, 12, 31)) == [("2027-05-10", "2027-05-16"), ("2028-05-08", "2028-05-14")]
+    assert spans(k, date(2026, 1, 1), date(2028, 12, 31)) == [
+        ("2027-05-10", "2027-05-16"),
+        ("2028-05-08", "2028-05-14"),
+    ]
 
 
 def test_an_interval_rule_does_not_depend_on_the_window_asked_for() -> None:
@@ -80,13 +98,31 @@ def test_an_interval_rule_does_not_depend_on_the_window_asked_for() -> None:
 @pytest.mark.parametrize(
     ("rule", "code", "message"),
     [
-        ("FREQ=MONTLY", "rrule-invalid", "rrule 'FREQ=MONTLY' is not a valid RFC 5545 rule: invalid 'FREQ': MONTLY"),
-        ("BYDAY=1TH", "rrule-invalid", "rrule 'BYDAY=1TH' is not a valid RFC 5545 rule: the rule has no FREQ (e.g. FREQ=YEARLY)"),
-        ("FREQ=WEEKLY;BYDAY=XX", "rrule-invalid", "rrule 'FREQ=WEEKLY;BYDAY=XX' is not a valid RFC 5545 rule: invalid 'BYDAY': XX"),
-        ("FREQ=HOURLY", "rrule-invalid",
-         "rrule 'FREQ=HOURLY' is not a valid RFC 5545 rule: FREQ=HOURLY repeats within a day; a key date is a whole day"),
-        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "rrule-never",
-         "rrule 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30' never happens (from 2000-01-01)"),
+        (
+            "FREQ=MONTLY",
+            "rrule-invalid",
+            "rrule 'FREQ=MONTLY' is not a valid RFC 5545 rule: invalid 'FREQ': MONTLY",
+        ),
+        (
+            "BYDAY=1TH",
+            "rrule-invalid",
+            "rrule 'BYDAY=1TH' is not a valid RFC 5545 rule: the rule has no FREQ (e.g. FREQ=YEARLY)",
+        ),
+        (
+            "FREQ=WEEKLY;BYDAY=XX",
+            "rrule-invalid",
+            "rrule 'FREQ=WEEKLY;BYDAY=XX' is not a valid RFC 5545 rule: invalid 'BYDAY': XX",
+        ),
+        (
+            "FREQ=HOURLY",
+            "rrule-invalid",
+            "rrule 'FREQ=HOURLY' is not a valid RFC 5545 rule: FREQ=HOURLY repeats within a day; a key date is a whole day",
+        ),
+        (
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+            "rrule-never",
+            "rrule 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30' never happens (from 2000-01-01)",
+        ),
     ],
 )
 def test_invalid_and_impossible_rules_are_named(rule: str, code: str, message: str) -> None:
@@ -106,7 +142,10 @@ def test_an_impossible_daily_rule_is_found_quickly() -> None:
 def test_a_rule_whose_default_day_never_exists_is_caught() -> None:
     # Without BYMONTHDAY a yearly rule takes the day of its start: there is no 31 April.
     k = key(rrule="FREQ=YEARLY;BYMONTH=4", start="2027-01-31")
-    assert rule_problem(k) == ("rrule-never", "rrule 'FREQ=YEARLY;BYMONTH=4' never happens (from 2027-01-31)")
+    assert rule_problem(k) == (
+        "rrule-never",
+        "rrule 'FREQ=YEARLY;BYMONTH=4' never happens (from 2027-01-31)",
+    )
 
 
 def test_a_finished_rule_is_not_an_error() -> None:
@@ -117,7 +156,9 @@ def test_all_occurrences_are_sorted_by_date_then_id() -> None:
     a = KeyDate.model_validate({"id": "b-second", "title": "B", "date": "2027-01-06"})
     b = KeyDate.model_validate({"id": "a-first", "title": "A", "date": "2027-01-06"})
     c = KeyDate.model_validate({"id": "c", "title": "C", "date": "2027-01-01"})
-    assert [o.key_date.id for o in all_occurrences([a, b, c], date(2027, 1, 1), date(2027, 1, 31))] == ["c", "a-first", "b-second"]
+    assert [
+        o.key_date.id for o in all_occurrences([a, b, c], date(2027, 1, 1), date(2027, 1, 31))
+    ] == ["c", "a-first", "b-second"]
 
 
 def test_count_and_until_together_are_refused() -> None:

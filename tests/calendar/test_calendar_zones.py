@@ -27,11 +27,23 @@ NEW_YORK = ZoneInfo("America/New_York")
 @pytest.mark.parametrize(
     ("tz", "wall", "before", "after"),
     [
-        (PARIS, datetime(2027, 3, 28, 2, 30), datetime(2027, 3, 28, 1, 59), datetime(2027, 3, 28, 3, 0)),
-        (NEW_YORK, datetime(2027, 3, 14, 2, 30), datetime(2027, 3, 14, 1, 59), datetime(2027, 3, 14, 3, 0)),
+        (
+            PARIS,
+            datetime(2027, 3, 28, 2, 30),
+            datetime(2027, 3, 28, 1, 59),
+            datetime(2027, 3, 28, 3, 0),
+        ),
+        (
+            NEW_YORK,
+            datetime(2027, 3, 14, 2, 30),
+            datetime(2027, 3, 14, 1, 59),
+            datetime(2027, 3, 14, 3, 0),
+        ),
     ],
 )
-def test_a_time_skipped_in_spring_does_not_exist(tz: ZoneInfo, wall: datetime, before: datetime, after: datetime) -> None:
+def test_a_time_skipped_in_spring_does_not_exist(
+    tz: ZoneInfo, wall: datetime, before: datetime, after: datetime
+) -> None:
     assert not exists(wall, tz)
     assert not is_ambiguous(wall, tz)
     assert gap_around(wall, tz) == (before, after)
@@ -45,7 +57,9 @@ def test_a_time_skipped_in_spring_does_not_exist(tz: ZoneInfo, wall: datetime, b
         (NEW_YORK, datetime(2026, 11, 1, 1, 30), timedelta(hours=-4), timedelta(hours=-5)),
     ],
 )
-def test_a_time_repeated_in_autumn_is_ambiguous(tz: ZoneInfo, wall: datetime, first: timedelta, second: timedelta) -> None:
+def test_a_time_repeated_in_autumn_is_ambiguous(
+    tz: ZoneInfo, wall: datetime, first: timedelta, second: timedelta
+) -> None:
     assert exists(wall, tz)
     assert is_ambiguous(wall, tz)
     assert offsets(wall, tz) == (first, second)
@@ -53,8 +67,13 @@ def test_a_time_repeated_in_autumn_is_ambiguous(tz: ZoneInfo, wall: datetime, fi
 
 @pytest.mark.parametrize(
     ("tz", "wall"),
-    [(PARIS, datetime(2027, 3, 28, 3, 0)), (PARIS, datetime(2026, 10, 25, 3, 0)), (NEW_YORK, datetime(2027, 3, 14, 12, 0)),
-     (NEW_YORK, datetime(2026, 11, 1, 2, 0)), (PARIS, datetime(2026, 10, 25, 1, 59))],
+    [
+        (PARIS, datetime(2027, 3, 28, 3, 0)),
+        (PARIS, datetime(2026, 10, 25, 3, 0)),
+        (NEW_YORK, datetime(2027, 3, 14, 12, 0)),
+        (NEW_YORK, datetime(2026, 11, 1, 2, 0)),
+        (PARIS, datetime(2026, 10, 25, 1, 59)),
+    ],
 )
 def test_ordinary_times_around_the_changes(tz: ZoneInfo, wall: datetime) -> None:
     assert exists(wall, tz)
@@ -67,16 +86,24 @@ def test_in_zone_tells_local_times_from_explicit_offsets() -> None:
 
 
 def test_transitions_are_found_to_the_second() -> None:
-    found = transitions(PARIS, datetime(2026, 1, 1, tzinfo=PARIS), datetime(2028, 1, 1, tzinfo=PARIS))
+    found = transitions(
+        PARIS, datetime(2026, 1, 1, tzinfo=PARIS), datetime(2028, 1, 1, tzinfo=PARIS)
+    )
     assert [(t.at.isoformat(), t.name, t.dst) for t in found] == [
         ("2026-03-29T01:00:00+00:00", "CEST", True),
         ("2026-10-25T01:00:00+00:00", "CET", False),
         ("2027-03-28T01:00:00+00:00", "CEST", True),
         ("2027-10-31T01:00:00+00:00", "CET", False),
     ]
-    ny = transitions(NEW_YORK, datetime(2026, 1, 1, tzinfo=NEW_YORK), datetime(2027, 12, 31, tzinfo=NEW_YORK))
+    ny = transitions(
+        NEW_YORK, datetime(2026, 1, 1, tzinfo=NEW_YORK), datetime(2027, 12, 31, tzinfo=NEW_YORK)
+    )
     assert [t.at.isoformat() for t in ny] == [
-        "2026-03-08T07:00:00+00:00", "2026-11-01T06:00:00+00:00", "2027-03-14T07:00:00+00:00", "2027-11-07T06:00:00+00:00"]
+        "2026-03-08T07:00:00+00:00",
+        "2026-11-01T06:00:00+00:00",
+        "2027-03-14T07:00:00+00:00",
+        "2027-11-07T06:00:00+00:00",
+    ]
 
 
 def _instants(zone: ZoneInfo) -> list[datetime]:
@@ -88,7 +115,9 @@ def _instants(zone: ZoneInfo) -> list[datetime]:
     return out
 
 
-@pytest.mark.parametrize("name", ["Europe/Paris", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"])
+@pytest.mark.parametrize(
+    "name", ["Europe/Paris", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"]
+)
 def test_our_vtimezone_read_by_dateutil_agrees_with_zoneinfo(name: str) -> None:
     """RFC 5545: an observance's DTSTART is the local time in the offset before the change (02:00 in
     Paris in March). A reader that follows the RFC (dateutil's tzical, used by vobject) must find
@@ -98,5 +127,9 @@ def test_our_vtimezone_read_by_dateutil_agrees_with_zoneinfo(name: str) -> None:
     if name == "Europe/Paris":
         assert "DTSTART:20270328T020000" in text and "DTSTART:20271031T030000" in text
     parsed = tzical(io.StringIO(text)).get()
-    mismatches = [i for i in _instants(zone) if i.astimezone(zone).utcoffset() != i.astimezone(parsed).utcoffset()]
+    mismatches = [
+        i
+        for i in _instants(zone)
+        if i.astimezone(zone).utcoffset() != i.astimezone(parsed).utcoffset()
+    ]
     assert mismatches == []

@@ -11,10 +11,18 @@ import pytest
 
 from tests.conftest import ROOT
 
-BIN = Path(sys.executable).parent  # the virtualenv's bin/: relais, check-jsonschema, zizmor, pre-commit
+BIN = Path(
+    sys.executable
+).parent  # the virtualenv's bin/: relais, check-jsonschema, zizmor, pre-commit
 # Any download attempt fails at once: the tools must work from what they ship.
-OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "",
-           "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": ""}
+OFFLINE = {
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "NO_PROXY": "",
+    "http_proxy": "http://127.0.0.1:9",
+    "https_proxy": "http://127.0.0.1:9",
+    "no_proxy": "",
+}
 
 
 def tool(name: str) -> str:
@@ -25,7 +33,9 @@ def tool(name: str) -> str:
 
 
 def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True, timeout=60)
+    done = subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True, timeout=60
+    )
     return done.stdout
 
 

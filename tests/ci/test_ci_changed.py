@@ -14,7 +14,9 @@ from generator.diagnostics import error, warning
 from tests.ci.ci_tools import commit, env_with_venv, git, init_repo
 from tests.conftest import DEMO_NOW
 
-BROKEN_POST = "---\ntitle: Nouvelle boutique\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\n---\nBrief.\n"
+BROKEN_POST = (
+    "---\ntitle: Nouvelle boutique\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\n---\nBrief.\n"
+)
 
 
 def run(root: Path, *args: str) -> tuple[int, str, str]:
@@ -26,9 +28,13 @@ def test_changed_files_come_first(git_demo) -> None:
     root = git_demo()
     base = git(root, "rev-parse", "HEAD").strip()
     # An old problem, committed: it is not part of the change under review.
-    (root / "calendar/slots.yml").write_text("- network: linkedin\n  days: [mon]\n  time: 9h\n", encoding="utf-8")
+    (root / "calendar/slots.yml").write_text(
+        "- network: linkedin\n  days: [mon]\n  time: 9h\n", encoding="utf-8"
+    )
     commit(root, "old mistake")
-    (root / "content/posts/nouvelle-boutique.md").write_text(BROKEN_POST, encoding="utf-8")  # untracked
+    (root / "content/posts/nouvelle-boutique.md").write_text(
+        BROKEN_POST, encoding="utf-8"
+    )  # untracked
 
     code, out, err = run(root, "--format", "json", "--changed")
     files = [d["file"] for d in json.loads(out)]
@@ -39,16 +45,24 @@ def test_changed_files_come_first(git_demo) -> None:
 
     code, out, err = run(root, "--changed", base)
     lines = out.splitlines()
-    assert lines[0].startswith("calendar/slots.yml:") or lines[0].startswith("content/posts/nouvelle-boutique.md:")
-    changed_first = [line.split(":")[0] for line in lines if not line.startswith(" ") and ":" in line][:2]
+    assert lines[0].startswith("calendar/slots.yml:") or lines[0].startswith(
+        "content/posts/nouvelle-boutique.md:"
+    )
+    changed_first = [
+        line.split(":")[0] for line in lines if not line.startswith(" ") and ":" in line
+    ][:2]
     assert set(changed_first) == {"calendar/slots.yml", "content/posts/nouvelle-boutique.md"}
-    assert err.strip().startswith(f"note: 2 files changed since {base}; 2 diagnostics in them listed first")
+    assert err.strip().startswith(
+        f"note: 2 files changed since {base}; 2 diagnostics in them listed first"
+    )
 
 
 def test_without_changed_the_order_is_by_file(git_demo) -> None:
     root = git_demo()
     (root / "content/posts/nouvelle-boutique.md").write_text(BROKEN_POST, encoding="utf-8")
-    (root / "calendar/slots.yml").write_text("- network: linkedin\n  days: [mon]\n  time: 9h\n", encoding="utf-8")
+    (root / "calendar/slots.yml").write_text(
+        "- network: linkedin\n  days: [mon]\n  time: 9h\n", encoding="utf-8"
+    )
     commit(root, "both")
     _, out, _ = run(root, "--format", "json")
     files = [d["file"] for d in json.loads(out)]
@@ -83,8 +97,10 @@ def test_bad_revision_is_a_note(git_demo) -> None:
     root = git_demo()
     code, out, err = run(root, "--changed", "no-such-branch")
     assert code == 0 and "Traceback" not in out + err
-    assert err.strip() == ("note: --changed no-such-branch: 'no-such-branch' is not a revision of this repository; "
-                           "every diagnostic is listed in the usual order")
+    assert err.strip() == (
+        "note: --changed no-such-branch: 'no-such-branch' is not a revision of this repository; "
+        "every diagnostic is listed in the usual order"
+    )
     # A revision that looks like an option never reaches git as one.
     diags, note = order_by_changed(root, [], "--output=/tmp/x")
     assert diags == [] and "is not a revision" in note
@@ -97,8 +113,24 @@ def test_not_a_repository_and_no_git(tmp_path: Path, demo_repo: Path) -> None:
     env = env_with_venv()
     python = Path(env["PATH"].split(":")[0]) / "python"
     env["PATH"] = str(tmp_path / "empty")
-    done = subprocess.run([str(python), "-m", "generator", "check", "--root", str(demo_repo), "--now", DEMO_NOW,
-                           "--changed"], check=False, capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "generator",
+            "check",
+            "--root",
+            str(demo_repo),
+            "--now",
+            DEMO_NOW,
+            "--changed",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "note: --changed HEAD: git is not installed (or not on PATH)" in done.stderr
 
@@ -106,10 +138,17 @@ def test_not_a_repository_and_no_git(tmp_path: Path, demo_repo: Path) -> None:
 def test_order_keeps_every_diagnostic(git_demo) -> None:
     root = git_demo()
     (root / "content/posts/a.md").write_text(BROKEN_POST, encoding="utf-8")
-    diags = [warning("site_config.yml", 3, "w", "old"), error("content/posts/a.md", 4, "e", "new"),
-             error("calendar/slots.yml", 1, "e", "old")]
+    diags = [
+        warning("site_config.yml", 3, "w", "old"),
+        error("content/posts/a.md", 4, "e", "new"),
+        error("calendar/slots.yml", 1, "e", "old"),
+    ]
     ordered, note = order_by_changed(root, diags, "HEAD")
-    assert [d.file for d in ordered] == ["content/posts/a.md", "calendar/slots.yml", "site_config.yml"]
+    assert [d.file for d in ordered] == [
+        "content/posts/a.md",
+        "calendar/slots.yml",
+        "site_config.yml",
+    ]
     assert note == "note: 1 file changed since HEAD; 1 diagnostic in them listed first, 2 elsewhere"
 
 
@@ -119,25 +158,37 @@ def test_order_keeps_every_diagnostic(git_demo) -> None:
 def test_summary_lists_posts_added_moved_removed_and_problems(git_demo, tmp_path: Path) -> None:
     root = git_demo()
     post = root / "content/posts/lancement-gamme-hiver.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("date: 2026-11-26T09:00", "date: 2026-11-27T10:00"),
-                    encoding="utf-8")
+    post.write_text(
+        post.read_text(encoding="utf-8").replace(
+            "date: 2026-11-26T09:00", "date: 2026-11-27T10:00"
+        ),
+        encoding="utf-8",
+    )
     (root / "content/posts/voeux-2027.md").unlink()
     (root / "content/posts/nouvelle-boutique.md").write_text(
-        "---\ntitle: \"Ouverture <img src=x> @equipe-com [lien](https://evil.example) #12\"\n"
-        "date: 2026-12-10T09:00\nnetworks: [linkdin]\n---\n", encoding="utf-8")
+        '---\ntitle: "Ouverture <img src=x> @equipe-com [lien](https://evil.example) #12"\n'
+        "date: 2026-12-10T09:00\nnetworks: [linkdin]\n---\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "summary.md"
     code, _, _ = run(root, "--format", "github", "--changed", "HEAD", "--summary", str(out))
     assert code == 1
     text = out.read_text(encoding="utf-8")
     assert text.startswith("### Relais : 1 erreur, ")  # the demo is in French
     assert "**Publications ajoutées**" in text
-    assert ("- Ouverture &lt;img src=x&gt; @\u200bequipe-com \\[lien\\]\\(https://evil.example\\) \\#12 "
-            "(jeudi 10 décembre 2026, 09:00) `nouvelle-boutique`") in text
-    assert ("- Lancement de la gamme d’hiver : jeudi 26 novembre 2026, 09:00 → vendredi 27 novembre 2026, 10:00 "
-            "`lancement-gamme-hiver`") in text
+    assert (
+        "- Ouverture &lt;img src=x&gt; @\u200bequipe-com \\[lien\\]\\(https://evil.example\\) \\#12 "
+        "(jeudi 10 décembre 2026, 09:00) `nouvelle-boutique`"
+    ) in text
+    assert (
+        "- Lancement de la gamme d’hiver : jeudi 26 novembre 2026, 09:00 → vendredi 27 novembre 2026, 10:00 "
+        "`lancement-gamme-hiver`"
+    ) in text
     assert "**Publications supprimées**\n- `voeux-2027`" in text
-    assert ("**Problèmes dans les fichiers modifiés**\n- ❌ `content/posts/nouvelle-boutique.md:4` networks: "
-            "unknown network 'linkdin' (`unknown-network`)") in text
+    assert (
+        "**Problèmes dans les fichiers modifiés**\n- ❌ `content/posts/nouvelle-boutique.md:4` networks: "
+        "unknown network 'linkdin' (`unknown-network`)"
+    ) in text
 
 
 def test_summary_without_changes_and_without_git(demo_repo: Path, tmp_path: Path) -> None:
@@ -153,6 +204,7 @@ def test_summary_without_changes_and_without_git(demo_repo: Path, tmp_path: Path
 
 def test_md_makes_user_text_inert() -> None:
     assert md("**gras** _x_ `code` <b> & @all ![i](u) | ~") == (
-        "\\*\\*gras\\*\\* \\_x\\_ \\`code\\` &lt;b&gt; &amp; @\u200ball \\!\\[i\\]\\(u\\) \\| \\~")
+        "\\*\\*gras\\*\\* \\_x\\_ \\`code\\` &lt;b&gt; &amp; @\u200ball \\!\\[i\\]\\(u\\) \\| \\~"
+    )
     assert md("une\nligne") == "une ligne"
     assert len(md("x" * 500)) == 200

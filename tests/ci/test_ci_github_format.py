@@ -22,7 +22,11 @@ COMMAND = re.compile(r"^::(?P<kind>error|warning|notice)(?: (?P<props>[^:]*))?::
 
 def unescape(text: str) -> str:
     """How the runner decodes a value (the reverse of escapeData / escapeProperty)."""
-    return re.sub(r"%(25|0D|0A|3A|2C)", lambda m: {"25": "%", "0D": "\r", "0A": "\n", "3A": ":", "2C": ","}[m[1]], text)
+    return re.sub(
+        r"%(25|0D|0A|3A|2C)",
+        lambda m: {"25": "%", "0D": "\r", "0A": "\n", "3A": ":", "2C": ","}[m[1]],
+        text,
+    )
 
 
 def parse(line: str) -> tuple[str, dict[str, str], str]:
@@ -41,25 +45,43 @@ def parse(line: str) -> tuple[str, dict[str, str], str]:
 
 def test_one_command_per_diagnostic_then_the_summary() -> None:
     diags = [
-        error("content/posts/a.md", 4, "unknown-network", "networks: unknown network 'linkdin'",
-              "did you mean 'linkedin'?"),
+        error(
+            "content/posts/a.md",
+            4,
+            "unknown-network",
+            "networks: unknown network 'linkdin'",
+            "did you mean 'linkedin'?",
+        ),
         warning("calendar/key-dates.yml", 12, "min-gap", "posts 2 h apart", column=3),
         Diagnostic(Severity.NOTICE, "site_config.yml", 1, "info", "a note"),
     ]
     lines = format_github(diags).splitlines()
     assert len(lines) == 4 and lines[-1] == "1 error, 1 warning"
-    assert lines[0] == ("::error file=content/posts/a.md,line=4,title=relais unknown-network::"
-                        "networks: unknown network 'linkdin'%0Adid you mean 'linkedin'?")
-    assert parse(lines[0]) == ("error", {"file": "content/posts/a.md", "line": "4", "title": "relais unknown-network"},
-                               "networks: unknown network 'linkdin'\ndid you mean 'linkedin'?")
-    assert parse(lines[1]) == ("warning", {"file": "calendar/key-dates.yml", "line": "12", "col": "3",
-                                           "title": "relais min-gap"}, "posts 2 h apart")
+    assert lines[0] == (
+        "::error file=content/posts/a.md,line=4,title=relais unknown-network::"
+        "networks: unknown network 'linkdin'%0Adid you mean 'linkedin'?"
+    )
+    assert parse(lines[0]) == (
+        "error",
+        {"file": "content/posts/a.md", "line": "4", "title": "relais unknown-network"},
+        "networks: unknown network 'linkdin'\ndid you mean 'linkedin'?",
+    )
+    assert parse(lines[1]) == (
+        "warning",
+        {"file": "calendar/key-dates.yml", "line": "12", "col": "3", "title": "relais min-gap"},
+        "posts 2 h apart",
+    )
     assert parse(lines[2])[0] == "notice"
 
 
 def test_escapes_round_trip() -> None:
-    nasty = error("content/posts/a,b:c%d.md", 0, "weird-code", "100% sûr\r\nligne 2: a, b\n::error::injected",
-                  "indice : 50%")
+    nasty = error(
+        "content/posts/a,b:c%d.md",
+        0,
+        "weird-code",
+        "100% sûr\r\nligne 2: a, b\n::error::injected",
+        "indice : 50%",
+    )
     line = format_github([nasty]).splitlines()[0]
     _, props, message = parse(line)
     assert props["file"] == "content/posts/a,b:c%d.md"
@@ -69,16 +91,22 @@ def test_escapes_round_trip() -> None:
 
 
 def test_cli_output_is_only_commands_and_summary(make_repo, tmp_path: Path) -> None:
-    root = make_repo({
-        "content/posts/a.md": "---\ntitle: T\ndate: 2026-12-03T09:30\nnetworks: [linkdin]\nowner: claire\n---\n",
-        "calendar/slots.yml": "- network: linkedin\n  days: [mon]\n  time: 9h\n",
-    })
-    result = CliRunner().invoke(cli, ["check", "--root", str(root), "--now", DEMO_NOW, "--format", "github"])
+    root = make_repo(
+        {
+            "content/posts/a.md": "---\ntitle: T\ndate: 2026-12-03T09:30\nnetworks: [linkdin]\nowner: claire\n---\n",
+            "calendar/slots.yml": "- network: linkedin\n  days: [mon]\n  time: 9h\n",
+        }
+    )
+    result = CliRunner().invoke(
+        cli, ["check", "--root", str(root), "--now", DEMO_NOW, "--format", "github"]
+    )
     assert result.exit_code == 1
     *commands, last = result.stdout.splitlines()
     assert last == "3 errors, 0 warnings"
     parsed = [parse(line) for line in commands]
     assert [(k, p["file"], p["line"]) for k, p, _ in parsed] == [
-        ("error", "calendar/slots.yml", "3"), ("error", "content/posts/a.md", "4"),
-        ("error", "content/posts/a.md", "5")]
+        ("error", "calendar/slots.yml", "3"),
+        ("error", "content/posts/a.md", "4"),
+        ("error", "content/posts/a.md", "5"),
+    ]
     assert all(p["title"].startswith("relais ") for _, p, _ in parsed)

@@ -39,10 +39,25 @@ def hook_repository() -> tuple[Path, str]:
         else:
             shutil.copy2(src, repo / name)
     env = {**os.environ, "GIT_AUTHOR_DATE": FIXED_DATE, "GIT_COMMITTER_DATE": FIXED_DATE}
-    for args in (["init", "--quiet", "--initial-branch=main"], ["add", "--all"],
-                 ["-c", "user.name=Relais", "-c", "user.email=relais@example.org", "-c", "commit.gpgsign=false",
-                  "commit", "--quiet", "--message", "hooks"]):
-        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, timeout=60)
+    for args in (
+        ["init", "--quiet", "--initial-branch=main"],
+        ["add", "--all"],
+        [
+            "-c",
+            "user.name=Relais",
+            "-c",
+            "user.email=relais@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "commit",
+            "--quiet",
+            "--message",
+            "hooks",
+        ],
+    ):
+        subprocess.run(
+            ["git", *args], cwd=repo, env=env, check=True, capture_output=True, timeout=60
+        )
     return repo, git(repo, "rev-parse", "HEAD").strip()
 
 
@@ -50,11 +65,24 @@ def pre_commit(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    epoch = int(datetime.fromisoformat(DEMO_NOW).replace(tzinfo=ZoneInfo("Europe/Paris")).timestamp())
-    env = {**os.environ, "PRE_COMMIT_HOME": str(CACHE / "pre-commit"), "SOURCE_DATE_EPOCH": str(epoch),
-           "PRE_COMMIT_COLOR": "never"}
-    return subprocess.run([tool("pre-commit"), *args], check=False, cwd=root, env=env, capture_output=True, text=True,
-                          timeout=600)
+    epoch = int(
+        datetime.fromisoformat(DEMO_NOW).replace(tzinfo=ZoneInfo("Europe/Paris")).timestamp()
+    )
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(CACHE / "pre-commit"),
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "PRE_COMMIT_COLOR": "never",
+    }
+    return subprocess.run(
+        [tool("pre-commit"), *args],
+        check=False,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.mark.slow
@@ -68,7 +96,9 @@ def test_pre_commit_hook_checks_the_content(tmp_path: Path) -> None:
     root = copy_demo(tmp_path / "content-repo")
     (root / "README.md").write_text("Notre portail éditorial.\n", encoding="utf-8")
     (root / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: relais-check\n", encoding="utf-8")
+        f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: relais-check\n",
+        encoding="utf-8",
+    )
     init_repo(root)
 
     clean = pre_commit(root, "run", "--all-files")
@@ -78,14 +108,25 @@ def test_pre_commit_hook_checks_the_content(tmp_path: Path) -> None:
     # A commit with a broken post is refused, with the checker's diagnostic.
     assert pre_commit(root, "install").returncode == 0
     (root / "content/posts/nouvelle-boutique.md").write_text(
-        "---\ntitle: Nouvelle boutique\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\n---\n", encoding="utf-8")
+        "---\ntitle: Nouvelle boutique\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\n---\n",
+        encoding="utf-8",
+    )
     git(root, "add", "--all")
     env = {**os.environ, "PRE_COMMIT_HOME": str(CACHE / "pre-commit"), "PRE_COMMIT_COLOR": "never"}
-    refused = subprocess.run(["git", "commit", "--message", "nouvelle boutique"], check=False, cwd=root, env=env,
-                             capture_output=True, text=True, timeout=300)
+    refused = subprocess.run(
+        ["git", "commit", "--message", "nouvelle boutique"],
+        check=False,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert refused.returncode != 0, refused.stdout + refused.stderr
-    assert "content/posts/nouvelle-boutique.md:4: error: networks: unknown network 'linkdin'" in refused.stderr, (
-        refused.stdout + refused.stderr)
+    assert (
+        "content/posts/nouvelle-boutique.md:4: error: networks: unknown network 'linkdin'"
+        in refused.stderr
+    ), refused.stdout + refused.stderr
     assert git(root, "log", "--format=%s").splitlines()[0] == "first commit"
 
     # Files outside the content do not run the hook (`files:` in .pre-commit-hooks.yaml).

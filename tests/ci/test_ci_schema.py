@@ -36,16 +36,36 @@ CORPUS = ROOT / "tests" / "corpus"
 BASE = CORPUS / "_base"
 SCHEMAS = ROOT / "schemas"
 # Where a case file goes in a repository, by the kind its name starts with.
-DESTINATION = {"post": "content/posts/{name}.md", "key-dates": "calendar/key-dates.yml",
-               "campaigns": "calendar/campaigns.yml", "slots": "calendar/slots.yml",
-               "ambassador": "ambassadors/{name}.yml", "site-config": "site_config.yml"}
+DESTINATION = {
+    "post": "content/posts/{name}.md",
+    "key-dates": "calendar/key-dates.yml",
+    "campaigns": "calendar/campaigns.yml",
+    "slots": "calendar/slots.yml",
+    "ambassador": "ambassadors/{name}.yml",
+    "site-config": "site_config.yml",
+}
 # Codes of the problems a JSON Schema states too: the shape of one file. Everything else
 # (references across files, duplicate ids, file names, media, rrules, time zones, date
 # order, lengths, schedules) is the checker's alone.
 SCHEMA_STATES = {
-    "missing-field", "unknown-field", "invalid-id", "invalid-value", "invalid-type", "missing-date",
-    "not-a-mapping", "not-a-list", "empty-front-matter", "unknown-network", "invalid-date", "invalid-datetime",
-    "invalid-str", "invalid-url", "invalid-time", "invalid-color", "invalid-lang", "invalid-text-or-list",
+    "missing-field",
+    "unknown-field",
+    "invalid-id",
+    "invalid-value",
+    "invalid-type",
+    "missing-date",
+    "not-a-mapping",
+    "not-a-list",
+    "empty-front-matter",
+    "unknown-network",
+    "invalid-date",
+    "invalid-datetime",
+    "invalid-str",
+    "invalid-url",
+    "invalid-time",
+    "invalid-color",
+    "invalid-lang",
+    "invalid-text-or-list",
     "invalid-keydate-form",
 }
 
@@ -80,7 +100,10 @@ def checker_errors(root: Path) -> list[Diagnostic]:
 
 
 def schema_errors(kind_name: str, data: Any) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(kind_name).iter_errors(data)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator(kind_name).iter_errors(data)
+    ]
 
 
 # --- the schemas themselves ---------------------------------------------------------------
@@ -95,8 +118,16 @@ def test_schema_command_writes_every_kind(tmp_path: Path) -> None:
     result = CliRunner().invoke(schema_command, ["--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert written == sorted(["site-config.json", "post.json", "key-dates.json", "campaigns.json", "slots.json",
-                              "ambassador.json"])
+    assert written == sorted(
+        [
+            "site-config.json",
+            "post.json",
+            "key-dates.json",
+            "campaigns.json",
+            "slots.json",
+            "ambassador.json",
+        ]
+    )
     again = CliRunner().invoke(schema_command, ["--out", str(tmp_path / "out"), "--check"])
     assert again.exit_code == 0
     (tmp_path / "out" / "post.json").write_text("{}\n")
@@ -116,7 +147,9 @@ def test_schema_is_draft_7_with_descriptions(kind: str) -> None:
     for newer in ("$defs", "prefixItems", "unevaluatedProperties", "dependentRequired"):
         assert newer not in text, f"{newer} is not draft 7"
     for name, definition in schema["definitions"].items():
-        body = next((b for b in definition.get("anyOf", []) if b.get("type") == "object"), definition)
+        body = next(
+            (b for b in definition.get("anyOf", []) if b.get("type") == "object"), definition
+        )
         if body.get("type") != "object":
             continue
         assert body.get("additionalProperties") is False, f"{name} accepts unknown keys"
@@ -129,13 +162,27 @@ def test_every_validator_of_the_models_is_mirrored_or_knowingly_left() -> None:
     assert unmapped_validators() == set()
 
 
-@pytest.mark.parametrize("value,accepted", [
-    ("2026-12-03T09:30", True), ("2026-12-03 09:30", True), ("2026-12-03", True), ("2026-12-03T9:30", True),
-    ("2026-12-03T09:30:15", True), ("2026-12-03T09:30:15.5+01:00", True), ("2026-12-03T08:30Z", True),
-    ("2028-02-29T09:00", True), ("2000-02-29T09:00", True),
-    ("2027-02-29T09:00", False), ("1900-02-29T09:00", False), ("2026-04-31T09:00", False),
-    ("2026-12-03T24:00", False), ("2026-12-03T09:60", False), ("03/12/2026", False), ("2026-12-03T09h30", False),
-])
+@pytest.mark.parametrize(
+    "value,accepted",
+    [
+        ("2026-12-03T09:30", True),
+        ("2026-12-03 09:30", True),
+        ("2026-12-03", True),
+        ("2026-12-03T9:30", True),
+        ("2026-12-03T09:30:15", True),
+        ("2026-12-03T09:30:15.5+01:00", True),
+        ("2026-12-03T08:30Z", True),
+        ("2028-02-29T09:00", True),
+        ("2000-02-29T09:00", True),
+        ("2027-02-29T09:00", False),
+        ("1900-02-29T09:00", False),
+        ("2026-04-31T09:00", False),
+        ("2026-12-03T24:00", False),
+        ("2026-12-03T09:60", False),
+        ("03/12/2026", False),
+        ("2026-12-03T09h30", False),
+    ],
+)
 def test_datetime_pattern_matches_the_loader(value: str, accepted: bool) -> None:
     from zoneinfo import ZoneInfo
 
@@ -146,7 +193,9 @@ def test_datetime_pattern_matches_the_loader(value: str, accepted: bool) -> None
         loader_accepts = True
     except Exception:  # noqa: BLE001 - any refusal
         loader_accepts = False
-    pattern = validator("post").schema["definitions"]["Post"]["properties"]["date"]["anyOf"][0]["pattern"]
+    pattern = validator("post").schema["definitions"]["Post"]["properties"]["date"]["anyOf"][0][
+        "pattern"
+    ]
     # JSON Schema patterns are ECMA-262; this one uses nothing that differs from Python's re.
     assert (re.search(pattern, value) is not None) is accepted is loader_accepts
 
@@ -169,8 +218,11 @@ def test_demo_file_is_valid(rel: str) -> None:
 
 
 def _cases() -> list[Any]:
-    return [pytest.param(p, id=f"{p.parent.name}/{p.name}") for verdict in ("ok", "bad")
-            for p in sorted((CASES / verdict).iterdir())]
+    return [
+        pytest.param(p, id=f"{p.parent.name}/{p.name}")
+        for verdict in ("ok", "bad")
+        for p in sorted((CASES / verdict).iterdir())
+    ]
 
 
 @pytest.mark.parametrize("case", _cases())
@@ -236,18 +288,24 @@ def _modeline(path: Path) -> str | None:
 def test_demo_yaml_names_its_schema(rel: str) -> None:
     target = _modeline(ROOT / rel)
     assert target is not None, f"{rel}: first line should be '# yaml-language-server: $schema=…'"
-    assert (ROOT / rel).parent.joinpath(target).resolve() == (SCHEMAS / f"{kind_of(rel)}.json").resolve()
+    assert (ROOT / rel).parent.joinpath(target).resolve() == (
+        SCHEMAS / f"{kind_of(rel)}.json"
+    ).resolve()
 
 
 def _jsonc(path: Path) -> Any:
     # VS Code's settings are JSON with // comments.
-    return json.loads(re.sub(r"^\s*//.*$", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE))
+    return json.loads(
+        re.sub(r"^\s*//.*$", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    )
 
 
 def test_vscode_maps_every_yaml_kind_to_its_schema() -> None:
     settings = _jsonc(ROOT / ".vscode/settings.json")
-    mapping = {schema.removeprefix("./"): globs if isinstance(globs, list) else [globs]
-               for schema, globs in settings["yaml.schemas"].items()}
+    mapping = {
+        schema.removeprefix("./"): globs if isinstance(globs, list) else [globs]
+        for schema, globs in settings["yaml.schemas"].items()
+    }
     for kind in KINDS:
         if kind.files.endswith(".md"):
             continue  # the YAML extension does not read a Markdown file's front matter
@@ -263,6 +321,12 @@ def test_check_jsonschema_validates_demo_files_offline() -> None:
         if kind.files.endswith(".md") or not files:
             continue
         command = [tool("check-jsonschema"), "--schemafile", str(SCHEMAS / kind.filename), *files]
-        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=60,
-                              env={**os.environ, **OFFLINE})
+        done = subprocess.run(
+            command,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, **OFFLINE},
+        )
         assert done.returncode == 0, done.stdout + done.stderr

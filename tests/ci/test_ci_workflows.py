@@ -29,24 +29,36 @@ from tests.conftest import DEMO_NOW
 
 WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 GITLAB = ROOT / ".gitlab-ci.yml"
-ISSUE_FORMS = sorted(p for p in (ROOT / ".github/ISSUE_TEMPLATE").glob("*.yml") if p.name != "config.yml")
+ISSUE_FORMS = sorted(
+    p for p in (ROOT / ".github/ISSUE_TEMPLATE").glob("*.yml") if p.name != "config.yml"
+)
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 # GitHub's default shell for `run:` on Linux.
 BASH = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"]
+
 
 def load_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def offline_run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(args), check=False, capture_output=True, text=True, timeout=120, cwd=ROOT,
-                          env={**os.environ, **OFFLINE})
+    return subprocess.run(
+        list(args),
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={**os.environ, **OFFLINE},
+    )
 
 
 # --- structure and security ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("schema", ["vendor.github-workflows", "custom.github-workflows-require-timeout"])
+@pytest.mark.parametrize(
+    "schema", ["vendor.github-workflows", "custom.github-workflows-require-timeout"]
+)
 def test_github_workflows_match_the_schema(schema: str) -> None:
     assert [p.name for p in WORKFLOWS] == ["pr.yml", "publish.yml"]
     done = offline_run(tool("check-jsonschema"), "--builtin-schema", schema, *map(str, WORKFLOWS))
@@ -54,32 +66,53 @@ def test_github_workflows_match_the_schema(schema: str) -> None:
 
 
 def test_gitlab_pipeline_matches_the_schema() -> None:
-    done = offline_run(tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(GITLAB))
+    done = offline_run(
+        tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(GITLAB)
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_issue_forms_match_the_schema() -> None:
     assert len(ISSUE_FORMS) == 6
-    done = offline_run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-issue-forms",
-                       *map(str, ISSUE_FORMS))
+    done = offline_run(
+        tool("check-jsonschema"),
+        "--builtin-schema",
+        "vendor.github-issue-forms",
+        *map(str, ISSUE_FORMS),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    done = offline_run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-issue-config",
-                       str(ROOT / ".github/ISSUE_TEMPLATE/config.yml"))
+    done = offline_run(
+        tool("check-jsonschema"),
+        "--builtin-schema",
+        "vendor.github-issue-config",
+        str(ROOT / ".github/ISSUE_TEMPLATE/config.yml"),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_schema_check_catches_a_broken_workflow(tmp_path: Path) -> None:
     """The lint is not a rubber stamp: a misspelt key fails it."""
     broken = tmp_path / "broken.yml"
-    broken.write_text((ROOT / ".github/workflows/pr.yml").read_text(encoding="utf-8").replace("runs-on:", "run-on:"))
-    done = offline_run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(broken))
+    broken.write_text(
+        (ROOT / ".github/workflows/pr.yml")
+        .read_text(encoding="utf-8")
+        .replace("runs-on:", "run-on:")
+    )
+    done = offline_run(
+        tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(broken)
+    )
     assert done.returncode == 1
 
 
 @pytest.mark.parametrize("persona", ["regular", "pedantic"])
 def test_zizmor_finds_nothing(persona: str) -> None:
-    done = offline_run(tool("zizmor"), "--offline", f"--persona={persona}", "--no-progress",
-                       str(ROOT / ".github/workflows"))
+    done = offline_run(
+        tool("zizmor"),
+        "--offline",
+        f"--persona={persona}",
+        "--no-progress",
+        str(ROOT / ".github/workflows"),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No findings to report" in done.stdout + done.stderr
     assert "suppressed" not in done.stdout + done.stderr
@@ -90,8 +123,12 @@ def test_zizmor_catches_template_injection(tmp_path: Path) -> None:
     folder = tmp_path / "workflows"
     folder.mkdir()
     text = (ROOT / ".github/workflows/pr.yml").read_text(encoding="utf-8")
-    (folder / "pr.yml").write_text(text.replace(
-        "run: relais build --out site", "run: echo \"${{ github.event.pull_request.title }}\""), encoding="utf-8")
+    (folder / "pr.yml").write_text(
+        text.replace(
+            "run: relais build --out site", 'run: echo "${{ github.event.pull_request.title }}"'
+        ),
+        encoding="utf-8",
+    )
     done = offline_run(tool("zizmor"), "--offline", "--no-progress", str(folder / "pr.yml"))
     assert done.returncode != 0 and "template-injection" in done.stdout
 
@@ -111,7 +148,11 @@ def test_actions_are_pinned_to_commits_with_a_version_comment() -> None:
         assert SHA_PIN.match(ref), ref
         assert re.fullmatch(r" # v\d+\.\d+\.\d+", rest), f"{ref}: add '# vX.Y.Z'"
     names = {ref.split("@")[0] for ref, _ in uses}
-    assert {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= names
+    assert {
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    } <= names
 
 
 def test_permissions_are_minimal_per_job() -> None:
@@ -210,10 +251,20 @@ def parse_relais(args: list[str]) -> click.Command:
 
 def test_every_relais_command_line_is_accepted_by_the_cli() -> None:
     lines = relais_lines()
-    commands = {(where.split(":")[0], args[0] if args[0] != "watch" else "watch " + args[1]) for where, args in lines}
-    assert {("pr.yml", "check"), ("pr.yml", "build"), ("publish.yml", "watch fetch"), ("publish.yml", "build"),
-            (".gitlab-ci.yml", "check"), (".gitlab-ci.yml", "build"), (".gitlab-ci.yml", "watch fetch"),
-            (".pre-commit-hooks.yaml", "check")} <= commands
+    commands = {
+        (where.split(":")[0], args[0] if args[0] != "watch" else "watch " + args[1])
+        for where, args in lines
+    }
+    assert {
+        ("pr.yml", "check"),
+        ("pr.yml", "build"),
+        ("publish.yml", "watch fetch"),
+        ("publish.yml", "build"),
+        (".gitlab-ci.yml", "check"),
+        (".gitlab-ci.yml", "build"),
+        (".gitlab-ci.yml", "watch fetch"),
+        (".pre-commit-hooks.yaml", "check"),
+    } <= commands
     for where, args in lines:
         try:
             parse_relais(args)
@@ -236,24 +287,42 @@ def _steps(path: Path, job: str) -> dict[str, dict[str, Any]]:
 
 
 def _epoch(now: str) -> str:
-    return str(int(datetime.fromisoformat(now).replace(tzinfo=ZoneInfo("Europe/Paris")).timestamp()))
+    return str(
+        int(datetime.fromisoformat(now).replace(tzinfo=ZoneInfo("Europe/Paris")).timestamp())
+    )
 
 
-def _run_step(step: dict[str, Any], cwd: Path, runner: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def _run_step(
+    step: dict[str, Any], cwd: Path, runner: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
     """A `run:` step as the runner runs it, with the step's env and the runner's files."""
-    files = {"RUNNER_TEMP": str(runner), "GITHUB_OUTPUT": str(runner / "output"),
-             "GITHUB_STEP_SUMMARY": str(runner / "step-summary")}
+    files = {
+        "RUNNER_TEMP": str(runner),
+        "GITHUB_OUTPUT": str(runner / "output"),
+        "GITHUB_STEP_SUMMARY": str(runner / "step-summary"),
+    }
     # SOURCE_DATE_EPOCH fixes "now" for the demo (the workflow itself uses the clock).
     full_env = env_with_venv(SOURCE_DATE_EPOCH=_epoch(DEMO_NOW), **files, **env)
-    return subprocess.run([*BASH, step["run"]], check=False, cwd=cwd, env=full_env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [*BASH, step["run"]],
+        check=False,
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_pull_request_steps_on_a_broken_pull_request(git_demo, tmp_path: Path) -> None:
     root = git_demo()
     (root / "content/posts/nouvelle-boutique.md").write_text(
-        "---\ntitle: Nouvelle boutique\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\n---\nBrief.\n", encoding="utf-8")
-    commit(root, "a pull request")  # HEAD^1 is the base branch, as for the merge commit of a pull request
+        "---\ntitle: Nouvelle boutique\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\n---\nBrief.\n",
+        encoding="utf-8",
+    )
+    commit(
+        root, "a pull request"
+    )  # HEAD^1 is the base branch, as for the merge commit of a pull request
     runner = tmp_path / "runner"
     runner.mkdir()
     steps = _steps(ROOT / ".github/workflows/pr.yml", "check")
@@ -262,7 +331,8 @@ def test_pull_request_steps_on_a_broken_pull_request(git_demo, tmp_path: Path) -
     assert check.returncode == 1, check.stderr  # errors fail the job at this step
     assert check.stdout.splitlines()[0] == (
         "::error file=content/posts/nouvelle-boutique.md,line=4,title=relais unknown-network::"
-        "networks: unknown network 'linkdin'%0Adid you mean 'linkedin'?")
+        "networks: unknown network 'linkdin'%0Adid you mean 'linkedin'?"
+    )
     # The build and the upload are skipped (`if: steps.check.outcome == 'success'`); the summary is not.
     assert steps["Build the portal"]["if"] == "steps.check.outcome == 'success'"
     summary = _run_step(steps["Summarise"], root, runner, ARTIFACT_URL="")
@@ -280,8 +350,12 @@ def test_pull_request_steps_on_a_broken_pull_request(git_demo, tmp_path: Path) -
 def test_pull_request_steps_on_a_clean_pull_request(git_demo, tmp_path: Path) -> None:
     root = git_demo()
     post = root / "content/posts/lancement-gamme-hiver.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("date: 2026-11-26T09:00", "date: 2026-11-26T10:00"),
-                    encoding="utf-8")
+    post.write_text(
+        post.read_text(encoding="utf-8").replace(
+            "date: 2026-11-26T09:00", "date: 2026-11-26T10:00"
+        ),
+        encoding="utf-8",
+    )
     commit(root, "a pull request")
     runner = tmp_path / "runner"
     runner.mkdir()
@@ -335,10 +409,23 @@ def _comment(existing: list[dict[str, Any]]) -> list[list[Any]]:
 
     if shutil.which("node") is None:
         pytest.fail("node is required for this test (Node.js ships on the build machines)")
-    step = _steps(ROOT / ".github/workflows/pr.yml", "comment")["Post or update the summary comment"]
-    env = {**os.environ, "SUMMARY": "### Relais : 0 erreur, 0 avertissement\n", "EXISTING": json.dumps(existing)}
-    done = subprocess.run(["node", "-e", COMMENT_HARNESS], check=False, input=step["with"]["script"], env=env,
-                          capture_output=True, text=True, timeout=60)
+    step = _steps(ROOT / ".github/workflows/pr.yml", "comment")[
+        "Post or update the summary comment"
+    ]
+    env = {
+        **os.environ,
+        "SUMMARY": "### Relais : 0 erreur, 0 avertissement\n",
+        "EXISTING": json.dumps(existing),
+    }
+    done = subprocess.run(
+        ["node", "-e", COMMENT_HARNESS],
+        check=False,
+        input=step["with"]["script"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -347,6 +434,10 @@ def test_comment_is_created_then_updated() -> None:
     body = "<!-- relais-summary -->\n### Relais : 0 erreur, 0 avertissement\n"
     assert _comment([]) == [["list", 7], ["create", 7, body]]
     ours = {"id": 42, "user": {"type": "Bot"}, "body": "<!-- relais-summary -->\nold"}
-    someone = {"id": 41, "user": {"type": "User"}, "body": "<!-- relais-summary -->\nquoted by a person"}
+    someone = {
+        "id": 41,
+        "user": {"type": "User"},
+        "body": "<!-- relais-summary -->\nquoted by a person",
+    }
     assert _comment([someone, ours]) == [["list", 7], ["update", 42, body]]
     assert _comment([someone]) == [["list", 7], ["create", 7, body]]

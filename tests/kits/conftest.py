@@ -126,7 +126,8 @@ share:
     linkedin: Bike delivery all over Lyon.
 """)
 
-SECRET = post_file("""
+SECRET = post_file(
+    """
 title: Projet secret
 date: 2027-02-10T09:00
 networks: [linkedin]
@@ -137,7 +138,9 @@ share:
   from: 2026-11-20
   messages:
     linkedin: Texte secret du lancement.
-""", "Corps secret du brief.")
+""",
+    "Corps secret du brief.",
+)
 
 PAST = post_file("""
 title: Ancien kit

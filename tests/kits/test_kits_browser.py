@@ -28,8 +28,14 @@ def demo_post(slug: str) -> dict[str, Any]:
     return yaml.safe_load(text.split("---\n")[1])
 
 
-def expected(slug: str, network: str, variant: int = 0, ambassador: str | None = None,
-             config: dict[str, Any] = CONFIG, post: dict[str, Any] | None = None) -> tuple[str, str]:
+def expected(
+    slug: str,
+    network: str,
+    variant: int = 0,
+    ambassador: str | None = None,
+    config: dict[str, Any] = CONFIG,
+    post: dict[str, Any] | None = None,
+) -> tuple[str, str]:
     """(composed text, tagged link) of a demo kit card, from the files."""
     post = post or demo_post(slug)
     share = post["share"]
@@ -40,7 +46,9 @@ def expected(slug: str, network: str, variant: int = 0, ambassador: str | None =
         values["ambassador"] = ambassador
     link = net.tag_url(post["link"], config["tracking"], **values)
     disclosure = config["ambassadors"]["disclosure"]
-    composed = net.compose(text, share.get("hashtags", []), disclosure.get(network, disclosure["default"]), link)
+    composed = net.compose(
+        text, share.get("hashtags", []), disclosure.get(network, disclosure["default"]), link
+    )
     return composed, link
 
 
@@ -62,7 +70,10 @@ def test_the_copy_button_copies_exactly_the_composed_text(page: Any, demo_url: s
     open_kits(page, demo_url + "kits/")
     card = page.locator("#kit-lancement-gamme-hiver-x")
     card.locator(".relais-card__copy").click()
-    wait_until(page, "document.querySelector('#kit-lancement-gamme-hiver-x .relais-card__status').textContent")
+    wait_until(
+        page,
+        "document.querySelector('#kit-lancement-gamme-hiver-x .relais-card__status').textContent",
+    )
     composed, _ = expected("lancement-gamme-hiver", "x")
     assert clipboard(page) == composed
     assert card.locator(".relais-card__status").inner_text() == "Texte copié."
@@ -70,8 +81,11 @@ def test_the_copy_button_copies_exactly_the_composed_text(page: Any, demo_url: s
 
 def test_the_share_link_is_exactly_the_networks_link(page: Any, demo_url: str) -> None:
     open_kits(page, demo_url + "kits/")
-    for slug, network in (("lancement-gamme-hiver", "x"), ("livraison-velo-lyon", "bluesky"),
-                          ("livraison-velo-lyon", "linkedin")):
+    for slug, network in (
+        ("lancement-gamme-hiver", "x"),
+        ("livraison-velo-lyon", "bluesky"),
+        ("livraison-velo-lyon", "linkedin"),
+    ):
         composed, link = expected(slug, network)
         href = page.locator(f"#kit-{slug}-{network} .relais-card__share").get_attribute("href")
         assert href == net.share_url(network, composed, link)
@@ -93,9 +107,14 @@ def test_a_personal_page_lists_that_ambassadors_kits_in_order(page: Any, demo_ur
     # Claire uses LinkedIn, Instagram and Bluesky and follows produit, rse, saisonnier…: the winter
     # range (produit, saisonnier) comes before bike delivery (rse); only her networks are shown.
     kits = page.locator(".relais-kits__list .relais-kit")
-    assert kits.evaluate_all("els => els.map(e => e.id)") == ["kit-lancement-gamme-hiver", "kit-livraison-velo-lyon"]
-    networks = [kits.nth(i).locator(".relais-card").evaluate_all("els => els.map(e => e.dataset.network)")
-                for i in range(2)]
+    assert kits.evaluate_all("els => els.map(e => e.id)") == [
+        "kit-lancement-gamme-hiver",
+        "kit-livraison-velo-lyon",
+    ]
+    networks = [
+        kits.nth(i).locator(".relais-card").evaluate_all("els => els.map(e => e.dataset.network)")
+        for i in range(2)
+    ]
     assert networks == [["linkedin", "instagram"], ["linkedin", "bluesky"]]
     assert page.locator(".relais-mykits").is_hidden()
 
@@ -106,15 +125,22 @@ def test_a_personal_page_tags_links_for_its_ambassador(page: Any, demo_url: str)
     card = page.locator("#kit-livraison-velo-lyon-x")
     composed, link = expected("livraison-velo-lyon", "x", ambassador="thomas-nguyen")
     assert "utm_content=thomas-nguyen" in link
-    assert card.locator(".relais-card__share").get_attribute("href") == net.share_url("x", composed, link)
+    assert card.locator(".relais-card__share").get_attribute("href") == net.share_url(
+        "x", composed, link
+    )
     card.locator(".relais-card__copy").click()
-    wait_until(page, "document.querySelector('#kit-livraison-velo-lyon-x .relais-card__status').textContent")
+    wait_until(
+        page,
+        "document.querySelector('#kit-livraison-velo-lyon-x .relais-card__status').textContent",
+    )
     assert clipboard(page) == composed
     # Edited text: the share link follows it.
     area = card.locator(".relais-card__text")
     area.press("Control+Home")
     area.type("Bravo ! ")
-    assert card.locator(".relais-card__share").get_attribute("href") == net.share_url("x", "Bravo ! " + composed, link)
+    assert card.locator(".relais-card__share").get_attribute("href") == net.share_url(
+        "x", "Bravo ! " + composed, link
+    )
 
 
 def test_a_prompt_blocks_copying_until_it_is_filled(page: Any, demo_url: str) -> None:
@@ -122,13 +148,19 @@ def test_a_prompt_blocks_copying_until_it_is_filled(page: Any, demo_url: str) ->
     open_kits(page, demo_url + "ambassadors/claire-martin/")
     page.evaluate(f"navigator.clipboard.writeText({SENTINEL!r})")
     card = page.locator("#kit-lancement-gamme-hiver-linkedin")
-    composed, _ = expected("lancement-gamme-hiver", "linkedin", variant=1, ambassador="claire-martin")
+    composed, _ = expected(
+        "lancement-gamme-hiver", "linkedin", variant=1, ambassador="claire-martin"
+    )
     assert card.locator(".relais-card__text").input_value() == composed
-    assert card.locator(".relais-card__backdrop mark").inner_text() == "[[votre pain d’hiver préféré et pourquoi]]"
+    assert (
+        card.locator(".relais-card__backdrop mark").inner_text()
+        == "[[votre pain d’hiver préféré et pourquoi]]"
+    )
     card.locator(".relais-card__copy").click()
     status = card.locator(".relais-card__status")
     assert status.inner_text() == (
-        "Complétez d’abord le passage « votre pain d’hiver préféré et pourquoi » (entre [[ ]]).")
+        "Complétez d’abord le passage « votre pain d’hiver préféré et pourquoi » (entre [[ ]])."
+    )
     assert clipboard(page) == SENTINEL
     card.locator(".relais-card__share").click()  # LinkedIn: copy first, refused just the same
     assert clipboard(page) == SENTINEL and len(page.context.pages) == 1
@@ -137,7 +169,9 @@ def test_a_prompt_blocks_copying_until_it_is_filled(page: Any, demo_url: str) ->
     assert card.locator(".relais-card__backdrop mark").count() == 0
     card.locator(".relais-card__copy").click()
     wait_until(page, "navigator.clipboard.readText().then(t => t !== %r)" % SENTINEL)
-    assert clipboard(page) == composed.replace("[[votre pain d’hiver préféré et pourquoi]]", "la couronne au miel")
+    assert clipboard(page) == composed.replace(
+        "[[votre pain d’hiver préféré et pourquoi]]", "la couronne au miel"
+    )
     assert status.inner_text() == "Texte copié."
 
 
@@ -154,7 +188,9 @@ def test_another_suggestion_cycles_through_the_variants(page: Any, demo_url: str
 
 def test_linkedin_copies_the_text_then_opens_its_share_window(page: Any, demo_url: str) -> None:
     allow_clipboard(page, demo_url)
-    page.context.route("https://www.linkedin.com/**", lambda route: route.fulfill(status=200, body="ok"))
+    page.context.route(
+        "https://www.linkedin.com/**", lambda route: route.fulfill(status=200, body="ok")
+    )
     open_kits(page, demo_url + "kits/")
     composed, link = expected("livraison-velo-lyon", "linkedin")
     with page.context.expect_page() as popup:
@@ -174,13 +210,20 @@ def test_picked_networks_are_remembered(page: Any, demo_url: str) -> None:
     assert page.locator("#kit-lancement-gamme-hiver-linkedin").is_visible()
 
 
-def test_without_javascript_a_personal_page_still_lists_its_kits(browser: Any, demo_url: str) -> None:
+def test_without_javascript_a_personal_page_still_lists_its_kits(
+    browser: Any, demo_url: str
+) -> None:
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(demo_url + "ambassadors/claire-martin/")
-        links = page.locator(".relais-mykit a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-        assert links == ["../../kits/#kit-lancement-gamme-hiver", "../../kits/#kit-livraison-velo-lyon"]
+        links = page.locator(".relais-mykit a").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))"
+        )
+        assert links == [
+            "../../kits/#kit-lancement-gamme-hiver",
+            "../../kits/#kit-livraison-velo-lyon",
+        ]
     finally:
         context.close()
 
@@ -205,14 +248,18 @@ def mastodon_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_the_mastodon_instance_is_asked_once_and_remembered(page: Any, mastodon_site: str) -> None:
     config = yaml.safe_load(KIT_CONFIG)
     post = yaml.safe_load(HIVER.split("---\n")[1])
-    composed, link = expected("gamme-hiver", "mastodon", ambassador="ana-lopez", config=config, post=post)
+    composed, link = expected(
+        "gamme-hiver", "mastodon", ambassador="ana-lopez", config=config, post=post
+    )
     open_kits(page, mastodon_site + "ambassadors/ana-lopez/")
     card = page.locator("#kit-gamme-hiver-mastodon")
     host = card.locator(".relais-card__host")
     share = card.locator(".relais-card__share")
     # The default comes from Ana's profile (@ana@piaille.fr).
     assert host.input_value() == "piaille.fr"
-    assert share.get_attribute("href") == net.share_url("mastodon", composed, link, instance="piaille.fr")
+    assert share.get_attribute("href") == net.share_url(
+        "mastodon", composed, link, instance="piaille.fr"
+    )
     host.fill("")
     assert share.get_attribute("href") is None
     host.fill("https://Eldritch.Cafe/")
@@ -220,5 +267,7 @@ def test_the_mastodon_instance_is_asked_once_and_remembered(page: Any, mastodon_
     page.reload()
     page.wait_for_selector(".relais-kits[data-ready]")
     assert host.input_value() == "https://Eldritch.Cafe/"
-    assert share.get_attribute("href") == net.share_url("mastodon", composed, link, instance="https://Eldritch.Cafe/")
+    assert share.get_attribute("href") == net.share_url(
+        "mastodon", composed, link, instance="https://Eldritch.Cafe/"
+    )
     assert share.get_attribute("href").startswith("https://eldritch.cafe/share?text=")

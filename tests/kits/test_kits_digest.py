@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 from generator.kits.cli import digest_command
 from generator.kits.digest import parse_week, week_label
-
 from tests.kits.conftest import KIT_CONFIG, kit_files, post_file
 
 NOW = ["--now", "2026-12-01T08:00"]
@@ -40,7 +39,9 @@ def test_weeks_are_iso_weeks() -> None:
 
 
 def test_the_digest_is_registered_on_relais() -> None:
-    result = subprocess.run([sys.executable, "-m", "generator", "digest", "--help"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "digest", "--help"], capture_output=True, text=True
+    )
     assert result.returncode == 0 and "--week YYYY-Www" in result.stdout
 
 
@@ -48,16 +49,28 @@ def test_a_week_with_kits_writes_html_and_markdown(repo: Path, tmp_path: Path) -
     out = tmp_path / "out"
     code, output = run("--root", str(repo), "--out", str(out), *NOW)
     assert code == 0
-    assert output == (f"Wrote {out}/relais-digest-2026-W49.html and {out}/relais-digest-2026-W49.md: "
-                      "2 kit(s) for week 2026-W49.\n")
+    assert output == (
+        f"Wrote {out}/relais-digest-2026-W49.html and {out}/relais-digest-2026-W49.md: "
+        "2 kit(s) for week 2026-W49.\n"
+    )
     markdown = (out / "relais-digest-2026-W49.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Les kits à partager, semaine 49 de 2026\n")
     assert "## [Gamme d'hiver](<https://portal.example.org/kits/#kit-gamme-hiver>)" in markdown
-    assert "## [Livraison à vélo](<https://portal.example.org/kits/#kit-livraison-velo>)" in markdown
-    assert "> Mon préféré : \\[\\[votre pain préféré\\]\\]" not in markdown  # everyone gets the first variant
+    assert (
+        "## [Livraison à vélo](<https://portal.example.org/kits/#kit-livraison-velo>)" in markdown
+    )
+    assert (
+        "> Mon préféré : \\[\\[votre pain préféré\\]\\]" not in markdown
+    )  # everyone gets the first variant
     assert "> Première suggestion LinkedIn." in markdown
     # Neither the embargoed post (its window is open, its publication is not) nor the closed kit.
-    for absent in ("Projet secret", "secret-launch", "Texte secret", "Ancien kit", "Opération annulée"):
+    for absent in (
+        "Projet secret",
+        "secret-launch",
+        "Texte secret",
+        "Ancien kit",
+        "Opération annulée",
+    ):
         assert absent not in markdown
         assert absent not in (out / "relais-digest-2026-W49.html").read_text(encoding="utf-8")
 
@@ -65,26 +78,48 @@ def test_a_week_with_kits_writes_html_and_markdown(repo: Path, tmp_path: Path) -
 def test_the_html_is_made_for_mail_clients(repo: Path, tmp_path: Path) -> None:
     run("--root", str(repo), "--out", str(tmp_path), *NOW)
     page = (tmp_path / "relais-digest-2026-W49.html").read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>\n<html lang=\"fr\">")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="fr">')
     assert '<meta charset="utf-8">' in page
     for banned in ("<style", "<script", "<link", " class=", "<div"):
         assert banned not in page
     assert page.count('role="presentation"') >= 3
-    assert all(href.startswith("https://portal.example.org/") for href in re.findall(r'href="([^"]+)"', page))
-    assert '<img src="https://portal.example.org/media/hiver.png" alt="Trois pains sur une table"' in page
+    assert all(
+        href.startswith("https://portal.example.org/")
+        for href in re.findall(r'href="([^"]+)"', page)
+    )
+    assert (
+        '<img src="https://portal.example.org/media/hiver.png" alt="Trois pains sur une table"'
+        in page
+    )
     assert "Mon préféré" not in page
 
 
-def test_an_ambassadors_digest_links_to_their_page_with_their_variants(repo: Path, tmp_path: Path) -> None:
-    code, output = run("--root", str(repo), "--out", str(tmp_path), "--ambassador", "ben-marchand",
-                       "--week", "2026-W49", *NOW)
+def test_an_ambassadors_digest_links_to_their_page_with_their_variants(
+    repo: Path, tmp_path: Path
+) -> None:
+    code, output = run(
+        "--root",
+        str(repo),
+        "--out",
+        str(tmp_path),
+        "--ambassador",
+        "ben-marchand",
+        "--week",
+        "2026-W49",
+        *NOW,
+    )
     assert code == 0, output
     markdown = (tmp_path / "relais-digest-2026-W49-ben-marchand.md").read_text(encoding="utf-8")
-    assert markdown.startswith("# Les kits à partager, semaine 49 de 2026\n\nBonjour Ben Marchand,\n")
+    assert markdown.startswith(
+        "# Les kits à partager, semaine 49 de 2026\n\nBonjour Ben Marchand,\n"
+    )
     # Ben speaks English: the English kit first; his networks only (X, Instagram).
     titles = re.findall(r"^## \[(.+?)\]\(<(.+?)>\)", markdown, re.MULTILINE)
     assert titles == [
-        ("Livraison à vélo", "https://portal.example.org/ambassadors/ben-marchand/#kit-livraison-velo"),
+        (
+            "Livraison à vélo",
+            "https://portal.example.org/ambassadors/ben-marchand/#kit-livraison-velo",
+        ),
         ("Gamme d'hiver", "https://portal.example.org/ambassadors/ben-marchand/#kit-gamme-hiver"),
     ]
     assert "**LinkedIn**" not in markdown and "**Instagram**" in markdown
@@ -102,7 +137,9 @@ def test_nothing_to_share_writes_nothing(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "empty"
     code, output = run("--root", str(repo), "--out", str(out), "--week", "2027-W30", *NOW)
     assert code == 0
-    assert output == "Nothing to share in week 2027-W30: no kit is open that week. No file written.\n"
+    assert (
+        output == "Nothing to share in week 2027-W30: no kit is open that week. No file written.\n"
+    )
     assert not out.exists()
 
 
@@ -113,9 +150,16 @@ def test_the_default_week_is_the_week_of_now(repo: Path, tmp_path: Path) -> None
 
 def test_usage_errors_exit_2(repo: Path, tmp_path: Path) -> None:
     code, output = run("--root", str(repo), "--week", "2026-49", *NOW)
-    assert code == 2 and "Invalid value for --week: '2026-49' is not an ISO week like 2026-W49" in output
+    assert (
+        code == 2
+        and "Invalid value for --week: '2026-49' is not an ISO week like 2026-W49" in output
+    )
     code, output = run("--root", str(repo), "--ambassador", "ana-lopes", *NOW)
-    assert code == 2 and "no ambassador 'ana-lopes' (ambassadors/ana-lopes.yml); did you mean 'ana-lopez'?" in output
+    assert (
+        code == 2
+        and "no ambassador 'ana-lopes' (ambassadors/ana-lopes.yml); did you mean 'ana-lopez'?"
+        in output
+    )
 
 
 def test_content_errors_write_no_digest(make_repo: Callable[..., Path], tmp_path: Path) -> None:
@@ -148,4 +192,7 @@ def test_a_past_week_links_closed_kits_to_their_archive_month(repo: Path, tmp_pa
     code, _ = run("--root", str(repo), "--out", str(out), "--week", "2026-W46", *NOW)
     assert code == 0
     markdown = (out / "relais-digest-2026-W46.md").read_text(encoding="utf-8")
-    assert "## [Ancien kit](<https://portal.example.org/kits/archive/2026-11/#kit-ancien-kit>)" in markdown
+    assert (
+        "## [Ancien kit](<https://portal.example.org/kits/archive/2026-11/#kit-ancien-kit>)"
+        in markdown
+    )

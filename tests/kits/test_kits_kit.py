@@ -24,7 +24,6 @@ from generator.kits.kit import (
     variant_index,
 )
 from generator.model import Project
-
 from tests.kits.conftest import NOW
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
@@ -97,12 +96,17 @@ def test_the_link_template_gives_the_ambassadors_link_in_the_browser(kit_project
     template = link_template(kit_project.config, post, "mastodon")
     assert template.endswith("&utm_content={ambassador}")
     assert template.replace("{ambassador}", ambassador_tag("ana-lopez")) == tagged_link(
-        kit_project.config, post, "mastodon", "ana-lopez")
+        kit_project.config, post, "mastodon", "ana-lopez"
+    )
 
 
 @given(st.from_regex(r"[a-z0-9][a-z0-9-]{0,30}", fullmatch=True))
 def test_the_link_template_agrees_with_tag_url_for_any_id(ambassador_id: str) -> None:
-    template = {"utm_source": "{network}", "utm_content": "amb-{ambassador}", "utm_term": "{campaign}"}
+    template = {
+        "utm_source": "{network}",
+        "utm_content": "amb-{ambassador}",
+        "utm_term": "{campaign}",
+    }
     link = "https://www.example.org/p?a=1#top"
     values = {"network": "x", "campaign": "c"}
     with_token = net.tag_url(link, template, ambassador="relaisambassadortoken", **values)
@@ -114,21 +118,34 @@ def test_the_link_template_agrees_with_tag_url_for_any_id(ambassador_id: str) ->
 def test_variant_choice_is_stable_across_runs_and_machines() -> None:
     # Pinned values (a SHA-256 of id, slug and network): a change here would change every
     # ambassador's suggestion, and the browser tests rely on Claire getting the prompt variant.
-    picks = {i: variant_index(i, "lancement-gamme-hiver", "linkedin", 3)
-             for i in ("claire-martin", "karim-benali", "thomas-nguyen", "ana-lopez", "ben-marchand")}
-    assert picks == {"claire-martin": 1, "karim-benali": 2, "thomas-nguyen": 2, "ana-lopez": 0, "ben-marchand": 1}
+    picks = {
+        i: variant_index(i, "lancement-gamme-hiver", "linkedin", 3)
+        for i in ("claire-martin", "karim-benali", "thomas-nguyen", "ana-lopez", "ben-marchand")
+    }
+    assert picks == {
+        "claire-martin": 1,
+        "karim-benali": 2,
+        "thomas-nguyen": 2,
+        "ana-lopez": 0,
+        "ben-marchand": 1,
+    }
     assert variant_index("anyone", "any-post", "x", 1) == 0
 
 
 def test_variants_spread_evenly_across_ambassadors() -> None:
-    chosen = Counter(variant_index(f"ambassadeur-{i}", "gamme-hiver", "linkedin", 3) for i in range(600))
+    chosen = Counter(
+        variant_index(f"ambassadeur-{i}", "gamme-hiver", "linkedin", 3) for i in range(600)
+    )
     assert set(chosen) == {0, 1, 2}
     assert all(160 <= n <= 240 for n in chosen.values()), chosen
 
 
 def test_variants_differ_between_posts_and_networks() -> None:
-    picks = {(slug, network): variant_index("ana-lopez", slug, network, 4)
-             for slug in ("a", "b", "c", "d") for network in ("linkedin", "x")}
+    picks = {
+        (slug, network): variant_index("ana-lopez", slug, network, 4)
+        for slug in ("a", "b", "c", "d")
+        for network in ("linkedin", "x")
+    }
     assert len(set(picks.values())) > 1
 
 
@@ -151,7 +168,10 @@ def test_an_ambassadors_kits_are_ordered_by_language_then_topics(kit_project: Pr
 def test_the_mastodon_instance_comes_from_the_profile_then_the_site(kit_project: Project) -> None:
     config = kit_project.config
     assert mastodon_instance(kit_project.ambassador("ana-lopez"), config) == "piaille.fr"
-    assert mastodon_instance(kit_project.ambassador("ben-marchand"), config) == "https://mastodon.social"
+    assert (
+        mastodon_instance(kit_project.ambassador("ben-marchand"), config)
+        == "https://mastodon.social"
+    )
     assert mastodon_instance(None, config) == "https://mastodon.social"
 
 
@@ -179,12 +199,16 @@ def test_a_public_profile_holds_no_private_field(kit_project: Project) -> None:
 # ---------------------------------------------------------------- counting a kit as posted
 
 
-def _x_card_count(kit_project: Project, text: str, link: str = "https://www.example.org/hiver") -> int:
+def _x_card_count(
+    kit_project: Project, text: str, link: str = "https://www.example.org/hiver"
+) -> int:
     return net.count("x", net.compose(text, ["Hiver"], "#Collab", link))
 
 
 def test_x_counts_the_tagged_link_as_23_whatever_its_length(kit_project: Project) -> None:
-    long_link = "https://www.example.org/" + "a" * 200 + "?utm_source=x&utm_content=someone-with-a-long-id"
+    long_link = (
+        "https://www.example.org/" + "a" * 200 + "?utm_source=x&utm_content=someone-with-a-long-id"
+    )
     assert _x_card_count(kit_project, "Salut", long_link) == _x_card_count(kit_project, "Salut")
     # "Salut" 5 + "\n\n" 2 + "#Hiver #Collab" 14 + "\n" 1 + link 23
     assert _x_card_count(kit_project, "Salut") == 45
@@ -192,7 +216,9 @@ def test_x_counts_the_tagged_link_as_23_whatever_its_length(kit_project: Project
 
 def test_x_counts_emoji_and_cjk_as_two(kit_project: Project) -> None:
     base = _x_card_count(kit_project, "")
-    assert _x_card_count(kit_project, "🎉") - base == 2 + 2  # the emoji and the blank line before the tags
+    assert (
+        _x_card_count(kit_project, "🎉") - base == 2 + 2
+    )  # the emoji and the blank line before the tags
     assert _x_card_count(kit_project, "日本語") - base == 6 + 2
     assert _x_card_count(kit_project, FAMILY) - base == 2 + 2
 

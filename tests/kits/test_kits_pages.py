@@ -30,18 +30,31 @@ def test_the_section_pages_navigation_and_data(kit_repo: Path) -> None:
         assert path in site.pages
     assert "ambassadors/cleo-hidden.md" not in site.pages  # public: false
     assert "kits.json" in site.files
-    assert {"Ambassadeurs": [{"Annuaire": "ambassadors/index.md"}, {"Kits de partage": "kits/index.md"},
-                             {"Kits archivés": "kits/archive.md"}]} in site.nav
+    assert {
+        "Ambassadeurs": [
+            {"Annuaire": "ambassadors/index.md"},
+            {"Kits de partage": "kits/index.md"},
+            {"Kits archivés": "kits/archive.md"},
+        ]
+    } in site.nav
 
 
 def test_the_kits_page_has_one_card_per_network_with_a_ready_share_link(kit_repo: Path) -> None:
     page = planned(kit_repo).pages["kits/index.md"]
-    for anchor in ("kit-gamme-hiver-linkedin", "kit-gamme-hiver-x", "kit-gamme-hiver-instagram",
-                   "kit-gamme-hiver-mastodon", "kit-livraison-velo-x", "kit-livraison-velo-linkedin"):
+    for anchor in (
+        "kit-gamme-hiver-linkedin",
+        "kit-gamme-hiver-x",
+        "kit-gamme-hiver-instagram",
+        "kit-gamme-hiver-mastodon",
+        "kit-livraison-velo-x",
+        "kit-livraison-velo-linkedin",
+    ):
         assert f'id="{anchor}"' in page
-    assert 'href="https://x.com/intent/post?text=La%20gamme%20d%27hiver%20est%20l%C3%A0%20%F0%9F%8E%89%0A%0A' \
-           '%23MaisonExemple%20%23Hiver%20%23Collab&amp;url=https%3A%2F%2Fwww.example.org%2Fhiver%3Futm_source' \
-           '%3Dx%26utm_medium%3Dambassador%26utm_campaign%3Dhiver-2026"' in page
+    assert (
+        'href="https://x.com/intent/post?text=La%20gamme%20d%27hiver%20est%20l%C3%A0%20%F0%9F%8E%89%0A%0A'
+        "%23MaisonExemple%20%23Hiver%20%23Collab&amp;url=https%3A%2F%2Fwww.example.org%2Fhiver%3Futm_source"
+        '%3Dx%26utm_medium%3Dambassador%26utm_campaign%3Dhiver-2026"' in page
+    )
     assert 'src="../media/hiver.png" alt="Trois pains sur une table"' in page
     assert "download>Télécharger le visuel</a>" in page
     for absent in ("Projet secret", "Texte secret", "secret-launch", "Ancien kit", "Texte annulé"):
@@ -59,9 +72,19 @@ def test_a_personal_page_lists_its_kits_and_carries_no_private_field(kit_repo: P
     assert 'data-tag="ana-lopez"' in page and 'data-instance="piaille.fr"' in page
     assert 'data-src="../../kits.json"' in page
     items = [line for line in page.splitlines() if line.startswith('<li class="relais-mykit"')]
-    assert [i.split('data-kit="')[1].split('"')[0] for i in items] == ["gamme-hiver", "livraison-velo"]
-    assert 'data-networks="linkedin x mastodon" data-variants="linkedin:0 x:0 mastodon:0"' in items[0]
-    for secret in ("ana.lopez@private.example", "ana-lopez-secret-handle", "ana_secret_x", "@ana@piaille.fr"):
+    assert [i.split('data-kit="')[1].split('"')[0] for i in items] == [
+        "gamme-hiver",
+        "livraison-velo",
+    ]
+    assert (
+        'data-networks="linkedin x mastodon" data-variants="linkedin:0 x:0 mastodon:0"' in items[0]
+    )
+    for secret in (
+        "ana.lopez@private.example",
+        "ana-lopez-secret-handle",
+        "ana_secret_x",
+        "@ana@piaille.fr",
+    ):
         assert secret not in page
 
 
@@ -78,8 +101,10 @@ def test_the_directory_shows_public_profiles_with_specialists(kit_repo: Path) ->
 def test_home_and_post_pages_point_to_the_kits(kit_repo: Path) -> None:
     site = planned(kit_repo)
     assert '<a href="kits/#kit-gamme-hiver">Gamme d&#39;hiver</a>' in site.pages["index.md"]
-    assert ("Kit ambassadeurs ouvert jusqu’au 20 déc. 2026. "
-            '<a href="../../kits/#kit-gamme-hiver">Ouvrir le kit</a>') in site.pages["posts/gamme-hiver.md"]
+    assert (
+        "Kit ambassadeurs ouvert jusqu’au 20 déc. 2026. "
+        '<a href="../../kits/#kit-gamme-hiver">Ouvrir le kit</a>'
+    ) in site.pages["posts/gamme-hiver.md"]
     closed = 'Kit ambassadeurs fermé le 15 nov. 2026. <a href="../../kits/archive/2026-11/#kit-ancien-kit">'
     assert closed in site.pages["posts/ancien-kit.md"]
     embargoed = next(v for k, v in site.pages.items() if k.startswith("posts/embargo-"))
@@ -101,7 +126,11 @@ share:
     site = planned(make_repo(files, config=KIT_CONFIG))
     for path in ("kits/index.md", "ambassadors/ana-lopez.md", "index.md"):
         page = site.pages[path]
-        assert "<script>alert" not in page and "<img src=x" not in page and "</textarea><img" not in page
+        assert (
+            "<script>alert" not in page
+            and "<img src=x" not in page
+            and "</textarea><img" not in page
+        )
     assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; {{ x }}" in site.pages["kits/index.md"]
     data = json.loads(site.files["kits.json"])
     assert data["kits"][0]["title"] == "<script>alert('t')</script> {{ x }}"
@@ -132,11 +161,14 @@ share:
     for j in range(ambassadors):
         files[f"ambassadors/amb-{j:03d}.yml"] = (
             f"name: Ambassadeur {j}\nnetworks:\n  {networks[j % 4]}: {{}}\n  {networks[(j + 1) % 4]}: {{}}\n"
-            f"topics: [produit]\nemail: a{j}@private.example\n")
+            f"topics: [produit]\nemail: a{j}@private.example\n"
+        )
     return make_repo(files, config=KIT_CONFIG)
 
 
-def test_personal_pages_stay_small_as_kits_and_ambassadors_grow(make_repo: Callable[..., Path], tmp_path: Path) -> None:
+def test_personal_pages_stay_small_as_kits_and_ambassadors_grow(
+    make_repo: Callable[..., Path], tmp_path: Path
+) -> None:
     """Issue 7: the full cards are rendered once (kits/); a personal page only lists its kits."""
     site = planned(scale_repo(make_repo, ambassadors=40, kits=30))
     personal = [len(v.encode()) for k, v in site.pages.items() if k.startswith("ambassadors/amb-")]
@@ -167,8 +199,15 @@ print(h.hexdigest())
 def test_the_same_project_and_now_give_the_same_bytes_whatever_the_hash_seed() -> None:
     """Two processes with different string hashing plan the demo's ambassador section byte for byte alike."""
     root = str(Path(__file__).resolve().parents[2])
-    runs = [subprocess.Popen([sys.executable, "-c", DIGEST_SCRIPT, root], stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONHASHSEED": seed}) for seed in ("1", "2")]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", DIGEST_SCRIPT, root],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        for seed in ("1", "2")
+    ]
     digests = {run.communicate(timeout=60)[0] for run in runs}
     assert all(run.returncode == 0 for run in runs)
     assert len(digests) == 1 and len(next(iter(digests)).strip()) == 64
@@ -186,15 +225,18 @@ share:
 """)
     site = planned(make_repo(files, config=KIT_CONFIG))
     page = site.pages["kits/index.md"]
-    card = page[page.index('id="kit-sans-lien-linkedin"'):].split("</section>")[0]
+    card = page[page.index('id="kit-sans-lien-linkedin"') :].split("</section>")[0]
     assert 'data-share="none"' in card and "relais-card__share" not in card
     assert "LinkedIn n’a pas de lien de partage : copiez le texte et téléchargez le visuel." in card
     data = json.loads(site.files["kits.json"])
     [kit] = [k for k in data["kits"] if k["slug"] == "sans-lien"]
-    assert kit["cards"][0]["share"] == "none" and kit["cards"][0]["variants"][0]["share_url"] is None
+    assert (
+        kit["cards"][0]["share"] == "none" and kit["cards"][0]["variants"][0]["share_url"] is None
+    )
 
 
 # --- the archive, cut by the month a kit closed in ---------------------------------------------
+
 
 def closed_kit(title: str, day: str, until: str, text: str) -> str:
     return post_file(f"""
@@ -213,9 +255,15 @@ share:
 def months_repo(make_repo: Callable[..., Path], config: str = KIT_CONFIG) -> Path:
     """The kit repository with closed kits in three months: September (1), October (2), November (1)."""
     files = kit_files()
-    files["content/posts/rentree.md"] = closed_kit("Rentree", "2026-09-01", "2026-09-12", "Texte de la rentrée.")
-    files["content/posts/semaine-du-gout.md"] = closed_kit("Gout", "2026-10-05", "2026-10-11", "Texte du goût.")
-    files["content/posts/halloween.md"] = closed_kit("Halloween", "2026-10-20", "2026-10-31", "Texte d'Halloween.")
+    files["content/posts/rentree.md"] = closed_kit(
+        "Rentree", "2026-09-01", "2026-09-12", "Texte de la rentrée."
+    )
+    files["content/posts/semaine-du-gout.md"] = closed_kit(
+        "Gout", "2026-10-05", "2026-10-11", "Texte du goût."
+    )
+    files["content/posts/halloween.md"] = closed_kit(
+        "Halloween", "2026-10-20", "2026-10-31", "Texte d'Halloween."
+    )
     return make_repo(files, config=config)
 
 
@@ -224,16 +272,28 @@ def kit_ids(page: str) -> list[str]:
 
 
 def month_lines(page: str) -> list[tuple[str, str, str]]:
-    return re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="relais-count">([^<]+)</span></li>', page)
+    return re.findall(
+        r'<li><a href="([^"]+)">([^<]+)</a> <span class="relais-count">([^<]+)</span></li>', page
+    )
 
 
-def test_the_archive_index_lists_each_month_with_its_count_and_no_kit(make_repo: Callable[..., Path]) -> None:
+def test_the_archive_index_lists_each_month_with_its_count_and_no_kit(
+    make_repo: Callable[..., Path],
+) -> None:
     site = planned(months_repo(make_repo))
     index = site.pages["kits/archive.md"]
-    assert month_lines(index) == [("2026-11/", "Novembre 2026", "1 kit(s)"),
-                                  ("2026-10/", "Octobre 2026", "2 kit(s)"),
-                                  ("2026-09/", "Septembre 2026", "1 kit(s)")]
-    for text in ("Un ancien texte.", "Texte du goût.", "Texte d&#39;Halloween.", "Texte de la rentrée.", "<article"):
+    assert month_lines(index) == [
+        ("2026-11/", "Novembre 2026", "1 kit(s)"),
+        ("2026-10/", "Octobre 2026", "2 kit(s)"),
+        ("2026-09/", "Septembre 2026", "1 kit(s)"),
+    ]
+    for text in (
+        "Un ancien texte.",
+        "Texte du goût.",
+        "Texte d&#39;Halloween.",
+        "Texte de la rentrée.",
+        "<article",
+    ):
         assert text not in index
     # The navigation still points at the index; the month pages stay out of it.
     [section] = [entry["Ambassadeurs"] for entry in site.nav if "Ambassadeurs" in entry]
@@ -241,12 +301,21 @@ def test_the_archive_index_lists_each_month_with_its_count_and_no_kit(make_repo:
     assert "kits/archive/" not in json.dumps(site.nav)
 
 
-def test_each_archive_month_holds_exactly_its_kits_most_recently_closed_first(make_repo: Callable[..., Path]) -> None:
+def test_each_archive_month_holds_exactly_its_kits_most_recently_closed_first(
+    make_repo: Callable[..., Path],
+) -> None:
     site = planned(months_repo(make_repo))
     months = sorted(p for p in site.pages if p.startswith("kits/archive/"))
-    assert months == ["kits/archive/2026-09.md", "kits/archive/2026-10.md", "kits/archive/2026-11.md"]
+    assert months == [
+        "kits/archive/2026-09.md",
+        "kits/archive/2026-10.md",
+        "kits/archive/2026-11.md",
+    ]
     assert kit_ids(site.pages["kits/archive/2026-09.md"]) == ["kit-rentree"]
-    assert kit_ids(site.pages["kits/archive/2026-10.md"]) == ["kit-halloween", "kit-semaine-du-gout"]
+    assert kit_ids(site.pages["kits/archive/2026-10.md"]) == [
+        "kit-halloween",
+        "kit-semaine-du-gout",
+    ]
     assert kit_ids(site.pages["kits/archive/2026-11.md"]) == ["kit-ancien-kit"]
     october = site.pages["kits/archive/2026-10.md"]
     assert "<h1>Kits fermés en octobre 2026</h1>" in october
@@ -264,8 +333,11 @@ def test_archive_months_link_to_the_previous_and_next_month(make_repo: Callable[
         return re.findall(r'<a href="([^"]+)"(?: rel="(\w+)")?>([^<]+)</a>', nav)
 
     index = ("../", "", "Kits archivés")
-    assert pager("kits/archive/2026-10.md") == [("../2026-09/", "prev", "← Septembre 2026"), index,
-                                                ("../2026-11/", "next", "Novembre 2026 →")]
+    assert pager("kits/archive/2026-10.md") == [
+        ("../2026-09/", "prev", "← Septembre 2026"),
+        index,
+        ("../2026-11/", "next", "Novembre 2026 →"),
+    ]
     assert pager("kits/archive/2026-09.md") == [index, ("../2026-10/", "next", "Octobre 2026 →")]
     assert pager("kits/archive/2026-11.md") == [("../2026-10/", "prev", "← Octobre 2026"), index]
 
@@ -274,7 +346,9 @@ def test_a_closed_post_links_to_its_kit_on_its_month_page(make_repo: Callable[..
     site = planned(months_repo(make_repo))
     page = site.pages["posts/halloween.md"]
     assert "Kit ambassadeurs fermé le 31 oct. 2026." in page
-    href = re.search(r'<p class="relais-kitnote">[^<]*<a href="([^"]+)">Ouvrir le kit</a>', page).group(1)  # type: ignore[union-attr]
+    href = re.search(
+        r'<p class="relais-kitnote">[^<]*<a href="([^"]+)">Ouvrir le kit</a>', page
+    ).group(1)  # type: ignore[union-attr]
     assert href == "../../kits/archive/2026-10/#kit-halloween"
     # Followed from the post's URL, the link lands on the month page, on the kit's own anchor.
     target, _, anchor = posixpath.normpath(posixpath.join("posts/halloween/", href)).partition("#")
@@ -282,7 +356,9 @@ def test_a_closed_post_links_to_its_kit_on_its_month_page(make_repo: Callable[..
     assert f'id="{anchor}"' in site.pages["kits/archive/2026-10.md"]
 
 
-def test_archive_months_are_outside_the_navigation_and_found_by_title_only(make_repo: Callable[..., Path]) -> None:
+def test_archive_months_are_outside_the_navigation_and_found_by_title_only(
+    make_repo: Callable[..., Path],
+) -> None:
     site = planned(months_repo(make_repo))
     # MkDocs reads not_in_nav as gitignore patterns matched against docs paths.
     spec = pathspec.gitignore.GitIgnoreSpec.from_lines(site.not_in_nav)
@@ -301,7 +377,10 @@ def month_name(path: str) -> str:
 def test_the_archive_reads_in_english_too(make_repo: Callable[..., Path]) -> None:
     site = planned(months_repo(make_repo, KIT_CONFIG.replace("language: fr", "language: en")))
     assert month_lines(site.pages["kits/archive.md"])[1] == ("2026-10/", "October 2026", "2 kit(s)")
-    assert "One page per month, by the date the kits closed, the most recent first." in site.pages["kits/archive.md"]
+    assert (
+        "One page per month, by the date the kits closed, the most recent first."
+        in site.pages["kits/archive.md"]
+    )
     october = site.pages["kits/archive/2026-10.md"]
     assert "<h1>Kits closed in October 2026</h1>" in october
     assert '<a href="../">Archived kits</a>' in october
@@ -321,8 +400,11 @@ def test_archive_pages_stay_small_as_closed_kits_pile_up(make_repo: Callable[...
     for i in range(120):
         year, month = 2024 + i // 60, 1 + (i // 5) % 12
         files[f"content/posts/old-{i:03d}.md"] = closed_kit(
-            f"Ancienne publication {i}", f"{year}-{month:02d}-{1 + i % 5:02d}", f"{year}-{month:02d}-{10 + i % 5}",
-            f"Une suggestion LinkedIn de longueur ordinaire pour l'ancienne publication {i}, avec du contexte.")
+            f"Ancienne publication {i}",
+            f"{year}-{month:02d}-{1 + i % 5:02d}",
+            f"{year}-{month:02d}-{10 + i % 5}",
+            f"Une suggestion LinkedIn de longueur ordinaire pour l'ancienne publication {i}, avec du contexte.",
+        )
     site = planned(make_repo(files, config=KIT_CONFIG))
     months = {p: v for p, v in site.pages.items() if p.startswith("kits/archive/")}
     assert len(months) == 24

@@ -35,7 +35,10 @@ def demo_posts() -> dict[str, tuple[dict[str, Any], str]]:
 
 
 def demo_ambassadors() -> dict[str, dict[str, Any]]:
-    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "ambassadors").glob("*.yml"))}
+    return {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((ROOT / "ambassadors").glob("*.yml"))
+    }
 
 
 def embargoed(meta: dict[str, Any]) -> bool:
@@ -51,14 +54,20 @@ def demo_windows(now: datetime = NOW) -> dict[str, tuple[date, date]]:
         if not share or meta.get("status") == "cancelled" or hidden:
             continue
         start = date.fromisoformat(str(share.get("from") or str(meta["date"])[:10]))
-        until = date.fromisoformat(str(share["until"])) if share.get("until") else start + timedelta(days=14)
+        until = (
+            date.fromisoformat(str(share["until"]))
+            if share.get("until")
+            else start + timedelta(days=14)
+        )
         found[slug] = (start, until)
     return found
 
 
 def expected_active_kits() -> list[str]:
     today = NOW.date()
-    return sorted(slug for slug, (start, until) in demo_windows().items() if start <= today <= until)
+    return sorted(
+        slug for slug, (start, until) in demo_windows().items() if start <= today <= until
+    )
 
 
 def expected_closed_kits(now: datetime) -> dict[str, set[str]]:
@@ -108,7 +117,9 @@ def test_the_directory_lists_public_profiles_only(built_demo: Path) -> None:
     page = (built_demo / "ambassadors/index.html").read_text(encoding="utf-8")
     names = re.findall(r'<h2 class="relais-person__name"><a href="[^"]+">([^<]+)</a></h2>', page)
     people = demo_ambassadors()
-    assert names == sorted((a["name"] for a in people.values() if a.get("public", True)), key=str.casefold)
+    assert names == sorted(
+        (a["name"] for a in people.values() if a.get("public", True)), key=str.casefold
+    )
     assert "Ambassadeurs" in page and "Annuaire" in page  # the navigation entry
 
 
@@ -131,34 +142,45 @@ def test_kits_json_holds_the_active_kits_and_nothing_private(built_demo: Path) -
                 assert variant["composed"].endswith("\n" + card["link"])
                 # No ready link while a [[prompt]] is unfilled, nor where the link needs more than the
                 # text (Instagram has none; Mastodon needs the ambassador's instance).
-                no_link = variant["prompts"] or data["networks"][card["network"]]["share"] == "none" \
+                no_link = (
+                    variant["prompts"]
+                    or data["networks"][card["network"]]["share"] == "none"
                     or card["network"] == "mastodon"
+                )
                 assert (variant["share_url"] is None) == bool(no_link)
     words = json.dumps(data)
     for banned in ('"email"', '"handle"', '"ambassador"', '"public"'):
         assert banned not in words
 
 
-ARCHIVED_KIT = re.compile(r'<article class="relais-kit relais-kit--closed" id="kit-([^"]+)">.*?</article>', re.S)
+ARCHIVED_KIT = re.compile(
+    r'<article class="relais-kit relais-kit--closed" id="kit-([^"]+)">.*?</article>', re.DOTALL
+)
 
 
 def test_the_archive_has_the_closed_kits_without_share_buttons(built_demo: Path) -> None:
     index = (built_demo / "kits/archive/index.html").read_text(encoding="utf-8")
-    months = re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="relais-count">([^<]+)</span></li>', index)
+    months = re.findall(
+        r'<li><a href="([^"]+)">([^<]+)</a> <span class="relais-count">([^<]+)</span></li>', index
+    )
     assert months == [("2026-11/", "Novembre 2026", "1 kit(s)")]
     assert "Bienvenue à nos sept apprentis" not in index  # the index lists months, not kits
     page = (built_demo / "kits/archive/2026-11/index.html").read_text(encoding="utf-8")
     assert "<h1>Kits fermés en novembre 2026</h1>" in page
     assert "Bienvenue à nos sept apprentis de la promotion 2026" in page
     assert "relais-card__share" not in page and "relais-card__copy" not in page
-    assert "Bienvenue à nos sept apprentis" not in (built_demo / "kits/index.html").read_text(encoding="utf-8")
+    assert "Bienvenue à nos sept apprentis" not in (built_demo / "kits/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_closed_post_page_links_to_its_kit_on_the_built_month_page(built_demo: Path) -> None:
     [(month, slugs)] = expected_closed_kits(NOW).items()
     [slug] = slugs
     post = (built_demo / f"posts/{slug}/index.html").read_text(encoding="utf-8")
-    href = re.search(r'<p class="relais-kitnote">Kit ambassadeurs fermé le [^<]*<a href="([^"]+)">', post).group(1)  # type: ignore[union-attr]
+    href = re.search(
+        r'<p class="relais-kitnote">Kit ambassadeurs fermé le [^<]*<a href="([^"]+)">', post
+    ).group(1)  # type: ignore[union-attr]
     assert href == f"../../kits/archive/{month}/#kit-{slug}"
     # Followed from the post's URL, the link lands on the month page, on the kit's own anchor.
     target, _, anchor = posixpath.normpath(posixpath.join(f"posts/{slug}/", href)).partition("#")
@@ -178,13 +200,17 @@ def built_demo_later(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return result.out
 
 
-def test_a_month_page_holds_its_kits_only_and_weighs_a_fraction_of_the_whole_history(built_demo_later: Path) -> None:
+def test_a_month_page_holds_its_kits_only_and_weighs_a_fraction_of_the_whole_history(
+    built_demo_later: Path,
+) -> None:
     expected = expected_closed_kits(LATER)
     assert len(expected) >= 5 and sum(map(len, expected.values())) >= 15
     folder = built_demo_later / "kits/archive"
     assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == sorted(expected)
     index = (folder / "index.html").read_text(encoding="utf-8")
-    counts = re.findall(r'<li><a href="(\d{4}-\d{2})/">[^<]+</a> <span class="relais-count">(\d+) kit', index)
+    counts = re.findall(
+        r'<li><a href="(\d{4}-\d{2})/">[^<]+</a> <span class="relais-count">(\d+) kit', index
+    )
     assert counts == [(m, str(len(expected[m]))) for m in sorted(expected, reverse=True)]
     sizes, kits = {}, {}
     for month, slugs in expected.items():
@@ -198,18 +224,28 @@ def test_a_month_page_holds_its_kits_only_and_weighs_a_fraction_of_the_whole_his
     frames = [sizes[m] - kits[m] for m in sizes]
     assert max(frames) - min(frames) < 1_500
     whole = max(frames) + sum(kits.values())
-    assert max(kits.values()) < 0.5 * sum(kits.values())  # the busiest month: under half the kits' text
-    assert sorted(sizes.values())[len(sizes) // 2] < 0.5 * whole  # a typical month page: under half the bytes
+    assert max(kits.values()) < 0.5 * sum(
+        kits.values()
+    )  # the busiest month: under half the kits' text
+    assert (
+        sorted(sizes.values())[len(sizes) // 2] < 0.5 * whole
+    )  # a typical month page: under half the bytes
     # Search finds a month page by its title only.
-    docs = json.loads((built_demo_later / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    docs = json.loads((built_demo_later / "search/search_index.json").read_text(encoding="utf-8"))[
+        "docs"
+    ]
     [entry] = [d for d in docs if d["location"].partition("#")[0] == "kits/archive/2027-01/"]
     assert entry["title"] == "Kits fermés en janvier 2027" and entry["text"] == ""
 
 
 def typed_by_editors(secrets: list[str]) -> set[str]:
     """Secrets an editor wrote by hand into the demo's content (e.g. an e-mail in a guide page)."""
-    sources = " ".join(p.read_text(encoding="utf-8") for folder in ("content", "calendar")
-                       for p in (ROOT / folder).rglob("*") if p.suffix in (".md", ".yml"))
+    sources = " ".join(
+        p.read_text(encoding="utf-8")
+        for folder in ("content", "calendar")
+        for p in (ROOT / folder).rglob("*")
+        if p.suffix in (".md", ".yml")
+    )
     return {s for s in secrets if s in sources}
 
 
@@ -219,7 +255,9 @@ def test_no_private_field_anywhere_in_the_site(built_demo: Path) -> None:
     secrets = []
     for slug, person in demo_ambassadors().items():
         secrets.append(person["email"])
-        secrets += [n["handle"] for n in (person.get("networks") or {}).values() if n and n.get("handle")]
+        secrets += [
+            n["handle"] for n in (person.get("networks") or {}).values() if n and n.get("handle")
+        ]
         if not person.get("public", True):
             secrets += [person["name"], slug, person.get("team") or slug]
     assert len(secrets) > 20
@@ -230,10 +268,17 @@ def test_no_private_field_anywhere_in_the_site(built_demo: Path) -> None:
     assert set(leaks) <= typed, {s: f for s, f in leaks.items() if s not in typed}
     project = load(ROOT).project
     assert project is not None
-    reported = [d.message for d in check(project, NOW.replace(tzinfo=project.tz)) if d.code == "private-email"]
+    reported = [
+        d.message
+        for d in check(project, NOW.replace(tzinfo=project.tz))
+        if d.code == "private-email"
+    ]
     emails = {p["email"]: slug for slug, p in demo_ambassadors().items()}
     for secret in typed & set(emails):
-        assert f"the private e-mail of ambassador '{emails[secret]}' is written here and would be published" in reported
+        assert (
+            f"the private e-mail of ambassador '{emails[secret]}' is written here and would be published"
+            in reported
+        )
 
 
 def embargoed_texts() -> list[str]:
@@ -245,7 +290,9 @@ def embargoed_texts() -> list[str]:
         for value in ((meta.get("share") or {}).get("messages") or {}).values():
             needles += value if isinstance(value, list) else [value]
         for line in body.splitlines():
-            needles += [piece.strip() for piece in re.split(r"\*\*|__|`", line) if len(piece.strip()) >= 15]
+            needles += [
+                piece.strip() for piece in re.split(r"\*\*|__|`", line) if len(piece.strip()) >= 15
+            ]
     return [n for n in needles if n]
 
 
@@ -255,10 +302,16 @@ def test_no_embargoed_text_anywhere_in_the_site(built_demo: Path) -> None:
     # A text that another, visible post also carries is public by that post (relais check warns
     # about a shared link: embargo-link-shared); it is not a leak of the embargoed one.
     visible = " ".join(
-        " ".join(json.dumps(meta, ensure_ascii=False, default=str).split()) + " " + " ".join(body.split())
-        for meta, body in demo_posts().values() if not embargoed(meta)
+        " ".join(json.dumps(meta, ensure_ascii=False, default=str).split())
+        + " "
+        + " ".join(body.split())
+        for meta, body in demo_posts().values()
+        if not embargoed(meta)
     )
     texts = site_texts(built_demo)
-    leaks = {n[:60]: find(texts, n) for n in needles
-             if " ".join(n.split()) not in visible and find(texts, n)}
+    leaks = {
+        n[:60]: find(texts, n)
+        for n in needles
+        if " ".join(n.split()) not in visible and find(texts, n)
+    }
     assert leaks == {}

@@ -37,8 +37,9 @@ def _quietly(write: Callable[[], None]) -> None:
         pass  # the client hung up, as it should with hostile answers
 
 
-def static(body: bytes, content_type: str = RSS, status: int = 200, headers: dict[str, str] | None = None
-           ) -> Handler:
+def static(
+    body: bytes, content_type: str = RSS, status: int = 200, headers: dict[str, str] | None = None
+) -> Handler:
     def handle(h: BaseHTTPRequestHandler) -> None:
         h.send_response(status)
         h.send_header("Content-Type", content_type)
@@ -141,11 +142,16 @@ def compressed(name: str, coding: str) -> Handler:
     return static(body, headers={"Content-Encoding": coding})
 
 
-def conditional(name: str, etag: str = '"v1"', last_modified: str = "Mon, 15 Dec 2025 08:00:00 GMT") -> Handler:
+def conditional(
+    name: str, etag: str = '"v1"', last_modified: str = "Mon, 15 Dec 2025 08:00:00 GMT"
+) -> Handler:
     body = feed_bytes(name)
 
     def handle(h: BaseHTTPRequestHandler) -> None:
-        if h.headers.get("If-None-Match") == etag or h.headers.get("If-Modified-Since") == last_modified:
+        if (
+            h.headers.get("If-None-Match") == etag
+            or h.headers.get("If-Modified-Since") == last_modified
+        ):
             h.send_response(304)
             h.send_header("ETag", etag)
             h.end_headers()
@@ -189,8 +195,9 @@ class FeedServer:
         self.httpd.owner = self  # type: ignore[attr-defined]
         self.httpd.stopping = threading.Event()  # type: ignore[attr-defined]
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"

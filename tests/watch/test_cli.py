@@ -38,7 +38,9 @@ watch:
 def project(tmp_path: Path, server) -> Path:
     good = server.route("/good", file("good.xml"))
     bad = server.route("/bad", error(500))
-    (tmp_path / "site_config.yml").write_text(SITE.replace("{good}", good).replace("{bad}", bad), encoding="utf-8")
+    (tmp_path / "site_config.yml").write_text(
+        SITE.replace("{good}", good).replace("{bad}", bad), encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -54,7 +56,9 @@ def test_fetch_prints_a_summary_and_exits_0_even_when_a_feed_fails(project: Path
     assert lines[2].split()[:3] == ["actu", "ok", "3"]
     assert lines[3].startswith("panne  failed: http-500")
     assert "(last success: never)" in lines[3]
-    assert lines[-1].startswith("2 feeds, 3 new entries, 1 failed (their last good entries are kept")
+    assert lines[-1].startswith(
+        "2 feeds, 3 new entries, 1 failed (their last good entries are kept"
+    )
     assert (project / ".relais/watch/state.json").is_file()
     again = run("fetch", "--root", str(project), "--now", "2025-12-16T13:00")
     assert again.output.splitlines()[2].split()[:3] == ["actu", "ok", "0"]
@@ -62,11 +66,17 @@ def test_fetch_prints_a_summary_and_exits_0_even_when_a_feed_fails(project: Path
 
 def test_a_broken_site_config_exits_1_with_diagnostics(project: Path):
     path = project / "site_config.yml"
-    path.write_text(path.read_text().replace("theme: secteur\n    - id: panne", "theme: secteurs\n    - id: panne"))
+    path.write_text(
+        path.read_text().replace(
+            "theme: secteur\n    - id: panne", "theme: secteurs\n    - id: panne"
+        )
+    )
     result = run("fetch", "--root", str(project))
     assert result.exit_code == 1
-    assert "site_config.yml:13: error: feed 'actu' has unknown theme 'secteurs' [watch-unknown-theme]" \
+    assert (
+        "site_config.yml:13: error: feed 'actu' has unknown theme 'secteurs' [watch-unknown-theme]"
         in result.output
+    )
     assert not (project / ".relais").exists()
 
 
@@ -81,8 +91,10 @@ def test_import_appends_feeds_and_themes_and_keeps_the_rest(project: Path):
     assert "added 4 feed(s) and 3 theme(s) (concurrence, sous-dossier, imported)" in result.output
     after = (project / "site_config.yml").read_text()
     assert after.startswith(before.split("watch:")[0])
-    assert '  themes: {secteur: Secteur, concurrence: "Concurrence", sous-dossier: "Sous-dossier", ' \
-           'imported: "Imported"}\n' in after
+    assert (
+        '  themes: {secteur: Secteur, concurrence: "Concurrence", sous-dossier: "Sous-dossier", '
+        'imported: "Imported"}\n' in after
+    )
     assert "  allow_private_addresses: true   # the test server is on 127.0.0.1\n" in after
     data = yaml.safe_load(after)
     assert [f["id"] for f in data["watch"]["feeds"]][:2] == ["actu", "panne"]

@@ -37,7 +37,11 @@ def test_defaults():
     config = WatchConfig()
     assert config.allow_private_addresses is False
     assert config.cache_dir == ".relais/watch"
-    assert (config.max_entries_per_feed, config.max_entries_per_theme, config.max_age_days) == (30, 100, 90)
+    assert (config.max_entries_per_feed, config.max_entries_per_theme, config.max_age_days) == (
+        30,
+        100,
+        90,
+    )
     assert (config.timeouts.connect, config.timeouts.read, config.timeouts.total) == (5, 10, 30)
     assert (config.max_bytes, config.max_redirects, config.workers) == (5_000_000, 5, 16)
 
@@ -74,7 +78,9 @@ def test_models_are_frozen_and_unknown_keys_refused():
     with pytest.raises(ValidationError):
         config.workers = 3  # type: ignore[misc]
     with pytest.raises(ValidationError, match="extra"):
-        WatchConfig.model_validate({"feeds": [{"id": "a", "url": "https://a.example/", "theme": "t", "tags": []}]})
+        WatchConfig.model_validate(
+            {"feeds": [{"id": "a", "url": "https://a.example/", "theme": "t", "tags": []}]}
+        )
     with pytest.raises(ValidationError):
         WatchConfig.model_validate({"workers": 0})
 
@@ -107,29 +113,61 @@ watch:
     assert ("error", 7, "watch-feed-id", "'Actu' is not a valid feed id") in found
     assert ("error", 9, "watch-unknown-theme", "feed 'Actu' has unknown theme 'secteur'") in found
     assert ("error", 10, "watch-duplicate-feed", "feed id 'actu' is used by 2 feeds") in found
-    assert ("error", 11, "watch-feed-url",
-            "feed 'actu': address 'ftp://example.org/feed.xml' must start with http:// or https://") in found
-    assert ("warning", 14, "watch-duplicate-url",
-            "feed 'actu' has the same address as feed 'Actu'") in found
-    assert ("error", 16, "watch-keyword", "keyword /a*/ matches an empty text, so it would match everything") in found
+    assert (
+        "error",
+        11,
+        "watch-feed-url",
+        "feed 'actu': address 'ftp://example.org/feed.xml' must start with http:// or https://",
+    ) in found
+    assert (
+        "warning",
+        14,
+        "watch-duplicate-url",
+        "feed 'actu' has the same address as feed 'Actu'",
+    ) in found
+    assert (
+        "error",
+        16,
+        "watch-keyword",
+        "keyword /a*/ matches an empty text, so it would match everything",
+    ) in found
     assert ("error", 16, "watch-keyword", "empty keyword") in found
-    assert ("error", 18, "watch-feed-url", "feed 'no-host': address 'https:///feed.xml' has no host name") in found
-    assert ("error", 20, "watch-cache-dir",
-            "cache_dir '../elsewhere' must be a folder inside the repository") in found
+    assert (
+        "error",
+        18,
+        "watch-feed-url",
+        "feed 'no-host': address 'https:///feed.xml' has no host name",
+    ) in found
+    assert (
+        "error",
+        20,
+        "watch-cache-dir",
+        "cache_dir '../elsewhere' must be a folder inside the repository",
+    ) in found
     regex = next(d for d in diags if d.code == "watch-keyword" and "unclosed" in d.message)
     assert regex.line == 5 and "not a valid regular expression" in regex.message
-    unknown = next(d for d in diags if d.code == "watch-unknown-theme" and "concurence" in d.message)
+    unknown = next(
+        d for d in diags if d.code == "watch-unknown-theme" and "concurence" in d.message
+    )
     assert unknown.hint == "did you mean 'concurrence'?" and unknown.line == 12
     assert all(d.file == "site_config.yml" for d in diags)
 
 
 def test_check_watch_without_line_numbers():
-    config = WatchConfig.model_validate({"feeds": [{"id": "a", "url": "https://a.example/", "theme": "x"}]})
+    config = WatchConfig.model_validate(
+        {"feeds": [{"id": "a", "url": "https://a.example/", "theme": "x"}]}
+    )
     assert [(d.line, d.code) for d in check_watch(config)] == [(1, "watch-unknown-theme")]
 
 
-@pytest.mark.parametrize(("text", "slug"), [
-    ("Café & Co", "cafe-co"), ("  Été 2026 !", "ete-2026"), ("日本", "fallback"), ("a" * 100, "a" * 60),
-])
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Café & Co", "cafe-co"),
+        ("  Été 2026 !", "ete-2026"),
+        ("日本", "fallback"),
+        ("a" * 100, "a" * 60),
+    ],
+)
 def test_slugify(text, slug):
     assert slugify(text, "fallback") == slug

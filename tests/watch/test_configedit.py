@@ -38,27 +38,38 @@ def test_the_design_layout():
     )
 
 
-@pytest.mark.parametrize("text", [
-    "site:\n  name: X\n",
-    "site:\n  name: X",
-    "",
-    "watch:\n  themes:\n    a: A\n",
-    "watch:\n  themes:\n    a: A\n  feeds:\n",
-    "watch:\n  feeds: []\n  themes: {}\n",
-    ("watch:\n    themes:\n        a: A\n    feeds:\n    -   id: x\n        url: https://x.example/\n        theme: a\n"
-    "    workers: 4\n"),
-    ("watch:\n  themes:\n    a: |\n      Label\n  feeds:\n  - id: x\n    url: https://x.example/\n    theme: a\n"
-    "    name: |\n      multi\n      line\nnext: 2\n"),
-    "watch:\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "site:\n  name: X\n",
+        "site:\n  name: X",
+        "",
+        "watch:\n  themes:\n    a: A\n",
+        "watch:\n  themes:\n    a: A\n  feeds:\n",
+        "watch:\n  feeds: []\n  themes: {}\n",
+        (
+            "watch:\n    themes:\n        a: A\n    feeds:\n    -   id: x\n        url: https://x.example/\n        theme: a\n"
+            "    workers: 4\n"
+        ),
+        (
+            "watch:\n  themes:\n    a: |\n      Label\n  feeds:\n  - id: x\n    url: https://x.example/\n    theme: a\n"
+            "    name: |\n      multi\n      line\nnext: 2\n"
+        ),
+        "watch:\n",
+    ],
+)
 def test_other_layouts_load_back_to_what_was_meant(text):
     out = add_to_config(text, THEMES, NEW)
     data = yaml.safe_load(out)
     before = yaml.safe_load(text) or {}
-    watch = (before.get("watch") or {})
+    watch = before.get("watch") or {}
     assert data["watch"]["themes"] == {**(watch.get("themes") or {}), "tech": "Tech & co"}
-    assert data["watch"]["feeds"][-1] == {"id": "fournil", "name": "Le Fournil: news",
-                                          "url": "https://fournil.example/rss", "theme": "tech"}
+    assert data["watch"]["feeds"][-1] == {
+        "id": "fournil",
+        "name": "Le Fournil: news",
+        "url": "https://fournil.example/rss",
+        "theme": "tech",
+    }
     if "watch" not in text:
         assert out.startswith(text)  # appended, nothing rewritten
     for key, value in before.items():

@@ -33,7 +33,9 @@ from .conftest import (
 )
 
 
-def fetch_one(server: FeedServer, handler, path: str = "/feed", state=None, **overrides) -> FetchOutcome:
+def fetch_one(
+    server: FeedServer, handler, path: str = "/feed", state=None, **overrides
+) -> FetchOutcome:
     url = server.route(path, handler)
     config = watch_config([{"id": "f", "url": url}], **overrides)
     return fetch_all(config, state, now=NOW, timezone=TZ).outcomes[0]
@@ -54,12 +56,17 @@ def test_a_good_feed_is_parsed_cleaned_and_dated_in_the_site_zone(server):
     assert outcome.status is Status.OK
     assert outcome.title == "Actu Boulangerie"
     assert [e.title for e in outcome.entries] == [
-        "La Maison Exemple ouvre une boulangerie à Lyon", "Le prix du blé recule", "Salon de la Boulangerie : les dates",
+        "La Maison Exemple ouvre une boulangerie à Lyon",
+        "Le prix du blé recule",
+        "Salon de la Boulangerie : les dates",
     ]
     first = outcome.entries[0]
     assert first.link == "https://news.example.org/2025/maison-exemple-lyon?id=7"  # utm_* removed
     assert first.published.isoformat() == "2025-12-15T09:30:00+01:00"
-    assert first.summary_html == "<p>Une nouvelle <strong>boulangerie</strong> et du pain au levain.</p>"
+    assert (
+        first.summary_html
+        == "<p>Une nouvelle <strong>boulangerie</strong> et du pain au levain.</p>"
+    )
     assert first.summary_text == "Une nouvelle boulangerie et du pain au levain."
 
 
@@ -95,18 +102,24 @@ def test_future_dates_are_clamped_and_undated_entries_dated_now(server):
     assert published["From the future"] == (NOW, True)
     assert published["Undated"] == (NOW, False)
     state, _ = apply_report(CacheState(), fetched, config, now=NOW)
-    assert [e.title for e in state.feed_entries("f")] == ["From the future", "Undated"]  # "Too old" is dropped
+    assert [e.title for e in state.feed_entries("f")] == [
+        "From the future",
+        "Undated",
+    ]  # "Too old" is dropped
 
 
 # --- HTTP errors -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "code", "words"), [
-    (404, "http-404", "not found"),
-    (410, "http-410", "gone"),
-    (500, "http-500", "failed"),
-    (403, "http-403", "refused"),
-])
+@pytest.mark.parametrize(
+    ("status", "code", "words"),
+    [
+        (404, "http-404", "not found"),
+        (410, "http-410", "gone"),
+        (500, "http-500", "failed"),
+        (403, "http-403", "refused"),
+    ],
+)
 def test_http_errors(server, status, code, words):
     outcome = fetch_one(server, error(status))
     assert_failed(outcome, code)
@@ -133,7 +146,9 @@ def test_304_with_etag_keeps_the_cached_entries(server):
 def test_validators_of_another_address_are_not_sent(server):
     url = server.route("/etag", conditional("good.xml"))
     config = watch_config([{"id": "f", "url": url}])
-    state, _ = apply_report(CacheState(), fetch_all(config, None, now=NOW, timezone=TZ), config, now=NOW)
+    state, _ = apply_report(
+        CacheState(), fetch_all(config, None, now=NOW, timezone=TZ), config, now=NOW
+    )
     moved = watch_config([{"id": "f", "url": url + "?v=2"}])
     assert fetch_all(moved, state, now=NOW, timezone=TZ).outcomes[0].status is Status.OK
     assert "If-None-Match" not in server.requests[-1][1]
@@ -232,7 +247,9 @@ def test_a_trickling_server_is_cut_at_the_total_deadline(server, headers_too):
 
 
 def test_a_silent_server_hits_the_read_timeout(server):
-    outcome = fetch_one(server, sleepy(1.6, b"late"), timeouts={"connect": 1, "read": 0.5, "total": 3})
+    outcome = fetch_one(
+        server, sleepy(1.6, b"late"), timeouts={"connect": 1, "read": 0.5, "total": 3}
+    )
     assert_failed(outcome, "timeout")
     assert "silent" in outcome.error
 
@@ -248,10 +265,14 @@ def test_too_many_redirects(server):
         server.route(f"/chain{n}", redirect(f"/chain{n + 1}"))
     outcome = fetch_one(server, redirect("/chain0"), path="/start")
     assert_failed(outcome, "too-many-redirects")
-    assert server.hits("/start") + sum(server.hits(f"/chain{n}") for n in range(10)) == 4  # max_redirects 3
+    assert (
+        server.hits("/start") + sum(server.hits(f"/chain{n}") for n in range(10)) == 4
+    )  # max_redirects 3
 
 
-@pytest.mark.parametrize("target", ["file:///etc/passwd", "ftp://ftp.example/feed", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["file:///etc/passwd", "ftp://ftp.example/feed", "javascript:alert(1)"]
+)
 def test_a_redirect_to_another_scheme_is_refused(server, target):
     assert_failed(fetch_one(server, redirect(target)), "bad-redirect")
 
@@ -270,8 +291,10 @@ def test_connection_refused(server):
 
 def test_the_default_configuration_refuses_loopback(server):
     url = server.route("/feed", file("good.xml"))
-    config = watch_config([{"id": "f", "url": url}, {"id": "g", "url": f"http://localhost:{server.port}/feed"}],
-                          allow_private_addresses=False)
+    config = watch_config(
+        [{"id": "f", "url": url}, {"id": "g", "url": f"http://localhost:{server.port}/feed"}],
+        allow_private_addresses=False,
+    )
     outcomes = fetch_all(config, None, now=NOW, timezone=TZ).outcomes
     for outcome in outcomes:
         assert_failed(outcome, "blocked-address")
@@ -284,14 +307,17 @@ def only_127_0_0_1(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip == ipaddress.ip_address("127.0.0.1") or is_public(ip)
 
 
-@pytest.mark.parametrize("target", [
-    "http://10.0.0.1/feed.xml",
-    "http://169.254.169.254/latest/meta-data/",
-    "http://[::1]:80/feed",
-    "http://0.0.0.0/feed",
-    "http://127.0.0.2/feed",
-    "http://192.168.1.1/admin",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://10.0.0.1/feed.xml",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:80/feed",
+        "http://0.0.0.0/feed",
+        "http://127.0.0.2/feed",
+        "http://192.168.1.1/admin",
+    ],
+)
 def test_a_redirect_to_a_private_address_is_refused(server, target):
     url = server.route("/to-private", redirect(target))
     config = watch_config([{"id": "f", "url": url}], allow_private_addresses=False)

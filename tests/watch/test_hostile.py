@@ -28,11 +28,60 @@ from .conftest import (
 )
 
 ALLOWED_TAGS = {
-    "a", "abbr", "article", "b", "blockquote", "br", "cite", "code", "del", "div", "em", "figcaption", "figure",
-    "h1", "h2", "h3", "hr", "i", "img", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup",
-    "table", "tbody", "td", "th", "thead", "time", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "article",
+    "b",
+    "blockquote",
+    "br",
+    "cite",
+    "code",
+    "del",
+    "div",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
 }
-SAFE_ATTRIBUTES = {"href", "src", "alt", "title", "width", "height", "rel", "target", "class", "id", "datetime"}
+SAFE_ATTRIBUTES = {
+    "href",
+    "src",
+    "alt",
+    "title",
+    "width",
+    "height",
+    "rel",
+    "target",
+    "class",
+    "id",
+    "datetime",
+}
 
 
 class DangerScanner(HTMLParser):
@@ -56,8 +105,11 @@ class DangerScanner(HTMLParser):
                     self.findings.append(f"{name}={value!r} on <{tag}>")
                 if name == "src" and not compact.startswith("https://"):
                     self.findings.append(f"non-https image {value!r}")
-                if name == "href" and not compact.startswith(("http://", "https://", "mailto:")) \
-                        and not compact.endswith(".md"):
+                if (
+                    name == "href"
+                    and not compact.startswith(("http://", "https://", "mailto:"))
+                    and not compact.endswith(".md")
+                ):
                     self.findings.append(f"relative or odd link {value!r}")
             if tag == "a" and name == "target" and value == "_blank":
                 rel = dict(attrs).get("rel") or ""
@@ -71,13 +123,32 @@ def dangers(page: str) -> list[str]:
     scanner.close()
     lowered = page.lower()
     found = scanner.findings
-    for needle in ("<script", "<iframe", "<form", "<svg", "<style", "<object", "<embed", "javascript:",
-                   "vbscript:", "file:", "data:", "{{", "{%", "onerror", "onclick", "onload", "onmouseover"):
+    for needle in (
+        "<script",
+        "<iframe",
+        "<form",
+        "<svg",
+        "<style",
+        "<object",
+        "<embed",
+        "javascript:",
+        "vbscript:",
+        "file:",
+        "data:",
+        "{{",
+        "{%",
+        "onerror",
+        "onclick",
+        "onload",
+        "onmouseover",
+    ):
         if needle in lowered:
             found.append(f"raw {needle!r}")
     for value in re.findall(r'(?:href|src)="([^"]*)"', page):
         decoded = html.unescape(value).lower()
-        if re.sub(r"[\x00-\x20]", "", decoded).startswith(("javascript:", "vbscript:", "file:", "data:")):
+        if re.sub(r"[\x00-\x20]", "", decoded).startswith(
+            ("javascript:", "vbscript:", "file:", "data:")
+        ):
             found.append(f"encoded scheme in {value!r}")
     return found
 
@@ -96,10 +167,18 @@ HOSTILE = {
     "html-page": (file("page.html", "text/html"), Status.ERROR, "not-a-feed"),
     "crash": (file("crash_overflow.xml"), Status.ERROR, "parse-error"),
     "big": (huge(50_000_000, announce=False), Status.ERROR, "too-large"),
-    "gzip-bomb": (static(gzip_bomb(), headers={"Content-Encoding": "gzip"}), Status.ERROR, "too-large"),
+    "gzip-bomb": (
+        static(gzip_bomb(), headers={"Content-Encoding": "gzip"}),
+        Status.ERROR,
+        "too-large",
+    ),
     "trickle": (trickle(0.1), Status.ERROR, "deadline"),
     "loop": (redirect("/loop"), Status.ERROR, "redirect-loop"),
-    "to-metadata": (redirect("http://169.254.169.254/latest/meta-data/"), Status.ERROR, "blocked-address"),
+    "to-metadata": (
+        redirect("http://169.254.169.254/latest/meta-data/"),
+        Status.ERROR,
+        "blocked-address",
+    ),
     "not-found": (error(404), Status.ERROR, "http-404"),
     "gone": (error(410), Status.ERROR, "http-410"),
     "broken": (error(500), Status.ERROR, "http-500"),
@@ -110,8 +189,13 @@ def test_hostile_feeds_end_with_a_status_and_nothing_dangerous_is_rendered(serve
     feeds = []
     for feed_id, (handler, _, _) in HOSTILE.items():
         path = "/loop" if feed_id == "loop" else f"/{feed_id}"
-        feeds.append({"id": feed_id, "url": server.route(path, handler),
-                      "theme": "secteur" if feed_id.startswith("good") else "risques"})
+        feeds.append(
+            {
+                "id": feed_id,
+                "url": server.route(path, handler),
+                "theme": "secteur" if feed_id.startswith("good") else "risques",
+            }
+        )
     config = watch_config(feeds, allow_private_addresses=False, max_age_days=365)
     local = __import__("ipaddress").ip_address("127.0.0.1")
 
@@ -129,10 +213,17 @@ def test_hostile_feeds_end_with_a_status_and_nothing_dangerous_is_rendered(serve
 
     snapshot = load_snapshot(tmp_path, config, now=NOW)
     assert snapshot.problems == ()
-    site = pages(snapshot, config, lang="fr", now=NOW, repo_url="https://github.com/example/editorial",
-                 site_url="https://portal.example.org/")
-    site["index.md"] = home_markdown(snapshot, config, lang="fr", now=NOW,
-                                     repo_url="https://github.com/example/editorial")
+    site = pages(
+        snapshot,
+        config,
+        lang="fr",
+        now=NOW,
+        repo_url="https://github.com/example/editorial",
+        site_url="https://portal.example.org/",
+    )
+    site["index.md"] = home_markdown(
+        snapshot, config, lang="fr", now=NOW, repo_url="https://github.com/example/editorial"
+    )
     for path, page in site.items():
         assert dangers(page) == [], path
 
@@ -142,7 +233,9 @@ def test_hostile_feeds_end_with_a_status_and_nothing_dangerous_is_rendered(serve
     assert "kept photo" in site["watch/risques.md"]  # the https image survived cleaning
     assert "tracker.example" not in everything  # 1×1 pixels are gone
     assert "alert link" in site["watch/risques.md"]
-    assert "https://article.example/story?page=2" in everything  # Google Alerts link unwrapped, untracked
+    assert (
+        "https://article.example/story?page=2" in everything
+    )  # Google Alerts link unwrapped, untracked
     assert "https://press.example/maison-exemple" in everything
     # the failing feeds of the theme are listed with a stale badge
     assert site["watch/risques.md"].count('class="relais-watch-stale"') >= 10
@@ -165,6 +258,8 @@ def test_a_failed_feed_keeps_its_last_good_entries_marked_stale(server, tmp_path
     status = snapshot.feed("actu")
     assert status.stale and status.last_success == NOW and status.error_code == "http-500"
     assert len(snapshot.theme("secteur").entries) == 3
-    page = pages(snapshot, config, lang="en", now=later, repo_url=None, site_url="")["watch/secteur.md"]
+    page = pages(snapshot, config, lang="en", now=later, repo_url=None, site_url="")[
+        "watch/secteur.md"
+    ]
     assert "relais-watch-stale" in page
     assert "last successful fetch" in page.lower()

@@ -8,19 +8,23 @@ from generator.watch.parse import ParseError, parse_feed, strip_doctype
 
 from .conftest import feed_bytes
 
-ENTITY_DOC = '<?xml version="1.0" encoding="{enc}"?>\n<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n' \
-             "<rss version=\"2.0\"><channel><title>&x;</title></channel></rss>"
+ENTITY_DOC = (
+    '<?xml version="1.0" encoding="{enc}"?>\n<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+    '<rss version="2.0"><channel><title>&x;</title></channel></rss>'
+)
 
 
 def test_a_doctype_without_entities_is_removed():
-    data, had = strip_doctype(b'<?xml version="1.0"?>\n<!-- c -->\n<!DOCTYPE rss SYSTEM "x.dtd">\n<rss/>')
+    data, had = strip_doctype(
+        b'<?xml version="1.0"?>\n<!-- c -->\n<!DOCTYPE rss SYSTEM "x.dtd">\n<rss/>'
+    )
     assert had and data == b'<?xml version="1.0"?>\n<!-- c -->\n\n<rss/>'
     data, had = strip_doctype(b"<rss><!DOCTYPE not-in-prolog></rss>")
     assert not had
 
 
 def test_quotes_and_brackets_inside_a_doctype_are_understood():
-    data, _ = strip_doctype(b'<!DOCTYPE x PUBLIC "a>b" \'c]d\'><rss/>')
+    data, _ = strip_doctype(b"<!DOCTYPE x PUBLIC \"a>b\" 'c]d'><rss/>")
     assert data == b"<rss/>"
     with pytest.raises(ParseError) as caught:
         strip_doctype(b'<!DOCTYPE x [ <!-- > ] --> <!ENTITY a "b"> ]><rss/>')
@@ -38,7 +42,9 @@ def test_entity_declarations_are_refused_in_any_encoding(encoding):
     assert caught.value.code == "entities-refused"
 
 
-@pytest.mark.parametrize("body", [b"/etc/passwd", b"http://127.0.0.1:9/feed.xml", b"file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "body", [b"/etc/passwd", b"http://127.0.0.1:9/feed.xml", b"file:///etc/passwd"]
+)
 def test_feedparser_never_opens_or_fetches_what_the_body_says(body):
     with pytest.raises(ParseError) as caught:
         parse_feed(body, url="https://f.example/")
@@ -48,7 +54,11 @@ def test_feedparser_never_opens_or_fetches_what_the_body_says(body):
 def test_guids_do_not_depend_on_the_address():
     a = parse_feed(feed_bytes("xss.xml"), url="https://one.example/feed")
     b = parse_feed(feed_bytes("xss.xml"), url="https://two.example/other/feed")
-    assert [e.guid for e in a.entries] == [e.guid for e in b.entries] == ["xss-1", "xss-2", "xss-3", "xss-4"]
+    assert (
+        [e.guid for e in a.entries]
+        == [e.guid for e in b.entries]
+        == ["xss-1", "xss-2", "xss-3", "xss-4"]
+    )
 
 
 def test_atom_content_and_relative_links_are_read_raw():

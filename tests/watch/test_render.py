@@ -23,51 +23,115 @@ REPO = "https://github.com/example/editorial"
 
 CONFIG = watch_config(
     [
-        {"id": "actu", "url": "https://actu.example/feed", "name": "Actu *Boulangerie*",
-         "keywords": ["boulangerie"]},
+        {
+            "id": "actu",
+            "url": "https://actu.example/feed",
+            "name": "Actu *Boulangerie*",
+            "keywords": ["boulangerie"],
+        },
         {"id": "alertes", "url": "https://alertes.example/feed", "theme": "e-reputation"},
     ],
     themes={"secteur": "Secteur {{ x }}", "e-reputation": "E-réputation", "vide": "Vide"},
 )
 
 
-def item(n: int, *, theme: str = "secteur", title: str = "Titre", summary: str = "", hours_ago: float = 0,
-         sources: tuple[str, ...] = ("actu",), link: str | None = "https://news.example/a", dated: bool = True
-         ) -> WatchItem:
-    return WatchItem(id=f"id{n}", theme=theme, title=title, link=link, summary_html=summary,
-                     summary_text=re.sub("<[^>]+>", "", summary), published=NOW - timedelta(hours=hours_ago),
-                     dated=dated, sources=sources)
+def item(
+    n: int,
+    *,
+    theme: str = "secteur",
+    title: str = "Titre",
+    summary: str = "",
+    hours_ago: float = 0,
+    sources: tuple[str, ...] = ("actu",),
+    link: str | None = "https://news.example/a",
+    dated: bool = True,
+) -> WatchItem:
+    return WatchItem(
+        id=f"id{n}",
+        theme=theme,
+        title=title,
+        link=link,
+        summary_html=summary,
+        summary_text=re.sub("<[^>]+>", "", summary),
+        published=NOW - timedelta(hours=hours_ago),
+        dated=dated,
+        sources=sources,
+    )
 
 
 SNAPSHOT = WatchSnapshot(
     now=NOW,
     themes=(
-        ThemeEntries("secteur", "Secteur {{ x }}", (
-            item(1, title="Une boulangerie *ouvre* {{ 7*7 }}", summary="<p>Du pain de la <b>Maison Exemple</b></p>",
-                 hours_ago=2),
-            item(2, title="Sans lien <script>", link=None, hours_ago=30, dated=False),
-        )),
-        ThemeEntries("e-reputation", "E-réputation", (
-            item(3, theme="e-reputation", title="Maison Exemple citée", sources=("alertes",), hours_ago=5,
-                 link="https://press.example/x?y=1&z=2"),
-        )),
+        ThemeEntries(
+            "secteur",
+            "Secteur {{ x }}",
+            (
+                item(
+                    1,
+                    title="Une boulangerie *ouvre* {{ 7*7 }}",
+                    summary="<p>Du pain de la <b>Maison Exemple</b></p>",
+                    hours_ago=2,
+                ),
+                item(2, title="Sans lien <script>", link=None, hours_ago=30, dated=False),
+            ),
+        ),
+        ThemeEntries(
+            "e-reputation",
+            "E-réputation",
+            (
+                item(
+                    3,
+                    theme="e-reputation",
+                    title="Maison Exemple citée",
+                    sources=("alertes",),
+                    hours_ago=5,
+                    link="https://press.example/x?y=1&z=2",
+                ),
+            ),
+        ),
         ThemeEntries("vide", "Vide", ()),
     ),
     feeds=(
-        FeedStatus("actu", "Actu *Boulangerie*", "secteur", "https://actu.example/feed", Status.OK,
-                   last_success=NOW - timedelta(hours=1)),
-        FeedStatus("alertes", "Alertes", "e-reputation", "https://alertes.example/feed", Status.ERROR,
-                   error_code="http-500", error="the server failed (500) <b>", last_success=NOW - timedelta(days=2)),
+        FeedStatus(
+            "actu",
+            "Actu *Boulangerie*",
+            "secteur",
+            "https://actu.example/feed",
+            Status.OK,
+            last_success=NOW - timedelta(hours=1),
+        ),
+        FeedStatus(
+            "alertes",
+            "Alertes",
+            "e-reputation",
+            "https://alertes.example/feed",
+            Status.ERROR,
+            error_code="http-500",
+            error="the server failed (500) <b>",
+            last_success=NOW - timedelta(days=2),
+        ),
     ),
 )
 
 
 def render(lang: str = "fr", repo_url: str | None = REPO) -> dict[str, str]:
-    return pages(SNAPSHOT, CONFIG, lang=lang, now=NOW, repo_url=repo_url, site_url="https://portal.example.org/")
+    return pages(
+        SNAPSHOT,
+        CONFIG,
+        lang=lang,
+        now=NOW,
+        repo_url=repo_url,
+        site_url="https://portal.example.org/",
+    )
 
 
 def test_one_page_per_theme_and_an_index():
-    assert sorted(render()) == ["watch/e-reputation.md", "watch/index.md", "watch/secteur.md", "watch/vide.md"]
+    assert sorted(render()) == [
+        "watch/e-reputation.md",
+        "watch/index.md",
+        "watch/secteur.md",
+        "watch/vide.md",
+    ]
 
 
 @pytest.mark.parametrize("path", ["watch/index.md", "watch/secteur.md", "watch/e-reputation.md"])
@@ -99,8 +163,10 @@ def test_markdown_leaves_the_raw_html_alone():
 
 def test_an_entry_links_out_with_rel_and_target_and_marks_keywords():
     page = render()["watch/secteur.md"]
-    assert ('<a href="https://news.example/a" rel="noopener noreferrer nofollow" target="_blank">Une '
-            "<mark>boulangerie</mark> &#42;ouvre&#42;") in page
+    assert (
+        '<a href="https://news.example/a" rel="noopener noreferrer nofollow" target="_blank">Une '
+        "<mark>boulangerie</mark> &#42;ouvre&#42;"
+    ) in page
     assert "<b><mark>Maison Exemple</mark></b>" in page  # brand keyword in the summary
     assert "Sans lien &lt;script&gt;" in page  # no link: plain, escaped text
     assert 'title="date de première apparition' in page
@@ -110,7 +176,9 @@ def test_dates_follow_the_language():
     assert "16 déc. 2025, 10&#58;00" in render("fr")["watch/secteur.md"]
     assert "Dec 16, 2025, 10&#58;00" in render("en")["watch/secteur.md"]
     assert "Veille" in render("fr")["watch/index.md"] and "Watch" in render("en")["watch/index.md"]
-    assert "Last successful fetch" in render("de")["watch/index.md"]  # unknown language: English labels
+    assert (
+        "Last successful fetch" in render("de")["watch/index.md"]
+    )  # unknown language: English labels
 
 
 def test_a_failing_feed_has_a_stale_badge_with_its_last_success():
@@ -122,7 +190,11 @@ def test_a_failing_feed_has_a_stale_badge_with_its_last_success():
 
 def test_propose_a_post_opens_a_prefilled_file_on_github():
     page = render()["watch/e-reputation.md"]
-    href = re.search(r'class="relais-watch-propose" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    href = (
+        re.search(r'class="relais-watch-propose" href="([^"]+)"', page)
+        .group(1)
+        .replace("&amp;", "&")
+    )
     href = href.replace("&#95;", "_")
     parts = urlsplit(href)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{REPO}/new/main/content/posts"
@@ -130,8 +202,12 @@ def test_propose_a_post_opens_a_prefilled_file_on_github():
     assert query["filename"] == ["maison-exemple-citee.md"]
     value = query["value"][0]
     front = yaml.safe_load(value.split("---")[1])
-    assert front == {"title": "Maison Exemple citée", "status": "idea", "networks": [],
-                     "link": "https://press.example/x?y=1&z=2"}
+    assert front == {
+        "title": "Maison Exemple citée",
+        "status": "idea",
+        "networks": [],
+        "link": "https://press.example/x?y=1&z=2",
+    }
     assert "Source : Alertes — <https://press.example/x?y=1&z=2>" in value
     assert unquote(parts.query).count("\n") < 20
 
@@ -144,8 +220,10 @@ def test_no_proposal_link_without_repo_url():
 def test_the_index_lists_themes_with_links_and_failing_sources():
     index = render()["watch/index.md"]
     assert "- [Secteur &#123;&#123; x &#125;&#125;](secteur.md) — 2 entrées" in index
-    assert "- [E-réputation](e-reputation.md) — 1 entrée, la plus récente le 16 déc. 2025, 1 source(s) en échec" \
+    assert (
+        "- [E-réputation](e-reputation.md) — 1 entrée, la plus récente le 16 déc. 2025, 1 source(s) en échec"
         in index
+    )
     assert "- [Vide](vide.md) — 0 entrées" in index
 
 
@@ -157,7 +235,10 @@ def test_home_items_are_brand_matches_newest_first():
     assert block.rstrip().endswith("[All watch items](watch/index.md)")
     assert dangers(block) == []
     no_brand = CONFIG.model_copy(update={"keywords": ()})
-    assert home_items(SNAPSHOT, no_brand) == [] and home_markdown(SNAPSHOT, no_brand, lang="fr", now=NOW) == ""
+    assert (
+        home_items(SNAPSHOT, no_brand) == []
+        and home_markdown(SNAPSHOT, no_brand, lang="fr", now=NOW) == ""
+    )
 
 
 def test_an_empty_theme_says_so():

@@ -3,7 +3,6 @@ verifies the certificate against the host name of the URL."""
 
 from __future__ import annotations
 
-import shutil
 import ssl
 import subprocess
 from pathlib import Path
@@ -16,8 +15,6 @@ from generator.watch.model import Status
 from .conftest import NOW, TZ, FeedServer, file, watch_config
 
 
-
-
 def openssl(*args: str, cwd: Path) -> None:
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=30)
 
@@ -27,13 +24,51 @@ def pki(tmp_path_factory) -> Path:
     """A test CA and two server certificates: one for localhost, one for another name."""
     d = tmp_path_factory.mktemp("pki")
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Relais test CA",
-            cwd=d)
+    openssl(
+        "req",
+        "-x509",
+        *ec,
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Relais test CA",
+        cwd=d,
+    )
     for name in ("localhost", "other.example"):
-        openssl("req", *ec, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=d)
+        openssl(
+            "req",
+            *ec,
+            "-keyout",
+            f"{name}.key",
+            "-out",
+            f"{name}.csr",
+            "-subj",
+            f"/CN={name}",
+            cwd=d,
+        )
         (d / f"{name}.ext").write_text(f"subjectAltName=DNS:{name}\n")
-        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext", cwd=d)
+        openssl(
+            "x509",
+            "-req",
+            "-in",
+            f"{name}.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            f"{name}.pem",
+            "-days",
+            "2",
+            "-extfile",
+            f"{name}.ext",
+            cwd=d,
+        )
     return d
 
 
@@ -55,7 +90,9 @@ def test_the_certificate_is_checked_against_the_url_host(pki, cert, ok):
     try:
         server.route("/feed", file("good.xml"))
         config = watch_config([{"id": "f", "url": f"https://localhost:{server.port}/feed"}])
-        outcome = fetch_feed(config.feeds[0], None, config, now=NOW, tz=TZ, ssl_context=client_context(pki))
+        outcome = fetch_feed(
+            config.feeds[0], None, config, now=NOW, tz=TZ, ssl_context=client_context(pki)
+        )
     finally:
         server.stop()
     if ok:
