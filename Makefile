@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 DEMO_NOW ?= 2026-12-01T08:00
 
-.PHONY: demo serve test check bench browser clean
+.PHONY: demo serve test check bench browser docs docs-serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,17 @@ browser:
 test: $(VENV)/.installed-test browser
 	$(PY) -m pytest
 
-## bench: the performance benchmark (see README, Performance)
+## docs: build the documentation (docs/, strictly: any warning fails) into docs-site/
+docs: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --config-file mkdocs-docs.yml
+
+## docs-serve: live preview of the documentation at http://127.0.0.1:8001/
+docs-serve: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --strict --config-file mkdocs-docs.yml --dev-addr 127.0.0.1:8001
+
+## bench: the performance benchmark (see docs/contributor/performance.md)
 bench: $(VENV)/.installed-test
 	$(PY) bench/run.py
 
 clean:
-	rm -rf site .relais $(VENV)
+	rm -rf site docs-site .relais $(VENV)

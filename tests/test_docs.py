@@ -1,0 +1,210 @@
+"""The documentation site: built by the real `mkdocs build --strict`, every page in the nav,
+no link that leaves the repository, nothing loaded from another host.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+CONFIG = ROOT / "mkdocs-docs.yml"
+DOCS = ROOT / "docs"
+SECTIONS = ("editor", "ambassador", "community-manager", "administrator", "contributor")
+
+# [text](target), ![alt](target), [name]: target, <a href="target">, <img src="target">.
+_INLINE = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_HTML = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""")
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+_CODE = re.compile(r"`[^`\n]+`")
+
+
+def mkdocs_build(config: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """The real `mkdocs build --strict`, in a fresh process, as `make docs` runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(out)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The documentation built once for the session; returns the site folder."""
+    out = tmp_path_factory.mktemp("docs") / "site"
+    done = mkdocs_build(CONFIG, out)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # Strict already fails on warnings; say which ones if MkDocs ever only logs them.
+    assert "WARNING" not in done.stderr, done.stderr
+    return out
+
+
+def nav_files(nav: Any) -> Iterator[str]:
+    """Every page file that the `nav` setting lists."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from nav_files(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from nav_files(value)
+
+
+def load_config() -> dict[str, Any]:
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    assert isinstance(config, dict)
+    return config
+
+
+def pages() -> list[str]:
+    return sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
+
+
+def links(text: str) -> list[str]:
+    """The link targets of a Markdown text, outside code blocks and code spans."""
+    text = _CODE.sub("", _FENCE.sub("", text))
+    return [*_INLINE.findall(text), *_DEFINITION.findall(text), *_HTML.findall(text)]
+
+
+def outside_links(path: Path, root: Path = ROOT) -> list[str]:
+    """Links of a Markdown file that point at a file outside `root` or at none."""
+    wrong = []
+    for target in links(path.read_text(encoding="utf-8")):
+        parts = urlsplit(target)
+        if parts.scheme in ("http", "https", "mailto"):
+            continue
+        if parts.scheme or parts.netloc or target.startswith(("/", "\\")):
+            wrong.append(f"{target} (an absolute address: link to a file of the repository)")
+            continue
+        if not parts.path:  # "#anchor" on the same page
+            continue
+        resolved = (path.parent / unquote(parts.path)).resolve()
+        if not resolved.is_relative_to(root):
+            wrong.append(f"{target} (outside the repository)")
+        elif not resolved.exists():
+            wrong.append(f"{target} (no such file)")
+    return wrong
+
+
+# --- the site ----------------------------------------------------------------------------------
+
+
+def test_the_docs_build_strictly_with_one_page_per_file(docs_site: Path) -> None:
+    built = sorted(p.relative_to(docs_site).as_posix() for p in docs_site.rglob("index.html"))
+    expected = sorted(
+        "index.html"
+        if page == "index.md"
+        else page.removesuffix("index.md") + "index.html"
+        if page.endswith("/index.md")
+        else page.removesuffix(".md") + "/index.html"
+        for page in pages()
+    )
+    assert built == expected
+    for section in SECTIONS:
+        assert (docs_site / section / "index.html").is_file(), section
+
+
+def test_every_page_is_in_the_nav_once() -> None:
+    listed = list(nav_files(load_config()["nav"]))
+    assert sorted(listed) == pages(), "add each page of docs/ to `nav` in mkdocs-docs.yml, once"
+    assert len(listed) == len(set(listed))
+    for section in SECTIONS:
+        assert (DOCS / section / "index.md").is_file(), section
+
+
+def test_the_docs_load_nothing_from_another_host(docs_site: Path) -> None:
+    config = load_config()
+    assert config["theme"]["font"] is False  # Material would load Google Fonts
+    loading = re.compile(
+        r"<(?:script|img|iframe|source|video|audio|embed)\b[^>]*\bsrc\s*=\s*[\"']?([^\"'\s>]+)"
+        r"|<link\b[^>]*\bhref\s*=\s*[\"']?([^\"'\s>]+)"
+        r"|url\(\s*[\"']?([^\"')\s]+)",
+        re.IGNORECASE,
+    )
+    found: list[str] = []
+    files = [*docs_site.rglob("*.html"), *docs_site.rglob("*.css")]
+    assert len(files) > len(pages())
+    for file in files:
+        for match in loading.finditer(file.read_text(encoding="utf-8", errors="replace")):
+            url = next(g for g in match.groups() if g)
+            if urlsplit(url).scheme in ("http", "https") or url.startswith("//"):
+                found.append(f"{file.relative_to(docs_site)}: {url}")
+    assert found == []
+
+
+# --- links -------------------------------------------------------------------------------------
+
+
+def test_no_link_leaves_the_repository() -> None:
+    files = [ROOT / "README.md", *sorted(DOCS.rglob("*.md"))]
+    wrong = {
+        path.relative_to(ROOT).as_posix(): found for path in files if (found := outside_links(path))
+    }
+    assert wrong == {}
+
+
+def test_nothing_tracked_points_outside_the_repository() -> None:
+    """No file of the repository names a file of the machine it was written on."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    outside = re.compile(r"\.\./shared/|(?<![\w.])/work/")
+    here = Path(__file__).resolve()
+    found = []
+    for name in filter(None, listed.split("\0")):
+        path = ROOT / name
+        if path.resolve() == here or not path.is_file() or path.stat().st_size > 2_000_000:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        found += [f"{name}: {m.group()}" for m in outside.finditer(text)]
+    assert found == []
+
+
+def test_the_link_check_can_fail(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "[spec](../shared/DESIGN.md) [abs](/etc/passwd) [file](file:///etc/passwd)\n"
+        "[ok](page.md#top) [web](https://example.org/) `[code](../nope.md)`\n"
+        "[missing]: nope.md\n",
+        encoding="utf-8",
+    )
+    assert outside_links(page, root=tmp_path) == [
+        "../shared/DESIGN.md (outside the repository)",
+        "/etc/passwd (an absolute address: link to a file of the repository)",
+        "file:///etc/passwd (an absolute address: link to a file of the repository)",
+        "nope.md (no such file)",
+    ]
+
+
+def test_a_page_left_out_of_the_nav_fails_the_build(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(DOCS, docs)
+    (docs / "editor" / "forgotten.md").write_text("# Forgotten\n", encoding="utf-8")
+    config = load_config()
+    config["docs_dir"] = str(docs)
+    config["hooks"] = [str(ROOT / h) for h in config.get("hooks", [])]
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    done = mkdocs_build(path, tmp_path / "site")
+    assert done.returncode != 0
+    assert "editor/forgotten.md" in done.stderr and 'not included in the "nav"' in done.stderr
