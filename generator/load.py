@@ -112,6 +112,8 @@ _RELAIS_HINTS = {
     "str": 'put the value in quotes if it is text, e.g. title: "2026"',
     "missing-date": "add 'date: YYYY-MM-DDTHH:MM', or set 'status: idea'",
     "url": "write the full address, starting with https://",
+    "text": "retype the text on one line: it holds a character that cannot be shown",
+    "branch": "write the name of the branch edit links open, e.g. main",
     "time": 'write the time in quotes as "HH:MM"',
     "text-or-list": "write one text in quotes, or a list of texts, one per line starting with '- '",
     "range": "swap the two dates, or fix the one that is wrong",

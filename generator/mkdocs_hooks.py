@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -258,9 +259,32 @@ _TITLE = f"\x01RELAIS-TITLE-{secrets.token_hex(6)} <&'\">\x01"
 _CONTENT = f"\x02RELAIS-CONTENT-{secrets.token_hex(6)} <&'\">\x02"
 _CONTENT_H1 = _CONTENT[:-1] + "<h1>\x02"  # for pages whose content holds an <h1>
 _URL = f"\x03RELAIS-URL-{secrets.token_hex(6)} <&'\">\x03"
-_MARKERS = re.compile(
-    "(" + "|".join(re.escape(m) for m in (_TITLE, _CONTENT_H1, _CONTENT, _URL)) + ")"
-)
+
+
+def _as_text(value: str) -> str:
+    """A value as the theme prints it in <title> (main.html): `| striptags | e`."""
+    from markupsafe import Markup, escape
+
+    return str(escape(Markup(value).striptags()))
+
+
+def _escaped(value: str) -> str:
+    """A value as the theme prints it in an attribute (main.html): `| e`."""
+    from markupsafe import escape
+
+    return str(escape(value))
+
+
+# The forms a value takes in the template: as it is, and as main.html filters it.
+_FORMS: dict[str, tuple[str, Callable[[str], str]]] = {
+    _TITLE: ("title", str),
+    _as_text(_TITLE): ("title", _as_text),
+    _CONTENT_H1: ("content", str),
+    _CONTENT: ("content", str),
+    _URL: ("url", str),
+    _escaped(_URL): ("url", _escaped),
+}
+_MARKERS = re.compile("(" + "|".join(re.escape(m) for m in _FORMS) + ")")
 _CHECKS = 2  # pages of each kind rendered both ways before the shell is trusted
 
 
@@ -332,13 +356,19 @@ class PageShells:
     @staticmethod
     def _fill(shell: list[str], page: Any) -> str:
         # The probe split on its markers: text, marker, text, marker, ..., text.
-        values = {
-            _TITLE: page.meta["title"],
-            _CONTENT: page.content,
-            _CONTENT_H1: page.content,
-            _URL: page.canonical_url or "",
+        values: dict[str, str | None] = {
+            "title": page.meta["title"],
+            "content": page.content,
+            "url": page.canonical_url,
         }
-        return "".join(part if i % 2 == 0 else values[part] for i, part in enumerate(shell))
+        out = []
+        for i, part in enumerate(shell):
+            if i % 2 == 0:
+                out.append(part)
+            else:
+                name, form = _FORMS[part]
+                out.append(form(values[name] or ""))
+        return "".join(out)
 
 
 class _ShellTemplate:

@@ -42,6 +42,58 @@ def _parses(url: str) -> bool:
 
 from .watch.config import WatchConfig
 
+# Characters that no address written in site_config.yml may hold, even percent-encoding aside:
+# they end an HTML attribute or a tag, or are read differently by browsers and servers.
+_URL_ASCII_FORBIDDEN = frozenset("\"'<>\\^`{|}")
+# Unicode categories that are invisible or control: a name or an address holding one shows
+# something else than it is (bidirectional overrides, zero-width spaces, line separators).
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cn", "Zl", "Zp"})
+BRANCH_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}")
+
+
+def _unprintable(value: str, allow: str = "") -> str:
+    """A description of the first control or invisible character of `value` ('' if none);
+    the characters of `allow` are accepted (a line break in a multi-line text)."""
+    import unicodedata
+
+    for ch in value:
+        if ch not in allow and unicodedata.category(ch) in _INVISIBLE:
+            return f"the invisible character U+{ord(ch):04X}"
+    return ""
+
+
+def url_problem(value: str, *, base: bool = False) -> str:
+    """What makes `value` not a plain absolute http(s) address ('' when it is one).
+
+    With base=True (site.url, site.repo_url) a query or a fragment is refused too: other
+    addresses are made by appending paths to it."""
+    from urllib.parse import urlsplit
+
+    if value != value.strip() or any(ch.isspace() for ch in value):
+        return "it holds a space (write it as %20)"
+    if bad := _unprintable(value):
+        return f"it holds {bad}"
+    forbidden = next((ch for ch in value if ch in _URL_ASCII_FORBIDDEN), "")
+    if forbidden:
+        return f"'{forbidden}' is not allowed in an address (write it as %{ord(forbidden):02X})"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return "its host or port cannot be read"
+    if parts.scheme.lower() not in ("http", "https") or not value.lower().startswith(
+        ("http://", "https://")
+    ):
+        return "it must start with https:// (or http://)"
+    if not parts.hostname or "@" in parts.netloc:
+        return "it needs a host name and no user name"
+    if port == 0:
+        return "port 0 does not exist"
+    if base and (parts.query or parts.fragment or "?" in value or "#" in value):
+        return "a base address has no ?query or #fragment"
+    return ""
+
+
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 ID_HINT = "use 1 to 80 lowercase letters, digits and hyphens, starting with a letter or digit (e.g. hiver-2026)"
 
@@ -224,11 +276,38 @@ class SiteInfo(Frozen):
     @field_validator("url", "repo_url")
     @classmethod
     def _absolute(cls, value: str | None) -> str | None:
+        # These addresses are printed in every page's head, in .ics files and in kits.json:
+        # anything but a plain absolute address (a quote, an angle bracket, a space, a control
+        # character, a query) is refused here, and the templates escape them anyway.
         if value is None:
             return value
-        if not re.match(r"^https?://[^/\s]+", value) or not _parses(value):
+        problem = url_problem(value, base=True)
+        if problem:
             raise PydanticCustomError(
-                "relais_url", "'{value}' is not an absolute http(s) URL", {"value": value}
+                "relais_url",
+                "'{value}' is not an absolute http(s) URL: {problem}",
+                {"value": value, "problem": problem},
+            )
+        return value
+
+    @field_validator("name", "description")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        # Printed in <title>, in the header and in .ics calendars' names: text on one line.
+        if value is not None and (bad := _unprintable(value, allow="")):
+            raise PydanticCustomError(
+                "relais_text",
+                "the text holds {what}, which a page title cannot show",
+                {"what": bad},
+            )
+        return value
+
+    @field_validator("branch")
+    @classmethod
+    def _branch(cls, value: str) -> str:
+        if not BRANCH_PATTERN.fullmatch(value) or ".." in value or "//" in value:
+            raise PydanticCustomError(
+                "relais_branch", "'{value}' is not a branch name like main", {"value": value}
             )
         return value
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .render import sprite
+from .render import inert_url, sprite
 from .site import Site
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -124,7 +124,9 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, objec
         # Material prints the site name unescaped in <title> and attributes: escape it here, as
         # the planner does for page titles.
         "site_name": html.escape(site.name),
-        "site_url": site.url,
+        # MkDocs and Material print the address (and its path, in every asset URL of 404.html)
+        # without escaping: what `relais check` lets through is encoded once more here.
+        "site_url": inert_url(site.url),
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
         "use_directory_urls": True,

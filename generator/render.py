@@ -15,7 +15,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from xml.etree.ElementTree import Element
 
 import jinja2
@@ -78,6 +78,15 @@ def safe_href(url: str | None) -> str:
     if candidate.startswith(_SAFE_SCHEMES) or ":" not in candidate.split("/")[0]:
         return url
     return ""
+
+
+_URL_BREAKERS = re.compile(r"[\x00-\x20\x7f-\x9f\"'<>\\^`{|}\u2028\u2029]")
+
+
+def inert_url(url: str) -> str:
+    """`url` with every character that could end an HTML attribute or tag, or a line,
+    percent-encoded: safe to print unescaped (MkDocs and Material print site_url so)."""
+    return _URL_BREAKERS.sub(lambda m: quote(m.group(), safe=""), url)
 
 
 def is_external(url: str) -> bool:

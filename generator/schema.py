@@ -52,7 +52,18 @@ DATETIME_PATTERN = f"^{_DAY}(?:[T ](?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\
 TIME_PATTERN = r"^(?:[01]?\d|2[0-3]):[0-5]\d$"
 LANG_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$"
-SITE_URL_PATTERN = r"^https?://[^/\s]+"
+# What `model.url_problem(base=True)` accepts: no space, quote, angle bracket or control
+# character, a host, no user name, no query and no fragment (relais check says which is wrong).
+SITE_URL_PATTERN = (
+    r"^[hH][tT][tT][pP][sS]?://[^\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e"
+    r"""\u2060-\u206f\ufeff"'<>\\^`{|}/?#@]+"""
+    r"(?:/[^\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+    r""""'<>\\^`{|}?#]*)?$"""
+)
+ONE_LINE_PATTERN = (
+    r"^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]*$"
+)
+BRANCH_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}$"
 LINK_PATTERN = r"^https?://[^/\s]+\S*$"
 
 # Shown by VS Code and yaml-language-server instead of the bare pattern (`patternErrorMessage`
@@ -65,7 +76,10 @@ PATTERN_MESSAGES = {
     TIME_PATTERN: 'Write the time in quotes as "HH:MM", e.g. "09:00"',
     LANG_PATTERN: "Write a language code like fr or en",
     COLOR_PATTERN: 'Write a colour in quotes like "#1e88e5"',
-    SITE_URL_PATTERN: "Write the full address, starting with https://",
+    SITE_URL_PATTERN: "Write the full address, starting with https://, without spaces, quotes, "
+    "angle brackets, ?query or #fragment",
+    ONE_LINE_PATTERN: "Write the text on one line, without control or invisible characters",
+    BRANCH_PATTERN: "Write a branch name like main",
     LINK_PATTERN: "Write the full address, starting with https://, without spaces",
 }
 
@@ -287,6 +301,8 @@ VALIDATORS: dict[str, Adjust] = {
     },
     "generator.model.<lambda>:_color": lambda s: _on_strings(s, {"pattern": COLOR_PATTERN}),
     "generator.model.SiteInfo._absolute": lambda s: _on_strings(s, {"pattern": SITE_URL_PATTERN}),
+    "generator.model.SiteInfo._one_line": lambda s: _on_strings(s, {"pattern": ONE_LINE_PATTERN}),
+    "generator.model.SiteInfo._branch": lambda s: _on_strings(s, {"pattern": BRANCH_PATTERN}),
     "generator.model.SiteInfo._zone": lambda s: _on_strings(s, {"examples": ["Europe/Paris"]}),
     "generator.model.Post._link": lambda s: _on_strings(s, {"pattern": LINK_PATTERN}),
     "generator.model.Post._date_required": _post_rules,

@@ -10,6 +10,7 @@ an embargoed post and no ambassador's e-mail anywhere (pages, search index, site
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -26,6 +27,8 @@ NOW = "2026-12-01T08:00"
 SITE_HOST = "portal.example.org"
 X = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 T = "{{ config }} {% raw %} {# c #}"
+# Breaks out of <title> if any layer un-escapes a label (Material's `striptags` does).
+B = '</title><script src="https://evil.example/t.js"></script><style>*{display:none}</style>'
 EMBARGO_MARKERS = ("EMBARGO-MARKER-7f3a", "EMBARGOMARKER7f3a", "secret-launch-7f3a", "embargo-7f3a")
 EMAILS = ("unique.ambassador.4b1e@example.org", "hidden.ambassador.91c2@example.org")
 PNG = (Path(__file__).parent / "corpus/_base/content/media/pain.png").read_bytes()
@@ -33,7 +36,7 @@ PNG = (Path(__file__).parent / "corpus/_base/content/media/pain.png").read_bytes
 TRAPS: dict[str, str] = {
     "site_config.yml": f"""\
 site:
-  name: 'Portail {X} {T}'
+  name: 'Portail {X} {T} {B}'
   url: https://{SITE_HOST}/
   repo_url: https://github.com/example/editorial
   language: fr
@@ -51,14 +54,14 @@ tracking:
   utm_campaign: "{{campaign}}"
   utm_content: "{{ambassador}}"
 watch:
-  themes: {{veille: 'Veille {X}'}}
+  themes: {{veille: 'Veille {X}{B}', autre: 'Concurrence{B}'}}
   keywords: [boulangerie]
   feeds:
     - {{id: piege, url: 'https://feeds.example.org/rss', theme: veille}}
 """,
     "content/posts/trap-post.md": f"""\
 ---
-title: 'Piège {X} {T}'
+title: 'Piège {X} {T} {B}'
 date: 2026-12-03T09:30
 networks: [linkedin, x, mastodon, email]
 status: scheduled
@@ -156,7 +159,7 @@ Past {X}
 """,
     "content/pages/trap.md": f"""\
 ---
-title: 'Page {X} {T}'
+title: 'Page {X} {T} {B}'
 ---
 # Heading {X}
 
@@ -173,16 +176,18 @@ fenced {X}
    fence in a list {X}
    ```
 """,
+    # No front matter: the page's title is its first heading.
+    "content/pages/sans-titre.md": f"# Guide {X}{B}\n\nTexte.\n",
     "calendar/key-dates.yml": f"""\
 - id: trap-day
-  title: 'Jour {X} {T}'
+  title: 'Jour {X} {T} {B}'
   date: 2026-12-08
   category: 'cat {X}'
   description: 'desc {X}'
 """,
     "calendar/campaigns.yml": f"""\
 - id: trap-campaign
-  title: 'Campagne {X} {T}'
+  title: 'Campagne {X} {T} {B}'
   start: 2026-11-25
   end: 2027-01-15
   goal: 'But {X}'
@@ -190,7 +195,7 @@ fenced {X}
 """,
     "calendar/slots.yml": '- network: linkedin\n  days: [tue]\n  time: "09:00"\n',
     "ambassadors/claire-martin.yml": f"""\
-name: 'Claire {X} {T}'
+name: 'Claire {X} {T} {B}'
 team: 'Team {X}'
 networks:
   linkedin: {{handle: 'claire<script>'}}
@@ -532,3 +537,271 @@ def test_a_media_link_out_of_the_repository_is_never_published(tmp_path: Path) -
     assert [(d.file, d.code) for d in result.diagnostics if d.severity.value == "error"] == [
         ("content/media/innocent.png", "link-outside")
     ]
+
+
+# --- the head of every page: only what Relais and Material put there ---------------------------
+
+CSP_META = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
+
+
+class Head(HTMLParser):
+    """The elements of a page's <head>, read as a browser reads it: <title> is text up to the
+    first `</title`, and anything that is not a head element ends the head."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.title: list[str] = []
+        self.stray: list[str] = []
+        self.state = "before"  # before, head, title, after
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.state == "before" and tag == "head":
+            self.state = "head"
+        elif self.state == "head":
+            self.elements.append((tag, dict(attrs)))
+            if tag == "title":
+                self.state = "title"
+                self.set_cdata_mode(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.state == "title" and tag == "title":
+            self.state = "head"
+        elif self.state == "head" and tag == "head":
+            self.state = "after"
+        elif self.state == "head" and tag not in ("script", "style"):
+            self.stray.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self.state == "title":
+            self.title.append(data)
+        elif self.state == "head" and data.strip():
+            self.stray.append(data.strip()[:40])
+
+    def handle_comment(self, data: str) -> None:
+        if self.state == "head":
+            self.stray.append(f"<!--{data[:40]}-->")
+
+
+def head_of(path: Path) -> Head:
+    head = Head()
+    head.feed(path.read_text(encoding="utf-8"))
+    head.close()
+    return head
+
+
+def relative_asset(value: str | None, suffix: tuple[str, ...]) -> bool:
+    """A link to a file of the portal itself (relative, or from the site's root on 404.html),
+    under assets/, of the given type."""
+    if not value:
+        return False
+    parts = urlsplit(value)
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and not value.startswith(("//", "\\", "/\\"))
+        and "/assets/" in "/" + parts.path
+        and parts.path.endswith(suffix)
+        and not re.search(r"[\s\"'<>]", value)
+    )
+
+
+def head_problems(site: Path, site_url: str) -> list[str]:
+    """Everything in the <head> of the site's pages that Relais and Material do not put there."""
+    problems = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        head = head_of(path)
+        if head.state != "after":
+            problems.append(f"{rel}: the head does not close where Relais closes it")
+        problems += [f"{rel}: stray {s!r} in the head" for s in head.stray]
+        tags = [tag for tag, _ in head.elements]
+        if tags[:2] != ["meta", "meta"] or head.elements[1][1].get("http-equiv") != (
+            "Content-Security-Policy"
+        ):
+            problems.append(f"{rel}: the policy is not the first thing after the charset")
+        if tags.count("title") != 1:
+            problems.append(f"{rel}: {tags.count('title')} titles")
+        for tag, attrs in head.elements:
+            names = set(attrs)
+            ok = False
+            if tag == "meta":
+                ok = (
+                    attrs == {"charset": "utf-8"}
+                    or attrs == {"http-equiv": "Content-Security-Policy", "content": CSP_META}
+                    or attrs == {"name": "referrer", "content": "strict-origin-when-cross-origin"}
+                    or attrs
+                    == {"name": "viewport", "content": "width=device-width,initial-scale=1"}
+                )
+            elif tag == "link" and names == {"rel", "href"}:
+                href = attrs["href"] or ""
+                if attrs["rel"] == "canonical":
+                    ok = href.startswith(site_url) and not re.search(r"[\s\"'<>]", href)
+                elif attrs["rel"] in ("prev", "next"):
+                    ok = not urlsplit(href).scheme and not re.search(r"[\s\"'<>:]", href)
+                elif attrs["rel"] == "icon":
+                    ok = relative_asset(href, (".png", ".svg", ".ico"))
+                elif attrs["rel"] == "stylesheet":
+                    ok = relative_asset(href, (".css",))
+            elif tag == "script":
+                ok = names <= {"src", "data-scope"} and relative_asset(attrs.get("src"), (".js",))
+            elif tag == "title":
+                ok = not attrs
+            if not ok:
+                problems.append(f"{rel}: <{tag} {attrs}> in the head")
+    return problems
+
+
+def test_every_head_holds_only_what_relais_and_material_put_there(trap_site: Path) -> None:
+    assert not head_problems(trap_site, f"https://{SITE_HOST}/")
+
+
+def title_text(path: Path) -> str:
+    """A page's title as a browser shows it (character references decoded: RCDATA)."""
+    return html.unescape("".join(head_of(path).title))
+
+
+def test_every_title_is_text_whatever_the_label(trap_site: Path) -> None:
+    """Labels full of markup (a watch theme, a campaign, a key date, an ambassador, a free page
+    with or without front matter, a post, the site's name) stay in <title> as text."""
+    problems = []
+    for path in sorted(trap_site.rglob("*.html")):
+        text = title_text(path)
+        rel = path.relative_to(trap_site).as_posix()
+        if "Portail" not in text or B not in text:  # every title ends with the site's name
+            problems.append(f"{rel}: title {text[:80]!r}")
+    assert not problems, "\n".join(problems)
+    shown = {
+        "watch/autre/index.html": f"Concurrence{B}",
+        "watch/veille/index.html": f"Veille {X}{B}",
+        "pages/trap/index.html": f"Page {X} {T} {B}",
+        "pages/sans-titre/index.html": f"Guide {X}{B}",
+        "calendar/campaigns/trap-campaign/index.html": f"Campagne {X} {T} {B}",
+        "ambassadors/claire-martin/index.html": f"Claire {X} {T} {B}",
+    }
+    for rel, label in shown.items():
+        assert label in title_text(trap_site / rel), rel
+    post = next(trap_site.glob("posts/trap-post/index.html"))
+    assert title_text(post).startswith(f"Piège {X} {T} {B}")
+
+
+HOSTILE_ADDRESSES = [
+    'https://portal.example.org/"><script src="https://evil.example/u.js"></script>',
+    "https://portal.example.org/' onmouseover='alert(1)",
+    "https://portal.example.org/<svg>",
+    "https://portal.example.org/a b",
+    "https://portal.example.org/\\u00a0",
+    "https://portal.example.org/\\u202eevil",
+    "https://portal.example.org/\\u200b",
+    "https://portal.example.org/\\x1b[31m",
+    "https://portal.example.org/\\\\evil.example",
+    "https://portal.example.org/`x`",
+    "https://portal.example.org/{x}",
+    "https://portal.example.org/?next=https://evil.example/",
+    "https://portal.example.org/#x",
+    "https://user@evil.example/",
+    "http://[a]/",
+    "//portal.example.org/",
+    "javascript:alert(1)//https://portal.example.org/",
+    "ftp://portal.example.org/",
+    "https:/portal.example.org/",
+]
+
+
+def _config_with(field: str, value: str) -> str:
+    # Written as a YAML double-quoted scalar, so that escapes (\\u202e, \\x1b) become characters.
+    quoted = '"' + value.replace('"', '\\"') + '"'
+    lines = {
+        "url": f"  url: {quoted}\n",
+        "repo_url": f"  url: https://{SITE_HOST}/\n  repo_url: {quoted}\n",
+    }
+    return (
+        "site:\n  name: Portail\n"
+        + lines[field]
+        + "  language: fr\n  timezone: Europe/Paris\nnetworks:\n  linkedin: {}\n"
+    )
+
+
+@pytest.mark.parametrize("field", ["url", "repo_url"])
+@pytest.mark.parametrize("value", HOSTILE_ADDRESSES)
+def test_an_address_that_is_not_a_plain_address_is_refused(
+    tmp_path: Path, field: str, value: str
+) -> None:
+    from generator.load import load
+
+    (tmp_path / "site_config.yml").write_text(_config_with(field, value), encoding="utf-8")
+    diagnostics = load(tmp_path).diagnostics
+    found = [(d.file, d.line, d.code) for d in diagnostics]
+    assert ("site_config.yml", 3 if field == "url" else 4, "invalid-url") in found, found
+    message = next(d for d in diagnostics if d.code == "invalid-url")
+    assert "is not an absolute http(s) URL: " in message.message and message.hint
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("name", "Portail\\u202e", "invalid-text"),
+        ("name", "Portail\\nsecond line", "invalid-text"),
+        ("name", "Portail\\x1b[2J", "invalid-text"),
+        ("description", "Desc\\u2028", "invalid-text"),
+        ("branch", "../../evil", "invalid-branch"),
+        ("branch", 'main\\" onmouseover=\\"x', "invalid-branch"),
+        ("branch", "-x", "invalid-branch"),
+    ],
+)
+def test_a_site_text_that_cannot_be_shown_is_refused(
+    tmp_path: Path, field: str, value: str, code: str
+) -> None:
+    from generator.load import load
+
+    quoted = '"' + value + '"'
+    config = (
+        f"site:\n  name: {quoted if field == 'name' else 'Portail'}\n  url: https://{SITE_HOST}/\n"
+        + (f"  {field}: {quoted}\n" if field != "name" else "")
+        + "networks:\n  linkedin: {}\n"
+    )
+    (tmp_path / "site_config.yml").write_text(config, encoding="utf-8")
+    found = [(d.file, d.code) for d in load(tmp_path).diagnostics]
+    assert found == [("site_config.yml", code)]
+
+
+def test_the_theme_escapes_head_values_that_bypass_the_checks(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Defence in depth: a site whose address and name were never checked (a future code path)
+    still gets heads with nothing but Relais' and Material's elements: the address is
+    percent-encoded for MkDocs (which prints it raw in 404.html's asset URLs), the name
+    escaped by the theme."""
+    from dataclasses import replace
+
+    from generator.cli import parse_now
+    from generator.load import load
+    from generator.plan import plan
+    from generator.publish import publish
+
+    root = make_repo(
+        {
+            "content/posts/a.md": "---\ntitle: A\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\n---\nBrief\n",
+            "content/pages/guide.md": "# Guide\n\nTexte.\n",
+        }
+    )
+    project = load(root).project
+    assert project is not None
+    now = parse_now(NOW, "Europe/Paris")
+    hostile = HOSTILE_ADDRESSES[0]
+    site = replace(plan(project, now).with_later(project, now), url=hostile, name=f"Nom {B}")
+    out = tmp_path / "out"
+    publish(site, root, out)
+    assert head_problems(out, "https://portal.example.org/") == []
+    page = head_of(out / "pages/guide/index.html")
+    links = [a for tag, a in page.elements if tag == "link" and a["rel"] == "canonical"]
+    assert len(links) == 1
+    href = links[0]["href"] or ""
+    assert href.startswith("https://portal.example.org/%22%3E%3Cscript%20src=%22https:")
+    assert href.endswith("/pages/guide/") and not re.search(r"[\s\"'<>]", href)
+    assert title_text(out / "pages/guide/index.html") == f"Guide - Nom {B}"
