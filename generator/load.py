@@ -779,6 +779,10 @@ def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
     diags += more
     if config is None:
         return Loaded(None, diags)
+    from .stats.read import read_cached
+
+    stats = read_cached(root, config.stats, config.site.timezone)
+    diags += stats.diagnostics
     project = Project(
         root=str(root),
         config=config,
@@ -794,5 +798,6 @@ def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
             + [("campaign", i) for i in failed_campaigns]
             + [("ambassador", i) for i in failed_ambassadors]
         ),
+        stats=stats,
     )
     return Loaded(project, diags)

@@ -40,6 +40,8 @@ def _parses(url: str) -> bool:
         return False
 
 
+from .stats.config import StatsConfig
+from .stats.model import Readout
 from .watch.config import WatchConfig
 
 # Characters that no address written in site_config.yml may hold, even percent-encoding aside:
@@ -374,6 +376,7 @@ class SiteConfig(Frozen):
     ambassadors: AmbassadorSettings = Field(default_factory=AmbassadorSettings)
     tracking: dict[str, Text] = Field(default_factory=dict)
     watch: WatchConfig = Field(default_factory=WatchConfig)
+    stats: StatsConfig = Field(default_factory=StatsConfig)
 
     def network_settings(self, network_id: str) -> NetworkSettings:
         return self.networks.get(network_id) or NetworkSettings()
@@ -654,6 +657,8 @@ class Project:
     media: frozenset[str] = frozenset()
     # (kind, id) of entries that exist but failed to load ("*": the whole file), e.g. ("campaign", "hiver-2026")
     unloaded: frozenset[tuple[str, str]] = frozenset()
+    # What stats/ holds (exports read by stats.read), empty without the folder.
+    stats: Readout = Readout()
 
     @property
     def tz(self) -> ZoneInfo:

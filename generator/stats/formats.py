@@ -1,0 +1,550 @@
+"""The export formats Relais reads, in one table: how each is recognised and what its columns mean.
+
+A format is recognised by the names of its columns (never their position): every name is
+normalised (accents, case and punctuation dropped: "Click through rate (CTR)" becomes
+"click through rate ctr"), a header row is one that holds one of a format's signatures,
+and each field is the first of its aliases found in the header. Names matched exactly
+win over names that merely start with an alias ("Reactions" over "Reactions, comments
+and shares"). Where the vendors' own documentation or real files were read for a format,
+tests/stats/samples/README.md names them.
+
+Also here: reading the values of a cell (counts written "1,234", "1 234" or "12,5";
+dates written "11/26/2026", "Fri, Apr 26, 2024" or "2026-11-26 10:02 +0000").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import lru_cache
+from typing import Any
+
+POSTS, WEB, IGNORED = "posts", "web", "ignored"
+
+# Canonical fields of a network's per-post export.
+POST_FIELDS = (
+    "url",
+    "post_id",
+    "posted",
+    "text",
+    "impressions",
+    "reach",
+    "clicks",
+    "reactions",
+    "comments",
+    "shares",
+    "engagements",
+)
+COUNT_FIELDS = ("impressions", "reach", "clicks", "reactions", "comments", "shares", "engagements")
+# Canonical fields of a web analytics export.
+WEB_FIELDS = (
+    "label",
+    "source",
+    "medium",
+    "source_medium",
+    "campaign",
+    "content",
+    "date",
+    "sessions",
+    "visitors",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One export format: its id and label, what it holds, how to recognise and read it."""
+
+    id: str
+    label: str
+    kind: str  # POSTS, WEB or IGNORED (recognised, holds nothing per post: a daily total)
+    network: str  # the network of a POSTS format ("" when it depends on the columns)
+    signatures: tuple[frozenset[str], ...]
+    fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Where the day comes first in a date like 03/11/2026 (else the month; the values decide
+    # when one of them is past 12).
+    day_first: bool = False
+    # Which network a POSTS format is, by a column it holds (Meta's two layouts).
+    network_by_column: Mapping[str, str] = field(default_factory=dict)
+
+
+def norm(name: Any) -> str:
+    """A column name as it is compared: lowercase ASCII words separated by one space."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _sig(*names: str) -> frozenset[str]:
+    return frozenset(norm(n) for n in names)
+
+
+def _aliases(**fields: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    return {key: tuple(norm(a) for a in names) for key, names in fields.items()}
+
+
+# Matomo translates its column names into the language of the person who exports:
+# (label, visits, unique visitors) in the languages of its own lang/*.json files.
+MATOMO_NAMES: tuple[tuple[str, str, str], ...] = (
+    ("Label", "Visits", "Unique visitors"),
+    ("Nom", "Visites", "Visiteurs uniques"),
+    ("Libellé", "Visites", "Visiteurs uniques"),
+    ("Bezeichnung", "Besuche", "Eindeutige Besucher"),
+    ("Etiqueta", "Visitas", "Visitantes únicos"),
+    ("Etichetta", "Visite", "Visitatori unici"),
+    ("Label", "Bezoeken", "Unieke bezoekers"),
+    ("Rótulo", "Visitas", "Visitantes únicos"),
+    ("Etykieta", "Wizyty", "Unikalni odwiedzający"),
+    ("label", "nb_visits", "nb_uniq_visitors"),  # the API's own names (translateColumnNames=0)
+)
+
+FORMATS: tuple[Format, ...] = (
+    Format(
+        "linkedin-content",
+        "LinkedIn Page analytics, content export (All posts)",
+        POSTS,
+        "linkedin",
+        (
+            _sig("Post link", "Created date"),
+            _sig("Update link", "Created date"),
+            _sig("Post title", "Post link"),
+            _sig("Update title", "Impressions"),
+            _sig("Lien de la publication", "Date de création"),
+        ),
+        _aliases(
+            url=["Post link", "Update link", "Lien de la publication", "Link"],
+            posted=["Created date", "Date de création", "Date"],
+            text=["Post title", "Update title", "Titre de la publication"],
+            impressions=["Impressions"],
+            clicks=["Clicks", "Clics"],
+            reactions=["Reactions", "Likes", "Réactions", "J’aime"],
+            comments=["Comments", "Commentaires"],
+            shares=["Reposts", "Shares", "Republications", "Partages"],
+        ),
+    ),
+    Format(
+        "linkedin-metrics",
+        "LinkedIn Page analytics, daily totals (Metrics)",
+        IGNORED,
+        "linkedin",
+        (
+            _sig("Date", "Impressions (organic)"),
+            _sig("Date", "Impressions (total)"),
+            _sig("Date", "Impressions (organiques)"),
+        ),
+    ),
+    Format(
+        "x-tweets",
+        "X (Twitter) analytics, per-tweet export (legacy)",
+        POSTS,
+        "x",
+        (_sig("Tweet id", "Tweet permalink", "time"), _sig("Tweet permalink", "impressions")),
+        _aliases(
+            url=["Tweet permalink"],
+            post_id=["Tweet id"],
+            posted=["time"],
+            text=["Tweet text"],
+            impressions=["impressions"],
+            engagements=["engagements"],
+            reactions=["likes", "favorites"],
+            comments=["replies"],
+            shares=["retweets"],
+            clicks=["url clicks"],
+        ),
+    ),
+    Format(
+        "x-posts",
+        "X analytics, account content export (2024 and later)",
+        POSTS,
+        "x",
+        (_sig("Post id", "Post link"), _sig("Post id", "Post text", "Impressions")),
+        _aliases(
+            url=["Post Link"],
+            post_id=["Post id"],
+            posted=["Date"],
+            text=["Post text"],
+            impressions=["Impressions"],
+            engagements=["Engagements"],
+            reactions=["Likes"],
+            comments=["Replies"],
+            shares=["Reposts"],
+            clicks=["URL Clicks"],
+        ),
+    ),
+    Format(
+        "meta-posts",
+        "Meta Business Suite, posts export (Facebook and Instagram)",
+        POSTS,
+        "",
+        (
+            _sig("Post ID", "Publish time", "Permalink"),
+            _sig("Publish time", "Permalink", "Reach"),
+            _sig("Heure de publication", "Lien permanent"),
+        ),
+        _aliases(
+            url=["Permalink", "Lien permanent"],
+            post_id=["Post ID", "Identifiant de la publication"],
+            posted=["Publish time", "Heure de publication"],
+            text=["Description", "Title", "Titre"],
+            impressions=["Impressions", "Views", "Vues"],
+            reach=["Reach", "Couverture"],
+            reactions=["Reactions", "Likes", "Réactions", "J’aime"],
+            comments=["Comments", "Commentaires"],
+            shares=["Shares", "Partages"],
+            clicks=["Link Clicks", "Total clicks", "Clics sur un lien", "Total des clics"],
+            engagements=[
+                "Reactions, Comments and Shares",
+                "Réactions, commentaires et partages",
+            ],
+        ),
+        network_by_column={
+            norm("Page ID"): "facebook",
+            norm("Page name"): "facebook",
+            norm("Identifiant de la Page"): "facebook",
+            norm("Account ID"): "instagram",
+            norm("Account username"): "instagram",
+            norm("Identifiant du compte"): "instagram",
+        },
+    ),
+    Format(
+        "matomo",
+        "Matomo report export (CSV or TSV, any language)",
+        WEB,
+        "",
+        tuple(_sig(label, visits) for label, visits, _ in MATOMO_NAMES),
+        {
+            "label": tuple(dict.fromkeys(norm(n[0]) for n in MATOMO_NAMES)),
+            "sessions": tuple(dict.fromkeys(norm(n[1]) for n in MATOMO_NAMES)),
+            "visitors": tuple(dict.fromkeys(norm(n[2]) for n in MATOMO_NAMES)),
+        },
+    ),
+    Format(
+        "ga4",
+        "Google Analytics 4 report export (CSV)",
+        WEB,
+        "",
+        tuple(
+            _sig(dimension, metric)
+            for dimension in (
+                "Session source",
+                "Session manual source",
+                "Session source / medium",
+                "Session manual source / medium",
+                "Session campaign",
+                "Session manual campaign name",
+                "Session manual ad content",
+                "First user source",
+                "First user manual ad content",
+                "Source de la session",
+                "Campagne de la session",
+            )
+            for metric in ("Sessions", "Total users", "Users")
+        ),
+        _aliases(
+            source=[
+                "Session source",
+                "Session manual source",
+                "First user source",
+                "Source de la session",
+            ],
+            source_medium=[
+                "Session source / medium",
+                "Session manual source / medium",
+                "First user source / medium",
+                "Source/Support de la session",
+            ],
+            medium=["Session medium", "Session manual medium", "Support de la session"],
+            campaign=[
+                "Session campaign",
+                "Session manual campaign name",
+                "First user campaign",
+                "Campagne de la session",
+            ],
+            content=[
+                "Session manual ad content",
+                "First user manual ad content",
+                "Contenu publicitaire manuel de la session",
+            ],
+            date=["Date"],
+            sessions=["Sessions"],
+            visitors=[
+                "Total users",
+                "Users",
+                "Active users",
+                "Utilisateurs",
+                "Utilisateurs actifs",
+            ],
+        ),
+    ),
+    Format(
+        "plausible",
+        "Plausible CSV export (zip of one CSV per dimension)",
+        WEB,
+        "",
+        (_sig("name", "visitors", "visit_duration"), _sig("name", "visitors", "bounce_rate")),
+        _aliases(label=["name"], visitors=["visitors"], sessions=["visits"]),
+    ),
+)
+
+BY_ID: Mapping[str, Format] = {f.id: f for f in FORMATS}
+
+# Which UTM dimension a web export's label holds, by words of its file (or zip member) name:
+# Plausible's utm_sources.csv..., Matomo's Referrers/MarketingCampaignsReporting reports.
+DIMENSION_WORDS: tuple[tuple[str, str], ...] = (
+    ("utm_sources", "source"),
+    ("utm_source", "source"),
+    ("getsource", "source"),
+    ("utm_mediums", "medium"),
+    ("getmedium", "medium"),
+    ("utm_campaigns", "campaign"),
+    ("utm_campaign", "campaign"),
+    ("getcampaigns", "campaign"),
+    ("getname", "campaign"),
+    ("utm_contents", "content"),
+    ("utm_content", "content"),
+    ("getcontent", "content"),
+    ("source", "source"),
+    ("medium", "medium"),
+    ("campaign", "campaign"),
+    ("campagne", "campaign"),
+    ("content", "content"),
+    ("contenu", "content"),
+)
+
+
+def dimension_of(name: str) -> str | None:
+    """The UTM dimension that a web export's labels hold, by its file name, or None."""
+    squashed = name.lower().replace("-", "_").replace(" ", "_")
+    if (
+        "contents.get" in squashed
+        or "getcontentnames" in squashed
+        or "getcontentpieces" in squashed
+    ):
+        return None  # Matomo's Contents reports (content tracking), not UTM contents
+    plain = squashed.replace("_", "").replace(".", "")
+    for word, dimension in DIMENSION_WORDS:
+        if word in squashed or word.replace("_", "") in plain:
+            return dimension
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A recognised header row: the format, and the columns of each field (first found first)."""
+
+    format: Format
+    columns: Mapping[str, tuple[int, ...]]
+    names: tuple[str, ...]  # the normalised names, in order
+
+    def network(self) -> str:
+        for name, network in self.format.network_by_column.items():
+            if name in self.names:
+                return network
+        return self.format.network
+
+
+def recognise(cells: Sequence[Any]) -> Header | None:
+    """The format whose signature this row of column names holds, with its columns; else None."""
+    names = tuple(norm(c) if c is not None else "" for c in cells)
+    present = set(names)
+    for fmt in FORMATS:
+        if any(sig <= present for sig in fmt.signatures):
+            return Header(fmt, _columns(fmt, names), names)
+    return None
+
+
+def _columns(fmt: Format, names: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """Each field's columns: exact names first (in alias order), then names starting with an alias."""
+    taken: set[int] = set()
+    found: dict[str, list[int]] = {}
+    for key, aliases in fmt.fields.items():
+        for alias in aliases:
+            hits = [i for i, n in enumerate(names) if n == alias and i not in taken]
+            if hits:
+                # A duplicated column name (Meta's files have some) gives several columns:
+                # the first that holds a value is read.
+                found.setdefault(key, []).extend(hits)
+                taken.update(hits)
+                break
+    for key, aliases in fmt.fields.items():
+        if key in found:
+            continue
+        for alias in aliases:
+            hits = [
+                i
+                for i, n in enumerate(names)
+                if i not in taken and n.startswith(alias + " ") and alias
+            ]
+            if hits:
+                found[key] = hits[:1]
+                taken.add(hits[0])
+                break
+    return {key: tuple(cols) for key, cols in found.items()}
+
+
+# ---------------------------------------------------------------- cell values
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
+_GROUPED = re.compile(r"\d{1,3}(?:([,.])\d{3})(?:\1\d{3})*")
+_PERCENT = re.compile(r"-?\d+(?:[.,]\d+)?\s*%")
+
+
+def count(value: Any) -> int | None:
+    """A count: None for an empty cell; raises ValueError for anything that is not a number."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number")  # noqa: TRY004 - reported as a row
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("not a number")
+        return round(value)
+    text = _SPACES.sub("", str(value))
+    if text in ("", "-", "--", "n/a", "N/A", "NA"):
+        return None
+    if text.isdigit():
+        return int(text)
+    if _GROUPED.fullmatch(text):  # 1,234 or 1.234.567: thousands
+        return int(re.sub(r"[,.]", "", text))
+    if re.fullmatch(r"-?\d+[.,]\d+", text):  # 12,5 or 12.5: a decimal (an average, rounded)
+        return round(float(text.replace(",", ".")))
+    raise ValueError(f"'{_short(value)}' is not a number")
+
+
+def _short(value: Any) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "janv", "january", "janvier"),
+            ("feb", "fev", "february", "fevrier"),
+            ("mar", "mars", "march"),
+            ("apr", "avr", "april", "avril"),
+            ("may", "mai"),
+            ("jun", "juin", "june"),
+            ("jul", "juil", "july", "juillet"),
+            ("aug", "aou", "august", "aout"),
+            ("sep", "sept", "september", "septembre"),
+            ("oct", "october", "octobre"),
+            ("nov", "november", "novembre"),
+            ("dec", "december", "decembre"),
+        ]
+    )
+    for m in names
+}
+_ISO = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+_SLASHED = re.compile(
+    r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")  # GA4's 20261126
+_WORDS = re.compile(
+    r"(?:[A-Za-z]+\.?,?\s+)?([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})"
+)  # Fri, Apr 26, 2024
+_WORDS_DAY_FIRST = re.compile(r"(?:[A-Za-z]+\.?,?\s+)?(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})")
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """When a post went out: an aware moment, or only its day when the export gives no time."""
+
+    moment: datetime | None
+    day: date
+
+
+def _offset(text: str) -> tzinfo:
+    from datetime import timezone
+
+    if text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def slashed_day_first(values: Sequence[Any]) -> bool | None:
+    """Whether the slashed dates of a column put the day first (True), the month (False), or
+    cannot say (None): a first number past 12 is a day, a second one past 12 is a day."""
+    for value in values:
+        m = _SLASHED.match(str(value).strip()) if isinstance(value, str) else None
+        if m:
+            if int(m.group(1)) > 12:
+                return True
+            if int(m.group(2)) > 12:
+                return False
+    return None
+
+
+def when(value: Any, zone: tzinfo, day_first: bool = False) -> When | None:
+    """The moment a cell holds, in its own offset when it gives one, else in `zone`; None for an
+    empty cell; raises ValueError when the cell is not a date."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=zone)
+        return When(moment, moment.astimezone(zone).date())
+    if isinstance(value, date):
+        return When(None, value)
+    text = str(value).strip()
+    if not text:
+        return None
+    return _when_text(text, zone, day_first)
+
+
+@lru_cache(maxsize=65536)  # exports repeat dates (a day, a time) over thousands of rows
+def _when_text(text: str, zone: tzinfo, day_first: bool) -> When:
+    try:
+        m = _ISO.fullmatch(text)
+        if m:
+            y, mo, d, hh, mm, ss, off = m.groups()
+            return _made(int(y), int(mo), int(d), hh, mm, ss, None, off, zone)
+        m = _SLASHED.fullmatch(text)
+        if m:
+            a, b, y, hh, mm, ss, ampm, off = m.groups()
+            first, second = int(a), int(b)
+            day, month = (first, second) if day_first or first > 12 else (second, first)
+            return _made(int(y), month, day, hh, mm, ss, ampm, off, zone)
+        m = _COMPACT.fullmatch(text)
+        if m:
+            return When(None, date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        m = _WORDS.fullmatch(text)
+        if m and norm(m.group(1)) in _MONTHS:
+            return When(None, date(int(m.group(3)), _MONTHS[norm(m.group(1))], int(m.group(2))))
+        m = _WORDS_DAY_FIRST.fullmatch(text)
+        if m and norm(m.group(2)) in _MONTHS:
+            return When(None, date(int(m.group(3)), _MONTHS[norm(m.group(2))], int(m.group(1))))
+    except (ValueError, OverflowError):
+        pass
+    raise ValueError(f"'{_short(text)}' is not a date")
+
+
+def _made(
+    y: int,
+    month: int,
+    day: int,
+    hh: str | None,
+    mm: str | None,
+    ss: str | None,
+    ampm: str | None,
+    off: str | None,
+    zone: tzinfo,
+) -> When:
+    if hh is None:
+        return When(None, date(y, month, day))
+    hour = int(hh)
+    if ampm:
+        hour = hour % 12 + (12 if ampm.lower() == "pm" else 0)
+    naive = datetime(y, month, day, hour, int(mm or 0), int(ss or 0))
+    moment = naive.replace(tzinfo=_offset(off) if off else zone)
+    return When(moment, moment.astimezone(zone).date())

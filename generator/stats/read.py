@@ -1,0 +1,595 @@
+"""Read stats/: every export as it was downloaded, to numbers and visits, with a diagnostic for
+every file, sheet or row that cannot be read (a warning: exports come from strangers, and one
+bad row must not stop the portal; it is listed, never silently dropped).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from html import unescape
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..diagnostics import Diagnostic, Severity, warning
+from . import formats as fm
+from .config import StatsConfig
+from .model import ExportFile, Numbers, Readout, Visits
+from .published import post_key
+from .tables import Row, Sheet, TableError, csv_sheet, xls_sheets, xlsx_sheets, zip_sheets
+
+HEADER_ROWS = 50  # a header is looked for in the first rows (below a preamble)
+ROW_DIAGNOSTICS = 20  # unreadable rows reported one by one per file, then counted
+TEXT_KEPT = 500  # characters of a message kept to match it to the plan
+FETCHED = "public-counts.json"  # written by `relais stats fetch`, read by fetch.read_counts
+SKIPPED_NAMES = ("readme.md", "readme.txt", ".gitkeep", ".gitignore", FETCHED)
+_TOTAL = re.compile(r"^(grand )?totals?\b|^totaux\b|^total general\b|^gesamt")
+_PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2})\D{1,6}(\d{4}-\d{2}-\d{2})")
+_MONTH = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!-?\d)")
+
+
+@dataclass
+class _File:
+    """What reading one file gave."""
+
+    rel: str
+    numbers: list[Numbers] = field(default_factory=list)
+    visits: list[Visits] = field(default_factory=list)
+    files: list[ExportFile] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    bad_rows: int = 0
+
+    def warn(self, line: int, code: str, message: str, hint: str = "") -> None:
+        self.diagnostics.append(warning(self.rel, line, code, message, hint))
+
+    def bad_row(self, line: int, message: str, where: str = "") -> None:
+        self.bad_rows += 1
+        if self.bad_rows <= ROW_DIAGNOSTICS:
+            self.warn(
+                line,
+                "stats-row-unreadable",
+                f"{where}row left out: {message}",
+                "correct the cell in the export, or download it again",
+            )
+
+
+def read_exports(root: Path | str, config: StatsConfig, site_zone: str) -> Readout:
+    """Read every export under the stats folder (none: an empty Readout)."""
+    root = Path(root)
+    folder = root / config.folder
+    if not folder.is_dir():
+        return Readout()
+    done: list[_File] = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            continue
+        if path.name.lower() in SKIPPED_NAMES or path.suffix.lower() == ".md":
+            continue
+        done.append(read_file(root, path, rel, config, site_zone))
+    return Readout(
+        numbers=tuple(n for f in done for n in f.numbers),
+        visits=tuple(v for f in done for v in f.visits),
+        files=tuple(e for f in done for e in f.files),
+        diagnostics=tuple(d for f in done for d in f.diagnostics),
+    )
+
+
+_MEMO: dict[tuple[object, ...], Readout] = {}
+
+
+def read_cached(root: Path | str, config: StatsConfig, site_zone: str) -> Readout:
+    """read_exports(), or what it gave last time when no file of the folder changed (same
+    names, sizes and modification times): `relais serve` reloads the exports only when edited."""
+    folder = Path(root) / config.folder
+    try:
+        stamp = tuple(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        )
+    except OSError:
+        return read_exports(root, config, site_zone)
+    key = (str(Path(root).resolve()), config.model_dump_json(), site_zone, stamp)
+    if key not in _MEMO:
+        _MEMO.clear()
+        _MEMO[key] = read_exports(root, config, site_zone)
+    return _MEMO[key]
+
+
+def _bytes(root: Path, path: Path, rel: str, config: StatsConfig, out: _File) -> bytes | None:
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            out.warn(
+                1,
+                "stats-link-outside",
+                "this export is a symbolic link to a file outside the repository",
+                "copy the file itself into stats/",
+            )
+            return None
+        if not path.is_file():
+            out.warn(1, "stats-file-unreadable", "this is not a regular file", "remove it")
+            return None
+        size = path.stat().st_size
+        if size > config.max_file_bytes:
+            out.warn(
+                1,
+                "stats-file-too-large",
+                f"the export is {size:,} bytes, more than stats.max_file_bytes "
+                f"({config.max_file_bytes:,})",
+                "export a shorter period, or raise stats.max_file_bytes in site_config.yml",
+            )
+            return None
+        return path.read_bytes()
+    except (OSError, RuntimeError) as exc:
+        out.warn(1, "stats-file-unreadable", f"cannot read the file: {exc}", "check the file")
+        return None
+
+
+def read_file(root: Path, path: Path, rel: str, config: StatsConfig, site_zone: str) -> _File:
+    """One file of stats/: its sheets, or its JSON posts; never raises."""
+    out = _File(rel)
+    data = _bytes(root, path, rel, config, out)
+    if data is None:
+        return out
+    try:
+        if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+            if b"xl/workbook" in data[:65536] or path.suffix.lower() in (".xlsx", ".xlsm"):
+                sheets = xlsx_sheets(data, config.max_file_bytes)
+            else:
+                sheets, skipped = zip_sheets(data, config.max_file_bytes)
+                for name in skipped:
+                    out.warn(
+                        1,
+                        "stats-zip-member-skipped",
+                        f"'{name}' in the zip was not read (only .csv files without a folder are)",
+                        "this is not part of an export as the tools write it",
+                    )
+        elif data.startswith(b"\xd0\xcf\x11\xe0"):
+            sheets = xls_sheets(data, config.max_file_bytes)
+        elif path.suffix.lower() == ".json" or data.lstrip()[:1] in (b"{", b"["):
+            _read_json(out, data, site_zone)
+            return out
+        else:
+            sheets = [csv_sheet("", data)]
+        _read_sheets(out, sheets, path.name, config, site_zone)
+    except TableError as exc:
+        out.warn(exc.line, f"stats-{exc.code.removeprefix('export-')}", exc.message, exc.hint)
+    if out.bad_rows > ROW_DIAGNOSTICS:
+        out.warn(
+            1,
+            "stats-row-unreadable",
+            f"{out.bad_rows - ROW_DIAGNOSTICS} more rows left out (the first "
+            f"{ROW_DIAGNOSTICS} are listed)",
+            "download the export again",
+        )
+    return out
+
+
+def _read_sheets(
+    out: _File, sheets: Sequence[Sheet], file_name: str, config: StatsConfig, site_zone: str
+) -> None:
+    unknown: list[tuple[Sheet, list[str], int]] = []
+    known = 0
+    for sheet in sheets:
+        header, line, rows, best = _find_header(sheet.rows)
+        if header is None:
+            unknown.append((sheet, best, line))
+            continue
+        known += 1
+        where = f"sheet '{sheet.name}', " if sheet.name and not sheet.name.endswith(".csv") else ""
+        if sheet.name.endswith(".csv"):
+            where = f"{sheet.name}, "
+        fmt = header.format
+        count = 0
+        if fmt.kind == fm.POSTS:
+            count = _read_posts(out, header, rows, config, site_zone, where)
+        elif fmt.kind == fm.WEB:
+            count = _read_visits(out, header, rows, sheet, file_name, site_zone, where)
+        out.files.append(
+            ExportFile(
+                out.rel + (f" ({sheet.name})" if sheet.name else ""),
+                fmt.label,
+                fmt.id,
+                count,
+                sheet.encoding,
+            )
+        )
+    for sheet, best, line in unknown:
+        if known:
+            continue  # a workbook's other sheets (notes, charts) around a sheet Relais reads
+        columns = ", ".join(c for c in best if c)[:300] or "none"
+        out.files.append(ExportFile(out.rel, "", "", 0, sheet.encoding))
+        out.warn(
+            line,
+            "stats-unknown-format",
+            f"unknown export format{f' in sheet {sheet.name!r}' if sheet.name else ''} "
+            f"(columns: {columns})",
+            "Relais reads the exports listed in docs/community-manager/statistics.md; "
+            "move other files out of stats/",
+        )
+
+
+def _find_header(rows: Iterator[Row]) -> tuple[fm.Header | None, int, Iterator[Row], list[str]]:
+    """The header among the first rows, its line, the rows after it, and the widest row seen."""
+    best: list[str] = []
+    first_line = 1
+    for seen, (line, cells) in enumerate(rows):
+        if seen == 0:
+            first_line = line
+        header = fm.recognise(cells)
+        if header is not None:
+            return header, line, rows, best
+        texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+        if len(texts) > len(best):
+            best, first_line = texts, line
+        if seen >= HEADER_ROWS:
+            break
+    return None, first_line, iter(()), best
+
+
+def _cell(cells: list[Any], columns: tuple[int, ...]) -> Any:
+    """The first of the columns that holds a value (a duplicated column name gives several)."""
+    for i in columns:
+        if i < len(cells):
+            value = cells[i]
+            if value is not None and (not isinstance(value, str) or value.strip()):
+                return value
+    return None
+
+
+def _blank(cells: list[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _read_posts(
+    out: _File,
+    header: fm.Header,
+    rows: Iterator[Row],
+    config: StatsConfig,
+    site_zone: str,
+    where: str,
+) -> int:
+    fmt = header.format
+    network = header.network()
+    cols = header.columns
+    zone = ZoneInfo(config.zone_for(fmt.id, network, site_zone))
+    buffered = _bounded(rows, config.max_rows, out)
+    posted_cols = cols.get("posted", ())
+    day_first = fm.slashed_day_first([_cell(c, posted_cols) for _, c in buffered[:500]])
+    day_first = fmt.day_first if day_first is None else day_first
+    url_cols, text_cols = cols.get("url", ()), cols.get("text", ())
+    count_cols = [(name, cols[name]) for name in fm.COUNT_FIELDS if name in cols]
+    kept = 0
+    for line, cells in buffered:
+        if _blank(cells):
+            continue
+        try:
+            values: dict[str, Any] = {name: fm.count(_cell(cells, c)) for name, c in count_cols}
+            when = fm.when(_cell(cells, posted_cols), zone, day_first)
+        except ValueError as exc:
+            out.bad_row(line, str(exc), where)
+            continue
+        url = str(_cell(cells, url_cols) or "").strip()
+        row_network = network or _network_of_url(url)
+        if not row_network:
+            out.bad_row(line, "neither the columns nor the address say which network", where)
+            continue
+        text = str(_cell(cells, text_cols) or "")
+        if not url and when is None and not text.strip():
+            out.bad_row(line, "no address, date or text to find the post by", where)
+            continue
+        out.numbers.append(
+            Numbers(
+                out.rel,
+                line,
+                fmt.id,
+                row_network,
+                url=url if url.startswith(("http://", "https://")) else "",
+                key=post_key(url, row_network),
+                moment=when.moment if when else None,
+                day=when.day if when else None,
+                text=text[:TEXT_KEPT],
+                **values,
+            )
+        )
+        kept += 1
+    return kept
+
+
+def _network_of_url(url: str) -> str:
+    from .published import network_of
+
+    return network_of(url) or ""
+
+
+def _bounded(rows: Iterator[Row], limit: int, out: _File) -> list[Row]:
+    kept: list[Row] = []
+    for row in rows:
+        if len(kept) >= limit:
+            out.warn(
+                row[0],
+                "stats-too-many-rows",
+                f"only the first {limit:,} rows are read (stats.max_rows)",
+                "export a shorter period, or raise stats.max_rows in site_config.yml",
+            )
+            break
+        kept.append(row)
+    return kept
+
+
+# ---------------------------------------------------------------- web analytics
+
+
+def _period(sheet: Sheet, file_name: str) -> tuple[date | None, date | None]:
+    """The period of a web export: GA4's preamble, else dates in the file or member name."""
+    start = end = None
+    for line in sheet.preamble:
+        text = line.lstrip("#").strip()
+        key, _, value = text.partition(":")
+        k = fm.norm(key)
+        digits = re.sub(r"\D", "", value)
+        if len(digits) == 8:
+            try:
+                day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+            except ValueError:
+                continue
+            if k in ("start date", "date de debut"):
+                start = day
+            elif k in ("end date", "date de fin"):
+                end = day
+    if start and end:
+        return start, end
+    for name in (file_name, sheet.name):
+        m = _PERIOD.search(name)
+        if m:
+            try:
+                return date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
+            except ValueError:
+                pass
+        m = _MONTH.search(name)
+        if m and 1 <= int(m.group(2)) <= 12:
+            y, mo = int(m.group(1)), int(m.group(2))
+            first = date(y, mo, 1)
+            last = date(y + mo // 12, mo % 12 + 1, 1).toordinal() - 1
+            return first, date.fromordinal(last)
+    return None, None
+
+
+def _read_visits(
+    out: _File,
+    header: fm.Header,
+    rows: Iterator[Row],
+    sheet: Sheet,
+    file_name: str,
+    site_zone: str,
+    where: str,
+) -> int:
+    cols = header.columns
+    start, end = _period(sheet, file_name)
+    if start is None:
+        start, end = _period(Sheet(out.rel, iter(())), out.rel)
+    dimension = None
+    if "label" in cols:
+        dimension = fm.dimension_of(sheet.name) or fm.dimension_of(file_name)
+        if dimension is None and sheet.name.endswith(".csv"):
+            return 0  # another report of a Plausible zip (pages, countries...): not UTM
+        if dimension is None:
+            out.warn(
+                1,
+                "stats-no-dimension",
+                f"{where}cannot tell whether the labels of this {header.format.label} are UTM "
+                "sources, campaigns or contents",
+                "name the file after its report, e.g. utm_source.csv, utm_campaign.csv or "
+                "utm_content.csv",
+            )
+            return 0
+    if start is None and "date" not in cols:
+        out.warn(
+            1,
+            "stats-no-period",
+            f"{where}the period of this export is unknown: its visits count in the totals "
+            "but in no month",
+            "put the month in the file name or folder, e.g. stats/2026-11/utm_source.csv",
+        )
+    zone = ZoneInfo(site_zone)
+    kept = 0
+    for line, cells in _bounded(rows, 10_000_000, out):
+        if _blank(cells):
+            continue
+        first = next((str(c) for c in cells if c is not None and str(c).strip()), "")
+        if _TOTAL.match(fm.norm(first)):
+            continue
+        try:
+            sessions = fm.count(_cell(cells, cols.get("sessions", ())))
+            visitors = fm.count(_cell(cells, cols.get("visitors", ())))
+            day = fm.when(_cell(cells, cols.get("date", ())), zone)
+        except ValueError as exc:
+            out.bad_row(line, str(exc), where)
+            continue
+        values = {
+            key: _utm(_cell(cells, cols[key]))
+            for key in ("source", "medium", "campaign", "content")
+            if key in cols
+        }
+        if "source_medium" in cols:
+            both = _utm(_cell(cells, cols["source_medium"])) or ""
+            source, _, medium = both.partition(" / ")
+            values.setdefault("source", source.strip() or None)
+            values.setdefault("medium", medium.strip() or None)
+        if dimension is not None:
+            label = _utm(_cell(cells, cols["label"]))
+            if dimension == "source" and label and " - " in label:
+                label, _, medium = label.partition(" - ")  # Matomo's "source - medium"
+                values["medium"] = medium.strip()
+            values[dimension] = label
+        if not any(values.values()):
+            out.bad_row(line, "no UTM value in this row", where)
+            continue
+        out.visits.append(
+            Visits(
+                out.rel,
+                line,
+                header.format.id,
+                start=day.day if day else start,
+                end=day.day if day else end,
+                sessions=sessions,
+                visitors=visitors,
+                **values,
+            )
+        )
+        kept += 1
+    return kept
+
+
+def _utm(value: Any) -> str | None:
+    text = str(value).strip().lower() if value is not None else ""
+    return text[:200] or None
+
+
+# ---------------------------------------------------------------- JSON of Mastodon and Bluesky
+
+_HREF = re.compile(r'<a\s[^>]*href="([^"]+)"[^>]*>', re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _read_json(out: _File, data: bytes, site_zone: str) -> None:
+    """Mastodon statuses and Bluesky posts as their APIs give them (a post, a list, getPosts or
+    getPostThread); the replies of a thread (other people's posts) are never read."""
+    try:
+        doc = json.loads(data.decode("utf-8-sig", "replace"))
+    except (ValueError, RecursionError) as exc:
+        out.warn(1, "stats-file-unreadable", f"not readable JSON ({exc})", "download it again")
+        return
+    posts: list[Any]
+    if isinstance(doc, dict) and isinstance(doc.get("posts"), list):
+        posts, fmt_id = doc["posts"], "bluesky-api"
+    elif isinstance(doc, dict) and isinstance(doc.get("thread"), dict):
+        posts, fmt_id = [doc["thread"].get("post")], "bluesky-api"
+    elif isinstance(doc, list):
+        posts, fmt_id = doc, "mastodon-api"
+    else:
+        posts, fmt_id = [doc], "mastodon-api"
+    zone = ZoneInfo(site_zone)
+    kept = 0
+    for i, item in enumerate(posts):
+        try:
+            numbers = (
+                bluesky_numbers(item, out.rel, zone)
+                if fmt_id == "bluesky-api"
+                or (isinstance(item, dict) and "uri" in item and "record" in item)
+                else mastodon_numbers(item, out.rel, zone)
+            )
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            out.bad_row(1, f"post {i + 1}: {exc}")
+            continue
+        out.numbers.append(numbers)
+        kept += 1
+    label = (
+        "Bluesky API (getPosts, getPostThread)"
+        if fmt_id == "bluesky-api"
+        else "Mastodon API (status)"
+    )
+    if kept or not posts:
+        out.files.append(ExportFile(out.rel, label, fmt_id, kept, "utf-8"))
+    else:
+        out.warn(
+            1,
+            "stats-unknown-format",
+            "unknown JSON: neither Mastodon statuses nor Bluesky posts",
+            "Relais reads the JSON of Mastodon's and Bluesky's public APIs",
+        )
+
+
+def _int(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"'{str(value)[:40]}' is not a count")  # noqa: TRY004 - reported as a row
+    return value
+
+
+def _moment(value: Any, zone: tzinfo) -> tuple[datetime | None, date | None]:
+    when = fm.when(value, zone) if isinstance(value, str) else None
+    return (when.moment, when.day) if when else (None, None)
+
+
+def mastodon_numbers(status: Any, file: str, zone: tzinfo) -> Numbers:
+    """A Mastodon status's public counts (a boost counts as a share; the card gives the link)."""
+    if not isinstance(status, dict) or "id" not in status:
+        raise ValueError("not a Mastodon status")
+    if isinstance(status.get("reblog"), dict):
+        raise ValueError("a boost of another post, not a post")  # noqa: TRY004 - reported as a row
+    url = str(status.get("url") or status.get("uri") or "")
+    html = str(status.get("content") or "")
+    card = status.get("card") if isinstance(status.get("card"), dict) else {}
+    links = [
+        unescape(h)
+        for h in _HREF.findall(html)
+        if "/tags/" not in h and "/@" not in h and "mention" not in h
+    ]
+    moment, day = _moment(status.get("created_at"), zone)
+    return Numbers(
+        file,
+        1,
+        "mastodon-api",
+        "mastodon",
+        url=url,
+        key=post_key(url, "mastodon"),
+        moment=moment,
+        day=day,
+        text=unescape(_TAG.sub(" ", html.replace("</p>", "\n")))[:TEXT_KEPT].strip(),
+        reactions=_int(status.get("favourites_count")),
+        shares=_int(status.get("reblogs_count")),
+        comments=_int(status.get("replies_count")),
+        link=str((card or {}).get("url") or (links[0] if links else ""))[:2000],
+    )
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def bluesky_numbers(post: Any, file: str, zone: tzinfo) -> Numbers:
+    """A Bluesky post view's public counts; its link from the facets, else the card."""
+    if not isinstance(post, dict) or not str(post.get("uri", "")).startswith("at://"):
+        raise ValueError("not a Bluesky post view")
+    uri = str(post["uri"])
+    record, author = _dict(post.get("record")), _dict(post.get("author"))
+    rkey = uri.rstrip("/").rsplit("/", 1)[-1]
+    actor = str(author.get("handle") or author.get("did") or uri.split("/")[2])
+    url = f"https://bsky.app/profile/{actor}/post/{rkey}"
+    link = ""
+    for facet in record.get("facets") or []:
+        for feature in _dict(facet).get("features") or []:
+            if isinstance(feature, dict) and str(feature.get("$type", "")).endswith("#link"):
+                link = link or str(feature.get("uri") or "")
+    external = _dict(_dict(post.get("embed")).get("external"))
+    link = link or str(external.get("uri") or "")
+    moment, day = _moment(record.get("createdAt") or post.get("indexedAt"), zone)
+    reposts, quotes = _int(post.get("repostCount")), _int(post.get("quoteCount"))
+    return Numbers(
+        file,
+        1,
+        "bluesky-api",
+        "bluesky",
+        url=url,
+        key=f"bluesky:{rkey}",
+        moment=moment,
+        day=day,
+        text=str(record.get("text") or "")[:TEXT_KEPT],
+        reactions=_int(post.get("likeCount")),
+        shares=None if reposts is None else reposts + (quotes or 0),
+        comments=_int(post.get("replyCount")),
+        link=link[:2000],
+    )
+
+
+def has_problems(readout: Readout) -> bool:
+    return any(d.severity is Severity.ERROR for d in readout.diagnostics)

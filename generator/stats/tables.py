@@ -1,0 +1,283 @@
+"""Bytes to rows of cells: text encodings and separators, workbooks (.xlsx, .xls), zips.
+
+Exports come from strangers: every reader here is bounded (file size, decompressed size,
+member count, rows) and never writes to disk; a zip member is read into memory, whatever
+its name says; workbooks' XML is parsed with defusedxml (openpyxl uses it when installed).
+Problems are TableError values that name what is wrong, never tracebacks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+Row = tuple[int, list[Any]]  # line (text) or row (workbook) number, from 1; the cells
+
+MAX_MEMBERS = 200  # members of a Plausible zip (about 25) or of a workbook (a few dozen)
+MAX_FIELD = 1_000_000  # characters in one CSV cell (the csv module's default is 131,072)
+SEPARATORS = (",", ";", "\t")
+
+csv.field_size_limit(MAX_FIELD)
+
+
+class TableError(Exception):
+    """A file that cannot be read as a table at all; `line` is where reading stopped."""
+
+    def __init__(self, code: str, message: str, hint: str = "", line: int = 1) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint, self.line = code, message, hint, line
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table of a file: a CSV, a workbook's sheet or a zip member; `preamble` holds the
+    lines starting with '#' above a CSV's table (GA4 writes its period there)."""
+
+    name: str
+    rows: Iterator[Row]
+    encoding: str = ""
+    preamble: tuple[str, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------- text
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV and the encoding it was read in: a BOM says it (UTF-8, UTF-16 LE or
+    BE); else UTF-16 is recognised by its zero bytes, else UTF-8, else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace"), "utf-8-sig"
+    if data.startswith(b"\xff\xfe"):
+        return data[2:].decode("utf-16-le", "replace"), "utf-16-le"
+    if data.startswith(b"\xfe\xff"):
+        return data[2:].decode("utf-16-be", "replace"), "utf-16-be"
+    head = data[:4096]
+    if len(head) >= 4:
+        odd_zeros, even_zeros = head[1::2].count(0), head[0::2].count(0)
+        half = len(head) // 4
+        if odd_zeros > half and even_zeros == 0:
+            return data.decode("utf-16-le", "replace"), "utf-16-le"
+        if even_zeros > half and odd_zeros == 0:
+            return data.decode("utf-16-be", "replace"), "utf-16-be"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace"), "cp1252"
+
+
+def _separator(lines: list[str]) -> str:
+    """The separator that cuts the first lines into the most rows of one width (a header and its
+    rows agree on their number of cells; a comma inside a ';' file's text does not)."""
+    best, best_score = ",", (0, 0)
+    for sep in SEPARATORS:
+        try:
+            widths = [len(r) for r in csv.reader(lines, delimiter=sep) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        wide = [w for w in widths if w > 1]
+        if not wide:
+            continue
+        width, times = Counter(wide).most_common(1)[0]
+        score = (times, width)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def csv_sheet(name: str, data: bytes) -> Sheet:
+    """A CSV (or TSV) file's one table, whatever its encoding and separator."""
+    text, encoding = decode(data)
+    preamble: list[str] = []
+    start = 0
+    stream = io.StringIO(text, newline="")
+    for raw in stream:
+        line = raw.rstrip("\r\n")
+        if line.startswith("#") or (not line.strip() and not preamble and start == 0):
+            preamble.append(line)
+            start += 1
+            continue
+        break
+    sample = text.splitlines()[start : start + 30]
+    sep = _separator(sample)
+    return Sheet(name, _csv_rows(text, sep), encoding, tuple(p for p in preamble if p))
+
+
+def _csv_rows(text: str, sep: str) -> Iterator[Row]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    line = 0
+    while True:
+        start = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise TableError(
+                "export-unreadable",
+                f"the CSV cannot be read past this line: {exc}",
+                "export the file again from the network's site",
+                start,
+            ) from None
+        line = reader.line_num
+        yield start, cells
+
+
+# ---------------------------------------------------------------- zips and workbooks
+
+
+def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """A member's bytes, refusing it once it passes `budget` decompressed (a zip bomb stops there)."""
+    if info.file_size > budget:
+        raise TableError(
+            "export-too-large",
+            f"'{_printable(info.filename)}' says it is {info.file_size:,} bytes once decompressed, "
+            f"past the {budget:,} bytes left to read",
+            "export a shorter period, or raise stats.max_file_bytes in site_config.yml",
+        )
+    with archive.open(info) as handle:
+        data = handle.read(budget + 1)
+    if len(data) > budget:
+        raise TableError(
+            "export-too-large",
+            f"'{_printable(info.filename)}' is larger than it says once decompressed",
+            "this is not an export as the tools write it: remove it",
+        )
+    return data
+
+
+def _printable(name: str) -> str:
+    text = "".join(c if c.isprintable() else "?" for c in name)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise TableError(
+            "export-unreadable", f"not a readable zip file ({exc})", "download the export again"
+        ) from None
+    if len(archive.infolist()) > MAX_MEMBERS:
+        raise TableError(
+            "export-unreadable",
+            f"the zip holds {len(archive.infolist())} files, more than the {MAX_MEMBERS} an "
+            "export holds",
+            "this is not an export as the tools write it: remove it",
+        )
+    return archive
+
+
+def unsafe_member(name: str) -> bool:
+    """Whether a member's name is a path (a folder, `..`, an absolute or Windows path)."""
+    return "/" in name or "\\" in name or name.startswith(".") or ":" in name or not name
+
+
+def zip_sheets(data: bytes, limit: int) -> tuple[list[Sheet], list[str]]:
+    """The CSV members of a zip (Plausible's export) as sheets, and the names left out: members
+    with a path in their name and others than .csv are never read."""
+    archive = _open_zip(data)
+    sheets, skipped = [], []
+    budget = limit
+    for info in archive.infolist():
+        name = info.filename
+        if info.is_dir():
+            continue
+        if unsafe_member(name) or not name.lower().endswith(".csv"):
+            skipped.append(_printable(name))
+            continue
+        member = _bounded_read(archive, info, budget)
+        budget -= len(member)
+        sheets.append(csv_sheet(name, member))
+    return sheets, skipped
+
+
+def _check_workbook_zip(data: bytes, limit: int) -> None:
+    """Decompress every part of an .xlsx once, bounded, before openpyxl parses it."""
+    archive = _open_zip(data)
+    budget = limit
+    for info in archive.infolist():
+        budget -= len(_bounded_read(archive, info, budget))
+
+
+def xlsx_sheets(data: bytes, limit: int) -> list[Sheet]:
+    """The sheets of an .xlsx workbook, read with openpyxl (values, not formulas)."""
+    import openpyxl
+
+    _check_workbook_zip(data, limit)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
+        raise TableError(
+            "export-unreadable",
+            f"not a readable .xlsx workbook ({type(exc).__name__}: {_printable(str(exc))})",
+            "open it in a spreadsheet and save it again as .xlsx, or download it again",
+        ) from None
+    return [Sheet(ws.title, _xlsx_rows(ws)) for ws in book.worksheets]
+
+
+def _xlsx_rows(ws: Any) -> Iterator[Row]:
+    try:
+        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            yield number, list(values)
+    except Exception as exc:  # noqa: BLE001 - a broken part of the workbook
+        raise TableError(
+            "export-unreadable",
+            f"sheet '{ws.title}' cannot be read to the end ({type(exc).__name__})",
+            "open it in a spreadsheet and save it again",
+        ) from None
+
+
+def xls_sheets(data: bytes, limit: int) -> list[Sheet]:
+    """The sheets of a legacy .xls workbook (LinkedIn's page export), read with xlrd 2."""
+    import xlrd
+
+    if len(data) > limit:
+        raise TableError("export-too-large", f"the workbook is {len(data):,} bytes", "")
+    try:
+        book = xlrd.open_workbook(
+            file_contents=data, logfile=io.StringIO(), on_demand=True, ragged_rows=True
+        )
+    except Exception as exc:  # noqa: BLE001 - xlrd raises many kinds on a broken file
+        raise TableError(
+            "export-unreadable",
+            f"not a readable .xls workbook ({type(exc).__name__}: {_printable(str(exc))})",
+            "download the export again, or open it in a spreadsheet and save it as .xlsx",
+        ) from None
+    sheets = []
+    for index in range(book.nsheets):
+        try:
+            sheet = book.sheet_by_index(index)
+        except Exception as exc:  # noqa: BLE001
+            raise TableError(
+                "export-unreadable",
+                f"sheet {index + 1} of the workbook cannot be read ({type(exc).__name__})",
+                "open it in a spreadsheet and save it again as .xlsx",
+            ) from None
+        sheets.append(Sheet(sheet.name, _xls_rows(sheet, book.datemode)))
+    return sheets
+
+
+def _xls_rows(sheet: Any, datemode: int) -> Iterator[Row]:
+    import xlrd
+
+    for r in range(sheet.nrows):
+        cells: list[Any] = []
+        for cell in sheet.row(r):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                try:
+                    cells.append(xlrd.xldate.xldate_as_datetime(cell.value, datemode))
+                except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                    cells.append(cell.value)
+            elif (
+                cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
+                or cell.ctype == xlrd.XL_CELL_ERROR
+            ):
+                cells.append(None)
+            else:
+                cells.append(cell.value)
+        yield r + 1, cells
