@@ -165,6 +165,7 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "ambassadors": "Settings of the ambassador programme",
         "tracking": "UTM tags added to post links in kits; {network}, {campaign} and {ambassador} are filled in",
         "watch": "Watch feeds: themes, RSS/Atom feeds and keywords",
+        "stats": "Statistics: the exports' folder and time zones, matching and fetch limits",
     },
     "SiteInfo": {
         "name": "The portal's name, shown in its header",
@@ -309,6 +310,7 @@ VALIDATORS: dict[str, Adjust] = {
     "generator.model.KeyDate._one_form": _key_date_rules,
     # relais check only: comparing two dates is beyond JSON Schema.
     "generator.model.Campaign._order": _SAME,
+    "generator.stats.config._zone": lambda s: _on_strings(s, {"examples": ["Europe/Paris"]}),
     "generator.watch.config._scalar_to_str": lambda s: {"type": ["string", "number", "boolean"]},
     "generator.watch.config._one_or_many": _scalar_or_many,
     "generator.watch.config._themes_in": lambda s: {"anyOf": [{"type": "null"}, s]},

@@ -55,7 +55,9 @@ class StatsConfig(BaseModel):
     allow_private_addresses: bool = Field(
         default=False, description="`relais stats fetch`: allow loopback and intranet addresses"
     )
-    timeouts: Timeouts = Field(default_factory=Timeouts)
+    timeouts: Timeouts = Field(
+        default_factory=Timeouts, description="`relais stats fetch`: seconds per API request"
+    )
     max_bytes: int = Field(
         default=2_000_000,
         ge=1024,
