@@ -11,10 +11,12 @@ from typing import Any
 from . import jobs
 from .brief import convert_files
 from .check import check
+from .clock import parse_now
 from .diagnostics import Diagnostic, Severity, has_errors
 from .load import load, post_files
 from .model import Project
-from .plan import Apart, Briefs, Planner, plan, plan_apart
+from .plan import Apart, Briefs, plan, plan_apart
+from .planner import Planner
 from .publish import BuildLocked, PublishError, Timings, build_lock, publish, staging_on_disk
 from .site import write_later
 
@@ -35,8 +37,6 @@ class BuildResult:
 
 
 def _now(project: Project | None, now_option: str | None) -> datetime:
-    from .cli import parse_now
-
     return parse_now(now_option, project.config.site.timezone if project else "UTC")
 
 

@@ -1,7 +1,8 @@
 """Stage 2: check a loaded project against itself: references, media, networks.
 
 Each check is a pure function of the project and `now` that yields diagnostics.
-Feature areas (calendar, kits, watch) contribute their own lists of checks.
+Feature areas (calendar, kits, watch, ...) contribute their own lists of checks, run after
+these through the registry (features.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from . import features
 from . import networks as net
 from .diagnostics import Diagnostic, Severity, did_you_mean, error, sort_key, warning
 from .model import Project
@@ -225,15 +227,6 @@ def _media(project: Project, now: datetime) -> Iterator[Diagnostic]:
 CHECKS: list[Check] = [_site_networks, _post_networks, _references, _media]
 
 
-def _feature_checks() -> list[Check]:
-    """Checks contributed by the feature packages."""
-    from .calendar.checks import CHECKS as calendar_checks
-    from .kits.checks import CHECKS as kit_checks
-    from .watch.checks import CHECKS as watch_checks
-
-    return [*calendar_checks, *kit_checks, *watch_checks]
-
-
 def apply_severity(
     diagnostics: Iterable[Diagnostic], overrides: dict[str, str]
 ) -> list[Diagnostic]:
@@ -252,6 +245,6 @@ def apply_severity(
 def check(project: Project, now: datetime) -> list[Diagnostic]:
     """Every diagnostic of every check, with the site's severity overrides, sorted by file and line."""
     found: list[Diagnostic] = []
-    for fn in CHECKS + _feature_checks():
+    for fn in CHECKS + features.checks():
         found.extend(fn(project, now))
     return sorted(apply_severity(found, project.config.rules.severity), key=sort_key)

@@ -5,39 +5,16 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Any
 
 import click
 
-from . import __version__, jobs
+from . import __version__, features, jobs
+from .clock import BadNow, parse_now
 from .diagnostics import FORMATTERS, Diagnostic, has_errors, sort_key
-
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-
-
-def parse_now(value: str | None, tz_name: str) -> datetime:
-    """`--now`, else SOURCE_DATE_EPOCH, else the clock; always aware, in the site's zone."""
-    tz = ZoneInfo(tz_name)
-    if value:
-        from .model import parse_datetime
-
-        try:
-            return parse_datetime(value, tz).astimezone(tz)
-        except Exception as exc:  # noqa: BLE001 - pydantic's error type; reported as a usage error
-            raise click.BadParameter(
-                f"{value!r} is not a date-time like 2026-12-01T08:00 ({exc})"
-            ) from None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC).astimezone(tz)
-        except (ValueError, OverflowError, OSError):
-            raise click.BadParameter(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds"
-            ) from None
-    return datetime.now(tz)
+from .options import EXIT_ERRORS, EXIT_OK, NOW, ROOT
 
 
 def run_check(
@@ -57,22 +34,18 @@ def run_check(
     return project, diags, now
 
 
-ROOT = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The content repository (the folder holding site_config.yml).",
-)
-NOW = click.option(
-    "--now",
-    "now_option",
-    metavar="T",
-    help="Fix 'today', e.g. 2026-12-01T08:00 (or set SOURCE_DATE_EPOCH).",
-)
+class _Relais(click.Group):
+    """The `relais` group. A bad --now or SOURCE_DATE_EPOCH is found by the stage that knows the
+    site's time zone (clock.parse_now): it is reported as a usage error all the same (exit 2)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BadNow as exc:
+            raise click.BadParameter(str(exc)) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Relais, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="relais")
 def cli() -> None:
     """Relais: an editorial calendar, ambassador kits and watch feeds, from a Git repository to a portal."""
@@ -223,17 +196,16 @@ def new_post_command(
     click.echo(f"Created {path}")
 
 
-def _register_features() -> None:
-    """The commands of the feature packages (their modules import heavy libraries lazily)."""
-    from .kits.cli import digest_command
+def _add_commands() -> None:
+    """The commands of the feature packages (features.py; their modules import heavy libraries
+    lazily) and `relais schema`."""
     from .schema import schema_command
-    from .watch.cli import watch
 
-    for command in (watch, digest_command, schema_command):
+    for command in (*features.commands(), schema_command):
         cli.add_command(command)
 
 
-_register_features()
+_add_commands()
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .clock import parse_now
 from .i18n import Translator
 from .load import POSTS_DIR, load, load_site_config
 
@@ -52,8 +53,6 @@ def new_post(
     now_option: str | None = None,
 ) -> Path:
     """Write content/posts/<slug>.md and return its path; never overwrites a file."""
-    from .cli import parse_now
-
     config, diagnostics = load_site_config(root)
     if config is None:
         first = diagnostics[0] if diagnostics else None

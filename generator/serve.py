@@ -21,10 +21,12 @@ from pathlib import Path
 import click
 
 from .check import check
+from .clock import parse_now
 from .diagnostics import FORMATTERS, Severity, has_errors, sort_key
 from .load import POSTS_DIR, LoadCache, load, load_post
 from .model import Project
-from .plan import Planner, plan, post_page, post_path
+from .plan import plan, post_page
+from .planner import Planner, post_path
 from .publish import STATE_DIR, write_staging
 from .site import Site
 
@@ -54,7 +56,6 @@ class Preview:
         (it would be redone anyway) so that the edit's own pages come first.
         """
         from .build import load_snapshot
-        from .cli import parse_now
 
         with self.lock:
             started = time.perf_counter()

@@ -51,7 +51,8 @@ class Section:
     relative to the MkDocs docs folder; `copies` are files copied as they are;
     `nav` entries go into the top navigation; `home` blocks are Markdown inserted
     on the home page in order; `post_blocks` are HTML blocks added
-    to the page of the post with that slug.
+    to the page of the post with that slug; `later` files are made after planning;
+    `not_in_nav` are MkDocs patterns of pages reached by links, not by the navigation.
     """
 
     pages: dict[str, str] = field(default_factory=dict)
@@ -61,6 +62,7 @@ class Section:
     home: list[str] = field(default_factory=list)
     post_blocks: dict[str, list[str]] = field(default_factory=dict)
     later: list[Later] = field(default_factory=list)
+    not_in_nav: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,16 @@ class Site:
             later_paths |= section_later
             nav.extend(section.nav)
         later = tuple(item for section in sections for item in section.later)
-        return Site(pages=pages, files=files, copies=copies, nav=nav, later=later, **info)
+        not_in_nav = (*info.pop("not_in_nav", ()), *(p for s in sections for p in s.not_in_nav))
+        return Site(
+            pages=pages,
+            files=files,
+            copies=copies,
+            nav=nav,
+            later=later,
+            not_in_nav=not_in_nav,
+            **info,
+        )
 
     def with_later(self, project: Any, now: Any) -> Site:
         """This site with its Later files made, among its files."""

@@ -60,6 +60,19 @@ def test_usage_errors_exit_2(make_repo) -> None:
     assert run("nope")[0] == 2
 
 
+def test_a_bad_now_is_a_usage_error_in_every_command(make_repo, monkeypatch) -> None:
+    """The stages read --now (clock.parse_now, below the CLI); the CLI still says exit 2."""
+    root = make_repo()
+    for args in (["build"], ["digest"], ["new", "post", "Titre"]):
+        code, out = run(*args, "--root", str(root), "--now", "demain")
+        assert code == 2, (args, out)
+        assert "'demain' is not a date-time like 2026-12-01T08:00" in out, out
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "hier")
+    code, out = run("check", "--root", str(root))
+    assert code == 2 and "SOURCE_DATE_EPOCH='hier' is not a number of seconds" in out
+    assert not (root / "site").exists()
+
+
 def test_new_post_is_accepted_by_check(make_repo) -> None:
     root = make_repo()
     code, out = run(

@@ -174,6 +174,7 @@ def test_a_job_ends_with_its_parent_even_killed(tmp_path: Path) -> None:
 
 
 def test_briefs_converted_elsewhere_are_used_only_for_the_same_text(tmp_path: Path) -> None:
+    from generator.clock import parse_now
     from generator.load import load
     from generator.plan import Briefs, plan
 
@@ -191,7 +192,7 @@ def test_briefs_converted_elsewhere_are_used_only_for_the_same_text(tmp_path: Pa
         {"anchor": "brief", "title": "Brief", "text": "x"},
     )
     other = (site.language, site.url, "un autre texte", marked, None)
-    now = __import__("generator.cli", fromlist=["parse_now"]).parse_now(DEMO_NOW, "Europe/Paris")
+    now = parse_now(DEMO_NOW, "Europe/Paris")
     for given, used in ((same, True), (other, False)):
         pages = plan(
             project, now, briefs=[Briefs(frozenset({post.slug}), lambda g=given: {post.slug: g})]

@@ -137,7 +137,7 @@ def test_shells_build_the_very_same_site(
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from generator.cli import parse_now
+    from generator.clock import parse_now
     from tests.conftest import DEMO_NOW
 
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")

@@ -17,7 +17,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 
 from .. import networks as net
 from ..model import Campaign, Post, Project, Status
-from ..plan import Planner
+from ..planner import Planner
 from .recurrence import Occurrence, all_occurrences
 from .zones import is_ambiguous, transitions
 

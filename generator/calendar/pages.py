@@ -17,7 +17,7 @@ from babel.dates import get_day_names
 
 from .. import networks as net
 from ..model import IN_PROGRESS, Campaign, Post, Status
-from ..plan import Planner, PostView, search_text
+from ..planner import Planner, PostView, search_text, upper_first
 from ..render import render
 from ..site import Later, Section
 from .ics import Feed, absolute, plan_feeds, write_feeds
@@ -148,7 +148,7 @@ class Calendar:
 
     def day_cell(self, day: date, *, in_month: bool = True) -> Day:
         cell = Day(
-            day=day, label=_upper_first(self.t.day(day)), in_month=in_month, today=day == self.today
+            day=day, label=upper_first(self.t.day(day)), in_month=in_month, today=day == self.today
         )
         for occ in self.key_dates_by_day.get(day, []):
             cell.key_dates.append(
@@ -233,7 +233,7 @@ class Calendar:
                 page=page,
             ),
             **self.common(page, "month"),
-            month_label=_upper_first(self.t.month(month)),
+            month_label=upper_first(self.t.month(month)),
             weekdays=self.weekday_names(),
             weeks=self.month_weeks(month),
             prev=self.month_link(self.months[i - 1]) if i > 0 else None,
@@ -298,7 +298,7 @@ class Calendar:
             **self.common(INDEX, "agenda"),
             weeks=self.agenda(),
             agenda_weeks=AGENDA_WEEKS,
-            month_label=_upper_first(self.t.month(self.this_month)),
+            month_label=upper_first(self.t.month(self.this_month)),
             month_url=f"calendar/{self.this_month:%Y-%m}/",
             weekdays=self.weekday_names(),
             month_weeks=self.month_weeks(self.this_month),
@@ -380,7 +380,7 @@ class Calendar:
             meta=self.pl.meta(self.t("cal_key_dates_title"), hide=HIDE),
             **self.common(KEY_DATES, "key-dates"),
             months=[
-                (_upper_first(self.t.month(m)), entries) for m, entries in sorted(months.items())
+                (upper_first(self.t.month(m)), entries) for m, entries in sorted(months.items())
             ],
             feed=next(
                 (
@@ -394,7 +394,7 @@ class Calendar:
 
     def _span(self, start: date, end: date) -> str:
         if start == end:
-            return _upper_first(self.t.day(start))
+            return upper_first(self.t.day(start))
         return self.t("from_to", start=self.t.medium_day(start), end=self.t.medium_day(end))
 
     def _campaign_state(self, campaign: Campaign) -> tuple[str, str]:
@@ -474,10 +474,6 @@ def _feed_view(feed: Feed, site_url: str, t: Any) -> dict[str, Any]:
 
 def _post_order(post: Post) -> tuple[int, float, str]:
     return (0, post.date.timestamp(), post.slug) if post.date else (1, 0.0, post.slug)
-
-
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def plan(planner: Planner, snapshot: Any) -> Section:

@@ -14,7 +14,7 @@ from datetime import datetime
 from .. import networks as net
 from ..diagnostics import Diagnostic, did_you_mean, error, warning
 from ..model import Post, Project, SiteConfig, Status
-from ..plan import is_embargoed
+from ..planner import is_embargoed
 from .kit import PLACEHOLDERS, PROMPT, tagged_link
 
 Check = Callable[[Project, datetime], Iterable[Diagnostic]]

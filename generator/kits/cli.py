@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from ..clock import parse_now
 from ..diagnostics import FORMATTERS, did_you_mean, has_errors, sort_key
+from ..options import EXIT_ERRORS, EXIT_OK
 
 
 @click.command("digest")
@@ -49,7 +51,6 @@ def digest_command(
 ) -> None:
     """This week's kits as an e-mail-ready HTML file and a Markdown file. Exit 1 on content errors."""
     from ..check import check
-    from ..cli import EXIT_ERRORS, EXIT_OK, parse_now
     from ..load import load
     from .digest import digest, parse_week, week_label
 

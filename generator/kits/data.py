@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from .. import networks as net
-from ..plan import Planner, post_url
+from ..planner import Planner, post_url
 from .kit import Kit, post_lang, prompts
 
 VERSION = 1

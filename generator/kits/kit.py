@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import networks as net
 from ..model import Ambassador, Post, Project, SiteConfig, Status
-from ..plan import is_embargoed
+from ..planner import is_embargoed
 
 PROMPT = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 # Placeholders a `tracking` template may use; {campaign} falls back to the post's slug.

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .. import networks as net
 from ..model import Ambassador
-from ..plan import Planner, _upper_first, post_path, post_url, search_text
+from ..planner import Planner, post_path, post_url, search_text, upper_first
 from ..render import page_url, relative, render
 from ..site import Section
 from . import data
@@ -272,7 +272,7 @@ def _archive_pages(pl: Planner, kits: list[Kit]) -> dict[str, str]:
         months[kit.until.replace(day=1)].append(kit)
     ordered = sorted(months, reverse=True)
     infos = [
-        dict(url=page_url(archive_path(m)), label=_upper_first(t.month(m)), count=len(months[m]))
+        dict(url=page_url(archive_path(m)), label=upper_first(t.month(m)), count=len(months[m]))
         for m in ordered
     ]
     # Listing pages: search finds them by their title only (the posts' own pages hold the texts).
@@ -437,4 +437,5 @@ def plan(pl: Planner, snapshot: Any) -> Section:
         ],
         home=[Markup(_home_block(pl, kits))] if kits else [],
         post_blocks=_post_blocks(pl),
+        not_in_nav=("/kits/archive/*",),  # the months, reached from the archive's index
     )

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from jsonschema import Draft7Validator, FormatChecker
 
 from generator.check import check
-from generator.cli import parse_now
+from generator.clock import parse_now
 from generator.diagnostics import Diagnostic, Severity
 from generator.load import load
 from generator.schema import KINDS, schema_command, schemas, unmapped_validators

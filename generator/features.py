@@ -1,0 +1,96 @@
+"""The feature registry: every feature area's section, checks and commands, in one table.
+
+How a new feature plugs in (statistics, moderation, ...): write its package, e.g.
+`generator/stats/`, with any of
+
+- a section planner `plan(planner: Planner, snapshot) -> Section` (see site.Section: pages,
+  files, navigation entry, home blocks, blocks on post pages, files made later);
+- a list of checks `CHECKS: list[Check]`, each a pure function of the project and `now`
+  that yields diagnostics (see check.py);
+- Click commands, which `relais` adds at its top level (see options.py for --root, --now and
+  the exit codes);
+
+then add one `Feature` to FEATURES below. Nothing else changes: plan.py plans the sections in
+this order (their place in the navigation, between Home and Archive), check.py runs the
+checks, cli.py adds the commands. A section that adds no block to the posts' pages can be
+planned apart (`apart=True`): `relais build` then plans it in a second process while the
+posts' pages are planned (build.py).
+
+The parts are named "module:attribute", the module as in an import statement (".stats.pages"
+is generator/stats/pages.py), and imported when first used, as entry points are: `relais check` then never imports the templates and the
+libraries of the sections, and no module here is imported by the modules it names. The
+import rule (docs/contributor/architecture.md): a feature package imports the stages'
+shared parts (planner.py, site.py, model.py, check.py's types...), never plan.py, build.py,
+cli.py or this module; tests/test_imports.py fails on any import circle.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import click
+
+    from .check import Check
+    from .planner import Planner
+    from .site import Section
+
+    SectionPlan = Callable[[Planner, Any], Section]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One feature area and where its parts live ("module:attribute", see the module's note)."""
+
+    name: str
+    section: str | None = None  # plan(planner, snapshot) -> Section
+    apart: bool = False  # planned apart from the posts' pages: its Section has no post_blocks
+    checks: str | None = None  # a list of checks
+    commands: tuple[str, ...] = ()  # Click commands added to `relais`
+
+
+# In the order of the navigation. The calendar (its .ics files are written later, see
+# site.Later) and the watch are planned apart, with the checks: about as much work as the
+# posts' pages at 2,000 posts (see build.py).
+FEATURES: tuple[Feature, ...] = (
+    Feature(
+        "calendar", section=".calendar.pages:plan", apart=True, checks=".calendar.checks:CHECKS"
+    ),
+    Feature(
+        "kits",
+        section=".kits.pages:plan",
+        checks=".kits.checks:CHECKS",
+        commands=(".kits.cli:digest_command",),
+    ),
+    Feature(
+        "watch",
+        section=".watch.pages:plan",
+        apart=True,
+        checks=".watch.checks:CHECKS",
+        commands=(".watch.cli:watch",),
+    ),
+)
+
+
+def resolve(ref: str) -> Any:
+    """The object a "module:attribute" reference names, its module imported on first use."""
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module, __package__), name)
+
+
+def sections() -> list[tuple[SectionPlan, bool]]:
+    """Each feature's section planner in navigation order, and whether it is planned apart."""
+    return [(resolve(f.section), f.apart) for f in FEATURES if f.section]
+
+
+def checks() -> list[Check]:
+    """The checks of every feature, feature by feature."""
+    return [check for f in FEATURES if f.checks for check in resolve(f.checks)]
+
+
+def commands() -> list[click.Command]:
+    """The Click commands of every feature."""
+    return [resolve(ref) for f in FEATURES for ref in f.commands]
