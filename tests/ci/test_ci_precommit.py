@@ -6,12 +6,14 @@ by the lead or not), and named by path in a content repository's `.pre-commit-co
 as a company would name this repository by URL. pre-commit builds the hook's virtualenv
 with pip from PyPI: about a minute the first time. The commit is made reproducible
 (fixed dates), so that its id only changes with the files, and pre-commit's store is
-kept between runs in the user's cache (one virtualenv, the last one): later runs reuse it
-and take seconds.
+kept between runs in the user's cache (one virtualenv per checkout, the last one): later
+runs reuse it and take seconds. Each checkout (worktree) has its own folder there: two
+checkouts tested at once would otherwise remove each other's virtualenv mid-install.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -23,7 +25,11 @@ from tests.ci.ci_tools import ROOT, git, init_repo, tool
 from tests.conftest import DEMO_NOW, copy_demo
 
 HOOK_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "generator")
-CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "relais-tests"
+CACHE = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    / "relais-tests"
+    / hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+)
 FIXED_DATE = "2026-01-01T00:00:00+00:00"
 
 
