@@ -211,7 +211,8 @@ _add_commands()
 def main() -> None:
     """Entry point: Click's usage errors exit 2; anything unexpected is one line, not a traceback."""
     # Loading thousands of posts makes millions of small objects and few reference cycles:
-    # collecting cycles less often makes `check` and `build` about 8 % faster (README, Performance).
+    # collecting cycles less often makes `check` and `build` about 8 % faster
+    # (docs/contributor/performance.md).
     gc.set_threshold(100_000, 20, 100)
     try:
         cli.main(standalone_mode=True)

@@ -4,19 +4,23 @@ no link that leaves the repository, nothing loaded from another host.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
+from generator import reference
 from tests.conftest import ROOT
 
 CONFIG = ROOT / "mkdocs-docs.yml"
@@ -196,15 +200,70 @@ def test_the_link_check_can_fail(tmp_path: Path) -> None:
     ]
 
 
-def test_a_page_left_out_of_the_nav_fails_the_build(tmp_path: Path) -> None:
+def build_with_page(tmp_path: Path, text: str, in_nav: bool) -> subprocess.CompletedProcess[str]:
+    """Build a copy of the documentation with one more page, editor/extra.md."""
     docs = tmp_path / "docs"
     shutil.copytree(DOCS, docs)
-    (docs / "editor" / "forgotten.md").write_text("# Forgotten\n", encoding="utf-8")
+    (docs / "editor" / "extra.md").write_text(text, encoding="utf-8")
     config = load_config()
     config["docs_dir"] = str(docs)
     config["hooks"] = [str(ROOT / h) for h in config.get("hooks", [])]
+    if in_nav:
+        config["nav"].append("editor/extra.md")
     path = tmp_path / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    done = mkdocs_build(path, tmp_path / "site")
+    return mkdocs_build(path, tmp_path / "site")
+
+
+def test_a_page_left_out_of_the_nav_fails_the_build(tmp_path: Path) -> None:
+    done = build_with_page(tmp_path, "# Forgotten\n", in_nav=False)
     assert done.returncode != 0
-    assert "editor/forgotten.md" in done.stderr and 'not included in the "nav"' in done.stderr
+    assert "editor/extra.md" in done.stderr and 'not included in the "nav"' in done.stderr
+
+
+def test_a_broken_link_or_a_wrong_table_marker_fails_the_build(tmp_path: Path) -> None:
+    done = build_with_page(tmp_path, "# Extra\n\n[spec](../../shared/DESIGN.md)\n", in_nav=True)
+    assert done.returncode != 0 and "../../shared/DESIGN.md" in done.stderr
+    done = build_with_page(tmp_path / "2", "# Extra\n\n<!-- relais:keys postt -->\n", in_nav=True)
+    assert done.returncode != 0
+    assert "editor/extra.md: no kind of file named 'postt'" in done.stderr
+
+
+# --- the content format ------------------------------------------------------------------------
+
+CONTENT_FORMAT = DOCS / "editor" / "content-format.md"
+# A fenced example that names its file: ```yaml title="calendar/slots.yml"
+_EXAMPLE = re.compile(r'^```\w+ title="([^"]+)"\n(.*?)^```$', re.MULTILINE | re.DOTALL)
+
+
+def test_every_kind_of_file_has_its_table(docs_site: Path) -> None:
+    text = CONTENT_FORMAT.read_text(encoding="utf-8")
+    page = (docs_site / "editor" / "content-format" / "index.html").read_text(encoding="utf-8")
+    for kind in reference.kinds():
+        assert f"<!-- relais:keys {kind} -->" in text, f"add a section for {kind} with its table"
+        for row in reference.rows(kind):
+            assert f"<td><code>{html.escape(row.key, quote=False)}</code></td>" in page, row.key
+    assert "<!-- relais:" not in page  # every marker was replaced
+    assert "<td><code>mastodon</code></td>" in page  # the networks table
+
+
+def test_the_examples_of_the_content_format_pass_relais_check(tmp_path: Path) -> None:
+    """The titled examples, put together as a repository, load and check without errors."""
+    from generator.check import check
+    from generator.load import load
+
+    examples = _EXAMPLE.findall(CONTENT_FORMAT.read_text(encoding="utf-8"))
+    files = {name for name, _ in examples}
+    assert {"site_config.yml", "calendar/key-dates.yml", "calendar/slots.yml"} <= files
+    assert any(name.startswith("content/posts/") for name in files)
+    assert any(name.startswith("ambassadors/") for name in files)
+    for name, body in examples:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    shutil.copytree(ROOT / "content" / "media", tmp_path / "content" / "media")
+    loaded = load(tmp_path)
+    assert loaded.project is not None, loaded.diagnostics
+    assert len(loaded.project.posts) == 1 and len(loaded.project.key_dates) == 3
+    now = datetime(2026, 12, 1, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    found = [*loaded.diagnostics, *check(loaded.project, now)]
+    assert [str(d) for d in found if d.severity.value == "error"] == []

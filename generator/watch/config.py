@@ -123,7 +123,10 @@ class Timeouts(_Frozen):
         default=10.0, gt=0, le=300, description="Seconds of silence allowed while reading"
     )
     total: float = Field(
-        default=30.0, gt=0, le=600, description="Seconds for the whole download of one feed"
+        default=30.0,
+        gt=0,
+        le=600,
+        description="Seconds for the whole download of one feed, redirects included",
     )
 
 
@@ -145,20 +148,23 @@ class WatchConfig(_Frozen):
         default=(), description="The feeds to fetch"
     )
     keywords: Terms = Field(
-        default=(), description="The brand's keywords: matches are shown on the home page"
+        default=(),
+        description="The brand's keywords: the home page lists the latest matching entries",
     )
     allow_private_addresses: bool = Field(
         default=False,
         description="Allow feeds on loopback, private and link-local addresses (intranet, tests)",
     )
     cache_dir: str = Field(
-        default=".relais/watch", min_length=1, description="Cache folder, relative to the root"
+        default=".relais/watch",
+        min_length=1,
+        description="Cache folder, relative to the root and inside the repository",
     )
     max_entries_per_feed: int = Field(
-        default=30, ge=1, le=1000, description="Entries kept per feed"
+        default=30, ge=1, le=1000, description="Entries kept per feed, newest first"
     )
     max_entries_per_theme: int = Field(
-        default=100, ge=1, le=5000, description="Entries shown per theme"
+        default=100, ge=1, le=5000, description="Entries shown per theme page"
     )
     max_age_days: int = Field(default=90, ge=1, le=3650, description="Older entries are dropped")
     timeouts: Timeouts = Field(default_factory=Timeouts)

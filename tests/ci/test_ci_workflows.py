@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 from collections.abc import Iterator
 from datetime import datetime
@@ -441,3 +442,61 @@ def test_comment_is_created_then_updated() -> None:
     }
     assert _comment([someone, ours]) == [["list", 7], ["update", 42, body]]
     assert _comment([someone]) == [["list", 7], ["create", 7, body]]
+
+
+# --- the documentation, published beside the portal -------------------------------------------
+
+
+def _docs_commands() -> list[tuple[str, list[str], dict[str, str]]]:
+    """The documentation's build in each publishing pipeline: (where, bash script, env)."""
+    step = _steps(ROOT / ".github/workflows/publish.yml", "build")["Build the documentation"]
+    lines = [line for line in load_yaml(GITLAB)["pages"]["script"] if "mkdocs" in line]
+    assert len(lines) == 1
+    return [
+        ("publish.yml", [*BASH, step["run"]], {k: str(v) for k, v in step.get("env", {}).items()}),
+        (".gitlab-ci.yml", [*BASH, lines[0]], {}),
+    ]
+
+
+@pytest.mark.parametrize("where", ["publish.yml", ".gitlab-ci.yml"])
+def test_publish_builds_the_documentation_under_docs(where: str, tmp_path: Path) -> None:
+    """Run as the runner would, after the portal's build: the docs land in <portal>/docs/."""
+    (name, command, env) = next(c for c in _docs_commands() if c[0] == where)
+    portal = "site" if name == "publish.yml" else "public"
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "docs", repo / "docs")
+    shutil.copy2(ROOT / "mkdocs-docs.yml", repo / "mkdocs-docs.yml")
+    (repo / "generator").mkdir()
+    shutil.copy2(ROOT / "generator" / "reference.py", repo / "generator" / "reference.py")
+    (repo / portal).mkdir()
+    (repo / portal / "index.html").write_text("the portal\n", encoding="utf-8")
+    done = subprocess.run(
+        command,
+        cwd=repo,
+        env=env_with_venv(**env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (repo / portal / "index.html").read_text(encoding="utf-8") == "the portal\n"
+    page = (repo / portal / "docs" / "editor" / "content-format" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "<code>share.messages</code>" in page
+
+    # A repository that holds only content has no documentation to build: the step passes.
+    content_only = tmp_path / "content-only"
+    (content_only / portal).mkdir(parents=True)
+    done = subprocess.run(
+        command,
+        cwd=content_only,
+        env=env_with_venv(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (content_only / portal / "docs").exists()

@@ -1,4 +1,5 @@
-"""The watch: section: the DESIGN.md forms stay valid, the richer forms work, mistakes are diagnosed."""
+"""The watch: section: the content format's forms (docs/editor/content-format.md) stay valid,
+the richer forms work, mistakes are diagnosed."""
 
 from __future__ import annotations
 
