@@ -267,3 +267,44 @@ def test_the_examples_of_the_content_format_pass_relais_check(tmp_path: Path) ->
     now = datetime(2026, 12, 1, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
     found = [*loaded.diagnostics, *check(loaded.project, now)]
     assert [str(d) for d in found if d.severity.value == "error"] == []
+
+
+@pytest.mark.browser
+def test_no_page_of_the_docs_asks_another_host(docs_site: Path, page: Any) -> None:
+    """In real Chromium, every page of the site and a search load only from 127.0.0.1."""
+    from tests.conftest import serve_folder
+
+    server, home = serve_folder(docs_site)
+    requests: list[str] = []
+    external: list[str] = []
+
+    def route(route: Any) -> None:
+        url = route.request.url
+        requests.append(url)
+        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and (
+            urlsplit(url).hostname != "127.0.0.1"
+        ):
+            external.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    try:
+        page.context.route("**/*", route)
+        urls = [
+            home + p.relative_to(docs_site).as_posix().removesuffix("index.html")
+            for p in sorted(docs_site.rglob("index.html"))
+        ]
+        assert len(urls) == len(pages())
+        for url in urls:
+            page.goto(url, wait_until="networkidle")
+            assert page.locator("h1").count() >= 1, url
+        box = page.locator("input[data-md-component='search-query']")
+        box.click()
+        box.press_sequentially("ambassador", delay=30)
+        page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    finally:
+        server.shutdown()
+    assert any(u.endswith("search_index.json") for u in requests)
+    assert any(u.endswith(".png") for u in requests)  # the screenshot
+    assert external == []
