@@ -48,7 +48,8 @@ STAGES = (
     "later",
     "swap",
 )  # "check" only when run in line (RELAIS_JOBS=1)
-BESIDE = ("check-beside", "briefs-beside", "later-beside")  # in other processes (generator/jobs.py)
+# In other processes (generator/build.py's PIPELINE, run by generator/jobs.py).
+BESIDE = ("check-beside", "briefs-beside", "apart-beside", "later-beside")
 DEMO_PARTS = ("site_config.yml", "content", "calendar", "ambassadors")
 TARGETS = {
     "ratio": 5.0,

@@ -1,24 +1,59 @@
-"""The whole build: load, check, plan, write, mkdocs, swap; with the time of each stage."""
+"""The whole build as a pipeline: its stages, their inputs and what runs beside what, in one table.
+
+Read PIPELINE top to bottom: it is the order of a build (each stage is a function of
+stages.py). On two cores or more, jobs.run() starts the stages marked beside in a second
+process at their row: two briefs in three are converted while this process loads, the
+calendar and watch sections (and the last third of the briefs) are planned while it plans
+the posts' pages, the checks run and the .ics files are made while MkDocs builds. Nothing
+is published before the checks have passed: their errors stop the build before the swap.
+In one process (RELAIS_JOBS=1, one core) the same table runs in the same order, the spare
+stages left to the stages that use them, and the portal is byte for byte the same
+(tests/test_jobs.py).
+"""
 
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from . import jobs
-from .brief import convert_files
-from .check import check
-from .clock import parse_now
-from .diagnostics import Diagnostic, Severity, has_errors
-from .load import load, post_files
-from .model import Project
-from .plan import Apart, Briefs, plan, plan_apart
-from .planner import Planner
-from .publish import BuildLocked, PublishError, Timings, build_lock, publish, staging_on_disk
-from .site import write_later
+from .diagnostics import Diagnostic
+from .jobs import Stage
+from .publish import BuildLocked, build_lock
+from .stages import (
+    Published,
+    Refused,
+    check_content,
+    convert_briefs,
+    fetch_feeds,
+    load_content,
+    make_later_files,
+    plan_sections,
+    plan_site,
+    publish_site,
+    reason,
+    split_briefs,
+    watch_snapshot,
+)
+
+# fmt: off
+PIPELINE: tuple[Stage, ...] = (
+    #     name        runs              needs: given to build(), or made above
+    Stage("split",    split_briefs,     ("root",),                       spare=True),
+    Stage("briefs",   convert_briefs,   ("root", "split"),               beside=True, spare=True),
+    Stage("load",     load_content,     ("root", "now_option")),
+    Stage("fetch",    fetch_feeds,      ("root", "load"),                only_if="fetch"),
+    Stage("snapshot", watch_snapshot,   ("load",)),
+    Stage("apart",    plan_sections,    ("load", "snapshot", "split"),   beside=True, spare=True),
+    Stage("plan",     plan_site,        ("load", "snapshot", "split", "briefs", "apart")),
+    Stage("check",    check_content,    ("load",),                       beside=True),
+    Stage("later",    make_later_files, ("load", "plan"),                beside=True),
+    Stage("publish",  publish_site,     ("root", "out", "strict", "timings",
+                                         "load", "plan", "check", "later"), timed=False),
+)
+# fmt: on
 
 
 @dataclass
@@ -31,20 +66,7 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
-    worker_peak_kb: int = (
-        0  # the peaks of the processes working beside (jobs.py) added up, 0 without any
-    )
-
-
-def _now(project: Project | None, now_option: str | None) -> datetime:
-    return parse_now(now_option, project.config.site.timezone if project else "UTC")
-
-
-def load_snapshot(project: Project, now: datetime) -> Any:
-    """The cached watch entries (the build never touches the network)."""
-    from .watch.cache import load_snapshot as load_watch
-
-    return load_watch(Path(project.root), project.config.watch, now=now)
+    worker_peak_kb: int = 0  # the peaks of the processes that worked beside, added up
 
 
 def build(
@@ -59,154 +81,33 @@ def build(
     started = time.perf_counter()
     root = Path(root)
     out = Path(out) if out is not None else root / "site"
-    if not (root / "site_config.yml").is_file():  # not a content repository: no lock folder in it
-        return _build(root, now_option, out, strict, fetch, started)
+    given = {"root": root, "out": out, "now_option": now_option, "strict": strict, "fetch": fetch}
+    timings = jobs.Timings()
+    # The whole build holds the lock (not only the MkDocs step): two builds started together
+    # collide at once, and the second is told so instead of waiting to race on staging/. A
+    # folder without site_config.yml gets no lock folder: loading it says what is wrong.
+    lock = build_lock(root) if (root / "site_config.yml").is_file() else nullcontext()
     try:
-        # The whole build holds the lock (not only the MkDocs step): two builds started together
-        # collide at once, and the second is told so instead of waiting to race on staging/.
-        with build_lock(root):
-            return _build(root, now_option, out, strict, fetch, started)
-    except BuildLocked as exc:
-        return BuildResult(False, out, failure=str(exc), seconds=time.perf_counter() - started)
-
-
-def _plan_apart(
-    project: Project, now: datetime, snapshot: Any, brief_slugs: frozenset[str]
-) -> Apart:
-    """What a second process plans during a build: some briefs, the sections the posts' pages
-    do not need."""
-    return plan_apart(Planner(project, now), snapshot, brief_slugs)
-
-
-def _refusal(diags: list[Diagnostic], strict: bool, out: Path) -> str:
-    """Why the portal is not published, or '' when it is."""
-    if has_errors(diags) or (strict and any(d.severity is Severity.WARNING for d in diags)):
-        reason = "content errors" if has_errors(diags) else "warnings (--strict)"
-        return f"not built because of {reason}; {out} is unchanged"
-    return ""
-
-
-def _build(
-    root: Path, now_option: str | None, out: Path, strict: bool, fetch: bool, started: float
-) -> BuildResult:
-    """Load, plan, build and publish, with the checks run beside (jobs.py) where possible.
-
-    On two cores or more: two briefs in three are converted while this process loads; the
-    calendar and watch sections are planned while it plans the rest; the checks run, and the
-    .ics files are written, while MkDocs builds the pages. Nothing is published before the
-    checks have passed: their errors stop the build before the swap, as they would before
-    the plan in one process (RELAIS_JOBS=1), and the output is byte for byte the same.
-    """
-    timings = Timings()
-    parallel = not fetch and jobs.available()
-    converting, early, third = None, None, frozenset[str]()
-    if parallel:
-        # Two briefs in three are converted while this process loads (the planner checks that
-        # each is the brief of the post it loaded), the third while it plans.
-        files = post_files(root)
-        shared = [p for i, p in enumerate(files) if i % 3]
-        third = frozenset(p.stem for i, p in enumerate(files) if not i % 3)
-        converting = jobs.beside(convert_files, root, shared)
-        early = Briefs(frozenset(p.stem for p in shared), converting.result)
-    with timings.stage("load"):
-        loaded = load(root)
-    project = loaded.project
-    diags = list(loaded.diagnostics)
-    now = _now(project, now_option)
-    site = None
-    checking = None
-    checked_here = False
-    if project is not None and not has_errors(diags) and parallel:
-        snapshot = load_snapshot(project, now)
-        side = jobs.beside(_plan_apart, project, now, snapshot, third)
-        shares = [early, Briefs(third, lambda: side.result().briefs)] if early is not None else []
-        try:
-            with timings.stage("plan"):
-                site = plan(project, now, snapshot, apart=side.result, briefs=shares)
-        except Exception:
-            # A plan may stumble on content that the checks reject: then the checks say why.
-            side.cancel()
-            found = check(project, now)
-            if not has_errors(found):
-                raise
-            diags += found
-            checked_here = True
-        timings.peak_kb = side.peak_kb
-        if site is not None:
-            checking = jobs.beside(check, project, now)  # while MkDocs builds, see gate() below
-    if converting is not None:
-        converting.cancel()  # over long ago after a plan; stopped if the build stops before one
-        timings.stages["briefs-beside"] = converting.seconds
-        timings.peak_kb += converting.peak_kb
-    if project is not None and site is None and not checked_here:
-        with timings.stage("check"):  # in line: one process, or content that did not load cleanly
-            diags += check(project, now)
-    refusal = "" if checking is not None else _refusal(diags, strict, out)  # else decided in gate()
-    if project is None or refusal:
+        with lock:
+            done = jobs.run(PIPELINE, given, timings)
+    except (Refused, BuildLocked) as stop:
+        found = stop.diagnostics if isinstance(stop, Refused) else []
+        why = reason(found, strict)
         return BuildResult(
             False,
             out,
-            diags,
-            failure=refusal,
+            found,
+            failure=f"not built because of {why}; {out} is unchanged" if why else str(stop),
             seconds=time.perf_counter() - started,
             timings=timings.stages,
         )
-    if site is None:
-        if fetch:
-            from .watch.fetch_command import fetch_for_build
-
-            with timings.stage("fetch"):
-                fetch_for_build(root, project.config, now)
-        with timings.stage("plan"):
-            site = plan(project, now, load_snapshot(project, now))
-    late = None
-    if site.later and jobs.available() and not staging_on_disk():
-        # The .ics files are written by another process while MkDocs builds the pages.
-        def late(folder: Path) -> jobs.Pending[list[str]]:
-            return jobs.beside(write_later, project, now, site.later, folder)
-    else:
-        with timings.stage("plan"):
-            site = site.with_later(project, now)
-    checked: list[Diagnostic] = []
-
-    def gate() -> str:
-        """The checks' answer, once MkDocs is done: a refusal stops the swap."""
-        if checking is None:
-            return ""
-        checked.extend(checking.result())
-        timings.stages["check-beside"] = checking.seconds
-        timings.peak_kb += checking.peak_kb
-        return _refusal(diags + checked, strict, out)
-
-    try:
-        warnings = publish(
-            site,
-            root,
-            out,
-            strict=strict,
-            timings=timings,
-            source_date_epoch=int(now.timestamp()),
-            late=late,
-            gate=gate,
-        )
-    except PublishError as exc:
-        if checking is not None and not checked:
-            checked.extend(checking.result())  # MkDocs failed first: content errors explain more
-        refusal = _refusal(diags + checked, strict, out)
-        return BuildResult(
-            False,
-            out,
-            diags + checked,
-            failure=refusal or str(exc),
-            seconds=time.perf_counter() - started,
-            timings=timings.stages,
-        )
+    published: Published = done["publish"]
     return BuildResult(
         True,
         out,
-        diags + checked,
-        warnings,
-        pages=len(site.pages),
+        published.diagnostics,
+        published.warnings,
+        pages=len(done["plan"].pages),
         seconds=time.perf_counter() - started,
         timings=timings.stages,
         worker_peak_kb=timings.peak_kb,

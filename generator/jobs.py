@@ -1,8 +1,10 @@
-"""Work done beside the main line of a build, in a second process, on a machine with two cores or more.
+"""Run a pipeline of stages, some of them beside the main line in a second process.
 
 `relais build` is a chain of pure stages, some of which do not depend on each other:
 checking the content and planning the calendar and watch sections, versus planning the
-posts' pages; writing the .ics files, versus MkDocs building the pages.
+posts' pages; making the .ics files, versus MkDocs building the pages. build.py declares
+them in one table of `Stage`s with their inputs; `run()` runs the table in its order.
+
 `beside(fn, ...)` runs `fn` in a forked child process while the caller goes on, and
 `Pending.result()` waits for its value (sent back pickled through a temporary file). The
 child sees the caller's memory as it was at the fork (the loaded project, nothing to
@@ -24,7 +26,9 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -155,3 +159,91 @@ def beside(fn: Callable[..., T], *args: Any) -> Pending[T]:
 def peak_kb() -> int:
     """This process's own peak resident memory, in kB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+# --- pipelines ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Timings:
+    """The seconds of each stage, and the peak memory of the processes that worked beside."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+    peak_kb: int = 0  # the peaks of the processes beside this one, added up (--timings)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time the block under `name` (added to the time already spent under that name)."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One row of a pipeline: `run(*values named in needs)` gives the value named `name`.
+
+    A stage `beside` starts in a second process at its row and runs while the next rows run
+    here; the stages that need it receive a waiter, a function without arguments that gives
+    its value (waiting for it), so that each waits as late as it can. A stage `spare` is
+    worth running only beside: in one process it is skipped and its users receive None (they
+    do that work themselves). A stage `only_if` a given flag is skipped, as None, without it.
+    """
+
+    name: str
+    run: Callable[..., Any]
+    needs: tuple[str, ...] = ()
+    beside: bool = False
+    spare: bool = False
+    only_if: str = ""
+    timed: bool = True  # False: the stage times its own parts (Timings is among its needs)
+
+
+def run(
+    stages: Sequence[Stage],
+    given: Mapping[str, Any],
+    timings: Timings,
+    *,
+    one_process: bool = False,
+) -> dict[str, Any]:
+    """Run `stages` in their order with the values `given`; returns every value by name.
+
+    With one process (`one_process`, or beside() not available: see available()) every
+    stage runs here at its row, in the same order, and gives the same values. Whatever
+    happens, no process is left behind: the stages still running beside are ended when a
+    stage raises, and their time and memory are added to `timings` (as "<name>-beside").
+    """
+    two = available() and not one_process
+    values: dict[str, Any] = {"timings": timings, **given}
+    pending: dict[str, Pending[Any]] = {}
+    try:
+        for stage in stages:
+            if (stage.only_if and not values[stage.only_if]) or (stage.spare and not two):
+                values[stage.name] = None
+                continue
+            args = [values[name] for name in stage.needs]
+            if stage.beside and two:
+                pending[stage.name] = beside(stage.run, *args)
+                values[stage.name] = pending[stage.name].result
+                continue
+            with timings.stage(stage.name) if stage.timed else _untimed():
+                value = stage.run(*args)
+            values[stage.name] = _given(value) if stage.beside else value
+    finally:
+        for name, job in pending.items():
+            job.cancel()  # over already, unless a stage raised
+            timings.stages[f"{name}-beside"] = job.seconds
+            timings.peak_kb += job.peak_kb
+    return values
+
+
+def _given(value: T) -> Callable[[], T]:
+    """A waiter with nothing to wait for: a stage meant to run beside ran here."""
+    return lambda: value
+
+
+@contextmanager
+def _untimed() -> Iterator[None]:
+    yield

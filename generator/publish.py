@@ -20,12 +20,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 
+from .jobs import Timings
 from .render import inert_url, sprite
 from .site import Site
 
@@ -46,20 +45,6 @@ class PublishError(Exception):
 
 class BuildLocked(PublishError):
     pass
-
-
-@dataclass
-class Timings:
-    stages: dict[str, float] = field(default_factory=dict)
-    peak_kb: int = 0  # the peaks of the processes working beside this one (build.py), for --timings
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
 
 _HELD: set[str] = (
@@ -448,19 +433,19 @@ def publish(
     strict: bool = False,
     timings: Timings | None = None,
     source_date_epoch: int | None = None,
-    late: Callable[[Path], Any] | None = None,
+    later: Callable[[], dict[str, bytes]] | None = None,
     gate: Callable[[], str] | None = None,
 ) -> list[str]:
     """Build `site` into `out` atomically; returns MkDocs' warnings. Raises PublishError.
 
-    `late(folder)` starts writing the site's Later files into a folder while MkDocs builds
-    (site.write_later in another process, see build.py); publish waits for it and moves them
-    into the new site before that is swapped into place. (Not into the new site directly:
-    MkDocs empties its output folder when it starts.) `gate()`, asked last, may refuse the
-    new site with a message (PublishError): the checks that ran meanwhile found errors."""
-    if site.later and late is None:
+    `later()` gives the site's Later files, made elsewhere while MkDocs builds (build.py);
+    they are written into the new site once MkDocs is done (MkDocs empties its output folder
+    when it starts; they are static files it never reads), or into the staging with the
+    pages when RELAIS_STAGING=disk. `gate()`, asked last, may refuse the new site with a
+    message (PublishError): the checks that ran meanwhile found errors."""
+    if site.later and later is None:
         raise ValueError(
-            "the site's Later files are neither made (Site.with_later) nor coming (late)"
+            "the site's Later files are neither made (Site.with_later) nor coming (later)"
         )
     timings = timings or Timings()
     out = out.resolve()
@@ -469,14 +454,14 @@ def publish(
         _clean_leftovers(out)
         staging = root / STATE_DIR / "staging"
         on_disk = staging_on_disk()
+        if on_disk and later is not None:  # the staging then holds every file of the site
+            with timings.stage("later"):
+                site = site.with_later_files(later())
+            later = None
         with timings.stage("write"):
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp_site = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
             config_file = write_staging(site, staging, tmp_site, on_disk=on_disk)
-        later_dir = tmp_site.with_name(
-            tmp_site.name + "-later"
-        )  # cleaned with it if killed (_clean_leftovers)
-        writing = late(later_dir) if late is not None else None
         try:
             with timings.stage("mkdocs"):
                 warnings = run_mkdocs(
@@ -485,23 +470,17 @@ def publish(
                     source_date_epoch=source_date_epoch,
                     site=None if on_disk else site,
                 )
-            if writing is not None:
+            if later is not None:
                 with timings.stage("later"):
-                    for rel in writing.result():
+                    for rel, data in sorted(later().items()):
                         (tmp_site / rel).parent.mkdir(parents=True, exist_ok=True)
-                        os.replace(later_dir / rel, tmp_site / rel)
-                    shutil.rmtree(later_dir, ignore_errors=True)
-                timings.stages["later-beside"] = writing.seconds
-                timings.peak_kb += writing.peak_kb
+                        (tmp_site / rel).write_bytes(data)
             refusal = gate() if gate is not None else ""
             if refusal:
                 raise PublishError(refusal)
             with timings.stage("swap"):
                 swap_into_place(tmp_site, out)
         except BaseException:
-            if writing is not None:
-                writing.cancel()
-            shutil.rmtree(later_dir, ignore_errors=True)
             shutil.rmtree(tmp_site, ignore_errors=True)
             raise
     return warnings

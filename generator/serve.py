@@ -55,7 +55,7 @@ class Preview:
         `interrupted()` is asked between steps: a newer edit makes this stage give up early
         (it would be redone anyway) so that the edit's own pages come first.
         """
-        from .build import load_snapshot
+        from .watch.cache import load_snapshot
 
         with self.lock:
             started = time.perf_counter()
@@ -75,7 +75,8 @@ class Preview:
                     err=True,
                 )
                 return None
-            site = plan(project, now, load_snapshot(project, now)).with_later(project, now)
+            snapshot = load_snapshot(Path(project.root), project.config.watch, now=now)
+            site = plan(project, now, snapshot).with_later(project, now)
             if interrupted():
                 return None
             config_file = write_staging(

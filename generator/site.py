@@ -13,21 +13,11 @@ class Later:
     """Files made after planning, from the project: `make(project, now, *args)` gives their
     bytes, at `paths` (docs-relative). `relais build` makes them in another process while
     MkDocs builds the pages (they are static files MkDocs never reads), so `make` is a
-    module-level function and `args` plain data: both cross to that process."""
+    module-level function and `args` plain data, and the bytes cross back pickled."""
 
     paths: tuple[str, ...]
     make: Callable[..., dict[str, bytes]]
     args: tuple[Any, ...] = ()
-
-
-def write_later(project: Any, now: Any, later: Sequence[Later], folder: Path) -> list[str]:
-    """Make the Later files and write them into a built site's folder; returns their paths."""
-    files = make_later(project, now, later)
-    for rel, data in files.items():
-        target = folder / rel
-        target.parent.mkdir(parents=True, exist_ok=True)  # MkDocs may be making the same folder
-        target.write_bytes(data)
-    return sorted(files)
 
 
 def make_later(project: Any, now: Any, later: Sequence[Later]) -> dict[str, bytes]:
@@ -121,5 +111,8 @@ class Site:
         """This site with its Later files made, among its files."""
         if not self.later:
             return self
-        files = make_later(project, now, self.later)
+        return self.with_later_files(make_later(project, now, self.later))
+
+    def with_later_files(self, files: dict[str, bytes]) -> Site:
+        """This site with its Later files, made elsewhere (make_later), among its files."""
         return replace(self, files={**self.files, **dict(sorted(files.items()))}, later=())

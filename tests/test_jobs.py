@@ -108,12 +108,12 @@ def test_content_errors_found_beside_stop_the_build(tmp_path: Path) -> None:
 def test_a_plan_that_stumbles_on_rejected_content_gives_the_checks_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.build as build_module
+    import generator.stages as stages
 
     def stumble(*args: object, **kwargs: object) -> None:
         raise KeyError("personne")  # what a planner may do with an owner that does not exist
 
-    monkeypatch.setattr(build_module, "plan", stumble)
+    monkeypatch.setattr(stages, "plan", stumble)
     root = copy_demo(tmp_path / "demo")
     post = root / "content" / "posts" / "bilan-carbone-2026.md"
     post.write_text(
@@ -198,3 +198,75 @@ def test_briefs_converted_elsewhere_are_used_only_for_the_same_text(tmp_path: Pa
             project, now, briefs=[Briefs(frozenset({post.slug}), lambda g=given: {post.slug: g})]
         ).pages
         assert ("MARQUEUR" in pages["posts/bilan-carbone-2026.md"]) is used
+
+
+# --- pipelines (jobs.run, build.PIPELINE) ------------------------------------------------------
+
+
+def _double(n: int) -> int:
+    return 2 * n
+
+
+def _pid_and(n: int) -> tuple[int, int]:
+    return os.getpid(), n
+
+
+def _sum(double: int, waiter: object, spare: object, skipped: object) -> tuple[int, int, object]:
+    pid, n = waiter()  # type: ignore[operator]
+    return pid, double + n, (spare, skipped)
+
+
+PIPELINE = (
+    jobs.Stage("double", _double, ("n",)),
+    jobs.Stage("beside", _pid_and, ("double",), beside=True),
+    jobs.Stage("spare", _double, ("n",), spare=True),
+    jobs.Stage("skipped", _double, ("n",), only_if="flag"),
+    jobs.Stage("sum", _sum, ("double", "beside", "spare", "skipped")),
+)
+
+
+def test_a_pipeline_runs_its_stages_in_order_beside_where_marked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    timings = jobs.Timings()
+    values = jobs.run(PIPELINE, {"n": 5, "flag": False}, timings)
+    pid, total, (spare, skipped) = values["sum"]
+    assert pid != os.getpid() and total == 20 and spare == 10 and skipped is None
+    assert set(timings.stages) == {"double", "spare", "sum", "beside-beside"}
+    assert timings.peak_kb > 0
+    # One process: the same values, the stage meant beside runs here, the spare one not at all.
+    monkeypatch.setenv("RELAIS_JOBS", "1")
+    timings = jobs.Timings()
+    values = jobs.run(PIPELINE, {"n": 5, "flag": True}, timings)
+    assert values["sum"] == (os.getpid(), 20, (None, 10))
+    assert set(timings.stages) == {"double", "beside", "skipped", "sum"}
+    assert timings.peak_kb == 0
+
+
+def test_a_stage_that_raises_stops_the_pipeline_and_ends_what_runs_beside(tmp_path: Path) -> None:
+    marker = tmp_path / "slept"
+
+    def sleep_then_mark() -> None:
+        time.sleep(30)
+        marker.write_text("the stage beside was not stopped")
+
+    stages = (
+        jobs.Stage("long", sleep_then_mark, beside=True),
+        jobs.Stage("fails", _fail),
+        jobs.Stage("never", _double, ("n",)),
+    )
+    timings = jobs.Timings()
+    with pytest.raises(ValueError, match="broken on purpose"):
+        jobs.run(stages, {"n": 1}, timings)
+    assert "never" not in timings.stages and "long-beside" in timings.stages
+    assert not marker.exists()
+
+
+def test_every_stage_of_the_build_needs_only_values_given_or_made_above() -> None:
+    from generator.build import PIPELINE as BUILD
+
+    known = {"root", "out", "now_option", "strict", "fetch", "timings"}
+    for stage in BUILD:
+        assert set(stage.needs) <= known, (stage.name, set(stage.needs) - known)
+        assert not (stage.beside and stage.name in {"load", "plan", "publish"})
+        known.add(stage.name)
