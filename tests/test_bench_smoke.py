@@ -21,8 +21,10 @@ HEADERS = [
         "| posts | peak memory check / build / blog | HTML pages relais / blog | output relais / blog | "
         "relais bytes per post (without theme assets) |"
     ),
-    "| posts | load | plan | write | mkdocs | later | swap | wall (with start-up) | check-beside | briefs-beside | "
-    "later-beside | CPU |",
+    (
+        "| posts | load | plan | write | mkdocs | later | swap | wall (with start-up) | check-beside | "
+        "briefs-beside | apart-beside | later-beside | CPU |"
+    ),
     "| other | result |",
 ]
 
