@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-import grapheme  # type: ignore[import-untyped]
-from grapheme.grapheme_property_group import (  # type: ignore[import-untyped]
-    GraphemePropertyGroup,
-    get_group,
-)
+import ada_url
+import regex
 from twitter_text import extract_urls_with_indices, parse_tweet  # type: ignore[import-untyped]
+from twitter_text.extract_urls import idna_to_ascii  # type: ignore[import-untyped]
+from twitter_text.regexp.latin_accent_chars import (  # type: ignore[import-untyped]
+    latin_accent_chars,
+)
+from twitter_text.regexp.valid_domain import valid_domain  # type: ignore[import-untyped]
+from twitter_text.regexp.valid_tco_url import valid_tco_url  # type: ignore[import-untyped]
+from twitter_text.regexp.valid_url_balanced_parens import (  # type: ignore[import-untyped]
+    valid_url_balanced_parens,
+)
+from twitter_text.regexp.valid_url_preceding_chars import (  # type: ignore[import-untyped]
+    valid_url_preceding_chars,
+)
 
 URL_LENGTH = 23  # what X and Mastodon count for a recognised link, whatever its length
 
@@ -46,6 +55,7 @@ class Measure:
     fold: int | None
     over: bool
     unlinked_urls: tuple[str, ...] = ()
+    invalid: tuple[str, ...] = ()  # characters the network refuses, as "U+FFFE"
 
 
 _Row = tuple[str, str, str, int | None, int | None, str, int | None, str]
@@ -84,20 +94,31 @@ def _network(network_id: str) -> Network:
 
 
 # ---------------------------------------------------------------- counting
+#
+# Each network counts as its own code does; the sources read are named where they are used:
+# X: twitter-text v3 (its conformance file runs in tests/reference/twitter-text/);
+# Mastodon: app/validators/status_length_validator.rb with Mastodon's URL pattern
+# (config/initializers/twitter_regex.rb) and mention pattern (Account::MENTION_RE);
+# Bluesky: the social-app composer, which counts the text with its links shortened
+# (shortenLinks, toShortUrl) after atproto's link detection. Graphemes are Unicode's
+# extended grapheme clusters as the `regex` module finds them (Unicode 18, checked against
+# GraphemeBreakTest.txt in tests/reference/unicode/).
 
 _NEWLINE = re.compile(r"\r\n?")
+_LONE_SURROGATE = re.compile(
+    "[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]"
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# twitter-text's invalid characters (its "invalid_chars_group"); X refuses a post holding one.
+_X_INVALID = re.compile("[\ufffe\ufeff\uffff]")
 # A rough http(s) URL, only to name the links that twitter-text does not recognise.
 _ROUGH_URL = re.compile(r"(?<![A-Za-z0-9@＠$#＃])https?://[^\s<>\"'“”«»]+", re.IGNORECASE)
-# Mastodon counts a remote mention "@user@host" as "@user".
-_MENTION = re.compile(r"(?<![=/\w])@(\w+(?:[\w.-]*\w)?)@[\w-]+(?:\.[\w-]+)*\w")
 # twitter-text's own spaces (its "spaces_group" but U+180E): no link or emoji spans one.
 _SPACES = r"\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_WORD = re.compile(f"[^{_SPACES}]*[{_SPACES}]*")
-_EMOJI_GROUPS = (
-    GraphemePropertyGroup.EXTENDED_PICTOGRAPHIC,
-    GraphemePropertyGroup.REGIONAL_INDICATOR,
-)
+# A word with the spaces before it: the one character twitter-text looks at before a link.
+_WORD = re.compile(f"[{_SPACES}]*[^{_SPACES}]*")
+_CLUSTER = regex.compile(r"\X")
+_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]")
 # Text twitter-text weighs 1 per character, with no emoji: ASCII, Latin, IPA, ’ “ ” – — (not © ®).
 _X_PLAIN = re.compile("[\t\n\x20-\x7e\xa0-\xa8\xaa-\xad\xaf-\u02ff\u2010-\u201f]*")
 # Characters that never join a neighbour into one grapheme cluster (no CR, ZWJ, mark or Hangul).
@@ -111,13 +132,36 @@ def _normalise(text: str) -> str:
     return _NEWLINE.sub("\n", unicodedata.normalize("NFC", text))
 
 
+def invalid_characters(network_id: str, text: str) -> tuple[str, ...]:
+    """The characters that make text impossible to post on the network, as "U+FFFE" names.
+
+    Half of a surrogate pair cannot be written in UTF-8 on any network; X also refuses
+    twitter-text's invalid characters (U+FFFE, U+FEFF, U+FFFF).
+    """
+    found = [m.group() for m in _LONE_SURROGATE.finditer(text)]
+    if _network(network_id).counting == "x":
+        found += _X_INVALID.findall(text)
+    return tuple(dict.fromkeys(f"U+{ord(c):04X}" for c in found))
+
+
+def _clusters(text: str) -> list[str]:
+    return _CLUSTER.findall(text)
+
+
+def _graphemes(text: str) -> int:
+    """The number of extended grapheme clusters (plain text skips the segmenter: one each)."""
+    return len(text) if _ONE_CLUSTER_EACH.fullmatch(text) else len(_clusters(text))
+
+
 def _is_emoji(cluster: str) -> bool:
-    return "\u20e3" in cluster or any(get_group(c) in _EMOJI_GROUPS for c in cluster)
+    return _EMOJI.search(cluster) is not None
 
 
 def _words(text: str) -> Iterator[re.Match[str]]:
-    """Text cut after each run of spaces; the counts are unchanged and stay fast."""
+    """Text cut before each run of spaces; twitter-text counts each piece as in the whole text."""
     # twitter-text's regexes are quadratic in what they scan: "1.2." * 500 takes 10 s at once.
+    # A link never spans a space and twitter-text only looks at the one character before it,
+    # which each piece keeps: the sum over the pieces is twitter-text's count of the whole.
     return _WORD.finditer(text)
 
 
@@ -131,28 +175,19 @@ def _links(word: str, bare_domains: bool) -> tuple[tuple[int, int], ...]:
     )
 
 
-def _url_spans(text: str, bare_domains: bool) -> list[tuple[int, int]]:
+def _url_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the URLs that twitter-text recognises (a public top-level domain is required)."""
-    needed = "." if bare_domains else ":"  # what twitter-text itself checks first: skip its call
     return [
         (w.start() + a, w.start() + b)
         for w in _words(text)
-        if needed in w.group()
-        for a, b in _links(w.group(), bare_domains)
+        if "." in w.group()  # what twitter-text itself checks first: skip its call
+        for a, b in _links(w.group(), True)
     ]
 
 
 def _unlinked(text: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:
     found = (m for m in _ROUGH_URL.finditer(text) if not any(a <= m.start() < b for a, b in spans))
     return tuple(m.group().rstrip(".,;:!?)]}") for m in found)
-
-
-def _mastodon_text(text: str, spans: list[tuple[int, int]]) -> str:
-    parts, last = [], 0
-    for start, end in spans:
-        parts += [text[last:start], "x" * URL_LENGTH]
-        last = end
-    return _MENTION.sub(r"@\1", "".join(parts) + text[last:])
 
 
 def _x_weight(word: str) -> int:
@@ -164,21 +199,152 @@ def _x_weight(word: str) -> int:
     return len(word) - sum(b - a for a, b in links) + URL_LENGTH * len(links)
 
 
-def _graphemes(text: str) -> int:
-    """The number of grapheme clusters (pure-Python grapheme is slow: skip it for plain text)."""
-    return len(text) if _ONE_CLUSTER_EACH.fullmatch(text) else int(grapheme.length(text))
+# --- Mastodon: its URL pattern (twitter-text's, widened by Mastodon) and its mentions
+
+# Ruby's \p{White_Space}.
+_WHITE = "\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Mastodon's UCHARS: the IRI characters it accepts in a query.
+_UCHARS = (
+    "\xa0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U0001fffd\U00020000-\U0002fffd"
+    "\U00030000-\U0003fffd\U00040000-\U0004fffd\U00050000-\U0005fffd\U00060000-\U0006fffd"
+    "\U00070000-\U0007fffd\U00080000-\U0008fffd\U00090000-\U0009fffd\U000a0000-\U000afffd"
+    "\U000b0000-\U000bfffd\U000c0000-\U000cfffd\U000d0000-\U000dfffd\U000e1000-\U000efffd"
+    "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
+)
+_M_PATH_CHAR = f"[^{_WHITE}<>()?]"
+_M_PARENS = rf"\((?:{_M_PATH_CHAR}+|(?:{_M_PATH_CHAR}*\({_M_PATH_CHAR}+\){_M_PATH_CHAR}*))\)"
+# Ruby interpolated twitter-text's own balanced parentheses here, before redefining them.
+_M_PATH_END = (
+    f"(?:[^{_WHITE}()?!*\"'「」<>;:=,.$%\\[\\]~&|@]|(?:{valid_url_balanced_parens.pattern}))"
+)
+_M_PATH = (
+    f"(?:(?:{_M_PATH_CHAR}*(?:{_M_PARENS}{_M_PATH_CHAR}*)*{_M_PATH_END})|(?:{_M_PATH_CHAR}+/))"
+)
+_M_QUERY = f"[a-z0-9!?*'();:&=+$/%#\\[\\]\\-_.,~|@^{_UCHARS}]"
+_M_QUERY_END = f"[a-z0-9_&=#/\\-{_UCHARS}]"
+_MASTODON_URL = re.compile(
+    f"(?P<before>{valid_url_preceding_chars.pattern})"
+    "(?P<url>"
+    "(?P<protocol>(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini)://)?"
+    f"(?P<domain>{valid_domain.pattern})"
+    "(?::[0-9]+)?"
+    f"(?:/{_M_PATH}*)?"
+    f"(?:\\?{_M_QUERY}*{_M_QUERY_END})?"
+    ")",
+    re.IGNORECASE,
+)
+_MAX_URL_LENGTH = 4096  # twitter-text: a longer match is no link
+_MAX_TCO_SLUG = 40
+# Account::MENTION_RE: [[:word:]] is Ruby's letters, marks, decimal digits and connectors.
+_RUBY_WORD = r"[\p{L}\p{M}\p{Nd}\p{Pc}]"
+_MASTODON_MENTION = regex.compile(
+    rf"(?<![=/]|{_RUBY_WORD})@(?P<name>(?P<user>(?i:[a-z0-9_]+(?:[.-]+[a-z0-9_]+)*))"
+    rf"(?:@(?P<domain>{_RUBY_WORD}+(?:[.-]+{_RUBY_WORD}+)*))?)"
+)
+# twitter-text's end_mention_match: a mention followed by these is none.
+_END_MENTION = re.compile(f"[@＠{latin_accent_chars.pattern}]|://")
+_MAX_DOMAIN_LENGTH = 253  # Mastodon's Extractor: a longer domain is no mention
+
+
+def _mastodon_urls(text: str) -> Iterator[tuple[int, int, str]]:
+    """Links as Mastodon's extract_urls_with_indices finds them (a protocol is required)."""
+    if ":" not in text:
+        return
+    for m in _MASTODON_URL.finditer(text):
+        if not m.group("protocol"):
+            continue
+        start, url = m.start("url"), m.group("url")
+        tco = valid_tco_url.match(url)
+        if tco:
+            if len(tco.group(1)) > _MAX_TCO_SLUG:
+                continue
+            url = tco.group(0)
+        domain = m.group("domain")
+        ascii_domain = idna_to_ascii(domain)
+        if not ascii_domain or len(url) + max(0, len(ascii_domain) - len(domain)) > _MAX_URL_LENGTH:
+            continue
+        yield start, start + len(url), "x" * URL_LENGTH
+
+
+def _mastodon_mentions(text: str) -> Iterator[tuple[int, int, str]]:
+    """Mentions as Mastodon's extractor finds them, each counted as "@user"."""
+    if "@" not in text and "＠" not in text:
+        return
+    for m in _MASTODON_MENTION.finditer(text):
+        if _END_MENTION.match(text, m.end()):
+            continue
+        if len(m.group("domain") or "") > _MAX_DOMAIN_LENGTH:
+            continue
+        yield m.start(), m.end(), "@" + m.group("user")
+
+
+def _rewrite(text: str, entities: Iterable[tuple[int, int, str]]) -> str:
+    """text with each entity's span replaced, overlapping ones dropped as twitter-text does."""
+    parts, last = [], 0
+    for start, end, replacement in sorted(entities):
+        if start < last:
+            continue
+        parts += [text[last:start], replacement]
+        last = end
+    return "".join(parts) + text[last:]
+
+
+def _mastodon_text(text: str) -> str:
+    return _rewrite(text, [*_mastodon_urls(text), *_mastodon_mentions(text)])
+
+
+# --- Bluesky: the composer counts the text with its links shortened
+
+# JavaScript's \\s, which atproto's link pattern uses.
+_JS_SPACE = "\t-\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# atproto's URL_REGEX (packages/api/src/rich-text/util.ts): a link starts the text, a line,
+# or follows a space or "("; with a protocol it runs to the next space.
+_BLUESKY_LINK = re.compile(
+    f"(?:^|[{_JS_SPACE}(])(?P<url>[hH][tT][tT][pP][sS]?://[^{_JS_SPACE}]+"
+    f"|[a-zA-Z][a-zA-Z0-9]*(?:\\.[a-zA-Z0-9]+)+[^{_JS_SPACE}]*)"
+)
+
+
+def bluesky_short_url(url: str) -> str:
+    """The composer's toShortUrl: host and at most 13 characters of the rest, then "..."."""
+    try:
+        parsed = ada_url.URL(url)  # a WHATWG URL parser, as the browser's `new URL`
+    except (ValueError, UnicodeError):
+        return url
+    if parsed.protocol not in ("http:", "https:"):
+        return url
+    rest = ("" if parsed.pathname == "/" else parsed.pathname) + parsed.search + parsed.hash
+    return parsed.host + (rest[:13] + "..." if len(rest) > 15 else rest)
+
+
+def _bluesky_links(text: str) -> Iterator[tuple[int, int, str]]:
+    """The links the composer shortens: written with "http(s)://" (others count as written)."""
+    if "://" not in text:
+        return
+    for m in _BLUESKY_LINK.finditer(text):
+        url = m.group("url")
+        if not url.startswith("http") or "://" not in url[:8]:
+            continue  # detectFacets: a protocol other than lower-case "http" makes no link
+        if url[-1] in ".,;:!?":
+            url = url[:-1]
+        if url.endswith(")") and "(" not in url:
+            url = url[:-1]
+        yield m.start("url"), m.start("url") + len(url), bluesky_short_url(url)
+
+
+def _bluesky_text(text: str) -> str:
+    return _rewrite(text, _bluesky_links(text))
 
 
 def _count(counting: str, text: str) -> int:
     if counting == "x":
         return sum(_x_weight(w.group()) for w in _words(text))
     if counting == "mastodon":
-        # Mastodon only shortens links written with their protocol, and counts graphemes.
-        return _graphemes(_mastodon_text(text, _url_spans(text, bare_domains=False)))
+        return _graphemes(_mastodon_text(text))
     if counting == "bluesky":
-        return _graphemes(text)
+        return _graphemes(_bluesky_text(text))
     if counting == "threads":
-        return sum(len(g.encode()) if _is_emoji(g) else len(g) for g in grapheme.graphemes(text))
+        return sum(len(g.encode()) if _is_emoji(g) else len(g) for g in _clusters(text))
     return len(text)
 
 
@@ -191,16 +357,143 @@ def count(network_id: str, text: str) -> int:
 def measure(network_id: str, text: str, *, limit: int | None = None) -> Measure:
     """Count, bytes and limits of text on a network; limit replaces the default (Mastodon instances)."""
     network = _network(network_id)
+    invalid = invalid_characters(network_id, text)
     text = _normalise(text)
-    size, nbytes = _count(network.counting, text), len(text.encode())
+    size = _count(network.counting, text)
+    # Bluesky posts the text with its links shortened: its byte limit applies to that text.
+    nbytes = len((_bluesky_text(text) if network.counting == "bluesky" else text).encode())
     limit = network.limit if limit is None else limit
     unlinked: tuple[str, ...] = ()
-    if network.counting in ("x", "mastodon"):
-        unlinked = _unlinked(text, _url_spans(text, bare_domains=network.counting == "x"))
+    if network.counting == "x":
+        unlinked = _unlinked(text, _url_spans(text))
+    elif network.counting == "mastodon":
+        unlinked = _unlinked(text, [(a, b) for a, b, _ in _mastodon_urls(text)])
     over = (limit is not None and size > limit) or (
         network.byte_limit is not None and nbytes > network.byte_limit
     )
-    return Measure(size, limit, nbytes, network.byte_limit, network.fold, over, unlinked)
+    return Measure(size, limit, nbytes, network.byte_limit, network.fold, over, unlinked, invalid)
+
+
+# ---------------------------------------------------------------- handles and hashtags
+
+# twitter-text's hashtag characters: letters, marks, digits and a few joiners; one letter needed.
+_TAG_CHARS = r"\p{L}\p{M}\p{Nd}_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\u00b7"
+_HASHTAG = regex.compile(rf"(?![\ufe0f\u20e3])[{_TAG_CHARS}]*[\p{{L}}\p{{M}}][{_TAG_CHARS}]*")
+_TAG_STOP = regex.compile(rf"[^{_TAG_CHARS}]")
+
+
+def hashtag_problem(tag: str) -> str | None:
+    """Why networks would not link "#tag" whole (twitter-text's hashtag rule), or None."""
+    body = tag.strip()
+    body = body[1:] if body[:1] in ("#", "＃") else body
+    if _HASHTAG.fullmatch(body):
+        return None
+    if not body:
+        return "is empty"
+    stop = _TAG_STOP.search(body)
+    if stop is None:
+        return "holds only digits, which networks never link as a hashtag"
+    what = "a space" if stop.group().isspace() else f"'{stop.group()}'"
+    linked = body[: stop.start()]
+    return f"holds {what}, where networks end the hashtag" + (
+        f" (only '#{linked}' would be linked)" if _HASHTAG.fullmatch(linked) else ""
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class HandleRule:
+    """What a network accepts as an account name, in words for the hint."""
+
+    pattern: re.Pattern[str]
+    example: str
+    words: str
+
+
+_DOMAIN_HANDLE = (
+    r"(?=.{1,253}$)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+"
+    r"[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+)
+# atproto's handle syntax; these top-level domains are refused by its specification.
+_BLUESKY_REFUSED_TLDS = (
+    "alt",
+    "arpa",
+    "example",
+    "internal",
+    "invalid",
+    "local",
+    "localhost",
+    "onion",
+)
+HANDLE_RULES: Mapping[str, HandleRule] = MappingProxyType(
+    {
+        # X: 1 to 15 letters, digits or "_" (twitter-text's usernames; X's own length limit).
+        "x": HandleRule(
+            re.compile(r"@?[A-Za-z0-9_]{1,15}"), "@maison_exemple", "1 to 15 letters, digits or '_'"
+        ),
+        "bluesky": HandleRule(
+            re.compile(f"@?{_DOMAIN_HANDLE}"),
+            "claire.bsky.social",
+            "a domain name, e.g. name.bsky.social",
+        ),
+        # Mastodon: Account::USERNAME_RE, then the instance's host.
+        "mastodon": HandleRule(
+            re.compile(rf"@?[A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*(?:@{_DOMAIN_HANDLE})?"),
+            "@claire@mastodon.social",
+            "@user@instance (letters, digits, '_', '.', '-')",
+        ),
+        # LinkedIn: the profile's public URL slug (linkedin.com/in/<slug>), 3 to 100 characters.
+        "linkedin": HandleRule(
+            re.compile(r"(?=.{3,100}$)(?:[^\W_]|-)+"),
+            "claire-martin",
+            "the end of the profile address linkedin.com/in/…, 3 to 100 letters, digits or '-'",
+        ),
+        # Instagram and Threads share the account: 30 letters, digits, '.' or '_', no '.' at the end.
+        "instagram": HandleRule(
+            re.compile(r"@?(?!.*\.\.)(?=[\w.]{1,30}$)[\w.]*[\w]"),
+            "claire.aufournil",
+            "up to 30 letters, digits, '.' or '_', not ending with '.'",
+        ),
+        "threads": HandleRule(
+            re.compile(r"@?(?!.*\.\.)(?=[\w.]{1,30}$)[\w.]*[\w]"),
+            "claire.aufournil",
+            "up to 30 letters, digits, '.' or '_', not ending with '.'",
+        ),
+        # Facebook usernames: at least 5 letters, digits or '.'.
+        "facebook": HandleRule(
+            re.compile(r"(?=[A-Za-z0-9.]{5,50}$)[A-Za-z0-9.]+"),
+            "maison.exemple",
+            "5 to 50 letters, digits or '.'",
+        ),
+        "tiktok": HandleRule(
+            re.compile(r"@?(?=[\w.]{2,24}$)[\w.]*[\w]"),
+            "@maison.exemple",
+            "2 to 24 letters, digits, '_' or '.', not ending with '.'",
+        ),
+        "youtube": HandleRule(
+            re.compile(r"@?[\w.-]{3,30}"),
+            "@MaisonExemple",
+            "3 to 30 letters, digits, '_', '-' or '.'",
+        ),
+        "pinterest": HandleRule(
+            re.compile(r"@?\w{3,30}"), "maisonexemple", "3 to 30 letters, digits or '_'"
+        ),
+    }
+)
+
+
+def handle_problem(network_id: str, handle: str) -> str | None:
+    """Why handle is not an account name on the network (its own rule), or None."""
+    rule = HANDLE_RULES.get(network_id)
+    value = handle
+    if rule is None or not value.strip():
+        return None
+    if "://" in value or value.lower().startswith(("www.", "linkedin.com/", "x.com/")):
+        return "is an address, not an account name"
+    if not rule.pattern.fullmatch(value):
+        return f"is not an account name on {_network(network_id).label} ({rule.words})"
+    if network_id == "bluesky" and value.rsplit(".", 1)[-1].lower() in _BLUESKY_REFUSED_TLDS:
+        return f"ends in .{value.rsplit('.', 1)[-1]}, which Bluesky refuses in a handle"
+    return None
 
 
 def js_rules() -> dict[str, dict[str, int | str | None]]:
@@ -218,7 +511,7 @@ def _has_tag(text: str, tag: str) -> bool:
     return re.search(rf"(?<![\w#]){re.escape(tag)}(?!\w)", text, re.IGNORECASE) is not None
 
 
-def _holds_link(text: str, link: str) -> bool:
+def holds_link(text: str, link: str) -> bool:
     """Whether text holds link as a word of its own (trailing punctuation allowed)."""
     # str.find, not a regex built from each link: thousands of links overflow re's cache.
     start = text.find(link)
@@ -234,7 +527,7 @@ def _holds_link(text: str, link: str) -> bool:
 
 def _with_link(text: str, link: str) -> str:
     """text with link on a line of its own after it, unless the text already holds that link."""
-    if not link or _holds_link(text, link):
+    if not link or holds_link(text, link):
         return text
     return f"{text}\n{link}" if text else link
 

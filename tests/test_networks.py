@@ -179,6 +179,27 @@ def test_x_counts_a_link_without_public_domain_character_by_character() -> None:
     assert m.unlinked_urls == ("https://intranet.local/x", "https://portal.example/y")
 
 
+def test_x_counts_an_accented_letter_before_a_bare_domain_once() -> None:
+    # twitter-text sees the space before each word, as in the whole text: the "à" is part of
+    # the link here, but before a domain at the very start it is not (twitter-text's rule).
+    assert (
+        count("x", "Visitez àmaisonexemple.fr")
+        == parse_tweet("Visitez àmaisonexemple.fr").weightedLength
+        == 31
+    )
+    assert count("x", "àmaisonexemple.fr") == 24
+
+
+def test_x_refuses_twitter_texts_invalid_characters() -> None:
+    m = measure("x", "Bonjour\ufffe et \uffff, \ufeff")
+    assert m.invalid == ("U+FFFE", "U+FFFF", "U+FEFF")
+    assert measure("x", "a\ud800b").invalid == ("U+D800",)
+    assert measure("x", "Bonjour \U0001f44d").invalid == ()
+    # Half a surrogate pair cannot be posted anywhere; U+FFFE only troubles X.
+    assert measure("bluesky", "a\udc00").invalid == ("U+DC00",)
+    assert measure("bluesky", "a\ufffe").invalid == ()
+
+
 def test_x_leaves_trailing_punctuation_out_of_a_link() -> None:
     assert count("x", "https://example.org/x.") == 24
     assert count("x", "(https://fr.wikipedia.org/wiki/Pain_(aliment))") == 25
@@ -196,6 +217,30 @@ def test_mastodon_counts_a_bare_domain_and_an_intranet_link_in_full() -> None:
     assert count("mastodon", "maisonexemple.fr") == 16
     m = measure("mastodon", "https://intranet.local/page")
     assert (m.count, m.unlinked_urls) == (27, ("https://intranet.local/page",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://ja.wikipedia.org/wiki/パン",  # a unicode path, as Mastodon's own pattern reads it
+        "https://fr.wikipedia.org/wiki/Pâtisserie_(cuisine)",
+        "https://пекарня.рф/хлеб",  # an internationalised domain
+        "https://example.org/recherche?q=pain%20d%C3%A9pices&lang=fr",
+        "https://example.org/?q=パン",
+        "gemini://geminiprotocol.net/docs/",
+        "gopher://gopher.floodgap.com/1/world",
+        "dat://example.org/x",
+        "ipfs://bafybeigdyrzt.example.com/wiki/",
+    ],
+)
+def test_mastodon_counts_every_link_it_finds_as_23(text: str) -> None:
+    assert count("mastodon", f"Lire {text} !") == 5 + 23 + 2
+
+
+def test_mastodon_links_only_what_its_pattern_finds() -> None:
+    assert count("mastodon", "xmpp:someone@example.org") == 24  # linked, but not shortened
+    assert count("mastodon", "ftp://example.org/fichier") == 25
+    assert count("mastodon", "https://example.org/x" + "y" * 5000) == 5021  # over 4,096
 
 
 def test_mastodon_counts_a_remote_mention_as_the_user_name() -> None:
@@ -219,6 +264,18 @@ def test_bluesky_counts_grapheme_clusters() -> None:
     assert count("bluesky", unicodedata.normalize("NFD", "été")) == 3
     assert measure("bluesky", "a" * 300).over is False
     assert measure("bluesky", "a" * 301).over is True
+
+
+def test_bluesky_counts_a_link_as_its_composer_shortens_it() -> None:
+    link = "https://www.maison-exemple.fr/hiver/galette-des-rois-2027"
+    assert count("bluesky", f"Voir {link}") == len("Voir www.maison-exemple.fr/hiver/galett...")
+    assert count("bluesky", "https://e.org/a") == len("e.org/a")
+    # Written without its protocol, a link counts as written.
+    assert count("bluesky", "maison-exemple.fr/hiver/galette") == 31
+    # The host is counted as the browser writes it: punycode, no default port.
+    assert count("bluesky", "https://bücher.de:443/") == len("xn--bcher-kva.de")
+    m = measure("bluesky", "x" * 2990 + " " + link)
+    assert m.bytes == 2990 + 1 + len("www.maison-exemple.fr/hiver/galett...")
 
 
 def test_bluesky_byte_limit_is_hit_before_the_grapheme_limit() -> None:
@@ -467,6 +524,34 @@ JS_CASES = [
     ("threads", "Salut " + THUMBS + FAMILY + FLAG_FR + " 日本"),
     ("threads", "a" * 497 + THUMBS),
     ("instagram", "Légende\navec #hashtags et " + THUMBS),
+    ("x", "Visitez à https://www.maison-exemple.fr/ l’été"),
+    ("x", "Bonjour\ufffe \uffff \ufeff"),
+    ("x", "moitié \ud83d de paire"),
+    ("bluesky", "नमस्ते दोस्तों, हमारी बेकरी में आज ताज़ा ब्रेड है। क्ष"),
+    ("bluesky", "আমাদের বেকারিতে আজ তাজা রুটি। ক্ষ"),
+    ("bluesky", "Voir https://www.maison-exemple.fr/hiver/galette-des-rois-2027, et e.org/x"),
+    (
+        "bluesky",
+        "(https://fr.wikipedia.org/wiki/Pain_(aliment)) https://bücher.de:443/ HTTPS://E.ORG/ABCDEFGHIJKLMNOPQRST",
+    ),
+    (
+        "bluesky",
+        "https://ja.wikipedia.org/wiki/パン?q=é#fin https://e.org/a.\nhttps://e.org/abcdefghijklmnop!",
+    ),
+    ("bluesky", "x" * 2990 + " https://www.maison-exemple.fr/hiver/galette-des-rois-2027"),
+    (
+        "mastodon",
+        "Lire https://ja.wikipedia.org/wiki/パン et https://fr.wikipedia.org/wiki/Pâtisserie_(cuisine) !",
+    ),
+    (
+        "mastodon",
+        "gemini://geminiprotocol.net/docs/ gopher://gopher.floodgap.com/1/world ftp://e.org/f",
+    ),
+    (
+        "mastodon",
+        "https://example.org/?q=パン&x=1 @lucas@mastodon.social @claire @a@" + "b" * 260 + ".com",
+    ),
+    ("mastodon", "a" * 476 + "http://" + "b" * 30 + ".com/example"),
     ("email", "Bonjour,\n\nVoici le kit."),
     ("whatsapp", ""),
 ]
@@ -487,10 +572,27 @@ def run_js(cases: list[tuple[str, str]]) -> list[dict[str, object]]:
     return json.loads(result.stdout)
 
 
+def _python(network_id: str, text: str) -> dict[str, object]:
+    m = measure(network_id, text)
+    return {"count": m.count, "over": m.over, "bytes": m.bytes, "invalid": list(m.invalid)}
+
+
 def test_browser_counter_agrees_with_python() -> None:
     for (network_id, text), js in zip(JS_CASES, run_js(JS_CASES), strict=True):
-        m = measure(network_id, text)
-        assert js == {"count": m.count, "over": m.over, "bytes": m.bytes}, (network_id, text)
+        assert js == _python(network_id, text), (network_id, text)
+
+
+@pytest.mark.browser
+def test_browser_counter_agrees_with_python_in_chromium(page: object) -> None:
+    script = (ROOT / "generator" / "theme" / "assets" / "relais-count.js").read_text()
+    page.set_content("<!doctype html><title>count</title>")  # type: ignore[attr-defined]
+    page.add_script_tag(content=script)  # type: ignore[attr-defined]
+    results = page.evaluate(  # type: ignore[attr-defined]
+        "([rules, cases]) => cases.map(([id, t]) => RelaisCount.count(id, t, rules))",
+        [networks.js_rules(), JS_CASES],
+    )
+    for (network_id, text), js in zip(JS_CASES, results, strict=True):
+        assert js == _python(network_id, text), (network_id, text)
 
 
 def test_browser_counter_documented_differences() -> None:

@@ -67,6 +67,22 @@ def _length(
     return error(file, line, code, message, "; ".join(hints))
 
 
+def _invalid(file: str, line: int, what: str, network_id: str, text: str) -> Diagnostic | None:
+    """An error when text holds a character the network refuses (X: twitter-text's list)."""
+    invalid = net.invalid_characters(network_id, text)
+    if not invalid:
+        return None
+    label = net.get(network_id).label  # type: ignore[union-attr]
+    return error(
+        file,
+        line,
+        "invalid-character",
+        f"{what} holds {', '.join(invalid)}, which {label} refuses: the post would be rejected",
+        "delete it: it is invisible, often pasted from another program "
+        "(retype the words around it)",
+    )
+
+
 def _lengths(project: Project, now: datetime) -> Iterator[Diagnostic]:
     """Official messages (text and link, as the brand posts them) and suggestions (as an ambassador posts them)."""
     config = project.config
@@ -76,6 +92,15 @@ def _lengths(project: Project, now: datetime) -> Iterator[Diagnostic]:
             if net.get(network_id) is None:
                 continue  # reported by the core checks
             posted = net.compose(text, link=post.link or "")
+            bad = _invalid(
+                post.file,
+                post.line("messages", network_id),
+                f"the {network_id} message",
+                network_id,
+                text,
+            )
+            if bad:
+                yield bad
             d = _length(
                 post.file,
                 post.line("messages", network_id),
@@ -100,6 +125,9 @@ def _lengths(project: Project, now: datetime) -> Iterator[Diagnostic]:
                 what = f"the {network_id} suggestion" + (
                     f" (variant {i + 1})" if len(variants) > 1 else ""
                 )
+                bad = _invalid(post.file, post.line(*path), what, network_id, text)
+                if bad:
+                    yield bad
                 d = _length(
                     post.file,
                     post.line(*path),
@@ -318,8 +346,74 @@ def _reserved_ids(project: Project, now: datetime) -> Iterator[Diagnostic]:
             )
 
 
+def _hashtags(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    """Each share hashtag as networks link it (twitter-text's rule: letters, digits and '_')."""
+    for post in _checked_posts(project):
+        if post.share is None:
+            continue
+        for i, tag in enumerate(post.share.hashtags):
+            problem = net.hashtag_problem(tag)
+            if problem is None:
+                continue
+            digits = "digits" in problem
+            yield (warning if digits else error)(
+                post.file,
+                post.line("share", "hashtags", i),
+                "hashtag-invalid",
+                f"hashtag '{tag.strip()}' {problem}",
+                "add a letter, or drop it"
+                if digits
+                else "write it in one word of letters, digits and '_', e.g. '#FeteDesLumieres'",
+            )
+
+
+def _messages_with_link(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    """A message that already holds the post's link: the link is added when it is composed."""
+    for post in _checked_posts(project):
+        link = (post.link or "").strip()
+        if not link:
+            continue
+        texts: list[tuple[tuple[str | int, ...], str, str]] = [
+            (("messages", n), f"the {n} message", t) for n, t in post.messages.items()
+        ]
+        texts += [(path, f"the {path[2]} suggestion", t) for path, t in _share_texts(post)]
+        for path, what, text in texts:
+            if net.holds_link(text, link):
+                shared = path[0] == "share"
+                yield warning(
+                    post.file,
+                    post.line(*path),
+                    "message-has-link",
+                    f"{what} already holds the post's link {link}, which is added when "
+                    "the message is composed"
+                    + (" (tagged for each ambassador): it would appear twice" if shared else ""),
+                    "remove the link from the text: 'link:' adds it on a line of its own",
+                )
+
+
+def _handles(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    """Each ambassador's handle by its network's own rule for account names."""
+    for amb in project.ambassadors:
+        for network_id, settings in amb.networks.items():
+            handle = settings.handle if settings else None
+            problem = net.handle_problem(network_id, handle) if handle else None
+            if problem is None:
+                continue
+            rule = net.HANDLE_RULES[network_id]
+            yield error(
+                amb.src.file,
+                amb.line("networks", network_id, "handle"),
+                "handle-invalid",
+                f"the {net.get(network_id).label} handle '{handle}' {problem}",  # type: ignore[union-attr]
+                f"write the account name only, e.g. '{rule.example}'",
+            )
+
+
 CHECKS: list[Check] = [
     _lengths,
+    _hashtags,
+    _messages_with_link,
+    _handles,
     _windows,
     _share_networks,
     _blocked_words,

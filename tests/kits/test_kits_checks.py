@@ -24,6 +24,10 @@ KIT_CODES = {
     "embargo-link-shared",
     "private-email",
     "ambassador-id-reserved",
+    "invalid-character",
+    "hashtag-invalid",
+    "message-has-link",
+    "handle-invalid",
 }
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
 
@@ -192,9 +196,9 @@ share:
     assert (line, code) == (8, "share-too-long")
     assert (
         message
-        == "the bluesky suggestion is 3378 bytes on Bluesky, over its limit of 3000 bytes as posted"
+        == "the bluesky suggestion is 3298 bytes on Bluesky, over its limit of 3000 bytes as posted"
     )
-    assert hint == "shorten it by 378 bytes (emoji and accented letters take several)"
+    assert hint == "shorten it by 298 bytes (emoji and accented letters take several)"
 
 
 def test_a_site_limit_overrides_the_networks_default(make_repo: Callable[..., Path]) -> None:
@@ -530,4 +534,156 @@ def test_index_is_not_an_ambassador_id(make_repo: Callable[..., Path]) -> None:
             "'index' cannot be an ambassador id: ambassadors/index/ is the directory",
             "rename the file, e.g. ambassadors/<first-name>-<last-name>.yml",
         )
+    ]
+
+
+# ---------------------------------------------------------------- networks' own rules
+
+
+def test_a_character_x_refuses_is_an_error_at_its_message(make_repo: Callable[..., Path]) -> None:
+    root = repo(
+        make_repo,
+        {
+            "bom": post_file("""
+title: Invisible
+date: 2026-12-03T09:00
+networks: [x, linkedin]
+link: https://www.example.org/b
+share:
+  messages:
+    x: "Pain\\ufeff chaud"
+    linkedin: "Pain\\ufeff chaud"
+""")
+        },
+    )
+    assert kit_diagnostics(root) == [
+        (
+            "content/posts/bom.md",
+            8,
+            "error",
+            "invalid-character",
+            "the x suggestion holds U+FEFF, which X refuses: the post would be rejected",
+            "delete it: it is invisible, often pasted from another program "
+            "(retype the words around it)",
+        )
+    ]
+
+
+def test_hashtags_by_twitter_texts_rule(make_repo: Callable[..., Path]) -> None:
+    root = repo(
+        make_repo,
+        {
+            "tags": post_file("""
+title: Tags
+date: 2026-12-03T09:00
+networks: [x]
+link: https://www.example.org/t
+share:
+  hashtags:
+    - Fête_des_Lumières
+    - Fête des Lumières
+    - "#2026"
+    - Lyon-Vaise
+  messages:
+    x: Bonjour.
+""")
+        },
+    )
+    found = [(line, sev, message) for _, line, sev, code, message, _ in kit_diagnostics(root)]
+    assert found == [
+        (
+            9,
+            "error",
+            "hashtag 'Fête des Lumières' holds a space, where networks end the hashtag "
+            "(only '#Fête' would be linked)",
+        ),
+        (
+            10,
+            "warning",
+            "hashtag '#2026' holds only digits, which networks never link as a hashtag",
+        ),
+        (
+            11,
+            "error",
+            "hashtag 'Lyon-Vaise' holds '-', where networks end the hashtag "
+            "(only '#Lyon' would be linked)",
+        ),
+    ]
+
+
+def test_a_message_holding_the_posts_link_is_reported(make_repo: Callable[..., Path]) -> None:
+    root = repo(
+        make_repo,
+        {
+            "lien": post_file("""
+title: Lien
+date: 2026-12-03T09:00
+networks: [x, linkedin]
+link: https://www.example.org/lien
+messages:
+  linkedin: "À lire : https://www.example.org/lien."
+share:
+  messages:
+    x: "Voir https://www.example.org/lien"
+    linkedin: "Voir https://www.example.org/lien-bis"
+""")
+        },
+    )
+    found = [(line, code, message) for _, line, _, code, message, _ in kit_diagnostics(root)]
+    assert found == [
+        (
+            7,
+            "message-has-link",
+            "the linkedin message already holds the post's link "
+            "https://www.example.org/lien, which is added when the message is composed",
+        ),
+        (
+            10,
+            "message-has-link",
+            "the x suggestion already holds the post's link "
+            "https://www.example.org/lien, which is added when the message is composed "
+            "(tagged for each ambassador): it would appear twice",
+        ),
+    ]
+
+
+def test_handles_by_each_networks_rule(make_repo: Callable[..., Path]) -> None:
+    root = make_repo(
+        {
+            "ambassadors/zoe.yml": """\
+name: Zoé
+networks:
+  x: {handle: "@zoe-martin"}
+  bluesky: {handle: zoe.bsky.social}
+  mastodon: {handle: "@zoe@piaille.fr"}
+  linkedin: {handle: "https://www.linkedin.com/in/zoe-martin/"}
+  instagram: {handle: "zoe..martin"}
+  facebook: {handle: zoe}
+""",
+        },
+        config=KIT_CONFIG,
+    )
+    found = [(line, message, hint) for _, line, _, code, message, hint in kit_diagnostics(root)]
+    assert found == [
+        (
+            3,
+            "the X handle '@zoe-martin' is not an account name on X (1 to 15 letters, digits or '_')",
+            "write the account name only, e.g. '@maison_exemple'",
+        ),
+        (
+            6,
+            "the LinkedIn handle 'https://www.linkedin.com/in/zoe-martin/' is an address, not an account name",
+            "write the account name only, e.g. 'claire-martin'",
+        ),
+        (
+            7,
+            "the Instagram handle 'zoe..martin' is not an account name on Instagram "
+            "(up to 30 letters, digits, '.' or '_', not ending with '.')",
+            "write the account name only, e.g. 'claire.aufournil'",
+        ),
+        (
+            8,
+            "the Facebook handle 'zoe' is not an account name on Facebook (5 to 50 letters, digits or '.')",
+            "write the account name only, e.g. 'maison.exemple'",
+        ),
     ]
