@@ -563,8 +563,10 @@ share:
             "error",
             "invalid-character",
             "the x suggestion holds U+FEFF, which X refuses: the post would be rejected",
-            "delete it: it is invisible, often pasted from another program "
-            "(retype the words around it)",
+            (
+                "delete it: it is invisible, often pasted from another program "
+                "(retype the words around it)"
+            ),
         )
     ]
 
@@ -594,8 +596,10 @@ share:
         (
             9,
             "error",
-            "hashtag 'Fête des Lumières' holds a space, where networks end the hashtag "
-            "(only '#Fête' would be linked)",
+            (
+                "hashtag 'Fête des Lumières' holds a space, where networks end the hashtag "
+                "(only '#Fête' would be linked)"
+            ),
         ),
         (
             10,
@@ -605,8 +609,10 @@ share:
         (
             11,
             "error",
-            "hashtag 'Lyon-Vaise' holds '-', where networks end the hashtag "
-            "(only '#Lyon' would be linked)",
+            (
+                "hashtag 'Lyon-Vaise' holds '-', where networks end the hashtag "
+                "(only '#Lyon' would be linked)"
+            ),
         ),
     ]
 
@@ -634,15 +640,19 @@ share:
         (
             7,
             "message-has-link",
-            "the linkedin message already holds the post's link "
-            "https://www.example.org/lien, which is added when the message is composed",
+            (
+                "the linkedin message already holds the post's link "
+                "https://www.example.org/lien, which is added when the message is composed"
+            ),
         ),
         (
             10,
             "message-has-link",
-            "the x suggestion already holds the post's link "
-            "https://www.example.org/lien, which is added when the message is composed "
-            "(tagged for each ambassador): it would appear twice",
+            (
+                "the x suggestion already holds the post's link "
+                "https://www.example.org/lien, which is added when the message is composed "
+                "(tagged for each ambassador): it would appear twice"
+            ),
         ),
     ]
 
@@ -677,8 +687,10 @@ networks:
         ),
         (
             7,
-            "the Instagram handle 'zoe..martin' is not an account name on Instagram "
-            "(up to 30 letters, digits, '.' or '_', not ending with '.')",
+            (
+                "the Instagram handle 'zoe..martin' is not an account name on Instagram "
+                "(up to 30 letters, digits, '.' or '_', not ending with '.')"
+            ),
             "write the account name only, e.g. 'claire.aufournil'",
         ),
         (
