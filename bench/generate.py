@@ -16,6 +16,7 @@ import argparse
 import random
 import struct
 import sys
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -383,6 +384,21 @@ def ambassador_ids(count: int) -> list[str]:
     return [f"ambassadeur-{i + 1:04d}" for i in range(count)]
 
 
+def _handle(network: str, first: str, last: str, number: int) -> str:
+    """An account name that the network's own rule accepts (see generator/networks.py)."""
+    plain = unicodedata.normalize("NFKD", f"{first} {last}").encode("ascii", "ignore").decode()
+    given, family = plain.lower().split(" ", 1)
+    if network == "x":
+        return f"@{given[:9]}_{number}"
+    if network == "bluesky":
+        return f"{given}-{family}-{number}.bsky.social"
+    if network == "mastodon":
+        return f"@{given}_{family}_{number}@mastodon.social"
+    if network == "linkedin":
+        return f"{given}-{family}-{number}"
+    return f"{given}.{family}.{number}"
+
+
 def ambassador(rng: random.Random, index: int) -> dict[str, Any]:
     first, last = FIRST[index % len(FIRST)], LAST[(index // len(FIRST)) % len(LAST)]
     handle = f"{first}-{last}-{index + 1}".lower()
@@ -392,9 +408,12 @@ def ambassador(rng: random.Random, index: int) -> dict[str, Any]:
         "team": TEAMS[index % len(TEAMS)],
         "networks": {
             n: (
-                {"handle": f"@{handle}@mastodon.social"}
+                {"handle": _handle(n, first, last, index + 1)}
                 if n == "mastodon"
-                else {"handle": handle, **({"specialist": True} if rng.random() < 0.2 else {})}
+                else {
+                    "handle": _handle(n, first, last, index + 1),
+                    **({"specialist": True} if rng.random() < 0.2 else {}),
+                }
             )
             for n in networks
         },

@@ -49,6 +49,10 @@ networks:
   email: {{}}
 ambassadors:
   disclosure: {{default: '#Collab<b onmouseover=alert(1)>'}}
+rules:
+  # The traps are reported (hashtags and handles no network accepts) but built anyway, so
+  # that every page is searched for them.
+  severity: {{hashtag-invalid: warning, handle-invalid: warning}}
 tracking:
   utm_source: "{{network}}"
   utm_campaign: "{{campaign}}"
