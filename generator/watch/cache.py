@@ -293,6 +293,7 @@ def apply_report(
                 last_modified=outcome.last_modified,
                 last_attempt=now,
                 last_success=now,
+                warnings=prev.warnings if prev else (),  # the same bytes: the same warnings
             )
             runs.append(FeedRun(feed.id, Status.NOT_MODIFIED, 0))
         else:
@@ -396,6 +397,7 @@ def build_snapshot(
                 last_attempt=_local(fs.last_attempt if fs else None, now),
                 last_success=_local(fs.last_success if fs else None, now),
                 entries=len(kept),
+                warnings=fs.warnings if fs else (),
             )
         )
         if feed.theme in by_theme:

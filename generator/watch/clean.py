@@ -356,7 +356,8 @@ def clean_html(
 
 def plain_text(value: str, *, is_html: bool, limit: int = TITLE_MAX) -> str:
     """One line of plain text (tags removed when it is HTML), invisible controls dropped, cut at `limit`."""
-    if is_html or "<" in value:
+    # Text is text: "Introducing the <dialog> element" keeps its words (templates escape it).
+    if is_html:
         value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
     value = _squash(unicodedata.normalize("NFC", _INVISIBLE.sub("", value)))
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
@@ -381,12 +382,23 @@ def entry_id(raw: RawEntry, link: str | None, title: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:20]
 
 
-def clean_entry(raw: RawEntry, *, feed_id: str, base_url: str, now: datetime, tz: tzinfo) -> Entry:
+def clean_entry(
+    raw: RawEntry,
+    *,
+    feed_id: str,
+    base_url: str,
+    now: datetime,
+    tz: tzinfo,
+    feed_published: datetime | None = None,
+) -> Entry:
     """A cache entry from a raw one: every field cleaned, the date in the site zone, never in the future."""
     link = clean_url(raw.link, base=base_url)
     title = plain_text(raw.title, is_html=raw.title_is_html)
     if raw.summary_is_html:
-        summary_html, summary_text = clean_html(raw.summary, base=link or base_url)
+        # Relative addresses in the summary: its xml:base first (itself relative to the feed's
+        # address), else the entry's link, else the feed's address.
+        base = urljoin(base_url, raw.base) if raw.base else (link or base_url)
+        summary_html, summary_text = clean_html(raw.summary, base=base)
     else:
         summary_html, summary_text = text_as_html(raw.summary)
     if not title:
@@ -394,7 +406,10 @@ def clean_entry(raw: RawEntry, *, feed_id: str, base_url: str, now: datetime, tz
             summary_text[:80].rsplit(" ", 1)[0] + "…" if len(summary_text) > 80 else summary_text
         )
     now = now.astimezone(tz)
-    published = raw.published.astimezone(tz) if raw.published else now
+    # An entry without a readable date takes the feed's own date, else the time it was first
+    # seen; `dated` stays False so that it is never presented as new.
+    when = raw.published or feed_published
+    published = when.astimezone(tz) if when else now
     return Entry(
         id=entry_id(raw, link, title),
         feed=feed_id,
@@ -415,7 +430,14 @@ def clean_entries(
     """Every entry cleaned; a repeated id (duplicate guid) keeps its first occurrence."""
     seen: dict[str, Entry] = {}
     for raw in parsed.entries:
-        entry = clean_entry(raw, feed_id=feed_id, base_url=base_url, now=now, tz=tz)
+        entry = clean_entry(
+            raw,
+            feed_id=feed_id,
+            base_url=base_url,
+            now=now,
+            tz=tz,
+            feed_published=parsed.published,
+        )
         seen.setdefault(entry.id, entry)
     return tuple(seen.values())
 

@@ -33,7 +33,8 @@ from .parse import ParseError, parse_feed
 
 USER_AGENT = f"Relais/{__version__} (watch feeds)"
 ACCEPT = (
-    "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
+    "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.8, */*;q=0.5"
 )
 REDIRECTS = {301, 302, 303, 307, 308}
 

@@ -144,6 +144,7 @@ class FeedStatus:
     last_attempt: datetime | None = None
     last_success: datetime | None = None
     entries: int = 0
+    warnings: tuple[str, ...] = ()  # what the last fetch read leniently (dates, encoding)
 
     @property
     def stale(self) -> bool:

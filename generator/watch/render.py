@@ -245,7 +245,7 @@ def item_html(
     stamp += "" if item.dated else f' title="{attr(t("undated"))}"'
     stamp += f">{escape(t.when(item.published))}</time>"
     meta = ", ".join(sources) + " · " + stamp
-    if timedelta(0) <= now - item.published < timedelta(hours=24):
+    if item.dated and timedelta(0) <= now - item.published < timedelta(hours=24):
         meta += f' <span class="relais-watch-new">{escape(t("new"))}</span>'
     summary = (
         offline_images(recheck(item.summary_html)) if item.summary_html else ""
@@ -295,7 +295,7 @@ def _sources_table(
         cells += [
             status,
             escape(t.when(f.last_success)) if f.last_success else escape(t("never")),
-            escape(f.error) if f.stale else "",
+            escape(f.error) if f.stale else escape("; ".join(f.warnings)),
         ]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     header = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"
