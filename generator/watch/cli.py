@@ -178,6 +178,8 @@ def import_command(file: Path, root: Path, default_theme: str, dry_run: bool) ->
     except OpmlError as exc:
         click.echo(f"error: {file}: {exc}", err=True)
         sys.exit(EXIT_CONFIG)
+    for message in found.warnings:
+        click.echo(f"warning: {file}: {message}", err=True)
     for message in found.skipped:
         click.echo(f"skipped: {message}", err=True)
     if not found.feeds:

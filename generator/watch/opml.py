@@ -6,6 +6,7 @@ OPML is parsed with expat directly and any DOCTYPE or entity declaration is refu
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ class OpmlImport:
     themes: dict[str, str]
     feeds: tuple[Feed, ...]
     skipped: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what was read leniently, each naming its line
 
 
 def _refuse(*_args: object) -> None:
@@ -46,8 +48,43 @@ def _refuse_external(
     raise OpmlError("the OPML file refers to an external entity; refused")
 
 
+# An "&" that starts no reference XML knows without a DTD: XML's five names or a number.
+_RAW_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)")
+
+
+def _escape_raw_ampersands(data: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """data with each raw "&" written "&amp;", and one warning per line that had one."""
+    lines = sorted({data.count(b"\n", 0, m.start()) + 1 for m in _RAW_AMPERSAND.finditer(data)})
+    warnings = tuple(
+        f"line {n}: a raw '&' (exporters should write '&amp;'), read as '&'" for n in lines
+    )
+    return _RAW_AMPERSAND.sub(b"&amp;", data), warnings
+
+
+def parse_xml_leniently(data: bytes) -> tuple[ET.Element, dict[int, int], tuple[str, ...]]:
+    """parse_xml, and when the only fault is a raw "&" (the commonest in real exports), the
+    document read again with it escaped; DTDs and entities stay refused either way."""
+    try:
+        root, lines = _parse(data)
+        return root, lines, ()
+    except OpmlError as first:
+        fixed, warnings = _escape_raw_ampersands(data)
+        if not warnings:
+            raise
+        try:
+            root, lines = _parse(fixed)
+        except OpmlError:
+            raise first from None
+        return root, lines, warnings
+
+
 def parse_xml(data: bytes) -> ET.Element:
     """An element tree from untrusted XML, refusing any DTD, entity declaration or external reference."""
+    return _parse(data)[0]
+
+
+def _parse(data: bytes) -> tuple[ET.Element, dict[int, int]]:
+    """The element tree and the line of each element (by id), refusing DTDs and entities."""
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse
@@ -55,13 +92,18 @@ def parse_xml(data: bytes) -> ET.Element:
     parser.UnparsedEntityDeclHandler = _refuse
     parser.ExternalEntityRefHandler = _refuse_external
     builder = ET.TreeBuilder()
-    parser.StartElementHandler = builder.start
+    lines: dict[int, int] = {}
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        lines[id(builder.start(tag, attrs))] = parser.CurrentLineNumber
+
+    parser.StartElementHandler = start
     parser.EndElementHandler = builder.end
     parser.CharacterDataHandler = builder.data
     parser.buffer_text = True
     try:
         parser.Parse(data, True)
-        return builder.close()
+        return builder.close(), lines
     except expat.ExpatError as exc:
         raise OpmlError(f"not well-formed XML: {exc}") from None
     except AssertionError:  # TreeBuilder.close() on an empty document
@@ -95,7 +137,7 @@ def read_opml(
         raise OpmlError(f"'{default_theme}' is not a valid theme id")
     if len(data) > MAX_OPML_BYTES:
         raise OpmlError(f"the file is larger than {MAX_OPML_BYTES // 1_000_000} MB")
-    root = parse_xml(data)
+    root, lines, warnings = parse_xml_leniently(data)
     if root.tag.lower() != "opml":
         raise OpmlError(f"the root element is <{root.tag[:40]}>, not <opml>")
     body = next((child for child in root if child.tag.lower() == "body"), None)
@@ -106,6 +148,7 @@ def read_opml(
     theme_ids = set(config.themes)
     feed_ids = {f.id for f in config.feeds}
     urls = {f.url for f in config.feeds}
+    listed: dict[str, int] = {}  # the feeds of this file: url -> line of its first outline
     new_themes: dict[str, str] = {}
     feeds: list[Feed] = []
     skipped: list[str] = []
@@ -146,6 +189,13 @@ def read_opml(
             if problem:
                 skipped.append(f"{title or url}: {problem}")
                 continue
+            line = lines.get(id(outline), 0)
+            if url in listed:
+                skipped.append(
+                    f"{title or url}: listed twice in this file (line {line}, first on line {listed[url]})"
+                )
+                continue
+            listed[url] = line
             if url in urls:
                 skipped.append(f"{title or url}: already in site_config.yml")
                 continue
@@ -161,7 +211,7 @@ def read_opml(
             feeds.append(Feed(id=feed_id, url=url, theme=theme_for(folder), name=title or None))
 
     walk(body, None)
-    return OpmlImport(new_themes, tuple(feeds), tuple(skipped))
+    return OpmlImport(new_themes, tuple(feeds), tuple(skipped), warnings)
 
 
 def import_opml(
