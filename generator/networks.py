@@ -138,8 +138,8 @@ def invalid_characters(network_id: str, text: str) -> tuple[str, ...]:
     Half of a surrogate pair cannot be written in UTF-8 on any network; X also refuses
     twitter-text's invalid characters (U+FFFE, U+FEFF, U+FFFF).
     """
-    found = [m.group() for m in _LONE_SURROGATE.finditer(text)]
-    if _network(network_id).counting == "x":
+    found = [m.group() for m in _LONE_SURROGATE.finditer(text)] if _SURROGATE.search(text) else []
+    if _network(network_id).counting == "x" and _X_INVALID.search(text):
         found += _X_INVALID.findall(text)
     return tuple(dict.fromkeys(f"U+{ord(c):04X}" for c in found))
 
@@ -233,6 +233,7 @@ _MASTODON_URL = re.compile(
     ")",
     re.IGNORECASE,
 )
+_RUBY_WORDS = re.compile(f"[{_WHITE}]*[^{_WHITE}]*")
 _MAX_URL_LENGTH = 4096  # twitter-text: a longer match is no link
 _MAX_TCO_SLUG = 40
 # Account::MENTION_RE: [[:word:]] is Ruby's letters, marks, decimal digits and connectors.
@@ -248,8 +249,20 @@ _MAX_DOMAIN_LENGTH = 253  # Mastodon's Extractor: a longer domain is no mention
 
 def _mastodon_urls(text: str) -> Iterator[tuple[int, int, str]]:
     """Links as Mastodon's extract_urls_with_indices finds them (a protocol is required)."""
-    if ":" not in text:
+    if "://" not in text:  # only links written with their protocol count
         return
+    # As for X: no link spans a space and the pattern looks at one character before a link,
+    # so each word with the spaces before it is scanned alone, and only if it may hold one.
+    for word in _RUBY_WORDS.finditer(text):
+        if "://" in word.group():
+            for a, b in _mastodon_links(word.group()):
+                yield word.start() + a, word.start() + b, "x" * URL_LENGTH
+
+
+@lru_cache(maxsize=16384)  # a post's link comes back in every message that carries it
+def _mastodon_links(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the links Mastodon's extractor finds in one word (with the spaces before it)."""
+    spans = []
     for m in _MASTODON_URL.finditer(text):
         if not m.group("protocol"):
             continue
@@ -263,7 +276,8 @@ def _mastodon_urls(text: str) -> Iterator[tuple[int, int, str]]:
         ascii_domain = idna_to_ascii(domain)
         if not ascii_domain or len(url) + max(0, len(ascii_domain) - len(domain)) > _MAX_URL_LENGTH:
             continue
-        yield start, start + len(url), "x" * URL_LENGTH
+        spans.append((start, start + len(url)))
+    return tuple(spans)
 
 
 def _mastodon_mentions(text: str) -> Iterator[tuple[int, int, str]]:
@@ -305,6 +319,10 @@ _BLUESKY_LINK = re.compile(
 )
 
 
+_JS_WORDS = re.compile(f"[{_JS_SPACE}]*[^{_JS_SPACE}]*")
+
+
+@lru_cache(maxsize=16384)  # the same links in many messages
 def bluesky_short_url(url: str) -> str:
     """The composer's toShortUrl: host and at most 13 characters of the rest, then "..."."""
     try:
@@ -321,15 +339,27 @@ def _bluesky_links(text: str) -> Iterator[tuple[int, int, str]]:
     """The links the composer shortens: written with "http(s)://" (others count as written)."""
     if "://" not in text:
         return
-    for m in _BLUESKY_LINK.finditer(text):
-        url = m.group("url")
+    # No link spans a space and the pattern looks at one character before it: each word with
+    # the spaces before it is scanned alone (the first one also starts the text).
+    for word in _JS_WORDS.finditer(text):
+        if "://" in word.group():
+            for a, b, short in _bluesky_word_links(word.group(), word.start() == 0):
+                yield word.start() + a, word.start() + b, short
+
+
+@lru_cache(maxsize=16384)  # a post's link comes back in every message that carries it
+def _bluesky_word_links(word: str, at_start: bool) -> tuple[tuple[int, int, str], ...]:
+    found = []
+    for m in _BLUESKY_LINK.finditer(word if at_start else "\x00" + word):
+        url, start = m.group("url"), m.start("url") - (0 if at_start else 1)
         if not url.startswith("http") or "://" not in url[:8]:
             continue  # detectFacets: a protocol other than lower-case "http" makes no link
         if url[-1] in ".,;:!?":
             url = url[:-1]
         if url.endswith(")") and "(" not in url:
             url = url[:-1]
-        yield m.start("url"), m.start("url") + len(url), bluesky_short_url(url)
+        found.append((start, start + len(url), bluesky_short_url(url)))
+    return tuple(found)
 
 
 def _bluesky_text(text: str) -> str:
@@ -359,9 +389,12 @@ def measure(network_id: str, text: str, *, limit: int | None = None) -> Measure:
     network = _network(network_id)
     invalid = invalid_characters(network_id, text)
     text = _normalise(text)
-    size = _count(network.counting, text)
-    # Bluesky posts the text with its links shortened: its byte limit applies to that text.
-    nbytes = len((_bluesky_text(text) if network.counting == "bluesky" else text).encode())
+    if network.counting == "bluesky":
+        # Bluesky posts the text with its links shortened: both limits apply to that text.
+        posted = _bluesky_text(text)
+        size, nbytes = _graphemes(posted), len(posted.encode())
+    else:
+        size, nbytes = _count(network.counting, text), len(text.encode())
     limit = network.limit if limit is None else limit
     unlinked: tuple[str, ...] = ()
     if network.counting == "x":
