@@ -44,21 +44,31 @@ NOW = datetime(2026, 12, 1, 7, 0, tzinfo=TZ)  # one hour before the demo's --now
 PREVIOUS = NOW - timedelta(days=1)  # the failing feed's last success
 FAILING = "le-monde-gastronomie"
 LOCALHOST = ipaddress.ip_address("127.0.0.1")
-_FEED_FILE = re.compile(r"^/([a-z0-9][a-z0-9-]{0,79})\.xml$")
+_FEED_FILE = re.compile(r"^/([a-z0-9][a-z0-9-]{0,79})\.(xml|json)$")
+_TYPES = {"xml": "application/rss+xml; charset=utf-8", "json": "application/feed+json"}
+
+
+def _sample(feed_id: str) -> Path | None:
+    """The sample file of a feed: <id>.xml (RSS or Atom) or <id>.json (JSON Feed)."""
+    return next(
+        (p for p in (FEEDS_DIR / f"{feed_id}.xml", FEEDS_DIR / f"{feed_id}.json") if p.is_file()),
+        None,
+    )
 
 
 class _FeedHandler(http.server.BaseHTTPRequestHandler):
-    """Serves demo-watch-feeds/<id>.xml as RSS, with no validators (see the module docstring)."""
+    """Serves demo-watch-feeds/<id>.xml (or .json) as the feed, with no validators (see the
+    module docstring)."""
 
     def do_GET(self) -> None:
         match = _FEED_FILE.match(self.path)
-        path = FEEDS_DIR / f"{match.group(1)}.xml" if match else None
-        if path is None or not path.is_file():
+        path = FEEDS_DIR / f"{match.group(1)}.{match.group(2)}" if match else None
+        if match is None or path is None or not path.is_file():
             self.send_error(404)
             return
         body = path.read_bytes()
         self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+        self.send_header("Content-Type", _TYPES[match.group(2)])
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -78,7 +88,10 @@ def _fail(message: str) -> NoReturn:
 
 def _served(watch: WatchConfig, base: str, feeds: tuple[Feed, ...]) -> WatchConfig:
     """The demo's watch config restricted to `feeds`, their addresses on the local server."""
-    local = tuple(f.model_copy(update={"url": f"{base}{f.id}.xml"}) for f in feeds)
+    local = tuple(
+        f.model_copy(update={"url": base + (_sample(f.id) or Path(f"{f.id}.xml")).name})
+        for f in feeds
+    )
     return watch.model_copy(update={"feeds": local})
 
 
@@ -112,7 +125,7 @@ def make(root: Path = ROOT) -> CacheState:
     watch = config.watch
     if watch.feed(FAILING) is None:
         _fail(f"site_config.yml has no watch feed '{FAILING}'")
-    missing = [f.id for f in watch.feeds if not (FEEDS_DIR / f"{f.id}.xml").is_file()]
+    missing = [f.id for f in watch.feeds if _sample(f.id) is None]
     if missing:
         _fail(f"no sample feed for {', '.join(missing)} in {FEEDS_DIR.name}/")
 
