@@ -72,6 +72,8 @@ FEATURES: tuple[Feature, ...] = (
         checks=".watch.checks:CHECKS",
         commands=(".watch.cli:watch",),
     ),
+    # Statistics give the posts' pages their numbers: planned with them.
+    Feature("stats", section=".stats.pages:plan", checks=".stats.checks:CHECKS"),
 )
 
 

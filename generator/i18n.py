@@ -296,6 +296,16 @@ LABELS: Mapping[str, Mapping[str, str]] = {
 }
 
 
+def _with_features(labels: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mapping[str, str]]:
+    """The labels above with those of the feature packages that keep their own."""
+    from .stats.labels import LABELS as stats
+
+    return {**labels, **stats}
+
+
+LABELS = _with_features(LABELS)
+
+
 class Translator:
     """Labels and date formats for one language."""
 

@@ -446,6 +446,10 @@ class Post(Frozen):
     image_alt: Text | None = None
     messages: dict[str, Text] = Field(default_factory=dict)
     share: Share | None = None
+    published: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Where the post went out: network id to the address of the post on it",
+    )
 
     # Not from the front matter: set by the loader.
     _slug: str = PrivateAttr(default="")

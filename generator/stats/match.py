@@ -1,0 +1,196 @@
+"""Numbers to posts: by published address first, then by network and time, then by message.
+
+Pure: a function of the posts, the numbers and the settings. A row that finds no post is
+kept with why (nothing planned near it, several posts alike); a post published for a while
+with no numbers on a network that has some is listed too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+
+from ..model import Post, Status
+from .model import Numbers
+from .published import post_key
+
+TEXT_DAYS = 3  # a message is looked for this many days around the row's day
+TEXT_SIMILAR = 0.5  # share of words in common (Jaccard) for two messages to be one
+FETCHED_NETWORKS = ("mastodon", "bluesky")
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A row that found no post, and why: "nothing-planned", "ambiguous" (with `slugs`)."""
+
+    numbers: Numbers
+    why: str
+    slugs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Matching:
+    """Which row went to which post: `best` keeps one row per post and network (the highest
+    numbers: exports are cumulative, the latest says most), `how` how it was matched."""
+
+    best: dict[tuple[str, str], Numbers] = field(default_factory=dict)
+    how: dict[tuple[str, str], str] = field(default_factory=dict)
+    unmatched: tuple[Unmatched, ...] = ()
+    missing: tuple[tuple[str, str], ...] = ()  # (slug, network) published with no numbers
+
+
+def words(text: str) -> frozenset[str]:
+    """The words of a message, accents, case, links and mentions left out."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    plain = re.sub(r"https?://\S+|@\w+|#", " ", plain)
+    return frozenset(w for w in re.findall(r"[a-z0-9]{3,}", plain))
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+@dataclass
+class _Index:
+    """The planned posts of one network, by time, with the words of their messages."""
+
+    times: list[float] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)
+    words: list[frozenset[str]] = field(default_factory=list)
+
+
+def _plan_index(posts: Sequence[Post], zone: tzinfo) -> dict[str, _Index]:
+    by_network: dict[str, list[tuple[float, Post]]] = defaultdict(list)
+    for post in posts:
+        if post.date is None or post.status is Status.cancelled:
+            continue
+        for network in post.networks:
+            by_network[network].append((post.date.timestamp(), post))
+    out = {}
+    for network, items in by_network.items():
+        items.sort(key=lambda item: (item[0], item[1].slug))
+        index = _Index()
+        for stamp, post in items:
+            index.times.append(stamp)
+            index.days.append(post.date.astimezone(zone).date().toordinal())  # type: ignore[union-attr]
+            index.posts.append(post)
+            index.words.append(words(post.messages.get(network) or post.title))
+        out[network] = index
+    return out
+
+
+def _near(index: _Index, row: Numbers, window: timedelta) -> list[int]:
+    """The positions of the posts planned near the row: within `window` of its time, or on its
+    day when it has no time."""
+    if row.moment is not None:
+        stamp = row.moment.timestamp()
+        lo = bisect_left(index.times, stamp - window.total_seconds())
+        hi = bisect_right(index.times, stamp + window.total_seconds())
+        return list(range(lo, hi))
+    if row.day is not None:
+        day = row.day.toordinal()
+        return [i for i, d in enumerate(index.days) if d == day]
+    return []
+
+
+def _alike(index: _Index, row: Numbers, candidates: Iterable[int]) -> list[int]:
+    mine = words(row.text)
+    scored = [(similarity(mine, index.words[i]), i) for i in candidates]
+    good = sorted((s, i) for s, i in scored if s >= TEXT_SIMILAR)
+    if not good:
+        return []
+    best = good[-1][0]
+    return [i for s, i in good if s == best]
+
+
+def _by_text_days(index: _Index, day: date | None) -> list[int]:
+    if day is None:
+        return list(range(len(index.posts)))
+    lo, hi = day.toordinal() - TEXT_DAYS, day.toordinal() + TEXT_DAYS
+    return [i for i, d in enumerate(index.days) if lo <= d <= hi]
+
+
+def _fuller(a: Numbers, b: Numbers) -> bool:
+    """Whether a says more than b (the later of two cumulative exports)."""
+
+    def weight(n: Numbers) -> tuple[int, int]:
+        return (n.impressions or 0) + (n.reach or 0), n.engagement() or 0
+
+    return weight(a) > weight(b)
+
+
+def match(
+    posts: Sequence[Post],
+    numbers: Iterable[Numbers],
+    *,
+    zone: tzinfo,
+    window_minutes: int = 120,
+    now: datetime | None = None,
+    missing_after_days: int = 7,
+) -> Matching:
+    """Match every row to its post (see the module's docstring)."""
+    by_key: dict[str, Post] = {}
+    for post in posts:
+        for network, url in post.published.items():
+            key = post_key(url, network)
+            if key:
+                by_key[key] = post
+    index = _plan_index(posts, zone)
+    window = timedelta(minutes=window_minutes)
+    best: dict[tuple[str, str], Numbers] = {}
+    how: dict[tuple[str, str], str] = {}
+    unmatched: list[Unmatched] = []
+    seen_networks: set[str] = set()
+    for row in numbers:
+        seen_networks.add(row.network)
+        post: Post | None = by_key.get(row.key) if row.key else None
+        way = "url"
+        if post is None or row.network not in post.networks:
+            post, way = None, ""
+            net_index = index.get(row.network)
+            if net_index is None:
+                unmatched.append(Unmatched(row, "nothing-planned"))
+                continue
+            near = _near(net_index, row, window)
+            if len(near) > 1:
+                near = _alike(net_index, row, near) or near
+            if len(near) == 1:
+                post, way = net_index.posts[near[0]], "time"
+            elif not near:
+                alike = _alike(net_index, row, _by_text_days(net_index, row.day))
+                if len(alike) == 1:
+                    post, way = net_index.posts[alike[0]], "text"
+                elif alike:
+                    slugs = tuple(net_index.posts[i].slug for i in alike)
+                    unmatched.append(Unmatched(row, "ambiguous", slugs))
+                    continue
+            if post is None:
+                if near:
+                    slugs = tuple(net_index.posts[i].slug for i in near)
+                    unmatched.append(Unmatched(row, "ambiguous", slugs))
+                else:
+                    unmatched.append(Unmatched(row, "nothing-planned"))
+                continue
+        pair = (post.slug, row.network)
+        if pair not in best or _fuller(row, best[pair]):
+            best[pair] = row
+            how[pair] = way
+    missing: list[tuple[str, str]] = []
+    if now is not None:
+        limit = now - timedelta(days=missing_after_days)
+        measured = seen_networks | set(FETCHED_NETWORKS)
+        for post in posts:
+            if post.status is not Status.published or post.date is None or post.date > limit:
+                continue
+            missing.extend(
+                (post.slug, n)
+                for n in post.networks
+                if n in measured and (post.slug, n) not in best
+            )
+    return Matching(best, how, tuple(unmatched), tuple(missing))
