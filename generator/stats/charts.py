@@ -80,11 +80,11 @@ def clean_svg(svg: str, prefix: str, title: str) -> str:
     svg = re.sub(r">\s+<", "><", svg)
     head_end = svg.index(">")
     head = svg[:head_end]
-    head = re.sub(r'\s(width|height|version)="[^"]*"', "", head)
-    head += (
-        f' class="relais-chart__svg" role="img" aria-labelledby="{prefix}-title"'
-        ' stroke-linejoin="round" stroke-linecap="butt" font-family="inherit"'
+    head = re.sub(r'\s(width|height|version)="[^"]*"', "", head).replace(
+        "<svg", f'<svg class="relais-chart__svg" role="img" aria-labelledby="{prefix}-title"', 1
     )
+    head += ' stroke-linejoin="round" stroke-linecap="butt" font-family="inherit"'
+
     return f'{head}><title id="{prefix}-title">{escape(title)}</title>{svg[head_end + 1 :]}'
 
 

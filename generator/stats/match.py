@@ -136,11 +136,11 @@ def match(
 ) -> Matching:
     """Match every row to its post (see the module's docstring)."""
     by_key: dict[str, Post] = {}
-    for post in posts:
-        for network, url in post.published.items():
+    for planned in posts:
+        for network, url in planned.published.items():
             key = post_key(url, network)
             if key:
-                by_key[key] = post
+                by_key[key] = planned
     index = _plan_index(posts, zone)
     window = timedelta(minutes=window_minutes)
     best: dict[tuple[str, str], Numbers] = {}
