@@ -7,13 +7,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ..model import Post, Project
+from ..model import Project
 from ..render import render
 from ..site import Section
 from . import report
 from .figures import Figures, compute, months
 from .published import post_key
-from .views import Formatter, Table, csv_files, group_table, plan_table, traffic_tables
+from .views import (
+    Formatter,
+    Table,
+    colon,
+    csv_files,
+    group_table,
+    plan_table,
+    ranked_view,
+    traffic_tables,
+)
 
 OVERVIEW, AMBASSADORS, DATA, REPORTS = (
     "stats/index.md",
@@ -25,36 +34,6 @@ OVERVIEW, AMBASSADORS, DATA, REPORTS = (
 
 def report_path(month: date) -> str:
     return f"stats/reports/{month:%Y-%m}.md"
-
-
-def colon(lang: str) -> str:
-    """French puts a (no-break) space before a colon."""
-    return "\u00a0: " if lang == "fr" else ": "
-
-
-def ranked_view(pl: Any, f: Formatter, items: Any) -> list[dict[str, Any]]:
-    """The best or worst posts as templates show them (none is under embargo: figures)."""
-    out = []
-    for r in items:
-        post: Post = r.post
-        when = pl.local(post.date) if post.date else None
-        out.append(
-            {
-                "title": post.title,
-                "url": pl.view(post).url,
-                "when": f.t.medium_day(when) if when else "",
-                "networks": ", ".join(f.network(n) for n in r.networks),
-                "impressions": f.n(r.impressions),
-                "engagement": f.n(r.engagement),
-                "rate": f.pct(r.rate),
-                "messages": [
-                    {"network": n, "text": post.messages[n]}
-                    for n in r.networks
-                    if post.messages.get(n)
-                ],
-            }
-        )
-    return out
 
 
 def _times(f: Formatter, project: Project, figures: Figures) -> list[dict[str, Any]]:

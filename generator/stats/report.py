@@ -10,7 +10,7 @@ from typing import Any
 
 from ..render import render
 from .figures import Figures, compute, previous
-from .views import Formatter, group_table, plan_table, traffic_tables
+from .views import Formatter, colon, group_table, plan_table, ranked_view, traffic_tables
 
 
 def _change(f: Formatter, now: float | None, before: float | None, rate: bool = False) -> str:
@@ -31,8 +31,6 @@ def _sessions(figures: Figures) -> int:
 
 def view(pl: Any, f: Formatter, month: date, page: str = "") -> dict[str, Any]:
     """Everything the report shows of `month` (its first day)."""
-    from .pages import ranked_view
-
     t = f.t
     now: datetime = pl.now
     project = pl.project
@@ -92,8 +90,6 @@ def view(pl: Any, f: Formatter, month: date, page: str = "") -> dict[str, Any]:
 
 def write(pl: Any, month: date, out: Path) -> list[Path]:
     """Write report-YYYY-MM.md and .html into `out`; returns their paths."""
-    from .pages import colon
-
     f = Formatter(pl.project)
     report = view(pl, f, month)
     for tb in report["tables"]:

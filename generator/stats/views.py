@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .. import networks as net
 from ..i18n import Translator
-from ..model import Project
+from ..model import Post, Project
 from . import charts
 from .figures import Figures, Group
 
@@ -207,3 +207,33 @@ def traffic_tables(f: Formatter, figures: Figures, prefix: str, chart: bool) -> 
 def csv_files(tables: list[Table]) -> dict[str, bytes]:
     """The CSV of every table that has one."""
     return {table.csv: csv_bytes(table.headers, table.raw) for table in tables if table.csv}
+
+
+def colon(lang: str) -> str:
+    """French puts a (no-break) space before a colon."""
+    return "\u00a0: " if lang == "fr" else ": "
+
+
+def ranked_view(pl: Any, f: Formatter, items: Any) -> list[dict[str, Any]]:
+    """The best or worst posts as templates show them (none is under embargo: figures)."""
+    out = []
+    for r in items:
+        post: Post = r.post
+        when = pl.local(post.date) if post.date else None
+        out.append(
+            {
+                "title": post.title,
+                "url": pl.view(post).url,
+                "when": f.t.medium_day(when) if when else "",
+                "networks": ", ".join(f.network(n) for n in r.networks),
+                "impressions": f.n(r.impressions),
+                "engagement": f.n(r.engagement),
+                "rate": f.pct(r.rate),
+                "messages": [
+                    {"network": n, "text": post.messages[n]}
+                    for n in r.networks
+                    if post.messages.get(n)
+                ],
+            }
+        )
+    return out
