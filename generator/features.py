@@ -73,7 +73,12 @@ FEATURES: tuple[Feature, ...] = (
         commands=(".watch.cli:watch",),
     ),
     # Statistics give the posts' pages their numbers: planned with them.
-    Feature("stats", section=".stats.pages:plan", checks=".stats.checks:CHECKS"),
+    Feature(
+        "stats",
+        section=".stats.pages:plan",
+        checks=".stats.checks:CHECKS",
+        commands=(".stats.cli:stats",),
+    ),
 )
 
 

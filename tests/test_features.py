@@ -85,7 +85,7 @@ def test_every_reference_of_the_registry_names_what_its_kind_needs() -> None:
             assert isinstance(found, list) and found and all(map(callable, found)), feature.checks
         for ref in feature.commands:
             assert isinstance(features.resolve(ref), click.Command), ref
-    assert [f.name for f in features.FEATURES] == ["calendar", "kits", "watch"]
+    assert [f.name for f in features.FEATURES] == ["calendar", "kits", "watch", "stats"]
 
 
 def test_relais_offers_every_command_of_the_registry() -> None:
@@ -109,7 +109,7 @@ def test_one_entry_adds_a_section_in_its_nav_place_and_its_home_block(
     titles = [next(iter(entry)) for entry in site.nav]
     # After the features before it (the watch has no entry without its cache), before the
     # archive: its place in FEATURES.
-    assert titles[titles.index("Ambassadeurs") :][:3] == ["Ambassadeurs", "Example", "Archives"]
+    assert titles[titles.index("Statistiques") :][:3] == ["Statistiques", "Example", "Archives"]
     assert "EXAMPLE-HOME-BLOCK" in site.pages["index.md"]
 
 

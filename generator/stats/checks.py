@@ -24,7 +24,9 @@ def _published(project: Project, now: datetime) -> Iterator[Diagnostic]:
                     or f"add '{network}' to networks, or remove this address",
                 )
                 continue
-            problem = address_problem(network, url)
+            problem = address_problem(
+                network, url, allow_http=project.config.stats.allow_private_addresses
+            )
             if problem:
                 yield error(
                     post.file,

@@ -115,25 +115,25 @@ def _embargoed(post: Post, now: datetime) -> bool:
     return post.embargo and (post.date is None or post.date > now)
 
 
-_MATCHES: dict[tuple[int, datetime], Matching] = {}
+# The last matching, with the very project it was made for (an id() could be reused by
+# another project once the first is gone).
+_LAST: list[tuple[Project, datetime, Matching]] = []
 
 
 def matching(project: Project, now: datetime) -> Matching:
     """The matching of the project's numbers to its posts (computed once per project and now)."""
-    key = (id(project), now)
-    found = _MATCHES.get(key)
-    if found is None:
-        settings = project.config.stats
-        found = match(
-            project.posts,
-            project.stats.numbers,
-            zone=project.tz,
-            window_minutes=settings.match_window_minutes,
-            now=now,
-            missing_after_days=settings.missing_after_days,
-        )
-        _MATCHES.clear()
-        _MATCHES[key] = found
+    if _LAST and _LAST[0][0] is project and _LAST[0][1] == now:
+        return _LAST[0][2]
+    settings = project.config.stats
+    found = match(
+        project.posts,
+        project.stats.numbers,
+        zone=project.tz,
+        window_minutes=settings.match_window_minutes,
+        now=now,
+        missing_after_days=settings.missing_after_days,
+    )
+    _LAST[:] = [(project, now, found)]
     return found
 
 

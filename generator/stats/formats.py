@@ -395,6 +395,8 @@ def count(value: Any) -> int | None:
     """A count: None for an empty cell; raises ValueError for anything that is not a number."""
     if value is None:
         return None
+    if type(value) is str and value.isdigit():
+        return int(value)
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")  # noqa: TRY004 - reported as a row
     if isinstance(value, int):

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from ..model import Post, Status
 from .model import Numbers
@@ -44,6 +45,7 @@ class Matching:
     missing: tuple[tuple[str, str], ...] = ()  # (slug, network) published with no numbers
 
 
+@lru_cache(maxsize=8192)  # an export repeats a post's text on every row of that post
 def words(text: str) -> frozenset[str]:
     """The words of a message, accents, case, links and mentions left out."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -94,8 +96,8 @@ def _near(index: _Index, row: Numbers, window: timedelta) -> list[int]:
         hi = bisect_right(index.times, stamp + window.total_seconds())
         return list(range(lo, hi))
     if row.day is not None:
-        day = row.day.toordinal()
-        return [i for i, d in enumerate(index.days) if d == day]
+        day = row.day.toordinal()  # the days are in order, as the times are
+        return list(range(bisect_left(index.days, day), bisect_right(index.days, day)))
     return []
 
 
@@ -113,7 +115,7 @@ def _by_text_days(index: _Index, day: date | None) -> list[int]:
     if day is None:
         return list(range(len(index.posts)))
     lo, hi = day.toordinal() - TEXT_DAYS, day.toordinal() + TEXT_DAYS
-    return [i for i, d in enumerate(index.days) if lo <= d <= hi]
+    return list(range(bisect_left(index.days, lo), bisect_right(index.days, hi)))
 
 
 def _fuller(a: Numbers, b: Numbers) -> bool:

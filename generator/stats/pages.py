@@ -189,8 +189,8 @@ def plan(pl: Any, snapshot: Any = None) -> Section:
             groups=groups,
             times=_times(f, project, figures),
             ranked=[
-                (t("stats_top"), ranked_view(pl, f, figures.top)),
-                (t("stats_bottom"), ranked_view(pl, f, figures.bottom)),
+                (t("stats_top"), ranked_view(pl, f, figures.top, OVERVIEW)),
+                (t("stats_bottom"), ranked_view(pl, f, figures.bottom, OVERVIEW)),
             ],
         )
     }

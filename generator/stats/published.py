@@ -62,9 +62,29 @@ def network_of(url: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65536)
+# The addresses that exports repeat by the thousand, recognised without splitting the URL.
+_FAST = {
+    "x": re.compile(r"https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/[\w]+/status/(\d+)[/?#]?"),
+    "linkedin": re.compile(
+        r"https?://(?:www\.)?linkedin\.com/feed/update/urn:li:(?:activity|share|ugcPost):(\d+)/?$"
+    ),
+    "facebook": re.compile(r"https?://(?:www\.|m\.)?facebook\.com/[\w.-]+/posts/([\w.-]+)/?$"),
+    "instagram": re.compile(r"https?://(?:www\.)?instagram\.com/(?:p|reel|reels|tv)/([\w-]+)/?$"),
+}
+
+
 def post_key(url: str, network: str = "") -> str:
     """What identifies the post at url on its network ('' when url is not a post's address)."""
+    fast = _FAST.get(network)
+    if fast is not None and url:
+        m = fast.match(url)
+        if m:
+            return f"{network}:{m.group(1)}"
+    return _post_key(url, network)
+
+
+@lru_cache(maxsize=4096)
+def _post_key(url: str, network: str) -> str:
     text = (url or "").strip()
     if not text:
         return ""
@@ -108,12 +128,14 @@ def post_key(url: str, network: str = "") -> str:
     return f"{kind or host}:{path.rstrip('/')}" if path.strip("/") else ""
 
 
-def address_problem(network: str, url: str) -> str | None:
-    """Why url cannot be where the post was published on network, or None when it can."""
+def address_problem(network: str, url: str, allow_http: bool = False) -> str | None:
+    """Why url cannot be where the post was published on network, or None when it can
+    (http only with `allow_http`: an intranet's instance, a test server)."""
     if network in NO_ADDRESS:
         return f"{network} has no public address for a post"
     text = url.strip()
-    if not re.fullmatch(r"https://[^\s<>\"']+", text):
+    scheme = r"https?" if allow_http else "https"
+    if not re.fullmatch(scheme + r"://[^\s<>\"']+", text):
         return f"'{text[:80]}' is not an https address"
     if not host_of(text) or "." not in host_of(text):
         return f"'{text[:80]}' has no host"

@@ -83,7 +83,7 @@ def view(pl: Any, f: Formatter, month: date, page: str = "") -> dict[str, Any]:
         "previous": f.month(previous(month)),
         "summary": rows,
         "tables": [tb for tb in tables if tb.rows],
-        "ranked": [(t("stats_top"), ranked_view(pl, f, this.top[:3]))],
+        "ranked": [(t("stats_top"), ranked_view(pl, f, this.top[:3], page))],
         "generated": t("stats_generated", date=t.medium_day(now)),
     }
 

@@ -265,19 +265,17 @@ def xls_sheets(data: bytes, limit: int) -> list[Sheet]:
 def _xls_rows(sheet: Any, datemode: int) -> Iterator[Row]:
     import xlrd
 
+    date, empty = xlrd.XL_CELL_DATE, (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR)
     for r in range(sheet.nrows):
-        cells: list[Any] = []
-        for cell in sheet.row(r):
-            if cell.ctype == xlrd.XL_CELL_DATE:
+        # Values and types as arrays: no Cell object per cell (a fifth of the time).
+        values, types = sheet.row_values(r), sheet.row_types(r)
+        cells: list[Any] = list(values)
+        for c, kind in enumerate(types):
+            if kind in empty:
+                cells[c] = None
+            elif kind == date:
                 try:
-                    cells.append(xlrd.xldate.xldate_as_datetime(cell.value, datemode))
+                    cells[c] = xlrd.xldate.xldate_as_datetime(values[c], datemode)
                 except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-                    cells.append(cell.value)
-            elif (
-                cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
-                or cell.ctype == xlrd.XL_CELL_ERROR
-            ):
-                cells.append(None)
-            else:
-                cells.append(cell.value)
+                    pass
         yield r + 1, cells

@@ -214,8 +214,11 @@ def colon(lang: str) -> str:
     return "\u00a0: " if lang == "fr" else ": "
 
 
-def ranked_view(pl: Any, f: Formatter, items: Any) -> list[dict[str, Any]]:
-    """The best or worst posts as templates show them (none is under embargo: figures)."""
+def ranked_view(pl: Any, f: Formatter, items: Any, page: str = "") -> list[dict[str, Any]]:
+    """The best or worst posts as templates show them (none is under embargo: figures); their
+    links relative to `page`, or absolute (the portal's address) without one: a report file."""
+    from ..render import relative
+
     out = []
     for r in items:
         post: Post = r.post
@@ -223,7 +226,9 @@ def ranked_view(pl: Any, f: Formatter, items: Any) -> list[dict[str, Any]]:
         out.append(
             {
                 "title": post.title,
-                "url": pl.view(post).url,
+                "url": relative(page, pl.view(post).url)
+                if page
+                else f.project.config.site.url.rstrip("/") + "/" + pl.view(post).url,
                 "when": f.t.medium_day(when) if when else "",
                 "networks": ", ".join(f.network(n) for n in r.networks),
                 "impressions": f.n(r.impressions),
