@@ -25,7 +25,7 @@ from ..watch.addresses import AddressPolicy, is_public
 from ..watch.cache import write_atomic
 from ..watch.fetch import FetchError, _ssl_context, download
 from .published import post_key
-from .read import bluesky_numbers, mastodon_numbers
+from .read import _dict, bluesky_numbers, mastodon_numbers
 
 FETCHED_DIR = "fetched"
 BLUESKY_API = "https://public.api.bsky.app"
@@ -93,10 +93,12 @@ def _trim_mastodon(status: dict[str, Any], published: str) -> dict[str, Any]:
 
 
 def _trim_bluesky(post: dict[str, Any]) -> dict[str, Any]:
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
-    author = post.get("author") if isinstance(post.get("author"), dict) else {}
-    embed = post.get("embed") if isinstance(post.get("embed"), dict) else {}
-    external = embed.get("external") if isinstance(embed.get("external"), dict) else None
+    record, author, embed = (
+        _dict(post.get("record")),
+        _dict(post.get("author")),
+        _dict(post.get("embed")),
+    )
+    external = _dict(embed.get("external")) or None
     return {
         "posts": [
             {
