@@ -39,6 +39,8 @@ def _published(project: Project, now: datetime) -> Iterator[Diagnostic]:
 
 
 def _dead_slots(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    if not project.stats.numbers or not project.slots:
+        return  # nothing measured: no figures to compute for a repository without exports
     from .figures import dead_hours
 
     dead = dead_hours(project, now)
