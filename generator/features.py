@@ -72,13 +72,16 @@ FEATURES: tuple[Feature, ...] = (
         checks=".watch.checks:CHECKS",
         commands=(".watch.cli:watch",),
     ),
-    # Statistics give the posts' pages their numbers: planned with them.
+    # Statistics: the section (its charts are most of the work) is planned apart; the posts'
+    # own numbers are blocks of their pages, planned with them.
     Feature(
         "stats",
         section=".stats.pages:plan",
+        apart=True,
         checks=".stats.checks:CHECKS",
         commands=(".stats.cli:stats",),
     ),
+    Feature("stats-numbers", section=".stats.pages:post_numbers"),
 )
 
 

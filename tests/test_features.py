@@ -85,7 +85,13 @@ def test_every_reference_of_the_registry_names_what_its_kind_needs() -> None:
             assert isinstance(found, list) and found and all(map(callable, found)), feature.checks
         for ref in feature.commands:
             assert isinstance(features.resolve(ref), click.Command), ref
-    assert [f.name for f in features.FEATURES] == ["calendar", "kits", "watch", "stats"]
+    assert [f.name for f in features.FEATURES] == [
+        "calendar",
+        "kits",
+        "watch",
+        "stats",
+        "stats-numbers",
+    ]
 
 
 def test_relais_offers_every_command_of_the_registry() -> None:

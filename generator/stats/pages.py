@@ -268,8 +268,15 @@ def plan(pl: Any, snapshot: Any = None) -> Section:
                 ]
             }
         ],
-        post_blocks=_post_blocks(pl, f, figures),
     )
+
+
+def post_numbers(pl: Any, snapshot: Any = None) -> Section:
+    """Each post's own numbers and published addresses, as a block of its page."""
+    project: Project = pl.project
+    if not project.stats.files and not any(p.published for p in project.posts):
+        return Section()
+    return Section(post_blocks=_post_blocks(pl, Formatter(project), compute(project, pl.now)))
 
 
 def _missing(pl: Any, f: Formatter, figures: Figures) -> list[dict[str, str]]:
