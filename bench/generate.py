@@ -188,6 +188,43 @@ WORDS = (
 )
 
 
+# English posts (lang: en) are written in English, so that the spelling check reads them
+# with the English dictionaries, as it would a real team's posts.
+EN_WORDS = (
+    "we",
+    "bake",
+    "every",
+    "morning",
+    "the",
+    "our",
+    "bread",
+    "sourdough",
+    "flour",
+    "team",
+    "shop",
+    "customers",
+    "season",
+    "recipe",
+    "taste",
+    "slow",
+    "local",
+    "miller",
+    "apprentices",
+    "Lyon",
+    "neighbourhood",
+    "new",
+    "fresh",
+    "crusty",
+    "golden",
+    "butter",
+    "wheat",
+    "oven",
+)
+EN_ACTIONS = ("Launch", "Behind the scenes", "Portrait", "What's new", "Meet us", "Thank you")
+# French typography: a no-break space before ':' (what `relais check --fix` writes).
+COLON = "\u00a0:"
+
+
 @dataclass(frozen=True)
 class Sizes:
     posts: int = 2000
@@ -196,14 +233,20 @@ class Sizes:
     entries: int = 100
 
 
-def _text(rng: random.Random, words: int) -> str:
-    out = " ".join(rng.choice(WORDS) for _ in range(words))
+def _text(rng: random.Random, words: int, vocabulary: tuple[str, ...] = WORDS) -> str:
+    chosen: list[str] = []
+    for _ in range(words):
+        word = rng.choice(vocabulary)
+        while chosen and word == chosen[-1]:  # no "le le": the text reads clean
+            word = rng.choice(vocabulary)
+        chosen.append(word)
+    out = " ".join(chosen)
     return out[:1].upper() + out[1:] + "."
 
 
-def _paragraphs(rng: random.Random, count: int) -> list[str]:
+def _paragraphs(rng: random.Random, count: int, vocabulary: tuple[str, ...] = WORDS) -> list[str]:
     return [
-        " ".join(_text(rng, rng.randint(8, 18)) for _ in range(rng.randint(2, 4)))
+        " ".join(_text(rng, rng.randint(8, 18), vocabulary) for _ in range(rng.randint(2, 4)))
         for _ in range(count)
     ]
 
@@ -315,7 +358,7 @@ def campaigns(timeline: Timeline) -> list[dict[str, Any]]:
         out.append(
             {
                 "id": f"campagne-{i + 1:03d}",
-                "title": f"Campagne {i + 1} : {SUBJECTS[i % len(SUBJECTS)]}",
+                "title": f"Campagne {i + 1}{COLON} {SUBJECTS[i % len(SUBJECTS)]}",
                 "start": day.isoformat(),
                 "end": (day + timedelta(days=30)).isoformat(),
                 "color": f"#{(i * 2654435761) & 0xFFFFFF:06x}",
@@ -441,21 +484,28 @@ def _status(rng: random.Random, when: datetime) -> str:
     ]
 
 
-def _message(rng: random.Random, network: str, title: str) -> str:
+def _message(
+    rng: random.Random, network: str, title: str, vocabulary: tuple[str, ...] = WORDS
+) -> str:
+    colon = COLON if vocabulary is WORDS else ":"
     if network in ("x", "bluesky"):  # short networks: one sentence
-        return f"{title} : {_text(rng, rng.randint(6, 12))}"
+        return f"{title}{colon} {_text(rng, rng.randint(6, 12), vocabulary)}"
     if network == "mastodon":  # 500 characters
-        return f"{title}.\n\n{_text(rng, rng.randint(10, 30))}"
-    return f"{title}.\n\n" + "\n\n".join(_paragraphs(rng, rng.randint(1, 2)))
+        return f"{title}.\n\n{_text(rng, rng.randint(10, 30), vocabulary)}"
+    return f"{title}.\n\n" + "\n\n".join(_paragraphs(rng, rng.randint(1, 2), vocabulary))
 
 
-def _share(rng: random.Random, networks: list[str], title: str) -> dict[str, Any]:
+def _share(
+    rng: random.Random, networks: list[str], title: str, vocabulary: tuple[str, ...] = WORDS
+) -> dict[str, Any]:
     messages: dict[str, Any] = {}
+    english = vocabulary is not WORDS
     for n in networks:
         short = n in ("x", "bluesky", "mastodon")
-        first = _text(rng, rng.randint(6, 10) if short else rng.randint(12, 24))
+        first = _text(rng, rng.randint(6, 10) if short else rng.randint(12, 24), vocabulary)
         if not short and rng.random() < 0.5:  # variants, one with a prompt to fill
-            messages[n] = [first, f"Ce que j'en retiens : [[votre angle]] {_text(rng, 6)}"]
+            lead = "What I take away:" if english else f"Ce que j'en retiens{COLON}"
+            messages[n] = [first, f"{lead} [[votre angle]] {_text(rng, 6, vocabulary)}"]
         else:
             messages[n] = first
     return {
@@ -478,7 +528,12 @@ def make_posts(sizes: Sizes, rng: random.Random) -> list[SyntheticPost]:
         networks = (["linkedin"] if morning else []) + rng.sample(
             others, rng.randint(1, 3) if morning else rng.randint(1, 4)
         )
-        title = f"{rng.choice(ACTIONS)} : {rng.choice(SUBJECTS)} n° {i + 1}"
+        english = rng.random() < 0.1
+        vocabulary = EN_WORDS if english else WORDS
+        if english:
+            title = f"{rng.choice(EN_ACTIONS)}: {rng.choice(EN_WORDS)} no. {i + 1}"
+        else:
+            title = f"{rng.choice(ACTIONS)}{COLON} {rng.choice(SUBJECTS)} n° {i + 1}"
         status = _status(rng, when)
         front: dict[str, Any] = {"title": title}
         if status != "idea" or rng.random() < 0.5:  # half of the ideas have no date yet
@@ -486,7 +541,7 @@ def make_posts(sizes: Sizes, rng: random.Random) -> list[SyntheticPost]:
         front.update(networks=networks, status=status, format=rng.choice(FORMATS))
         if status in ("draft", "review", "approved", "scheduled"):
             front["due"] = (day - timedelta(days=rng.randint(2, 10))).isoformat()
-        if rng.random() < 0.1:
+        if english:
             front["lang"] = "en"
         if when > NOW and rng.random() < 0.02:
             front["embargo"] = True
@@ -503,16 +558,25 @@ def make_posts(sizes: Sizes, rng: random.Random) -> list[SyntheticPost]:
         if rng.random() < 0.3:
             k = rng.randrange(IMAGES)
             front["image"] = f"media/visuel-{k + 1:02d}.png"
-            front["image_alt"] = f"Visuel {k + 1} : {rng.choice(SUBJECTS)} sur une table en bois"
-        front["messages"] = {n: _message(rng, n, title) for n in networks}
+            front["image_alt"] = (
+                f"Picture {k + 1}: {rng.choice(EN_WORDS)} on a wooden table"
+                if english
+                else f"Visuel {k + 1}{COLON} {rng.choice(SUBJECTS)} sur une table en bois"
+            )
+        front["messages"] = {n: _message(rng, n, title, vocabulary) for n in networks}
         if rng.random() < SHARE_SHARE:
-            front["share"] = _share(rng, networks, title)
-        paragraphs = _paragraphs(rng, rng.randint(2, 4))
+            front["share"] = _share(rng, networks, title, vocabulary)
+        paragraphs = _paragraphs(rng, rng.randint(2, 4), vocabulary)
+        goal, audience, todo = (
+            ("**Goal**:", "**Audience**:", "To do:")
+            if english
+            else (f"**Objectif**{COLON}", f"**Cible**{COLON}", f"À faire{COLON}")
+        )
         body = (
-            f"**Objectif** : {paragraphs[0]}\n\n**Cible** : {_text(rng, 8)}\n\n"
+            f"{goal} {paragraphs[0]}\n\n{audience} {_text(rng, 8, vocabulary)}\n\n"
             + "\n\n".join(paragraphs[1:])
-            + "\n\nÀ faire :\n\n"
-            + "\n".join(f"- {_text(rng, 5)}" for _ in range(rng.randint(1, 3)))
+            + f"\n\n{todo}\n\n"
+            + "\n".join(f"- {_text(rng, 5, vocabulary)}" for _ in range(rng.randint(1, 3)))
             + "\n"
         )
         posts.append(SyntheticPost(slug, front, body))

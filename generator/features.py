@@ -82,6 +82,8 @@ FEATURES: tuple[Feature, ...] = (
         commands=(".stats.cli:stats",),
     ),
     Feature("stats-numbers", section=".stats.pages:post_numbers"),
+    # Spelling and typography of every published text: checks only, no section.
+    Feature("spelling", checks=".spelling.checks:CHECKS"),
 )
 
 

@@ -21,6 +21,7 @@ from .model import (
     KeyDate,
     Page,
     Post,
+    PostSpelling,
     Project,
     SiteConfig,
     Slot,
@@ -36,6 +37,7 @@ MEDIA_DIR = "content/media"
 KEY_DATES_FILE = "calendar/key-dates.yml"
 CAMPAIGNS_FILE = "calendar/campaigns.yml"
 SLOTS_FILE = "calendar/slots.yml"
+DICTIONARY_FILE = "dictionary.txt"
 AMBASSADORS_DIR = "ambassadors"
 
 M = TypeVar("M", bound=BaseModel)
@@ -351,12 +353,7 @@ def validate(
 def _attach(obj: Any, lines: Lines, path: tuple[str | int, ...] = ()) -> None:
     """Give every nested model its source: the same file, with paths relative to it."""
     if isinstance(obj, Frozen):
-        sub = Lines(
-            lines.file,
-            lines.of(path),
-            {k[len(path) :]: v for k, v in lines.by_path.items() if k[: len(path)] == path},
-        )
-        obj.__pydantic_private__["_src"] = sub
+        obj.__pydantic_private__["_src"] = lines.sub(path) if path else lines
         for name, field in type(obj).model_fields.items():
             _attach(getattr(obj, name), lines, path + (field.alias or name,))
     elif isinstance(obj, dict):
@@ -498,10 +495,7 @@ def _load_list(
         ]
     items: list[M] = []
     for i, entry in enumerate(data):
-        sub = Lines(
-            rel, lines.of((i,)), {k[1:]: v for k, v in lines.by_path.items() if k[:1] == (i,)}
-        )
-        obj, more = validate(model, entry, sub, tz)
+        obj, more = validate(model, entry, lines.sub((i,)), tz)
         diags += more
         if obj is not None:
             items.append(obj)
@@ -588,6 +582,9 @@ def load_page(root: Path, path: Path) -> tuple[Page | None, list[Diagnostic]]:
         return None, diags
     title = None
     body = text
+    body_line = 1
+    src = None
+    ignore: tuple[str, ...] = ()
     if text.startswith("---"):
         fm = split_front_matter(text, rel)
         if fm.yaml_text is None:
@@ -595,7 +592,7 @@ def load_page(root: Path, path: Path) -> tuple[Page | None, list[Diagnostic]]:
         parsed = parse_yaml(fm.yaml_text, rel, line_offset=1)
         diags += parsed.diagnostics
         if isinstance(parsed.data, dict):
-            unknown = [k for k in parsed.data if k not in ("title",)]
+            unknown = [k for k in parsed.data if k not in ("title", "spelling")]
             for k in unknown:
                 diags.append(
                     error(
@@ -603,16 +600,24 @@ def load_page(root: Path, path: Path) -> tuple[Page | None, list[Diagnostic]]:
                         parsed.lines.of((k,)),
                         "unknown-field",
                         f"unknown field '{k}'",
-                        "a page's front matter only takes 'title'",
+                        "a page's front matter only takes 'title' and 'spelling'",
                     )
                 )
             if isinstance(parsed.data.get("title"), str):
                 title = parsed.data["title"]
-        body = fm.body
+            if "spelling" in parsed.data:
+                spelling, more = validate(
+                    PostSpelling, parsed.data["spelling"], parsed.lines.sub(("spelling",))
+                )
+                diags += more
+                ignore = tuple(spelling.ignore) if spelling is not None else ()
+            src = parsed.lines
+        body, body_line = fm.body, fm.body_line
     if title is None:
         m = re.search(r"^#\s+(.+?)\s*#*\s*$", body, re.MULTILINE)
         title = m.group(1) if m else path.stem.replace("-", " ").capitalize()
-    return Page(path.stem, title, body, rel), diags + _stem_id(rel, path.stem, "page slug")
+    page = Page(path.stem, title, body, rel, body_line, src, ignore)
+    return page, diags + _stem_id(rel, path.stem, "page slug")
 
 
 def load_ambassador(root: Path, path: Path) -> tuple[Ambassador | None, list[Diagnostic]]:
@@ -625,6 +630,17 @@ def load_ambassador(root: Path, path: Path) -> tuple[Ambassador | None, list[Dia
     if amb is not None:
         amb.__pydantic_private__["_id"] = path.stem
     return (amb if ID_PATTERN.match(path.stem) else None), diags + more
+
+
+def load_dictionary(root: Path) -> tuple[tuple[str, ...], list[Diagnostic]]:
+    """The project's word list: one word or name per line, '#' starts a comment."""
+    if not _present(root / DICTIONARY_FILE):
+        return (), []
+    text, diags = _read(root, root / DICTIONARY_FILE, DICTIONARY_FILE)
+    if text is None:
+        return (), diags
+    entries = (re.sub(r"(?:^|\s)#.*$", "", line).strip() for line in text.split("\n"))
+    return tuple(e for e in entries if e), diags
 
 
 def post_files(root: Path | str) -> list[Path]:
@@ -777,6 +793,8 @@ def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
             del cache[gone]
     media, more = _media(root)
     diags += more
+    dictionary, more = load_dictionary(root)
+    diags += more
     if config is None:
         return Loaded(None, diags)
     from .stats.read import read_cached
@@ -793,6 +811,7 @@ def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
         slots=tuple(slots),
         ambassadors=tuple(ambassadors),
         media=media,
+        dictionary=dictionary,
         unloaded=frozenset(
             [("key_date", i) for i in failed_key_dates]
             + [("campaign", i) for i in failed_campaigns]

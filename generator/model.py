@@ -369,6 +369,19 @@ class AmbassadorSettings(Frozen):
     )
 
 
+class SpellingSettings(Frozen):
+    words: list[Text] = Field(
+        default_factory=list,
+        description="Words the dictionaries lack that the site uses (brands, places, people), "
+        "accepted in every text; dictionary.txt at the repository root can hold more",
+    )
+    variants: dict[str, Text] = Field(
+        default_factory=dict,
+        description="The one dictionary of a language, e.g. {en: en-GB} for British spelling only "
+        "(by default English accepts British and American spellings)",
+    )
+
+
 class SiteConfig(Frozen):
     site: SiteInfo
     networks: dict[str, NetworkSettings | None] = Field(default_factory=dict)
@@ -377,6 +390,7 @@ class SiteConfig(Frozen):
     tracking: dict[str, Text] = Field(default_factory=dict)
     watch: WatchConfig = Field(default_factory=WatchConfig)
     stats: StatsConfig = Field(default_factory=StatsConfig)
+    spelling: SpellingSettings = Field(default_factory=SpellingSettings)
 
     def network_settings(self, network_id: str) -> NetworkSettings:
         return self.networks.get(network_id) or NetworkSettings()
@@ -418,6 +432,12 @@ class Share(Frozen):
         return [value] if isinstance(value, str) else list(value)
 
 
+class PostSpelling(Frozen):
+    ignore: list[Text] = Field(
+        default_factory=list, description="Words the spelling check accepts in this post only"
+    )
+
+
 def _lang(value: Any) -> Any:
     if isinstance(value, str) and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", value):
         raise PydanticCustomError(
@@ -450,6 +470,7 @@ class Post(Frozen):
         default_factory=dict,
         description="Where the post went out: network id to the address of the post on it",
     )
+    spelling: PostSpelling | None = None
 
     # Not from the front matter: set by the loader.
     _slug: str = PrivateAttr(default="")
@@ -487,6 +508,11 @@ class Post(Frozen):
     @property
     def body(self) -> str:
         return str(self.__pydantic_private__.get("_body", ""))  # type: ignore[union-attr]
+
+    @property
+    def body_line(self) -> int:
+        """The line of the file where the body (the brief) starts."""
+        return int(self.__pydantic_private__.get("_body_line", 1))  # type: ignore[union-attr]
 
     @property
     def file(self) -> str:
@@ -644,6 +670,10 @@ class Page:
     title: str
     body: str
     file: str
+    body_line: int = 1
+    # The front matter's values and their places, when the page has one (title, spelling).
+    src: Lines | None = None
+    spelling_ignore: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -663,6 +693,8 @@ class Project:
     unloaded: frozenset[tuple[str, str]] = frozenset()
     # What stats/ holds (exports read by stats.read), empty without the folder.
     stats: Readout = Readout()
+    # The project's word list (dictionary.txt): words the spelling check accepts everywhere.
+    dictionary: tuple[str, ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:

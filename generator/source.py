@@ -32,11 +32,19 @@ Path_ = tuple[str | int, ...]
 
 @dataclass(frozen=True, slots=True)
 class Lines:
-    """The line of each value of a YAML document, by its path of keys and indexes."""
+    """The line of each value of a YAML document, by its path of keys and indexes.
+
+    `spans` holds where each text value is written (start and end index in `text`, the YAML
+    document, whose first line is line `offset + 1` of the file): checks that point inside a
+    text (a misspelt word in a folded paragraph) find the exact line and column there.
+    """
 
     file: str
     root: int = 1
     by_path: Mapping[Path_, int] = field(default_factory=dict)
+    spans: Mapping[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+    offset: int = 0
 
     def of(self, path: Path_ = ()) -> int:
         """The line of `path`, or of its nearest parent that has one."""
@@ -46,6 +54,23 @@ class Lines:
                 return self.by_path[path]
             path = path[:-1]
         return self.by_path.get((), self.root)
+
+    def sub(self, prefix: Path_, root: int | None = None) -> Lines:
+        """The lines of the value at `prefix`, with paths relative to it (an entry of a list file)."""
+        n = len(prefix)
+        return Lines(
+            self.file,
+            self.of(prefix) if root is None else root,
+            {k[n:]: v for k, v in self.by_path.items() if k[:n] == prefix},
+            {k[n:]: v for k, v in self.spans.items() if k[:n] == prefix},
+            self.text,
+            self.offset,
+        )
+
+    def position(self, index: int) -> tuple[int, int]:
+        """The file's line and column (both from 1) of a character of `text`."""
+        line_start = self.text.rfind("\n", 0, index) + 1
+        return self.offset + self.text.count("\n", 0, index) + 1, index - line_start + 1
 
 
 def read_text(
@@ -247,12 +272,13 @@ _REFUSED = {
 class _Builder:
     """Turns composed YAML nodes into plain Python values, keeping each value's line."""
 
-    _NULL = {"", "~", "null", "Null", "NULL"}
+    _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 
     def __init__(self, rel: str, line_offset: int) -> None:
         self.rel = rel
         self.offset = line_offset
         self.lines: dict[Path_, int] = {}
+        self.spans: dict[Path_, tuple[int, int]] = {}
         self.diagnostics: list[Diagnostic] = []
         self.count = 0
         self.constructor = yaml.constructor.SafeConstructor()
@@ -281,7 +307,10 @@ class _Builder:
                 )
             )
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+            value = self.scalar(node)
+            if isinstance(value, str):
+                self.spans[path] = (node.start_mark.index, node.end_mark.index)
+            return value
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -442,7 +471,8 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
             ],
         )
     builder.lines[()] = builder.line(node)
-    return Parsed(data, Lines(rel, builder.line(node), builder.lines), builder.diagnostics)
+    lines = Lines(rel, builder.line(node), builder.lines, builder.spans, text, line_offset)
+    return Parsed(data, lines, builder.diagnostics)
 
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)

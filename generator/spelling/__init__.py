@@ -1,0 +1,1 @@
+"""Spelling and typography of everything the portal publishes, checked with Hunspell dictionaries."""

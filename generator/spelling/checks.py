@@ -1,0 +1,286 @@
+"""Spelling and typography checks of everything the portal publishes.
+
+Like every check (generator/check.py), each is a function of the project and `now`
+that yields diagnostics; they are warnings (rules.severity can make them errors) at the
+line and column of the word. A word is right when a Hunspell dictionary of the text's
+language has it, when the project declares it (dictionary.txt, spelling.words, the
+site's name, campaign and key date titles, ambassadors' names, watch keywords, network
+names), or when the post's `spelling.ignore` lists it. The dictionaries are read once
+per process; a word is looked up once per dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .. import networks as net
+from ..diagnostics import Diagnostic, warning
+from ..model import Project
+from . import dictionaries as dicts
+from .dictionaries import Found, Speller, plain
+from .texts import Text, published_texts
+from .typography import findings
+from .words import Word, words
+
+Check = Callable[[Project, datetime], Iterable[Diagnostic]]
+
+# The codes of this package (`relais check --changed` keeps those of changed files only).
+CODES = frozenset(
+    {
+        "spelling",
+        "spelling-dictionary",
+        "french-spacing",
+        "space-before-punctuation",
+        "doubled-word",
+        "mixed-apostrophes",
+    }
+)
+SUGGESTIONS = 3
+# French elided words: l'Exemple, jusqu'à Vaise (the dictionary knows l'équipe itself).
+ELISIONS = frozenset(
+    {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"}
+)
+# English endings after an apostrophe: Claire's, Exemple'll.
+ENGLISH_ENDINGS = frozenset({"s", "ll", "re", "ve", "d", "t"})
+_ROMAN = re.compile(r"[IVXLCDM]+(?:e|er|re|es|ème|èmes|nd|nde|th|st|rd)?")
+_INNER_CAPITAL = re.compile(r"[a-zß-öø-ÿ][A-ZÀ-ÖØ-Þ]")
+
+
+def normal(word: str) -> str:
+    """The form looked up: composed accents, one kind of apostrophe."""
+    return unicodedata.normalize("NFC", word).replace("\u2019", "'")
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """Words the project declares: as written, in capitals, and in any case when written lowercase."""
+
+    exact: frozenset[str]
+    any_case: frozenset[str]
+
+    @staticmethod
+    def of(entries: Iterable[str]) -> Declared:
+        exact: set[str] = set()
+        any_case: set[str] = set()
+        for entry in entries:
+            for found in words(entry):
+                w = normal(found.text)
+                for form in {w, *w.split("-")}:
+                    if not form:
+                        continue
+                    exact.update((form, form.upper()))
+                    if form == form.lower():
+                        any_case.add(form)
+        return Declared(frozenset(exact), frozenset(any_case))
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and (word in self.exact or word.lower() in self.any_case)
+
+
+def declared_entries(project: Project) -> list[str]:
+    """Names and words the project declares, which every text may use."""
+    config = project.config
+    entries = [config.site.name, *config.spelling.words, *project.dictionary]
+    entries += [c.title for c in project.campaigns]
+    entries += [k.title for k in project.key_dates]
+    entries += [a.name for a in project.ambassadors]
+    entries += list(config.watch.keywords)
+    entries += [n.label for n in net.NETWORKS.values()]
+    return entries
+
+
+@dataclass
+class Speller_:
+    """The words of one language: a cache of verdicts over the dictionaries and the declared words."""
+
+    speller: Speller
+    declared: Declared
+    lang: str
+    verdicts: dict[tuple[str, bool], bool] = field(default_factory=dict)
+    deep_left: int = 10
+
+    def accepts(self, word: str, hashtag: bool = False) -> bool:
+        key = (word, hashtag)
+        hit = self.verdicts.get(key)
+        if hit is None:
+            hit = self.verdicts[key] = self._accepts(word, hashtag)
+        return hit
+
+    def _part(self, word: str) -> bool:
+        return len(word) < 2 or word in self.declared or self.speller.known(word)
+
+    def _accepts(self, word: str, hashtag: bool) -> bool:
+        if self._part(word):
+            return True
+        if "-" in word and all(self._part(p) or self._accepts(p, hashtag) for p in word.split("-")):
+            return True
+        if "'" in word:
+            head, _, tail = word.partition("'")
+            if self.lang == "fr" and head.lower() in ELISIONS and self.accepts(tail, hashtag):
+                return True
+            stem, _, ending = word.rpartition("'")
+            if self.lang == "en" and ending.lower() in ENGLISH_ENDINGS and self.accepts(stem):
+                return True
+        if word.isupper() and len(word) <= 4:
+            return True  # an acronym (RSE, CAP, UNESCO's kin): dictionaries know few
+        if _ROMAN.fullmatch(word):
+            return True  # XXIe siècle
+        if not hashtag and _INNER_CAPITAL.search(word):
+            return True  # a brand written in camel case (iPhone, YouTube)
+        if hashtag or word.isupper():
+            # Hashtags and capitals are often written without accents (#BucheDeNoel, ECOLE).
+            target = plain(word)
+            if any(plain(s) == target for s in self.speller.suggest(word)):
+                return True
+        if hashtag and word.islower() and len(word) >= 6:
+            return self._compound(word)
+        return False
+
+    def _compound(self, word: str) -> bool:
+        """A hashtag of two or three words run together (#painhiver)."""
+        n = len(word)
+        for i in range(3, n - 2):
+            head = word[:i]
+            if not self._part(head):
+                continue
+            tail = word[i:]
+            if self._part(tail):
+                return True
+            for j in range(3, len(tail) - 2):
+                if self._part(tail[:j]) and self._part(tail[j:]):
+                    return True
+        return False
+
+    def suggestions(self, word: str) -> list[str]:
+        """Up to three corrections; Hunspell's slow search only for the first few words
+        that nothing one change away fixes (a repository full of names stays fast)."""
+        found = self.speller.suggest(word, SUGGESTIONS)
+        if not found and self.deep_left > 0:
+            self.deep_left -= 1
+            found = self.speller.suggest(word, SUGGESTIONS, deep=True)
+        return list(found)
+
+
+@dataclass
+class Languages:
+    """The speller of each language the project writes in, found once per check."""
+
+    project: Project
+    declared: Declared
+    found: dict[str, Found] = field(default_factory=dict)
+    spellers: dict[str, Speller_ | None] = field(default_factory=dict)
+
+    def of(self, lang: str) -> Speller_ | None:
+        if lang not in self.spellers:
+            found = self.found[lang] = dicts.locate(lang, self.project.config.spelling.variants)
+            base = lang.partition("-")[0].lower()
+            self.spellers[lang] = (
+                Speller_(dicts.speller(found.key), self.declared, base) if found.paths else None
+            )
+        return self.spellers[lang]
+
+
+def _language_name(lang: str) -> str:
+    base, _, region = lang.partition("-")
+    name = dicts.LANGUAGE_NAMES.get(base.lower(), lang)
+    return f"{name} ({region})" if region else name
+
+
+def _hint(suggestions: list[str], where: Text) -> str:
+    if suggestions:
+        quoted = [f"'{s}'" for s in suggestions]
+        text = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        first = f"did you mean {text}? "
+    else:
+        first = ""
+    own = (
+        "spelling: {ignore: [...]} in this post" if where.file.startswith("content/posts/") else ""
+    )
+    return (
+        first + "if the word is right, add it to dictionary.txt" + (f" (or {own})" if own else "")
+    )
+
+
+def text_words(text: Text) -> list[Word]:
+    """The words of a text to look up."""
+    if text.hashtag:
+        value = text.value.strip()
+        shift = 0 if value.startswith("#") else 1
+        lead = len(text.value) - len(text.value.lstrip())
+        tagged = words(("" if shift == 0 else "#") + value)
+        return [
+            Word(w.text, w.start - shift + lead, w.end - shift + lead, True)
+            for w in tagged
+            if w.hashtag
+        ]
+    return words(text.value, text.markdown)
+
+
+def _spelling(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    """Unknown words, at their line and column, with up to three suggestions."""
+    languages = Languages(project, Declared.of(declared_entries(project)))
+    site_language = project.config.site.language
+    unchecked: Counter[str] = Counter()
+    first_unchecked: dict[str, Text] = {}
+    for text in published_texts(project):
+        speller = languages.of(text.lang)
+        if speller is None:
+            unchecked[text.lang] += 1
+            first_unchecked.setdefault(text.lang, text)
+            continue
+        ignore = {normal(w) for w in text.ignore} if text.ignore else set()
+        for word in text_words(text):
+            w = normal(word.text)
+            if len(w) < 2 or speller.accepts(w, word.hashtag) or w in ignore:
+                continue
+            if word.hashtag and text.lang != site_language:
+                # A brand's hashtags are often in the site's language (#Boulangerie in English).
+                other = languages.of(site_language)
+                if other is not None and other.accepts(w, True):
+                    continue
+            if ignore and any(p in ignore for p in w.split("-")):
+                continue
+            line, column = text.position(word.start)
+            yield warning(
+                text.file,
+                line,
+                "spelling",
+                f"'{word.text}' is not in the {_language_name(text.lang)} dictionary ({text.what})",
+                _hint(speller.suggestions(w), text),
+                column,
+            )
+    for lang, count in unchecked.items():
+        text = first_unchecked[lang]
+        missing = languages.found[lang].missing
+        package = dicts.PACKAGES.get(missing) or dicts.PACKAGES.get(missing.partition("_")[0])
+        install = (
+            f"sudo apt-get install {package}" if package else f"a Hunspell dictionary '{missing}'"
+        )
+        line, column = text.position(0)
+        yield warning(
+            text.file,
+            line,
+            "spelling-dictionary",
+            f"no {_language_name(lang)} dictionary ({missing}.dic): the spelling of {count} "
+            f"text{'s' if count != 1 else ''} in '{lang}' is not checked",
+            f"install it ({install}, or run scripts/install-dictionaries.sh), or put {missing}.aff "
+            "and .dic in a folder named by RELAIS_DICTIONARIES",
+        )
+
+
+def _typography(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    """French spacing, doubled words, mixed apostrophes, spaces before punctuation."""
+    for text in published_texts(project):
+        if text.hashtag:
+            continue
+        for f in findings(text.value, text.lang, text.markdown):
+            line, column = text.position(f.start)
+            yield warning(text.file, line, f.code, f"{f.message} ({text.what})", f.hint, column)
+
+
+CHECKS: list[Check] = [_spelling, _typography]
