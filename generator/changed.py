@@ -115,10 +115,10 @@ def changes_since(root: Path, rev: str) -> Changes:
 
 
 def order_by_changed(
-    root: Path, diagnostics: list[Diagnostic], rev: str
+    root: Path, diagnostics: list[Diagnostic], rev: str, changes: Changes | None = None
 ) -> tuple[list[Diagnostic], str]:
     """Diagnostics of the files changed since `rev` first, then the rest; and a note for the user."""
-    changes = changes_since(Path(root), rev)
+    changes = changes if changes is not None else changes_since(Path(root), rev)
     ordered = sorted(diagnostics, key=sort_key)
     if not changes.ok:
         return (

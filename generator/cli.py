@@ -75,11 +75,47 @@ def cli() -> None:
     help="Also write a Markdown summary for a pull request (posts added or moved "
     "since --changed REV, problems in changed files) to FILE.",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Fix the typography in place first (no-break spaces, apostrophes; never spelling), "
+    "in the files changed since --changed REV when given.",
+)
 def check_command(
-    root: Path, now_option: str | None, fmt: str, changed: str | None, summary_file: Path | None
+    root: Path,
+    now_option: str | None,
+    fmt: str,
+    changed: str | None,
+    summary_file: Path | None,
+    fix: bool,
 ) -> None:
     """Load and check everything; print every diagnostic. Exit 1 on errors."""
+    changes = None
+    if changed is not None:
+        from .changed import changes_since
+
+        changes = changes_since(root, changed)
     project, diags, _ = run_check(root, now_option, fmt)
+    if fix and project is not None:
+        from .spelling.fix import apply, plan
+
+        only = changes.files if changes is not None and changes.ok else None
+        report = apply(root, plan(project, only))  # type: ignore[arg-type]
+        for rel, reason in report.refused.items():
+            click.echo(f"{rel}: not fixed: {reason}", err=True)
+        if report.fixed:
+            click.echo(
+                f"Fixed {report.total} typography problem{'s' if report.total != 1 else ''} "
+                f"in {len(report.fixed)} file{'s' if len(report.fixed) != 1 else ''}.",
+                err=True,
+            )
+            project, diags, _ = run_check(root, now_option, fmt)
+    if changes is not None and changes.ok:
+        # Spelling and typography are reported in the changed files only: a repository
+        # that turns the check on is not flooded with its whole history's words.
+        from .spelling.checks import CODES
+
+        diags = [d for d in diags if d.code not in CODES or d.file in changes.files]
     if summary_file is not None:
         from .changed import write_summary
 
@@ -89,7 +125,7 @@ def check_command(
     if changed is not None:
         from .changed import order_by_changed
 
-        diags, note = order_by_changed(root, diags, changed)
+        diags, note = order_by_changed(root, diags, changed, changes)
         if note and fmt == "text":
             click.echo(note, err=True)
     else:

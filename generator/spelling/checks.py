@@ -5,7 +5,8 @@ that yields diagnostics; they are warnings (rules.severity can make them errors)
 line and column of the word. A word is right when a Hunspell dictionary of the text's
 language has it, when the project declares it (dictionary.txt, spelling.words, the
 site's name, campaign and key date titles, ambassadors' names, watch keywords, network
-names), or when the post's `spelling.ignore` lists it. The dictionaries are read once
+names, Relais's own words such as brief and story), or when the post's `spelling.ignore`
+lists it. The dictionaries are read once
 per process; a word is looked up once per dictionary.
 """
 
@@ -17,10 +18,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import get_args
 
 from .. import networks as net
 from ..diagnostics import Diagnostic, warning
-from ..model import Project
+from ..model import Format, Project
 from . import dictionaries as dicts
 from .dictionaries import Found, Speller, plain
 from .texts import Text, published_texts
@@ -82,10 +84,14 @@ class Declared:
         return isinstance(word, str) and (word in self.exact or word.lower() in self.any_case)
 
 
+# Relais's own words for what teams write about, used in French texts too (un brief, une story).
+RELAIS_WORDS = ("brief", "briefs", "stories", "reels", *get_args(Format))
+
+
 def declared_entries(project: Project) -> list[str]:
     """Names and words the project declares, which every text may use."""
     config = project.config
-    entries = [config.site.name, *config.spelling.words, *project.dictionary]
+    entries = [config.site.name, *config.spelling.words, *project.dictionary, *RELAIS_WORDS]
     entries += [c.title for c in project.campaigns]
     entries += [k.title for k in project.key_dates]
     entries += [a.name for a in project.ambassadors]

@@ -178,7 +178,7 @@ class Speller:
 
     def _load(self) -> list[Any]:
         if self._engines is None:
-            import hunspell  # chunspell: Hunspell 1.7 itself, in the wheel
+            import hunspell  # type: ignore[import-untyped]  # chunspell: Hunspell 1.7 in the wheel
 
             self._engines = [
                 hunspell.Hunspell(p.name, hunspell_data_dir=str(p.parent)) for p in self.paths
