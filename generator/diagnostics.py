@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
 
@@ -99,15 +99,53 @@ def _gh_escape_property(text: str) -> str:
     return _gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+# GitHub shows at most 10 annotations of each level (error, warning, notice) per step.
+GITHUB_SHOWN = 10
+
+
+def _github_groups(diagnostics: Sequence[Diagnostic]) -> list[list[Diagnostic]]:
+    """The annotations to write, each a group of diagnostics, in the diagnostics' order.
+
+    Every diagnostic is its own annotation while a level has no more than GitHub shows;
+    past that, the diagnostics of one file and one code share an annotation (twelve
+    misspelt words of a post: one annotation listing them), and past that again, those
+    of one file."""
+    groups: list[list[Diagnostic]] = []
+    for severity in Severity:
+        same = [d for d in diagnostics if d.severity is severity]
+        keys: list[Callable[[Diagnostic], object]] = [
+            lambda d: id(d),
+            lambda d: (d.file, d.code),
+            lambda d: d.file,
+        ]
+        for key in keys:
+            by_key: dict[object, list[Diagnostic]] = {}
+            for d in same:
+                by_key.setdefault(key(d), []).append(d)
+            if len(by_key) <= GITHUB_SHOWN:
+                break
+        groups += by_key.values()
+    order = {id(d): i for i, d in enumerate(diagnostics)}
+    return sorted(groups, key=lambda g: order[id(g[0])])
+
+
 def format_github(diagnostics: Sequence[Diagnostic]) -> str:
     """GitHub Actions workflow commands, shown inline on the pull request's changed lines."""
     lines = []
-    for d in diagnostics:
+    for group in _github_groups(diagnostics):
+        d = group[0]
         props = [f"file={_gh_escape_property(d.file)}", f"line={max(d.line, 1)}"]
         if d.column:
             props.append(f"col={d.column}")
-        props.append(f"title={_gh_escape_property(f'relais {d.code}')}")
-        message = d.message + (f"\n{d.hint}" if d.hint else "")
+        codes = sorted({g.code for g in group})
+        title = f"relais {', '.join(codes)}" + (f" ({len(group)})" if len(group) > 1 else "")
+        props.append(f"title={_gh_escape_property(title)}")
+        if len(group) == 1:
+            message = d.message + (f"\n{d.hint}" if d.hint else "")
+        else:
+            message = "\n".join(
+                f"line {g.line}: {g.message}" + (f" ({g.hint})" if g.hint else "") for g in group
+            )
         lines.append(f"::{d.severity.value} {','.join(props)}::{_gh_escape_data(message)}")
     lines.append(summary(diagnostics))
     return "\n".join(lines)

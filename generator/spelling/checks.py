@@ -85,7 +85,8 @@ class Declared:
 
 
 # Relais's own words for what teams write about, used in French texts too (un brief, une story).
-RELAIS_WORDS = ("brief", "briefs", "stories", "reels", *get_args(Format))
+# And "cc" before a mention, as every network writes it.
+RELAIS_WORDS = ("brief", "briefs", "stories", "reels", "cc", *get_args(Format))
 
 
 def declared_entries(project: Project) -> list[str]:

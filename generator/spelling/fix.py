@@ -30,8 +30,9 @@ Plans = dict[str, tuple["FilePlan", list[Placed]]]
 class FilePlan:
     """The edits of one file and the values they change ((old, new) pairs)."""
 
-    edits: list[Edit] = field(default_factory=list)
     changes: set[tuple[str, str]] = field(default_factory=set)
+    # What the file held when it was checked: (first line, text from that line on).
+    read: set[tuple[int, str]] = field(default_factory=set)
     fixed: int = 0  # problems fixed
 
 
@@ -78,17 +79,17 @@ def _text_edits(text: Text, value_edits: Iterable[Edit]) -> list[Placed] | None:
                 return None
             places = [i for i in indexes if i is not None]
             span_start, span_end = places[0], places[-1] + 1
+            if text.value[start:end] == "'" and source.startswith("''", span_start):
+                if _single_quoted(text):
+                    span_end = span_start + 2  # '' is one apostrophe in a single-quoted value
+            elif source[span_start:span_end] != text.value[start:end]:
+                return None
             before = text.source_index(start - 1) if start > 0 else None
             after = text.source_index(end) if end < len(text.value) else None
             if (start > 0 and before != span_start - 1) or (
                 end < len(text.value) and after != span_end
             ):
                 return None  # a space of the indentation or of a folded line break
-            if text.value[start:end] in ("'", "\u2019") and source[span_start] == "'":
-                if source.startswith("''", span_start) and _single_quoted(text):
-                    span_end = span_start + 2  # '' is one apostrophe in a single-quoted value
-            elif source[span_start:span_end] != text.value[start:end]:
-                return None
             if new == "'" and _single_quoted(text):
                 new = "''"
         else:
@@ -142,7 +143,11 @@ def plan(project: Project, files: frozenset[str] | None = None) -> Plans:
         if not count:
             continue
         file_plan, file_edits = plans.setdefault(text.file, (FilePlan(), []))
-        file_edits += placed
+        file_edits += [p for p in placed if p not in file_edits]  # an alias repeats its anchor
+        if text.lines is not None:
+            file_plan.read.add((text.lines.offset + 1, text.lines.text))
+        else:
+            file_plan.read.add((text.first_line, text.value))
         file_plan.changes.add((text.value, _apply_value(text.value, value_edits)))
         file_plan.fixed += count
     return plans
@@ -206,6 +211,12 @@ def apply(root: Path | str, plans: Plans) -> Report:
         bom = 1 if raw.startswith("\ufeff") else 0
         raw_starts = _raw_line_starts(raw)
         starts = _line_starts(text)
+        if any(
+            line - 1 >= len(starts) or not text.startswith(part, starts[line - 1])
+            for line, part in file_plan.read
+        ):
+            refused[rel] = "the file changed since it was checked"
+            continue
         new_text, new_raw = text, raw
         ok = True
         for line, column, length, new in sorted(edits, reverse=True):
@@ -221,7 +232,7 @@ def apply(root: Path | str, plans: Plans) -> Report:
             new_text = new_text[:at] + new + new_text[at + length :]
             new_raw = new_raw[:raw_at] + new + new_raw[raw_at + length :]
         if not ok:
-            refused[rel] = "the file changed since it was read"
+            refused[rel] = "the file changed since it was checked"
             continue
         if not _verified(text, new_text, rel, file_plan.changes):
             refused[rel] = "the fix would change more than spaces and apostrophes"
