@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 DEMO_NOW ?= 2026-12-01T08:00
 
-.PHONY: demo serve test check bench browser docs docs-serve clean
+.PHONY: demo serve test check bench browser dictionaries docs docs-serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	touch $@
 
 ## demo: install into .venv and build the demo portal into site/
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed dictionaries
 	mkdir -p .relais && [ -d .relais/watch ] || cp -r demo-watch-cache .relais/watch
 	$(PY) -m generator check --now $(DEMO_NOW)
 	$(PY) -m generator build --now $(DEMO_NOW)
@@ -31,8 +31,13 @@ serve: $(VENV)/.installed
 browser:
 	@command -v chromium >/dev/null 2>&1 || sh scripts/install-chromium.sh
 
-## test: install everything (Chromium included) and run the whole test suite
-test: $(VENV)/.installed-test browser
+## dictionaries: install Debian's Hunspell dictionaries (French, English) for the spelling check
+dictionaries:
+	@[ -f /usr/share/hunspell/fr.dic ] && [ -f /usr/share/hunspell/en_US.dic ] \
+		&& [ -f /usr/share/hunspell/en_GB.dic ] || sh scripts/install-dictionaries.sh
+
+## test: install everything (Chromium and the dictionaries included) and run the whole test suite
+test: $(VENV)/.installed-test browser dictionaries
 	$(PY) -m pytest
 
 ## docs: build the documentation (docs/, strictly: any warning fails) into docs-site/
@@ -44,7 +49,7 @@ docs-serve: $(VENV)/.installed
 	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --strict --config-file mkdocs-docs.yml --dev-addr 127.0.0.1:8001
 
 ## bench: the performance benchmark (see docs/contributor/performance.md)
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test dictionaries
 	$(PY) bench/run.py
 
 clean:

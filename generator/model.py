@@ -390,7 +390,10 @@ class SiteConfig(Frozen):
     tracking: dict[str, Text] = Field(default_factory=dict)
     watch: WatchConfig = Field(default_factory=WatchConfig)
     stats: StatsConfig = Field(default_factory=StatsConfig)
-    spelling: SpellingSettings = Field(default_factory=SpellingSettings)
+    spelling: SpellingSettings = Field(
+        default_factory=SpellingSettings,
+        description="Spelling check: words to accept everywhere, the one English of the site",
+    )
 
     def network_settings(self, network_id: str) -> NetworkSettings:
         return self.networks.get(network_id) or NetworkSettings()
@@ -470,7 +473,9 @@ class Post(Frozen):
         default_factory=dict,
         description="Where the post went out: network id to the address of the post on it",
     )
-    spelling: PostSpelling | None = None
+    spelling: PostSpelling | None = Field(
+        None, description="Spelling check of this post: {ignore: [words accepted here only]}"
+    )
 
     # Not from the front matter: set by the loader.
     _slug: str = PrivateAttr(default="")

@@ -228,8 +228,19 @@ def text_words(text: Text) -> list[Word]:
     return words(text.value, text.markdown)
 
 
+TYPOGRAPHY = CODES - {"spelling", "spelling-dictionary"}
+
+
+def _ignored(project: Project, codes: Iterable[str]) -> bool:
+    """Whether rules.severity ignores all these codes: then the work is not done at all."""
+    severity = project.config.rules.severity
+    return all(severity.get(code) == "ignore" for code in codes)
+
+
 def _spelling(project: Project, now: datetime) -> Iterator[Diagnostic]:
     """Unknown words, at their line and column, with up to three suggestions."""
+    if _ignored(project, ("spelling",)):
+        return
     languages = Languages(project, Declared.of(declared_entries(project)))
     site_language = project.config.site.language
     unchecked: Counter[str] = Counter()
@@ -282,6 +293,8 @@ def _spelling(project: Project, now: datetime) -> Iterator[Diagnostic]:
 
 def _typography(project: Project, now: datetime) -> Iterator[Diagnostic]:
     """French spacing, doubled words, mixed apostrophes, spaces before punctuation."""
+    if _ignored(project, TYPOGRAPHY):
+        return
     for text in published_texts(project):
         if text.hashtag:
             continue
