@@ -27,8 +27,8 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 sys.path.insert(0, str(PROJECT))
 
-from bench.generate import NOW_OPTION, Sizes, generate  # noqa: E402
-from generator.spelling.checks import CODES  # noqa: E402
+from bench.generate import NOW_OPTION, Sizes, generate
+from generator.spelling.checks import CODES
 
 
 def timed(root: Path) -> float:

