@@ -24,10 +24,10 @@ from .. import networks as net
 from ..diagnostics import Diagnostic, warning
 from ..model import Format, Project
 from . import dictionaries as dicts
-from .dictionaries import Found, Speller, plain
+from .dictionaries import Found, Speller
 from .texts import Text, published_texts
 from .typography import findings
-from .words import Word, words
+from .words import Word, plain_words, words, words_among
 
 Check = Callable[[Project, datetime], Iterable[Diagnostic]]
 
@@ -55,7 +55,9 @@ _INNER_CAPITAL = re.compile(r"[a-zß-öø-ÿ][A-ZÀ-ÖØ-Þ]")
 
 def normal(word: str) -> str:
     """The form looked up: composed accents, one kind of apostrophe."""
-    return unicodedata.normalize("NFC", word).replace("\u2019", "'")
+    if not unicodedata.is_normalized("NFC", word):
+        word = unicodedata.normalize("NFC", word)
+    return word.replace("\u2019", "'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +114,12 @@ class Speller_:
     deep_left: int = 10
 
     def accepts(self, word: str, hashtag: bool = False) -> bool:
+        """Whether a word as written passes (cached: a repository repeats its words)."""
         key = (word, hashtag)
         hit = self.verdicts.get(key)
         if hit is None:
-            hit = self.verdicts[key] = self._accepts(word, hashtag)
+            w = normal(word)
+            hit = self.verdicts[key] = len(w) < 2 or self._accepts(w, hashtag)
         return hit
 
     def _part(self, word: str) -> bool:
@@ -139,11 +143,9 @@ class Speller_:
             return True  # XXIe siècle
         if not hashtag and _INNER_CAPITAL.search(word):
             return True  # a brand written in camel case (iPhone, YouTube)
-        if hashtag or word.isupper():
-            # Hashtags and capitals are often written without accents (#BucheDeNoel, ECOLE).
-            target = plain(word)
-            if any(plain(s) == target for s in self.speller.suggest(word)):
-                return True
+        # Hashtags and capitals are often written without accents (#BucheDeNoel, ECOLE).
+        if (hashtag or word.isupper()) and word.isascii() and self.speller.accented(word):
+            return True
         if hashtag and word.islower() and len(word) >= 6:
             return self._compound(word)
         return False
@@ -237,9 +239,44 @@ def _ignored(project: Project, codes: Iterable[str]) -> bool:
     return all(severity.get(code) == "ignore" for code in codes)
 
 
+def _unknown(text: Text, speller: Speller_, site: Speller_ | None) -> list[Word]:
+    """The words of a text that no dictionary and no declaration accepts, in order."""
+    ignore = Declared.of(text.ignore) if text.ignore else None
+
+    def passes(word: str, hashtag: bool) -> bool:
+        if speller.accepts(word, hashtag):
+            return True
+        w = normal(word)
+        if ignore is not None and (
+            w in ignore or all(p in ignore or speller.accepts(p) for p in w.split("-"))
+        ):
+            return True
+        # A brand's hashtags are often in the site's language (#Boulangerie in English).
+        return hashtag and site is not None and site.accepts(word, True)
+
+    found = None if text.hashtag else plain_words(text.value, text.markdown)
+    if found is None:  # hashtags: split, with their places
+        return [w for w in text_words(text) if not passes(w.text, w.hashtag)]
+    # Most texts: each distinct word looked up once, places only for the unknown ones.
+    known = speller.verdicts.get
+    unknown = {w for w in set(found) if not known((w, False)) and not passes(w, False)}
+    return words_among(text.value, unknown, text.markdown) if unknown else []
+
+
 def _spelling(project: Project, now: datetime) -> Iterator[Diagnostic]:
     """Unknown words, at their line and column, with up to three suggestions."""
     if _ignored(project, ("spelling",)):
+        return
+    missing = dicts.engine_missing()
+    if missing:
+        yield warning(
+            "site_config.yml",
+            1,
+            "spelling-dictionary",
+            f"the spelling was not checked: its engine, chunspell, is not installed ({missing})",
+            "install Relais again in this environment (pip install -e . or pip install relais), "
+            "or pip install chunspell",
+        )
         return
     languages = Languages(project, Declared.of(declared_entries(project)))
     site_language = project.config.site.language
@@ -251,25 +288,15 @@ def _spelling(project: Project, now: datetime) -> Iterator[Diagnostic]:
             unchecked[text.lang] += 1
             first_unchecked.setdefault(text.lang, text)
             continue
-        ignore = {normal(w) for w in text.ignore} if text.ignore else set()
-        for word in text_words(text):
-            w = normal(word.text)
-            if len(w) < 2 or speller.accepts(w, word.hashtag) or w in ignore:
-                continue
-            if word.hashtag and text.lang != site_language:
-                # A brand's hashtags are often in the site's language (#Boulangerie in English).
-                other = languages.of(site_language)
-                if other is not None and other.accepts(w, True):
-                    continue
-            if ignore and any(p in ignore for p in w.split("-")):
-                continue
+        site = languages.of(site_language) if text.lang != site_language else None
+        for word in _unknown(text, speller, site):
             line, column = text.position(word.start)
             yield warning(
                 text.file,
                 line,
                 "spelling",
                 f"'{word.text}' is not in the {_language_name(text.lang)} dictionary ({text.what})",
-                _hint(speller.suggestions(w), text),
+                _hint(speller.suggestions(normal(word.text)), text),
                 column,
             )
     for lang, count in unchecked.items():

@@ -137,6 +137,16 @@ def plain(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def engine_missing() -> str:
+    """Why Hunspell cannot be used here ('' when it can): an environment installed before
+    Relais needed chunspell."""
+    try:
+        import hunspell  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError as exc:
+        return str(exc)
+    return ""
+
+
 @dataclass(frozen=True, slots=True)
 class Affixes:
     """What the suggestions need from a dictionary's .aff file: its letters by frequency
@@ -178,7 +188,7 @@ class Speller:
 
     def _load(self) -> list[Any]:
         if self._engines is None:
-            import hunspell  # type: ignore[import-untyped]  # chunspell: Hunspell 1.7 in the wheel
+            import hunspell  # chunspell: Hunspell 1.7 in the wheel
 
             self._engines = [
                 hunspell.Hunspell(p.name, hunspell_data_dir=str(p.parent)) for p in self.paths
@@ -217,6 +227,47 @@ class Speller:
                         continue
             hit = self._suggestions[key] = tuple(found)[:limit]
         return hit
+
+    def accented(self, word: str) -> str | None:
+        """The dictionary's word that `word` is written without its accents (Buche: Bûche),
+        or None: one or two letters changed within their group of the .aff's MAP."""
+        key = f"{word}\0accents"
+        if key in self._suggestions:
+            found = self._suggestions[key]
+            return found[0] if found else None
+        self._load()
+        groups = [g for a in self._affixes for g in a.related] or list(_ACCENTS)
+        options = []
+        for i, c in enumerate(word):
+            group = next((g for g in groups if c in g), "")
+            alternatives = [o for o in group if o != c and (o.isupper() == c.isupper())]
+            if alternatives:
+                options.append((i, alternatives))
+        result: str | None = None
+        for i, alternatives in options:
+            for o in alternatives:
+                if self.known(candidate := word[:i] + o + word[i + 1 :]):
+                    result = candidate
+                    break
+            if result:
+                break
+        if result is None and len(options) <= 6:
+            for a, (i, first) in enumerate(options):
+                for j, second in options[a + 1 :]:
+                    for x in first:
+                        for y in second:
+                            candidate = word[:i] + x + word[i + 1 : j] + y + word[j + 1 :]
+                            if self.known(candidate):
+                                result = candidate
+                                break
+                        if result:
+                            break
+                    if result:
+                        break
+                if result:
+                    break
+        self._suggestions[key] = (result,) if result else ()
+        return result
 
     def _all_known(self, candidate: str) -> bool:
         return all(self.known(part) for part in candidate.split(" ")) if candidate else False
@@ -263,6 +314,10 @@ class Speller:
         for i in range(len(word) + 1):
             for c in letters:
                 yield word[:i] + c + word[i:]
+
+
+# Letters and their accented forms, for dictionaries without a MAP table.
+_ACCENTS = ("aàâäAÀÂÄ", "eéèêëEÉÈÊË", "iîïIÎÏ", "oôöOÔÖ", "uùûüUÙÛÜ", "cçCÇ")
 
 
 def _spell(engine: Any, word: str) -> bool:

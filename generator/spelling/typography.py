@@ -9,6 +9,7 @@ punctuation. Each finding says where it is in the text and, when the change is s
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -180,7 +181,13 @@ def _space_before(text: str, clean: str, lang: str) -> Iterator[Finding]:
         )
 
 
+_TOKEN = re.compile(rf"[{LETTER}]+")
+
+
 def _doubled(text: str, clean: str, lang: str) -> Iterator[Finding]:
+    tokens = _TOKEN.findall(clean.lower())
+    if not any(a == b for a, b in itertools.pairwise(tokens)):
+        return  # most texts: no word follows itself, the slower search is not needed
     allowed = ALLOWED_DOUBLES.get(lang, set()) | ALLOWED_DOUBLES[""]
     for m in _DOUBLED.finditer(clean):
         word = m.group(1)
@@ -198,6 +205,8 @@ def _doubled(text: str, clean: str, lang: str) -> Iterator[Finding]:
 
 
 def _apostrophes(text: str, clean: str) -> Iterator[Finding]:
+    if "'" not in clean or "\u2019" not in clean:
+        return
     found = [m.start() for m in _APOSTROPHE.finditer(clean)]
     straight = [i for i in found if text[i] == "'"]
     curly = [i for i in found if text[i] != "'"]
@@ -224,7 +233,7 @@ def findings(text: str, lang: str, markdown: bool = False) -> list[Finding]:
         return []
     clean = prose(text, markdown)
     found: list[Finding] = []
-    if base == "fr":
+    if base == "fr" and any(sign in clean for sign in ";:!?«»"):
         found += _french_spacing(text, clean)
     found += _space_before(text, clean, base)
     found += _doubled(text, clean, base)

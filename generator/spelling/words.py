@@ -100,8 +100,14 @@ def _mask(needed: tuple[int, ...]) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.MULTILINE)
 
 
+# Any marker of any mask: most prose holds none, and one search tells.
+_ANY_MARKER = re.compile(r"[`\[<@&{]|[a-z]:|www\.|!!!|\?\?\?|\w\.[A-Za-z]")
+
+
 def _needed(text: str, markdown: bool) -> tuple[int, ...]:
     """The masks whose marker the text holds (a substring test each: most texts need few)."""
+    if not _ANY_MARKER.search(text):
+        return ()
     out = []
     for i, (_, md_only, markers) in enumerate(_patterns()):
         if md_only and not markdown:
@@ -224,6 +230,24 @@ def words(text: str, markdown: bool = False) -> list[Word]:
     if tags:
         found.sort(key=lambda w: w.start)
     return found
+
+
+def plain_words(text: str, markdown: bool = False) -> list[str] | None:
+    """The words of a text as strings, without their places: the fast path of a check that
+    looks each distinct word up once. None when the text holds a hashtag (see `words`)."""
+    clean = prose(text, markdown)
+    if "#" in clean:
+        return None
+    return _WORD.findall(clean)
+
+
+def words_among(text: str, wanted: set[str], markdown: bool = False) -> list[Word]:
+    """The places of the given words in a text without hashtags (see `plain_words`)."""
+    return [
+        Word(m.group(), m.start(), m.end())
+        for m in _WORD.finditer(prose(text, markdown))
+        if m.group() in wanted
+    ]
 
 
 def hashtag_body(text: str) -> str:
