@@ -97,8 +97,10 @@ def test_a_small_benchmark_prints_every_table(tmp_path: Path) -> None:
     }
     in_line = {k: v for k, v in build_run["stages"].items() if not k.endswith("-beside")}
     assert sum(in_line.values()) < build_run["wall"]
-    # The checks ran beside the plan, which waited for them: not longer than the plan itself.
-    assert build_run["stages"]["check-beside"] < build_run["stages"]["plan"] + 0.05
+    # The checks ran beside MkDocs, after the plan, and the swap waited for them: within the
+    # build's wall time once loaded and planned.
+    stages = build_run["stages"]
+    assert stages["check-beside"] < build_run["wall"] - stages["load"] - stages["plan"]
     assert build_run["cpu"] > 0 and build_run["beside_mb"] > 20
     assert build_run["pages"] > 50 and blog_run["pages"] > 50  # a page per post and more
     assert build_run["bytes"] > build_run["content_bytes"] > 50 * 1000

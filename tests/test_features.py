@@ -91,6 +91,7 @@ def test_every_reference_of_the_registry_names_what_its_kind_needs() -> None:
         "watch",
         "stats",
         "stats-numbers",
+        "spelling",
     ]
 
 
