@@ -10,7 +10,7 @@ from pathlib import Path
 
 import material
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from twitter_text import parse_tweet
 
@@ -476,18 +476,21 @@ def test_tag_url_is_stable_and_leaves_other_schemes_alone() -> None:
 # ---------------------------------------------------------------- properties
 
 
+@settings(deadline=None)  # properties, not timings: the machine is shared (speed: bench/)
 @given(st.sampled_from(sorted(networks.NETWORKS)), st.text())
 def test_count_never_raises(network_id: str, text: str) -> None:
     m = measure(network_id, text)
     assert m.count == count(network_id, text) >= 0
 
 
+@settings(deadline=None)  # properties, not timings: the machine is shared (speed: bench/)
 @given(st.text(alphabet=" .\n/:ab1é日👍\u200d🇫🇷#@-_?=&", max_size=120))
 def test_x_counts_word_by_word_exactly_like_twitter_text(text: str) -> None:
     for candidate in (text, "https://" + text, "e.org" + text):
         assert count("x", candidate) == parse_tweet(candidate).weightedLength
 
 
+@settings(deadline=None)  # properties, not timings: the machine is shared (speed: bench/)
 @given(
     st.text(),
     st.lists(st.text(max_size=12), max_size=4),

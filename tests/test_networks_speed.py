@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 import regex
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from twitter_text import parse_tweet  # type: ignore[import-untyped]
 from twitter_text.extract_emojis import extract_emojis_with_indices  # type: ignore[import-untyped]
@@ -49,17 +49,20 @@ FRENCH = "Lancement « été » : l’équipe — 100 % levain, voir https://www
 MIXED = FRENCH + "日本👍\u200d🇫🇷©\r\n\u0301#@\u202f"
 
 
+@settings(deadline=None)  # properties, not timings: the machine is shared (speed: bench/)
 @given(st.text(alphabet=MIXED, max_size=160))
 def test_x_fast_path_counts_like_twitter_text(text: str) -> None:
     normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     assert count("x", text) == parse_tweet(normalised).weightedLength
 
 
+@settings(deadline=None)  # properties, not timings: the machine is shared (speed: bench/)
 @given(st.text(alphabet=MIXED, max_size=160))
 def test_grapheme_fast_path_counts_like_the_segmenter(text: str) -> None:
     assert networks._graphemes(text) == len(regex.findall(r"\X", text))
 
 
+@settings(deadline=None)  # properties, not timings: the machine is shared (speed: bench/)
 @given(
     st.text(alphabet="ab .,;:!?)\n\u00a0" + "https://e.org/x", max_size=60),
     st.sampled_from(["https://e.org/x", "e.org", "a"]),
@@ -70,6 +73,7 @@ def test_link_found_like_the_regex_it_replaces(text: str, link: str) -> None:
     assert (compose(text, link=link) == text.strip()) == (slow and text.strip() != "")
 
 
+@settings(deadline=None)  # properties, not timings: the machine is shared (speed: bench/)
 @given(st.text(alphabet=MIXED + "ÉÈœŒßİ\u0130\u212b\ufb01 \t", max_size=120))
 def test_kit_fold_drops_marks_like_before(text: str) -> None:
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
