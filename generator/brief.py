@@ -52,7 +52,7 @@ def portal_extensions(site_url: str) -> tuple[list[Any], dict[str, Any]]:
     site = Site(pages={}, files={}, copies={}, nav=[], language="en", name="", url=site_url)
     names: list[Any] = []
     configs: dict[str, Any] = {}
-    for extension in mkdocs_config(site, Path("docs"), Path("site"))["markdown_extensions"]:  # type: ignore[attr-defined]
+    for extension in mkdocs_config(site, Path("docs"), Path("site"))["markdown_extensions"]:
         name = extension if isinstance(extension, str) else next(iter(extension))
         names.append(name)
         if isinstance(extension, dict):

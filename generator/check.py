@@ -8,7 +8,7 @@ these through the registry (features.py).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -228,7 +228,7 @@ CHECKS: list[Check] = [_site_networks, _post_networks, _references, _media]
 
 
 def apply_severity(
-    diagnostics: Iterable[Diagnostic], overrides: dict[str, str]
+    diagnostics: Iterable[Diagnostic], overrides: Mapping[str, str]
 ) -> list[Diagnostic]:
     """Apply `rules.severity` from site_config.yml: a code may become an error, a warning or be ignored."""
     out = []

@@ -189,7 +189,7 @@ def _archive(pl: Planner) -> dict[str, str]:
     }
     for i, m in enumerate(ordered):
         path = f"archive/{m:%Y-%m}.md"
-        posts = sorted(months[m], key=lambda p: (p.date, p.slug))  # type: ignore[arg-type, return-value]
+        posts = sorted(months[m], key=lambda p: (p.date, p.slug))
         pages[path] = render(
             "archive_month.md.j2",
             # Left out of search: a month only lists posts whose own pages search finds.

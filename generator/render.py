@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 from xml.etree.ElementTree import Element
 
 import jinja2
+import material
 import yaml
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -30,7 +31,7 @@ from markupsafe import Markup
 from . import networks as net
 
 TEMPLATES = Path(__file__).parent / "templates"
-ICONS = Path(__import__("material").__file__).parent / "templates" / ".icons"
+ICONS = Path(material.__path__[0]) / "templates" / ".icons"
 
 
 def page_url(path: str) -> str:

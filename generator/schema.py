@@ -285,7 +285,13 @@ def _scalar_or_many(schema: JsonSchemaValue) -> JsonSchemaValue:
 
 
 Adjust = Callable[[JsonSchemaValue], JsonSchemaValue]
-_SAME: Adjust = lambda schema: schema
+
+
+def _same(schema: JsonSchemaValue) -> JsonSchemaValue:
+    return schema
+
+
+_SAME: Adjust = _same
 
 # Every validator of the models, by module and qualified name, with what it means for the
 # schema. A validator missing here is reported by `unmapped_validators()` (and a test), so
@@ -461,7 +467,7 @@ def _finish_definition(name: str, schema: JsonSchemaValue) -> JsonSchemaValue:
             }
         props[field] = value
     if name in _WIDEN_DEFS:
-        head = {k: schema[k] for k in ("title", "description") if k in schema}
+        head: dict[str, Any] = {k: schema[k] for k in ("title", "description") if k in schema}
         body = {k: v for k, v in schema.items() if k not in ("title", "description")}
         schema = {**head, "anyOf": [*_WIDEN_DEFS[name], body]}
     return schema

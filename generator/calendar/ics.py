@@ -224,7 +224,7 @@ class Writer:
         # Serialising the zone and each event once and splicing their lines in gives the bytes
         # cal.add_component(...) + cal.to_ical() would, without redoing them per feed.
         end = b"END:VCALENDAR\r\n"
-        head = cal.to_ical()
+        head: bytes = cal.to_ical()
         return head[: -len(end)] + zone + b"".join(lines for _, _, lines in ordered) + end
 
     def _serialised(self, event: Event) -> tuple[Event, tuple[str, str], bytes]:
@@ -267,8 +267,9 @@ def plan_feeds(planner: Planner) -> tuple[list[Feed], list[FeedPlan]]:
     t = pl.t
     project = pl.project
     dated = sorted(
-        (p for p in project.posts if p.date is not None), key=lambda p: (p.date.timestamp(), p.slug)
-    )  # type: ignore[union-attr]
+        (p for p in project.posts if p.date is not None),
+        key=lambda p: (p.date.timestamp() if p.date else 0.0, p.slug),
+    )
     since = (pl.now - timedelta(days=POSTS_BACK_DAYS)).timestamp()
     posts = [p for p in dated if p.date.timestamp() >= since]  # type: ignore[union-attr]
     visible = [p for p in posts if not pl.view(p).embargoed]

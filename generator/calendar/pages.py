@@ -413,13 +413,14 @@ class Calendar:
             posts = [self.items[p.slug] for p in campaign_posts(self.project, c)]
             posts = [i for i in posts if not i.view.embargoed]
             state, state_label = self._campaign_state(c)
+            span = self._span(c.start, c.end)
             info = dict(
                 id=c.id,
                 title=c.title,
                 color=c.color,
                 goal=c.goal,
                 description=c.description,
-                span=self._span(c.start, c.end),
+                span=span,
                 start=c.start.isoformat(),
                 end=c.end.isoformat(),
                 state=state,
@@ -440,7 +441,7 @@ class Calendar:
                 meta=self.pl.meta(
                     self.t("cal_campaign_title", title=c.title),
                     hide=HIDE,
-                    found_as=f"<p>{search_text(info['span'], c.goal or '', c.description or '')}</p>",
+                    found_as=f"<p>{search_text(span, c.goal or '', c.description or '')}</p>",
                     page=path,
                 ),
                 **self.common(path, "campaigns"),

@@ -94,7 +94,7 @@ def _ever_occurs(text: str, anchor: date) -> bool:
     # impossible daily rule (30 February). The calendar repeats every 400 years, so one cycle
     # from the same day of the cycle, without UNTIL and COUNT, tells whether the rule can match.
     probe_start = datetime(9200 + anchor.year % 400, anchor.month, anchor.day)
-    probe = rule.replace(dtstart=probe_start, until=None, count=None)  # type: ignore[no-untyped-call]
+    probe = rule.replace(dtstart=probe_start, until=None, count=None)
     if probe.after(probe_start, inc=True) is None:
         return False
     return rule.after(datetime.combine(anchor, datetime.min.time()), inc=True) is not None

@@ -202,7 +202,7 @@ def match(post: Post, config: SiteConfig, ambassador: Ambassador) -> tuple[bool,
     """Whether the post's language is one the ambassador speaks, and the topics they share."""
     lang = post_lang(post, config)
     speaks = not ambassador.languages or any(
-        lang.split("-")[0] == l.split("-")[0] for l in ambassador.languages
+        lang.split("-")[0] == spoken.split("-")[0] for spoken in ambassador.languages
     )
     mine = {t.casefold() for t in ambassador.topics}
     return speaks, [t for t in post.topics if t.casefold() in mine]
@@ -256,7 +256,7 @@ def public_profile(ambassador: Ambassador) -> dict[str, Any]:
         "networks": [
             {
                 "id": n,
-                "label": (net.get(n).label if net.get(n) else n),
+                "label": network.label if (network := net.get(n)) else n,
                 "specialist": bool(s and s.specialist),
             }
             for n, s in ambassador.networks.items()

@@ -398,7 +398,7 @@ def count(value: Any) -> int | None:
     if type(value) is str and value.isdigit():
         return int(value)
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number")  # noqa: TRY004 - reported as a row
+        raise ValueError(f"{value!r} is not a number")
     if isinstance(value, int):
         return value
     if isinstance(value, float):

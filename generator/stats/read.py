@@ -531,7 +531,7 @@ def _int(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"'{str(value)[:40]}' is not a count")  # noqa: TRY004 - reported as a row
+        raise ValueError(f"'{str(value)[:40]}' is not a count")
     return value
 
 
@@ -545,7 +545,7 @@ def mastodon_numbers(status: Any, file: str, zone: tzinfo) -> Numbers:
     if not isinstance(status, dict) or "id" not in status:
         raise ValueError("not a Mastodon status")
     if isinstance(status.get("reblog"), dict):
-        raise ValueError("a boost of another post, not a post")  # noqa: TRY004 - reported as a row
+        raise ValueError("a boost of another post, not a post")
     url = str(status.get("url") or status.get("uri") or "")
     html = str(status.get("content") or "")
     card = status.get("card") if isinstance(status.get("card"), dict) else {}
