@@ -25,6 +25,7 @@ from .model import (
     Project,
     SiteConfig,
     Slot,
+    private,
     suggest_id,
 )
 from .model import _kind as kind_of
@@ -353,7 +354,7 @@ def validate(
 def _attach(obj: Any, lines: Lines, path: tuple[str | int, ...] = ()) -> None:
     """Give every nested model its source: the same file, with paths relative to it."""
     if isinstance(obj, Frozen):
-        obj.__pydantic_private__["_src"] = lines.sub(path) if path else lines
+        private(obj)["_src"] = lines.sub(path) if path else lines
         for name, field in type(obj).model_fields.items():
             _attach(getattr(obj, name), lines, path + (field.alias or name,))
     elif isinstance(obj, dict):
@@ -570,7 +571,7 @@ def load_post(root: Path, path: Path, tz: Any) -> tuple[Post | None, list[Diagno
         return None, diags
     post, more = validate(Post, parsed.data, parsed.lines, tz)
     if post is not None:
-        post.__pydantic_private__.update(_slug=path.stem, _body=fm.body, _body_line=fm.body_line)
+        private(post).update(_slug=path.stem, _body=fm.body, _body_line=fm.body_line)
     # A post whose file name is not a valid slug is reported and left out: its URL would be unsafe.
     return (post if ID_PATTERN.match(path.stem) else None), diags + more
 
@@ -628,7 +629,7 @@ def load_ambassador(root: Path, path: Path) -> tuple[Ambassador | None, list[Dia
         return None, diags
     amb, more = validate(Ambassador, data, lines)
     if amb is not None:
-        amb.__pydantic_private__["_id"] = path.stem
+        private(amb)["_id"] = path.stem
     return (amb if ID_PATTERN.match(path.stem) else None), diags + more
 
 
@@ -698,6 +699,7 @@ def _fallback_tz(root: Path) -> Any:
     """The zone to read dates in when site_config.yml is broken, so other files still get checked."""
     from zoneinfo import ZoneInfo
 
+    data: Any
     data, _, _ = (
         _yaml_file(root, CONFIG_FILE) if (root / CONFIG_FILE).is_file() else (None, None, None)
     )

@@ -8,7 +8,7 @@ Each model keeps where it came from in `src` (file and the line of every value).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -28,6 +28,14 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .source import Lines
+from .stats.config import StatsConfig
+from .stats.model import Readout
+from .watch.config import WatchConfig
+
+# Inside the models with fields named `date` and `time` (the YAML keys), those names are the
+# fields: annotations there use these.
+Day = date
+Clock = time
 
 
 def _parses(url: str) -> bool:
@@ -39,10 +47,6 @@ def _parses(url: str) -> bool:
     except ValueError:
         return False
 
-
-from .stats.config import StatsConfig
-from .stats.model import Readout
-from .watch.config import WatchConfig
 
 # Characters that no address written in site_config.yml may hold, even percent-encoding aside:
 # they end an HTML attribute or a tag, or are read differently by browsers and servers.
@@ -98,6 +102,15 @@ def url_problem(value: str, *, base: bool = False) -> str:
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 ID_HINT = "use 1 to 80 lowercase letters, digits and hyphens, starting with a letter or digit (e.g. hiver-2026)"
+
+
+def private(model: BaseModel) -> dict[str, Any]:
+    """The private attributes of a model (a post's slug and body, where it was read): load.py
+    sets them once, after validation."""
+    found = model.__pydantic_private__
+    if found is None:
+        raise TypeError(f"{type(model).__name__} has no private attributes")
+    return found
 
 
 def suggest_id(value: str) -> str:
@@ -523,7 +536,7 @@ class Post(Frozen):
     def file(self) -> str:
         return self.src.file
 
-    def share_window(self) -> tuple[date, date] | None:
+    def share_window(self) -> tuple[Day, Day] | None:
         """The days the kit is offered (`from`..`until` inclusive), or None without a share block."""
         if self.share is None:
             return None
@@ -629,7 +642,7 @@ class Slot(Frozen):
     time: Annotated[str, BeforeValidator(_clock)]
 
     @property
-    def clock(self) -> time:
+    def clock(self) -> Clock:
         hh, mm = self.time.split(":")
         return time(int(hh), int(mm))
 
@@ -697,7 +710,7 @@ class Project:
     # (kind, id) of entries that exist but failed to load ("*": the whole file), e.g. ("campaign", "hiver-2026")
     unloaded: frozenset[tuple[str, str]] = frozenset()
     # What stats/ holds (exports read by stats.read), empty without the folder.
-    stats: Readout = Readout()
+    stats: Readout = field(default_factory=Readout)
     # The project's word list (dictionary.txt): words the spelling check accepts everywhere.
     dictionary: tuple[str, ...] = ()
 

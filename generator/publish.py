@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -102,7 +103,7 @@ def _escaped_nav(nav: object) -> object:
     return nav
 
 
-def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, object]:
+def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, Any]:
     """The mkdocs.yml of the portal, as data (dumped, never assembled as text)."""
     not_in_nav = "\n".join(site.not_in_nav)
     return {
@@ -262,13 +263,13 @@ def write_staging(
         entries = json.dumps(site.search, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         if not search_file.is_file() or search_file.read_bytes() != entries:
             search_file.write_bytes(entries)
-        config["extra"]["relais"]["search_entries"] = str(search_file)  # type: ignore[index]
+        config["extra"]["relais"]["search_entries"] = str(search_file)
     if serving:
         # The live-reload script MkDocs injects is inline: allow it in preview only.
         config["extra"]["relais"]["csp"] = CSP.replace(
             "script-src 'self'", "script-src 'self' 'unsafe-inline'"
-        )  # type: ignore[index]
-        config["extra"]["relais"]["jinja_cache"] = str(staging / "jinja-cache")  # type: ignore[index]  # see mkdocs_hooks
+        )
+        config["extra"]["relais"]["jinja_cache"] = str(staging / "jinja-cache")  # see mkdocs_hooks
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     config_file = staging / "mkdocs.yml"
     if not config_file.is_file() or config_file.read_text(encoding="utf-8") != text:

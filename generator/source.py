@@ -131,15 +131,13 @@ def _syntax_diagnostic(
     mark = getattr(exc, "problem_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    context = getattr(exc, "context", None)
+    context = getattr(exc, "context", None) or ""
     where = mark or context_mark
     detail = ""
     another_document = "another document" in problem
     # Only an unclosed bracket or quote is worth reporting where it opened: the context of
     # other errors (a "block mapping") starts at the top of the file, far from the mistake.
-    unclosed = bool(context) and any(
-        k in context for k in ("flow sequence", "flow mapping", "quoted scalar")
-    )
+    unclosed = any(k in context for k in ("flow sequence", "flow mapping", "quoted scalar"))
     if context_mark is not None and mark is not None and context_mark.line < mark.line and unclosed:
         detail = f", noticed on line {mark.line + 1 + line_offset}"
         where = context_mark
@@ -319,7 +317,9 @@ class _Builder:
                     self.lines[path + (i,)] = self.line(item)
                     items.append(self.build(item, path + (i,)))
                 return items
-            return self.mapping(node, path)
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path)
+            raise TypeError(f"a YAML node of an unknown kind: {node!r}")  # the parser makes none
         finally:
             self.active.discard(id(node))
 
