@@ -75,7 +75,7 @@ class Pending(Generic[T]):
             self.seconds = time.perf_counter() - started
             self._done = True
             return
-        self._file = tempfile.TemporaryFile()
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - the child writes, result() closes
         sys.stdout.flush()
         sys.stderr.flush()
         gc.freeze()  # the child's collector then leaves the shared pages alone (no copy on write)

@@ -125,7 +125,8 @@ class Preview:
             pl = Planner(updated, now)
             pages = [post_page(pl, post, site.post_blocks.get(post.slug, [])) for post in edited]
             if any(
-                path != post_path(by_slug[post.slug], now) for (path, _), post in zip(pages, edited)
+                path != post_path(by_slug[post.slug], now)
+                for (path, _), post in zip(pages, edited, strict=True)
             ):
                 return False  # a page moves (an embargo set or lifted): a full stage
             docs = self.staging / "docs"

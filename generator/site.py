@@ -89,7 +89,7 @@ class Site:
                 clash = set(target) & (set(pages) | set(files) | set(copies) | later_paths)
                 if clash:
                     # Pelican's rule: two outputs at one path is a bug, never a silent overwrite.
-                    raise ValueError(f"two sections write {sorted(clash)[0]}")
+                    raise ValueError(f"two sections write {min(clash)}")
             pages.update(section.pages)
             files.update(section.files)
             copies.update(section.copies)

@@ -126,7 +126,7 @@ def add_to_config(text: str, themes: Mapping[str, str], feeds: Sequence[Feed]) -
             column = (
                 watch.value[0][0].start_mark.column if watch.value else key.start_mark.column + 2
             )
-            edits += _edits_for(text, watch, "themes", {k: v for k, v in themes.items()}, column)
+            edits += _edits_for(text, watch, "themes", dict(themes), column)
             edits += _edits_for(text, watch, "feeds", feed_items, column)
     new_text = text
     # From the end, so earlier indexes stay valid; at one index, the later edit goes in first

@@ -372,10 +372,10 @@ def parse_feed(data: bytes, *, url: str, content_type: str | None = None) -> Par
             sanitize_html=False,  # nh3 cleans every HTML field with our allow-list instead
             resolve_relative_uris=False,
         )
-    except Exception as exc:  # noqa: BLE001 - feedparser raises on some inputs; that feed fails alone
+    except Exception as exc:  # feedparser raises on some inputs; that feed fails alone
         raise ParseError(
             "parse-error", f"the feed could not be parsed: {type(exc).__name__}: {_describe(exc)}"
-        )
+        ) from exc
     bozo = _describe(result.get("bozo_exception")) if result.get("bozo") else ""
     raw = result.get("entries") or []
     version = _str(result.get("version"))
