@@ -141,7 +141,7 @@ def test_two_builds_started_together(repo: Path, tmp_path: Path) -> None:
     results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
     assert sorted(code for code, _, _ in results) == [0, 1], results
     ((_, _, refused_err),) = [r for r in results if r[0] == 1]
-    winner = next(p for p, r in zip(procs, results) if r[0] == 0)
+    winner = next(p for p, r in zip(procs, results, strict=True) if r[0] == 0)
     assert (
         f"error: {LOCK_MESSAGE} (pid {winner.pid}); wait for it to finish, then build again"
         in refused_err
@@ -245,7 +245,7 @@ def test_watch_cache_survives_an_interrupted_fetch(repo: Path, feed_server: str)
     assert_readable("after a complete fetch")
 
     rng = random.Random(SEED)
-    for attempt in range(6):
+    for _ in range(6):
         delay = rng.uniform(0, fetch_seconds)
         proc = subprocess.Popen(
             relais("watch", "fetch", "--root", str(repo), "--now", NOW),

@@ -307,7 +307,7 @@ def test_a_block_that_lifting_would_put_into_fenced_code_stays_in() -> None:
     # line 7. Once the first block is lifted, that ``` opens a fence closed on line 11, around
     # the second block: that one must stay in, or its placeholder would be lost in the code.
     text = '<div markdown="0">\n```\n</div>\n\ntext\n\n```\n\n<div markdown="0">\n<b>y</b>\n</div>\n\n```\n'
-    lifted, blocks = lift_raw_blocks(text, KEY)
+    _, blocks = lift_raw_blocks(text, KEY)
     assert blocks == ['<div markdown="0">\n```\n</div>']
     html = hooked(text)  # does not raise "lost its place"
     assert KEY not in html and "&lt;b&gt;y&lt;/b&gt;" in html

@@ -9,6 +9,7 @@ an embargoed post and no ambassador's e-mail anywhere (pages, search index, site
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import html
 import json
@@ -369,10 +370,8 @@ def readable_text(path: Path) -> str:
     text = data.decode("utf-8", errors="replace")
     forms = [text, unquote(text), unquote(unquote(text))]
     if path.suffix == ".json":
-        try:
+        with contextlib.suppress(ValueError):
             forms.append(json.dumps(json.loads(text), ensure_ascii=False))
-        except ValueError:
-            pass
     return path.as_posix() + "\n" + "\n".join(forms)
 
 
@@ -386,7 +385,7 @@ def html_pages(site: Path) -> dict[str, Page]:
 def test_no_executable_content_in_any_page(trap_site: Path) -> None:
     problems = []
     for rel, page in html_pages(trap_site).items():
-        for attrs, body in zip(page.scripts, page.script_bodies):
+        for attrs, body in zip(page.scripts, page.script_bodies, strict=True):
             src = attrs.get("src")
             if src:
                 if "assets/" not in src or urlsplit(src).scheme or src.startswith("//"):

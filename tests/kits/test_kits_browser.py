@@ -168,7 +168,7 @@ def test_a_prompt_blocks_copying_until_it_is_filled(page: Any, demo_url: str) ->
     page.keyboard.type("la couronne au miel")
     assert card.locator(".relais-card__backdrop mark").count() == 0
     card.locator(".relais-card__copy").click()
-    wait_until(page, "navigator.clipboard.readText().then(t => t !== %r)" % SENTINEL)
+    wait_until(page, f"navigator.clipboard.readText().then(t => t !== {SENTINEL!r})")
     assert clipboard(page) == composed.replace(
         "[[votre pain d’hiver préféré et pourquoi]]", "la couronne au miel"
     )

@@ -139,7 +139,7 @@ share:
 """)
         },
     )
-    [(file, line, severity, code, message, hint)] = kit_diagnostics(root)
+    [(_, line, _, code, message, hint)] = kit_diagnostics(root)
     assert (line, code) == (8, "share-too-long")
     assert message.startswith("the x suggestion is 3")
     assert hint.endswith(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import time
@@ -31,10 +32,11 @@ def feed_bytes(name: str) -> bytes:
 
 
 def _quietly(write: Callable[[], None]) -> None:
-    try:
+    # The client hung up, as it should with hostile answers.
+    with contextlib.suppress(
+        BrokenPipeError, ConnectionResetError, ConnectionAbortedError, OSError
+    ):
         write()
-    except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, OSError):
-        pass  # the client hung up, as it should with hostile answers
 
 
 def static(
