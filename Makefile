@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 DEMO_NOW ?= 2026-12-01T08:00
 
-.PHONY: demo serve test check bench browser dictionaries docs docs-serve clean
+.PHONY: demo serve test lint check bench browser dictionaries docs docs-serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,14 @@ dictionaries:
 	@[ -f /usr/share/hunspell/fr.dic ] && [ -f /usr/share/hunspell/en_US.dic ] \
 		&& [ -f /usr/share/hunspell/en_GB.dic ] || sh scripts/install-dictionaries.sh
 
-## test: install everything (Chromium and the dictionaries included) and run the whole test suite
-test: $(VENV)/.installed-test browser dictionaries
+## lint: ruff (lint and format) over the repository, mypy --strict over generator/
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+## test: install everything (Chromium and the dictionaries included), lint, and run the whole test suite
+test: $(VENV)/.installed-test browser dictionaries lint
 	$(PY) -m pytest
 
 ## docs: build the documentation (docs/, strictly: any warning fails) into docs-site/
