@@ -11,6 +11,7 @@ import pytest
 from generator import jobs
 from generator.build import build
 from tests.conftest import DEMO_NOW, copy_demo
+from tests.helpers import differing, site_digest
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +58,7 @@ def test_a_cancelled_job_ends_its_process() -> None:
     pending = jobs.beside(time.sleep, 30)
     started = time.perf_counter()
     pending.cancel()
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 25  # the child would sleep 30 s: it was ended
     with pytest.raises(ChildProcessError):
         os.waitpid(pending._pid, os.WNOHANG)  # already reaped: nothing left behind
 
@@ -79,13 +80,9 @@ def test_the_portal_is_the_same_built_in_one_process_or_four(
             )  # the folder they were written in is gone
         else:
             assert "check" in result.timings and result.worker_peak_kb == 0
-        sites[name] = {
-            p.relative_to(tmp_path / name): p.read_bytes()
-            for p in (tmp_path / name).rglob("*")
-            if p.is_file()
-        }
-    assert sorted(sites["one"]) == sorted(sites["three"])
-    assert [str(p) for p in sites["one"] if sites["one"][p] != sites["three"][p]] == []
+        sites[name] = site_digest(tmp_path / name)
+    assert len(sites["one"]) > 100
+    assert differing(sites["one"], sites["three"]) == []
 
 
 def test_content_errors_found_beside_stop_the_build(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ either (on purpose), so no hidden configuration key exists for it.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ from click.testing import CliRunner, Result
 from generator import publish
 from generator.build import build
 from generator.cli import cli
+from tests.helpers import site_digest
 
 BASE = Path(__file__).parent / "corpus/_base"
 NOW = "2026-12-01T08:00"
@@ -39,12 +39,7 @@ def built_repo(built_once: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(built_once, tmp_path / "repo", symlinks=True))
 
 
-def digest(site: Path) -> dict[str, str]:
-    return {
-        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
+digest = site_digest
 
 
 def failed_build(root: Path) -> tuple[Result, str]:
