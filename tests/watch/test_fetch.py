@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import ipaddress
 import socket
 import time
@@ -12,6 +13,7 @@ from generator.watch.addresses import is_public
 from generator.watch.cache import CacheState, apply_report
 from generator.watch.fetch import fetch_all
 from generator.watch.model import FetchOutcome, Status
+from tests.helpers import cpu_seconds
 
 from .conftest import (
     NOW,
@@ -193,10 +195,9 @@ def test_a_garbage_answer(server):
 
 
 def test_billion_laughs_is_refused_at_once(server):
-    started = time.monotonic()
-    outcome = fetch_one(server, file("billion_laughs.xml"))
+    outcome, seconds = cpu_seconds(lambda: fetch_one(server, file("billion_laughs.xml")))
     assert_failed(outcome, "entities-refused")
-    assert time.monotonic() - started < 1.5
+    assert seconds < 1.5  # CPU time of this process (client and server): no entity expanded
 
 
 @pytest.mark.parametrize("name", ["xxe.xml", "xxe_parameter.xml"])
@@ -217,11 +218,10 @@ def test_a_doctype_without_entities_is_dropped_and_never_fetched(server):
 
 
 def test_an_announced_50_mb_body_is_refused_without_reading_it(server):
-    started = time.monotonic()
     outcome = fetch_one(server, huge(50_000_000, announce=True))
     assert_failed(outcome, "too-large")
-    assert "announces" in outcome.error
-    assert time.monotonic() - started < 2
+    assert "announces" in outcome.error  # decided on the headers, before any byte of the body
+    assert outcome.size == 0
 
 
 def test_an_unannounced_50_mb_body_is_cut_at_max_bytes(server):
@@ -237,13 +237,34 @@ def test_a_gzip_bomb_is_cut_at_max_bytes_decompressed(server):
     assert "decompressed" in outcome.error
 
 
+def test_a_compressed_stream_is_cut_at_max_bytes_on_the_wire(server):
+    """The cap counts the bytes that cross the network, not only those decompressed: a good
+    feed followed by empty gzip members (2 MB on the wire, nothing once inflated), sent
+    without Content-Length, is cut once max_bytes (1 MB here) have been received."""
+    body = gzip.compress(feed_bytes("good.xml")) + gzip.compress(b"") * 100_000
+    assert len(body) > 2_000_000
+
+    def handle(h):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/rss+xml")
+        h.send_header("Content-Encoding", "gzip")
+        h.end_headers()
+        h.wfile.write(body)
+
+    outcome = fetch_one(server, handle)
+    assert_failed(outcome, "too-large")
+    assert "once decompressed" not in outcome.error  # the wire's cap, not the inflated one's
+
+
 @pytest.mark.parametrize("headers_too", [False, True], ids=["trickling-body", "trickling-headers"])
 def test_a_trickling_server_is_cut_at_the_total_deadline(server, headers_too):
     started = time.monotonic()
     outcome = fetch_one(server, trickle(0.1, headers_too=headers_too))
     elapsed = time.monotonic() - started
     assert_failed(outcome, "deadline")
-    assert 1.9 < elapsed < 3.0  # total deadline 2 s, not the minute the server would take
+    # The total deadline is 2 s; the server would trickle for a minute. Wall-clock bounds far
+    # from both, so that a busy machine cannot make the test fail while a missing deadline does.
+    assert 1.9 < elapsed < 30
 
 
 def test_a_silent_server_hits_the_read_timeout(server):
@@ -258,6 +279,53 @@ def test_a_redirect_loop(server):
     server.route("/loop-b", redirect("/loop-a"))
     outcome = fetch_one(server, redirect("/loop-b"), path="/loop-a")
     assert_failed(outcome, "redirect-loop")
+
+
+def test_a_redirect_without_location(server):
+    def handle(h):
+        h.send_response(302)
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    outcome = fetch_one(server, handle)
+    assert_failed(outcome, "bad-redirect")
+    assert "302 without a Location" in outcome.error
+
+
+def test_a_host_that_does_not_resolve(server):
+    """.invalid never resolves (RFC 6761): whether the resolver answers at once or not at all,
+    the feed fails with 'dns' within its connect timeout, naming the host."""
+    config = watch_config(
+        [{"id": "f", "url": "http://feed.relais-test.invalid/rss"}],
+        allow_private_addresses=False,
+    )
+    outcome = fetch_all(config, None, now=NOW, timezone=TZ).outcomes[0]
+    assert_failed(outcome, "dns")
+    assert "feed.relais-test.invalid" in outcome.error
+
+
+def test_a_server_that_never_accepts_hits_the_connect_timeout():
+    """A listening socket whose queue is full: the kernel drops the next connection's SYNs,
+    as a firewall that drops packets does; the fetch gives up after timeouts.connect."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(3):  # Linux accepts backlog + 1 before it drops SYNs
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(("127.0.0.1", port))
+            fillers.append(filler)
+        time.sleep(0.2)
+        config = watch_config([{"id": "f", "url": f"http://127.0.0.1:{port}/feed"}])
+        outcome = fetch_all(config, None, now=NOW, timezone=TZ).outcomes[0]
+    finally:
+        for s in (*fillers, listener):
+            s.close()
+    assert_failed(outcome, "timeout")
+    assert "no connection within 1 s (timeouts.connect)" in outcome.error
 
 
 def test_too_many_redirects(server):
