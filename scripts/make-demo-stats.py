@@ -238,7 +238,7 @@ def fetched(post: Post, network: str) -> tuple[str, bytes]:
 
 def ga4(posts: list[Post], project: object) -> bytes:
     """Sessions that the tagged links brought, by source, campaign and ambassador."""
-    ambassadors = [a for a in project.ambassadors]  # type: ignore[attr-defined]
+    ambassadors = list(project.ambassadors)  # type: ignore[attr-defined]
     lines = [
         "# ----------------------------------------",
         "# Traffic acquisition: Session manual ad content",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -30,10 +31,8 @@ class _Api(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(OSError):  # the client may hang up first
             self.wfile.write(body)
-        except OSError:
-            pass
 
     def log_message(self, format: str, *args: object) -> None:
         pass

@@ -130,6 +130,7 @@ def test_dead_hour_hint_for_a_slot(repo: Callable[..., Path]) -> None:
     for day, (rate_impr, eng) in zip(
         (3, 5, 10, 17, 19, 24),
         [(1000, 80), (1000, 70), (1000, 90), (1000, 2), (1000, 1), (1000, 85)],
+        strict=True,
     ):
         hour = 17 if eng < 10 else 9  # 18:00 and 10:00 Paris
         slug = f"p{day}"

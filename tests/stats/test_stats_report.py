@@ -22,7 +22,7 @@ def test_monthly_report_of_the_demo(demo_repo: Path, tmp_path: Path) -> None:
     html = (out / "report-2026-11.html").read_text()
     assert md.startswith("# Rapport de novembre 2026")
     assert "octobre 2026" in md  # compared with the month before
-    assert "LinkedIn" in md and "Lancement de la gamme d’hiver" in md or "gamme" in md
+    assert ("LinkedIn" in md and "Lancement de la gamme d’hiver" in md) or "gamme" in md
     assert "Claire Martin" in md  # a public ambassador
     assert "Lucas Bernard" not in md + html  # not public: counted with the others
     assert "<svg" in html and "<script" not in html
