@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         off_root = work / "off"
         shutil.copytree(on_root, off_root)
         config = yaml.safe_load((off_root / "site_config.yml").read_text(encoding="utf-8"))
-        config.setdefault("rules", {})["severity"] = {code: "ignore" for code in sorted(CODES)}
+        config.setdefault("rules", {})["severity"] = dict.fromkeys(sorted(CODES), "ignore")
         (off_root / "site_config.yml").write_text(
             yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )

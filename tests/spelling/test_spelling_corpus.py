@@ -143,7 +143,7 @@ def test_the_corpus_is_clean_once_its_mistakes_are_corrected(tmp_path: Path) -> 
             path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", "--root", str(root), "--now", NOW, "--fix"])
     assert result.exit_code == 0, result.output
-    left = [d for d in check(root)]
+    left = list(check(root))
     assert left == [], "\n".join(f"{d['file']}:{d['line']}: {d['message']}" for d in left)
 
 
