@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.watch.clean import clean_entry, clean_html, clean_url, entry_id, plain_text
+from generator.watch.clean import (
+    clean_entry,
+    clean_html,
+    clean_url,
+    entry_id,
+    plain_text,
+    recheck,
+)
+from generator.watch.keywords import Matcher, highlight_html
 from generator.watch.parse import RawEntry
+from generator.watch.render import offline_images
 
 from .conftest import NOW, TZ
 from .test_hostile import dangers
@@ -205,4 +215,16 @@ def html_soup(draw) -> str:
 @given(html_soup())
 def test_nothing_dangerous_survives_cleaning(fragment):
     safe, _ = clean_html(fragment, base="https://feed.example/")
-    assert dangers(safe) == []
+    # What reaches a watch page (render.item_html): the allow-list again, images as links, the
+    # text made inert for Markdown and templates ({{ and {% are neutralised there, not here).
+    on_page = highlight_html(offline_images(recheck(safe)), Matcher())
+    assert dangers(on_page) == []
+    assert "{" not in re.sub(r"<[^>]*>", "", on_page)
+
+
+@pytest.mark.parametrize("fragment", ["<img >{%", "<p>{%</p>", "<b>{{ config }}</b>", "{% raw %}"])
+def test_template_syntax_in_a_summary_is_inert_on_the_page(fragment):
+    safe, _ = clean_html(fragment, base="https://feed.example/")
+    on_page = highlight_html(offline_images(recheck(safe)), Matcher())
+    assert "{{" not in on_page and "{%" not in on_page
+    assert "&#123;" in on_page
