@@ -72,6 +72,12 @@ FEATURES: tuple[Feature, ...] = (
         checks=".watch.checks:CHECKS",
         commands=(".watch.cli:watch",),
     ),
+    Feature(
+        "moderation",
+        section=".moderation.pages:plan",
+        apart=True,
+        checks=".moderation.checks:CHECKS",
+    ),
     # Statistics: the section (its charts are most of the work) is planned apart; the posts'
     # own numbers are blocks of their pages, planned with them.
     Feature(

@@ -293,6 +293,111 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "fr": "Préparé par Relais pour {site}.",
         "en": "Prepared by Relais for {site}.",
     },
+    # moderation
+    "moderation": {"fr": "Modération", "en": "Moderation"},
+    "mod_replies": {"fr": "Réponses validées", "en": "Approved replies"},
+    "mod_intro": {
+        "fr": "Les réponses approuvées par l’équipe, par situation. Choisissez votre réseau, complétez les passages entre [[ ]], puis copiez la réponse.",
+        "en": "The replies the team approved, by situation. Pick your network, fill in the parts between [[ ]], then copy the reply.",
+    },
+    "mod_guide": {"fr": "Que faire d’un message ?", "en": "What to do with a message?"},
+    "mod_read_charter": {"fr": "Lire la charte de modération", "en": "Read the moderation charter"},
+    "mod_action_answer": {"fr": "Répondre", "en": "Answer"},
+    "mod_action_hide": {"fr": "Masquer", "en": "Hide"},
+    "mod_action_delete": {"fr": "Supprimer", "en": "Delete"},
+    "mod_action_escalate": {"fr": "Transmettre", "en": "Escalate"},
+    "mod_guide_answer": {
+        "fr": "Répondre publiquement, avec une réponse validée de cette page.",
+        "en": "Answer in public, with an approved reply from this page.",
+    },
+    "mod_guide_hide": {
+        "fr": "Masquer le message : son auteur le voit encore, la conversation reprend.",
+        "en": "Hide the message: its author still sees it, the conversation goes on.",
+    },
+    "mod_guide_delete": {
+        "fr": "Supprimer ce que la charte exclut, après une capture datée.",
+        "en": "Delete what the charter rules out, after a dated screenshot.",
+    },
+    "mod_guide_escalate": {
+        "fr": "Transmettre au service qui peut résoudre, et dire publiquement qui s’en occupe.",
+        "en": "Pass it to the service that can solve it, and say in public who takes care of it.",
+    },
+    "mod_guide_none": {"fr": "Aucune situation.", "en": "No situation."},
+    "mod_filters": {"fr": "Filtrer les réponses", "en": "Filter the replies"},
+    "mod_search": {"fr": "Rechercher", "en": "Search"},
+    "mod_search_placeholder": {"fr": "allergènes, retard…", "en": "allergens, late…"},
+    "mod_situation": {"fr": "Situation", "en": "Situation"},
+    "mod_all_situations": {"fr": "Toutes les situations", "en": "All situations"},
+    "mod_network": {"fr": "Réseau", "en": "Network"},
+    "mod_all_networks": {"fr": "Tous les réseaux", "en": "All networks"},
+    "mod_shown_one": {"fr": "{n} réponse affichée", "en": "{n} reply shown"},
+    "mod_shown_other": {"fr": "{n} réponses affichées", "en": "{n} replies shown"},
+    "mod_none_shown": {
+        "fr": "Aucune réponse ne correspond : essayez un autre mot ou une autre situation.",
+        "en": "No reply matches: try another word or another situation.",
+    },
+    "mod_when": {"fr": "Quand", "en": "When"},
+    "mod_tone_label": {"fr": "Ton :", "en": "Tone:"},
+    "mod_owner_label": {"fr": "Responsable :", "en": "Owner:"},
+    "mod_review": {"fr": "À relire le", "en": "Review by"},
+    "mod_review_due": {"fr": "À relire depuis le {date}", "en": "Due for review since {date}"},
+    "mod_escalate_to": {"fr": "À transmettre à :", "en": "Escalate to:"},
+    "mod_who_to_alert": {"fr": "Qui alerter", "en": "Who to alert"},
+    "mod_no_reply": {
+        "fr": "Pas encore de réponse validée pour cette situation.",
+        "en": "No approved reply for this situation yet.",
+    },
+    "mod_empty": {
+        "fr": "Aucune réponse validée pour l’instant (fichier moderation/replies.yml).",
+        "en": "No approved reply yet (file moderation/replies.yml).",
+    },
+    "mod_escalation_intro": {
+        "fr": "À qui transmettre un message, par sujet : le service, qui contacter, comment, en combien de temps, et que faire la nuit ou le week-end.",
+        "en": "Who to pass a message to, by topic: the service, whom to contact, how, how fast, and what to do at night or at weekends.",
+    },
+    "mod_escalation_empty": {
+        "fr": "Aucun sujet dans l’annuaire (fichier moderation/escalation.yml).",
+        "en": "No topic in the directory (file moderation/escalation.yml).",
+    },
+    "mod_field_service": {"fr": "Service", "en": "Service"},
+    "mod_field_contact": {"fr": "Contact", "en": "Contact"},
+    "mod_field_channel": {"fr": "Canal", "en": "Channel"},
+    "mod_field_response_time": {"fr": "Délai de réponse", "en": "Response time"},
+    "mod_field_out_of_hours": {"fr": "Hors horaires", "en": "Out of hours"},
+    "mod_field_person": {"fr": "Personne", "en": "Person"},
+    "mod_field_phone": {"fr": "Téléphone", "en": "Phone"},
+    "mod_field_email": {"fr": "E-mail", "en": "E-mail"},
+    "mod_feedback": {"fr": "Retours récurrents", "en": "Recurring feedback"},
+    "mod_feedback_intro": {
+        "fr": "Ce que la communauté demande ou critique encore et encore : le point de départ de la revue régulière de l’équipe.",
+        "en": "What the community keeps asking or complaining about: where the team’s regular review starts.",
+    },
+    "mod_feedback_empty": {
+        "fr": "Aucun retour récurrent (fichier moderation/feedback.yml).",
+        "en": "No recurring feedback (file moderation/feedback.yml).",
+    },
+    "mod_topic": {"fr": "Sujet", "en": "Topic"},
+    "mod_first_seen": {"fr": "Depuis le", "en": "First seen"},
+    "mod_last_seen": {"fr": "Dernière fois le", "en": "Last seen"},
+    "mod_times_one": {"fr": "signalé {n} fois", "en": "raised {n} time"},
+    "mod_times_other": {"fr": "signalé {n} fois", "en": "raised {n} times"},
+    "mod_linked_replies": {"fr": "Réponses", "en": "Replies"},
+    "mod_note": {"fr": "Où en est-on", "en": "Where it stands"},
+    "feedback_open": {"fr": "Ouvert", "en": "Open"},
+    "feedback_in-progress": {"fr": "En cours", "en": "In progress"},
+    "feedback_solved": {"fr": "Résolu", "en": "Solved"},
+    "feedback_declined": {"fr": "Écarté", "en": "Declined"},
+    # watch alerts
+    "alert_level_alert": {"fr": "Alerte", "en": "Alert"},
+    "alert_level_watch": {"fr": "À surveiller", "en": "To watch"},
+    "alerts_one": {"fr": "{n} alerte dans la veille", "en": "{n} alert in the watch"},
+    "alerts_other": {"fr": "{n} alertes dans la veille", "en": "{n} alerts in the watch"},
+    "alert_spike": {
+        "fr": "Pic de mentions de la marque : {count} aujourd’hui, pour une médiane de {median} par jour sur les {days} jours précédents.",
+        "en": "Spike in brand mentions: {count} today, against a median of {median} a day over the previous {days} days.",
+    },
+    "alert_matched": {"fr": "Repéré : {terms}", "en": "Matched: {terms}"},
+    "alert_see_watch": {"fr": "Voir dans la veille", "en": "See in the watch"},
 }
 
 
@@ -317,6 +422,11 @@ class Translator:
     def __call__(self, key: str, **values: object) -> str:
         text = LABELS[key][self.lang]
         return text.format(**values) if values else text
+
+    def plural(self, key: str, n: float, **values: object) -> str:
+        """`key_one` or `key_other` by the language's plural rule (CLDR, through Babel), with n."""
+        form = "one" if _plural_form(self.lang, n) == "one" else "other"
+        return self(f"{key}_{form}", n=n, **values)
 
     def status(self, status: str) -> str:
         return self(f"status_{status}")
@@ -351,6 +461,12 @@ class Translator:
 
     def stamp(self, value: datetime) -> str:
         return format_datetime(value, "medium", locale=self.lang)
+
+
+def _plural_form(lang: str, n: float) -> str:
+    from babel import Locale
+
+    return str(Locale.parse(lang).plural_form(n))
 
 
 @lru_cache(maxsize=8192)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, get_args, get_origin
@@ -29,6 +29,15 @@ from .model import (
     suggest_id,
 )
 from .model import _kind as kind_of
+from .moderation.model import (
+    Directory,
+    Feedback,
+    Library,
+    Moderation,
+    Reply,
+    Situation,
+    Topic,
+)
 from .source import Lines, parse_yaml, read_text, split_front_matter
 
 CONFIG_FILE = "site_config.yml"
@@ -40,6 +49,10 @@ CAMPAIGNS_FILE = "calendar/campaigns.yml"
 SLOTS_FILE = "calendar/slots.yml"
 DICTIONARY_FILE = "dictionary.txt"
 AMBASSADORS_DIR = "ambassadors"
+REPLIES_FILE = "moderation/replies.yml"
+ESCALATION_FILE = "moderation/escalation.yml"
+FEEDBACK_FILE = "moderation/feedback.yml"
+MODERATION_FILES = (REPLIES_FILE, ESCALATION_FILE, FEEDBACK_FILE)
 
 M = TypeVar("M", bound=BaseModel)
 ID_RULE = "ids use lowercase letters, digits and hyphens"
@@ -123,6 +136,7 @@ _RELAIS_HINTS = {
     "keydate-form": "write either 'date: YYYY-MM-DD', or 'start:' and 'end:', or 'rrule: FREQ=YEARLY;…'",
     "color": 'write the colour in quotes as #rrggbb, e.g. color: "#1e88e5"',
     "lang": "use a language code such as fr, en or pt-BR",
+    "reply-text": "add 'text: …' (for every network), or 'networks:' with a text per network id",
 }
 
 _TYPE_NAMES = {
@@ -709,6 +723,207 @@ def _fallback_tz(root: Path) -> Any:
         return ZoneInfo("UTC")
 
 
+# --- moderation/ -------------------------------------------------------------------------------
+# Three files, each optional (see moderation/model.py); the entries of each list are validated
+# one by one, so that one broken reply hides nothing else.
+
+
+def _sub(lines: Lines, *prefix: str | int) -> Lines:
+    """The lines of the value at `prefix`, with paths relative to it."""
+    n = len(prefix)
+    return Lines(
+        lines.file,
+        lines.of(prefix),
+        {k[n:]: v for k, v in lines.by_path.items() if k[:n] == prefix},
+    )
+
+
+def _mapping(data: Any, lines: Lines) -> list[Diagnostic]:
+    if isinstance(data, dict):
+        return []
+    what = "empty" if data is None else type(data).__name__
+    return [
+        error(
+            lines.file,
+            lines.root,
+            "not-a-mapping",
+            f"expected a mapping of fields, but the content is {what}",
+            "write one 'field: value' per line, e.g. 'replies:' followed by the list of replies",
+        )
+    ]
+
+
+def _top_level(
+    model: type[BaseModel], data: dict[str, Any], lines: Lines, nested: tuple[str, ...]
+) -> tuple[Any, list[Diagnostic]]:
+    """The file's own fields, validated with the nested lists left out (validated one by one)."""
+    head = {k: v for k, v in data.items() if k not in nested}
+    return validate(model, head, lines)
+
+
+def _entries(
+    model: type[M], value: Any, lines: Lines, key: str, failed: set[str], tz: Any = None
+) -> tuple[list[M], list[Diagnostic]]:
+    """The entries of the list at `key`, each validated alone."""
+    if value is None:
+        return [], []
+    if not isinstance(value, list):
+        failed.add("*")
+        return [], [
+            error(
+                lines.file,
+                lines.of((key,)),
+                "not-a-list",
+                f"{key}: expected a list of entries, each starting with '- id: …'",
+                f"write each entry below '{key}:' on a line starting with '- '",
+            )
+        ]
+    items: list[M] = []
+    diags: list[Diagnostic] = []
+    for i, entry in enumerate(value):
+        obj, more = validate(model, entry, _sub(lines, key, i), tz)
+        diags += more
+        if obj is not None:
+            items.append(obj)
+        elif isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            failed.add(entry["id"])
+    return items, diags
+
+
+def _situations(
+    value: Any, lines: Lines, failed: set[str]
+) -> tuple[dict[str, Situation], list[Diagnostic]]:
+    if value is None:
+        return {}, []
+    if not isinstance(value, dict):
+        failed.add("*")
+        return {}, [
+            error(
+                lines.file,
+                lines.of(("situations",)),
+                "not-a-mapping",
+                "situations: expected a mapping of situation ids to their label and actions",
+                "write one 'id: {label: …, actions: [answer]}' per line below 'situations:'",
+            )
+        ]
+    out: dict[str, Situation] = {}
+    diags: list[Diagnostic] = []
+    for key, entry in value.items():
+        sub = _sub(lines, "situations", key)
+        obj, more = validate(Situation, entry, sub)
+        diags += [_prefixed(d, f"situations.{key}") for d in more]
+        if obj is not None:
+            out[str(key)] = obj
+        else:
+            failed.add(str(key))
+    return out, diags
+
+
+def _prefixed(d: Diagnostic, where: str) -> Diagnostic:
+    return replace(d, message=f"{where}: {d.message}")
+
+
+def _with_source(model: BaseModel, lines: Lines) -> None:
+    """The file's lines for a model put together by model_copy (which validates nothing)."""
+    private = model.__pydantic_private__
+    if private is not None:
+        private["_src"] = lines
+
+
+def load_library(root: Path) -> tuple[Library | None, list[Diagnostic], set[tuple[str, str]]]:
+    """moderation/replies.yml (None when absent or unreadable), and what failed to load."""
+    unloaded: set[tuple[str, str]] = set()
+    if not _present(root / REPLIES_FILE):
+        return None, [], unloaded
+    data, lines, diags = _yaml_file(root, REPLIES_FILE)
+    if data is None and diags:
+        return None, diags, {("situation", "*"), ("reply", "*")}
+    problems = _mapping(data, lines)
+    if problems:
+        return None, diags + problems, {("situation", "*"), ("reply", "*")}
+    head, more = _top_level(Library, data, lines, ("situations", "replies"))
+    diags += more
+    failed_situations: set[str] = set()
+    failed_replies: set[str] = set()
+    situations, more = _situations(data.get("situations"), lines, failed_situations)
+    diags += more
+    replies, more = _entries(Reply, data.get("replies"), lines, "replies", failed_replies)
+    diags += more + _duplicates(replies, "reply")
+    unloaded |= {("situation", s) for s in failed_situations}
+    unloaded |= {("reply", r) for r in failed_replies}
+    # The situations named by replies that did not load: "no reply" would blame them twice.
+    for entry in data.get("replies") or []:
+        if isinstance(entry, dict) and entry.get("id") in failed_replies:
+            unloaded.add(("reply-situation", str(entry.get("situation"))))
+    base = head if head is not None else Library.model_validate({})
+    library = base.model_copy(update={"situations": situations, "replies": replies})
+    _with_source(library, lines)
+    return library, diags, unloaded
+
+
+def load_directory(root: Path) -> tuple[Directory | None, list[Diagnostic], set[tuple[str, str]]]:
+    """moderation/escalation.yml (None when absent or unreadable), and what failed to load."""
+    if not _present(root / ESCALATION_FILE):
+        return None, [], set()
+    data, lines, diags = _yaml_file(root, ESCALATION_FILE)
+    if data is None and diags:
+        return None, diags, {("topic", "*")}
+    problems = _mapping(data, lines)
+    if problems:
+        return None, diags + problems, {("topic", "*")}
+    head, more = _top_level(Directory, data, lines, ("topics",))
+    diags += more
+    failed: set[str] = set()
+    topics, more = _entries(Topic, data.get("topics"), lines, "topics", failed)
+    diags += more + _duplicates(topics, "topic")
+    base = head if head is not None else Directory.model_validate({})
+    directory = base.model_copy(update={"topics": topics})
+    _with_source(directory, lines)
+    unloaded = {("topic", t) for t in failed}
+    if head is None:  # a broken `public` list: publish nothing rather than guess
+        unloaded.add(("public", "*"))
+    return directory, diags, unloaded
+
+
+def load_moderation(root: Path | str, tz: Any = None) -> tuple[Moderation, list[Diagnostic]]:
+    """The three files of moderation/, each optional; every problem as a diagnostic."""
+    root = Path(root)
+    library, diags, unloaded = load_library(root)
+    directory, more, failed_topics = load_directory(root)
+    diags += more
+    unloaded |= failed_topics
+    failed_feedback: set[str] = set()
+    feedback, more = _load_list(root, FEEDBACK_FILE, Feedback, tz, failed_feedback)
+    diags += more + _duplicates(feedback, "feedback")
+    unloaded |= {("feedback", f) for f in failed_feedback}
+    diags += _stray_files(root)
+    return Moderation(library, directory, tuple(feedback), frozenset(unloaded)), diags
+
+
+def _stray_files(root: Path) -> list[Diagnostic]:
+    """A file of moderation/ that Relais does not read (a typo in its name) is reported."""
+    folder = root / "moderation"
+    if not folder.is_dir():
+        return []
+    names = [Path(f).name for f in MODERATION_FILES]
+    out = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name in names or path.suffix not in (".yml", ".yaml"):
+            continue
+        rel = f"moderation/{path.name}"
+        out.append(
+            error(
+                rel,
+                1,
+                "unknown-file",
+                f"Relais does not read {rel}",
+                did_you_mean(path.name, names)
+                or f"moderation/ holds {', '.join(names)}; rename or move this file",
+            )
+        )
+    return out
+
+
 LoadCache = dict[Path, tuple[tuple[object, ...], tuple[object, list[Diagnostic]]]]
 
 
@@ -796,6 +1011,7 @@ def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
     media, more = _media(root)
     diags += more
     dictionary, more = load_dictionary(root)
+    moderation, more = load_moderation(root, tz)
     diags += more
     if config is None:
         return Loaded(None, diags)
@@ -814,6 +1030,7 @@ def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
         ambassadors=tuple(ambassadors),
         media=media,
         dictionary=dictionary,
+        moderation=moderation,
         unloaded=frozenset(
             [("key_date", i) for i in failed_key_dates]
             + [("campaign", i) for i in failed_campaigns]

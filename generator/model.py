@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import (
@@ -36,6 +36,9 @@ from .watch.config import WatchConfig
 # fields: annotations there use these.
 Day = date
 Clock = time
+
+if TYPE_CHECKING:
+    from .moderation.model import Moderation
 
 
 def _parses(url: str) -> bool:
@@ -713,6 +716,8 @@ class Project:
     stats: Readout = field(default_factory=Readout)
     # The project's word list (dictionary.txt): words the spelling check accepts everywhere.
     dictionary: tuple[str, ...] = ()
+    # moderation/: the reply library, the escalation directory, the feedback register (or None)
+    moderation: Moderation | None = None
 
     @property
     def tz(self) -> ZoneInfo:

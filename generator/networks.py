@@ -81,6 +81,24 @@ NETWORKS: Mapping[str, Network] = MappingProxyType(
 )
 
 
+# A reply (a comment under a post) has its own limit where it differs from a post's: LinkedIn
+# comments stop at 1,250 characters, Facebook's at 8,000, YouTube's at 10,000, TikTok's at
+# 150 (the networks' help pages and composer limits, December 2026). Elsewhere a reply is
+# limited like a post (X, Threads, Bluesky, Mastodon, Instagram, Pinterest).
+_REPLY_LIMITS: Mapping[str, int] = MappingProxyType(
+    {"linkedin": 1250, "facebook": 8000, "youtube": 10000, "tiktok": 150}
+)
+
+
+def reply_limit(network_id: str, site_limit: int | None = None) -> int | None:
+    """The length limit of a reply on a network: the site's override (a Mastodon instance's
+    limit holds for replies too), else the network's limit for comments, else its post limit."""
+    if site_limit is not None:
+        return site_limit
+    network = _network(network_id)
+    return _REPLY_LIMITS.get(network_id, network.limit)
+
+
 def get(network_id: str) -> Network | None:
     """The network with this id, or None when Relais does not know it."""
     return NETWORKS.get(network_id)

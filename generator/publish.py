@@ -150,6 +150,7 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, Any]:
             "assets/relais.js",
             "assets/relais-kits.js",
             "assets/relais-calendar.js",
+            "assets/relais-moderation.js",
         ],
         "extra": {
             "generator": False,

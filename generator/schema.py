@@ -30,11 +30,15 @@ from .load import (
     AMBASSADORS_DIR,
     CAMPAIGNS_FILE,
     CONFIG_FILE,
+    ESCALATION_FILE,
+    FEEDBACK_FILE,
     KEY_DATES_FILE,
     POSTS_DIR,
+    REPLIES_FILE,
     SLOTS_FILE,
 )
 from .model import ID_PATTERN, Ambassador, Campaign, KeyDate, Post, SiteConfig, Slot
+from .moderation.model import Directory, Feedback, Library
 
 # Draft 7 is the newest draft that every editor plugin and validator we target reads.
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -149,6 +153,32 @@ KINDS: tuple[Kind, ...] = (
         f"{AMBASSADORS_DIR}/*.yml",
         "Relais ambassador",
         "ambassadors/<id>.yml: one ambassador (the file name is the id).",
+    ),
+    Kind(
+        "moderation-replies",
+        Library,
+        False,
+        REPLIES_FILE,
+        "Relais approved replies",
+        "moderation/replies.yml: the charter's decision guide, the situations and the approved "
+        "replies, each with a text for every network or per network.",
+    ),
+    Kind(
+        "moderation-escalation",
+        Directory,
+        False,
+        ESCALATION_FILE,
+        "Relais escalation directory",
+        "moderation/escalation.yml: who to alert per topic; only the fields listed in 'public' "
+        "are published.",
+    ),
+    Kind(
+        "moderation-feedback",
+        Feedback,
+        True,
+        FEEDBACK_FILE,
+        "Relais recurring feedback",
+        "moderation/feedback.yml: what the community keeps asking or complaining about.",
     ),
 )
 
@@ -284,6 +314,12 @@ def _scalar_or_many(schema: JsonSchemaValue) -> JsonSchemaValue:
     return {"anyOf": branches}
 
 
+def _reply_rules(schema: JsonSchemaValue) -> JsonSchemaValue:
+    # Reply._some_text: a text for every network, or texts per network.
+    per_network = {"required": ["networks"], "properties": {"networks": {"minProperties": 1}}}
+    return {**schema, "allOf": [{"anyOf": [_present("text"), per_network]}]}
+
+
 Adjust = Callable[[JsonSchemaValue], JsonSchemaValue]
 
 
@@ -314,6 +350,7 @@ VALIDATORS: dict[str, Adjust] = {
     "generator.model.Post._link": lambda s: _on_strings(s, {"pattern": LINK_PATTERN}),
     "generator.model.Post._date_required": _post_rules,
     "generator.model.KeyDate._one_form": _key_date_rules,
+    "generator.moderation.model.Reply._some_text": _reply_rules,
     # relais check only: comparing two dates is beyond JSON Schema.
     "generator.model.Campaign._order": _SAME,
     "generator.stats.config._zone": lambda s: _on_strings(s, {"examples": ["Europe/Paris"]}),
@@ -398,6 +435,7 @@ _BY_NETWORK = {
     ("Ambassador", "networks"),
     ("Rules", "min_gap_hours"),
     ("Rules", "max_silence_days"),
+    ("Reply", "networks"),
 }
 _NETWORK_LISTS = {("Post", "networks"), ("Slot", "network")}
 

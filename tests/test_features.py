@@ -89,6 +89,7 @@ def test_every_reference_of_the_registry_names_what_its_kind_needs() -> None:
         "calendar",
         "kits",
         "watch",
+        "moderation",
         "stats",
         "stats-numbers",
         "spelling",

@@ -43,6 +43,9 @@ DESTINATION = {
     "slots": "calendar/slots.yml",
     "ambassador": "ambassadors/{name}.yml",
     "site-config": "site_config.yml",
+    "moderation-replies": "moderation/replies.yml",
+    "moderation-escalation": "moderation/escalation.yml",
+    "moderation-feedback": "moderation/feedback.yml",
 }
 # Codes of the problems a JSON Schema states too: the shape of one file. Everything else
 # (references across files, duplicate ids, file names, media, rrules, time zones, date
@@ -67,6 +70,7 @@ SCHEMA_STATES = {
     "invalid-lang",
     "invalid-text-or-list",
     "invalid-keydate-form",
+    "invalid-reply-text",
 }
 
 
@@ -126,6 +130,9 @@ def test_schema_command_writes_every_kind(tmp_path: Path) -> None:
             "campaigns.json",
             "slots.json",
             "ambassador.json",
+            "moderation-replies.json",
+            "moderation-escalation.json",
+            "moderation-feedback.json",
         ]
     )
     again = CliRunner().invoke(schema_command, ["--out", str(tmp_path / "out"), "--check"])
@@ -231,6 +238,7 @@ def test_schema_and_checker_agree_on_case(case: Path, tmp_path: Path) -> None:
     rel = DESTINATION[kind].format(name=name)
     root = tmp_path / "repo"
     shutil.copytree(BASE, root)
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(case, root / rel)
     by_checker = [d for d in checker_errors(root) if d.file == rel]
     by_schema = schema_errors(kind, yaml_data(case, rel))

@@ -1,0 +1,1 @@
+"""Moderation and e-reputation: approved replies, who to alert, recurring feedback."""
