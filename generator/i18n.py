@@ -398,6 +398,20 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     },
     "alert_matched": {"fr": "Repéré : {terms}", "en": "Matched: {terms}"},
     "alert_see_watch": {"fr": "Voir dans la veille", "en": "See in the watch"},
+    "notify_title_one": {
+        "fr": "Relais : {n} nouvelle alerte de veille",
+        "en": "Relais: {n} new watch alert",
+    },
+    "notify_title_other": {
+        "fr": "Relais : {n} nouvelles alertes de veille",
+        "en": "Relais: {n} new watch alerts",
+    },
+    "notify_none": {
+        "fr": "Relais : aucune nouvelle alerte de veille",
+        "en": "Relais: no new watch alert",
+    },
+    "notify_who": {"fr": "qui alerter : {who}", "en": "who to alert: {who}"},
+    "notify_open": {"fr": "Ouvrir l’article", "en": "Open the article"},
 }
 
 

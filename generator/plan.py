@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from . import features
 from .brief import Converted
 from .calendar.recurrence import all_occurrences
@@ -35,7 +37,7 @@ UPCOMING_DAYS = 30
 KEY_DATES_DAYS = 60
 
 
-def _home(pl: Planner, blocks: list[str]) -> dict[str, str]:
+def _home(pl: Planner, blocks: list[str], banners: Sequence[str] = ()) -> dict[str, str]:
     t = pl.t
     now = pl.now
     # Compared as instants: Python compares two times of one zone by their wall clock, which is
@@ -88,6 +90,7 @@ def _home(pl: Planner, blocks: list[str]) -> dict[str, str]:
         key_dates=key_dates,
         campaigns=campaigns,
         blocks=blocks,
+        banners=[Markup(b) for b in banners],
     )
     return {"index.md": text}
 
@@ -288,8 +291,9 @@ def plan(
         near[i] if i in near else far.sections[i] for i in range(len(near) + len(far.sections))
     ]
     home_blocks = [block for s in sections for block in s.home]
+    banners = [banner for s in sections for banner in s.banners]
     core = Section(
-        pages={**_home(pl, home_blocks), **posts, **archive},
+        pages={**_home(pl, home_blocks, banners), **posts, **archive},
         copies=_media(pl),
         nav=[{pl.t("home"): "index.md"}],
     )

@@ -52,6 +52,7 @@ class Section:
     home: list[str] = field(default_factory=list)
     post_blocks: dict[str, list[str]] = field(default_factory=dict)
     later: list[Later] = field(default_factory=list)
+    banners: list[str] = field(default_factory=list)
     not_in_nav: tuple[str, ...] = ()
 
 

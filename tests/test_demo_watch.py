@@ -171,8 +171,8 @@ def test_the_home_page_shows_the_brand_in_the_watch(built_demo: Path) -> None:
         key=lambda e: e["published"],
         reverse=True,
     )
-    assert 3 <= len(mentions) <= 5
-    assert [a.title for a in items] == [e["title"] for e in mentions]
+    assert len(mentions) >= 3
+    assert [a.title for a in items] == [e["title"] for e in mentions][:5]  # the five latest
     assert all(BRAND in a.marks for a in items)
 
 

@@ -254,6 +254,17 @@ def _references(project: Project, now: datetime) -> Iterator[Diagnostic]:
                 yield d
         for reply in library.replies:
             yield from owner(REPLIES_FILE, reply.line("owner"), reply.owner, f"reply '{reply.id}'")
+    config = project.config
+    for n, rule in enumerate(config.watch.alerts):
+        d = _topic_ref(
+            project,
+            "site_config.yml",
+            config.line("watch", "alerts", n, "escalate"),
+            rule.escalate,
+            f"watch.alerts[{n + 1}]",
+        )
+        if d:
+            yield d
     for item in moderation.feedback:
         where = f"feedback '{item.id}'"
         yield from owner(item.src.file, item.line("owner"), item.owner, where)

@@ -14,6 +14,10 @@ from ..diagnostics import Diagnostic, format_text, has_errors, sort_key
 from .model import FeedRun, FetchOutcome, Status
 
 EXIT_OK, EXIT_CONFIG = 0, 1
+# `watch fetch`: the feeds were fetched and new alerts were raised (listed in new-alerts.json).
+EXIT_NEW_ALERTS = 3
+# `watch notify`: the webhook did not take the alerts (they are kept for the next run).
+EXIT_WEBHOOK_FAILED = 4
 CONFIG_FILE = "site_config.yml"
 
 root_option = click.option(
@@ -107,8 +111,19 @@ def _progress(outcome: FetchOutcome, done: int, total: int) -> None:
 
 
 def _now(option: str | None, tz_name: str) -> datetime:
+    """`--now`, else SOURCE_DATE_EPOCH (as `relais build`), else the clock; in the site's zone."""
+    import os
+
     tz = ZoneInfo(tz_name)
     if not option:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch:
+            try:
+                return datetime.fromtimestamp(int(epoch), tz)
+            except (ValueError, OverflowError, OSError):
+                raise click.BadParameter(
+                    f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds"
+                ) from None
         return datetime.now(tz)
     try:
         moment = datetime.fromisoformat(option)
@@ -124,9 +139,23 @@ def _now(option: str | None, tz_name: str) -> datetime:
 @click.option(
     "--now", "now_option", default=None, help="Pretend it is this time (ISO 8601), for tests."
 )
-def fetch_command(root: Path, now_option: str | None) -> None:
-    """Fetch every feed into the cache. Exits 0 even when feeds fail (they are reported);
-    1 only when site_config.yml is broken or the cache cannot be written."""
+@click.option(
+    "--alerts",
+    "alerts_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the new alerts to this JSON file (default: new-alerts.json in the watch cache).",
+)
+def fetch_command(root: Path, now_option: str | None, alerts_file: Path | None) -> None:
+    """Fetch every feed into the cache, then raise the alerts of watch.alerts and watch.volume.
+
+    \b
+    Exit codes:
+      0  fetched (feeds that failed are reported, not fatal); no new alert
+      1  site_config.yml is broken, or the cache cannot be written
+      3  fetched, and new alerts were raised: they are listed in the alerts file
+         (new-alerts.json in the watch cache) and `relais watch notify` sends them
+    """
     from .refresh import refresh
 
     config = load_config(root)
@@ -148,6 +177,180 @@ def fetch_command(root: Path, now_option: str | None) -> None:
     for problem in result.problems:
         click.echo(f"warning: {problem}", err=True)
     click.echo(summary_table(result.runs, result.report.seconds))
+    new = _raise_alerts(root, config, now, alerts_file)
+    if new:
+        sys.exit(EXIT_NEW_ALERTS)
+
+
+def _raise_alerts(root: Path, config: Any, now: datetime, alerts_file: Path | None) -> int:
+    """Evaluate the alert rules on the fresh cache, log the new alerts, write the alerts file."""
+    from .alerts import evaluate
+    from .cache import cache_path, load_snapshot
+    from .keywords import slow_terms
+    from .notify import NEW_FILE, read_log, record, write_log, write_new
+
+    watch = config.watch
+    if not watch.alerts and watch.volume is None:
+        return 0
+    snapshot = load_snapshot(root, watch, now=now)
+    alerts = evaluate(snapshot, watch, now)
+    for term in slow_terms():
+        click.echo(
+            f"warning: keyword {term} took too long on a feed's text and was left out; "
+            "simplify it (relais check tells which ones are risky)",
+            err=True,
+        )
+    log, problems = read_log(root, watch)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    log, new = record(log, alerts, now)
+    target = alerts_file or cache_path(root, watch) / NEW_FILE
+    try:
+        write_log(root, watch, log)
+        write_new(target, new, now)
+    except OSError as exc:
+        click.echo(f"error: cannot write the alerts ({exc})", err=True)
+        sys.exit(EXIT_CONFIG)
+    serious = sum(1 for e in new if e.alert.get("level") == "alert")
+    if new:
+        click.echo(
+            f"{len(new)} new alert(s), {serious} at level alert: written to {target}; "
+            "run `relais watch notify` to send them"
+        )
+    else:
+        click.echo("no new alert")
+    return len(new)
+
+
+@watch.command("notify")
+@root_option
+@click.option(
+    "--now", "now_option", default=None, help="Pretend it is this time (ISO 8601), for tests."
+)
+@click.option(
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Append the new alerts as Markdown to this file (in GitHub Actions: "
+    '"$GITHUB_STEP_SUMMARY"); written even when there is none.',
+)
+@click.option(
+    "--issue",
+    "issue_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the alerts not yet sent as an issue into this Markdown file (empty: no issue).",
+)
+@click.option(
+    "--webhook-env",
+    default="RELAIS_ALERTS_WEBHOOK",
+    show_default=True,
+    metavar="NAME",
+    help="The environment variable holding the incoming webhook's address (a secret); "
+    "unset or empty: no webhook.",
+)
+@click.option(
+    "--webhook-format",
+    type=click.Choice(["auto", "slack", "teams", "mattermost"]),
+    default="auto",
+    show_default=True,
+    help="The webhook's message format; auto: from its host (Slack, Microsoft, else Mattermost).",
+)
+def notify_command(
+    root: Path,
+    now_option: str | None,
+    summary_file: Path | None,
+    issue_file: Path | None,
+    webhook_env: str,
+    webhook_format: str,
+) -> None:
+    """Send the alerts raised by `watch fetch` that were not sent yet, once per channel.
+
+    \b
+    Exit codes:
+      0  every channel took its alerts (or there was nothing to send)
+      1  site_config.yml is broken, or the alert log cannot be written
+      4  the webhook did not take the alerts: they stay pending for the next run
+    """
+    import os
+
+    from .notify import (
+        PAYLOADS,
+        NotifyError,
+        delivered,
+        guess_format,
+        markdown,
+        pending,
+        post,
+        read_log,
+        write_log,
+    )
+
+    config = load_config(root)
+    now = _now(now_option, config.site.timezone)
+    watch_config = config.watch
+    log, problems = read_log(root, watch_config)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    ctx = _context(root, config)
+    failed = False
+    if summary_file is not None:
+        todo = pending(log, "summary", now)
+        text = markdown(todo, ctx)
+        with summary_file.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(text, nl=False)
+        log = delivered(log, todo, "summary", now)
+    if issue_file is not None:
+        todo = pending(log, "issue", now)
+        issue_file.write_text(markdown(todo, ctx) if todo else "", encoding="utf-8")
+        log = delivered(log, todo, "issue", now)
+    url = os.environ.get(webhook_env, "").strip()
+    if url:
+        todo = pending(log, "webhook", now)
+        if todo:
+            kind = guess_format(url) if webhook_format == "auto" else webhook_format
+            try:
+                post(url, PAYLOADS[kind](todo, ctx), watch_config.timeouts)
+            except NotifyError as exc:
+                click.echo(
+                    f"error: {exc}; {len(todo)} alert(s) kept for the next run ({webhook_env})",
+                    err=True,
+                )
+                failed = True
+            else:
+                log = delivered(log, todo, "webhook", now)
+                click.echo(f"sent {len(todo)} alert(s) to the {kind} webhook ({webhook_env})")
+        else:
+            click.echo(f"nothing new for the webhook ({webhook_env})")
+    elif summary_file is None and issue_file is None:
+        click.echo(markdown(pending(log, "summary", now), ctx), nl=False)
+    try:
+        write_log(root, watch_config, log)
+    except OSError as exc:
+        click.echo(f"error: cannot write the alert log ({exc})", err=True)
+        sys.exit(EXIT_CONFIG)
+    if failed:
+        sys.exit(EXIT_WEBHOOK_FAILED)
+
+
+def _context(root: Path, config: Any) -> Any:
+    """Language, portal address, theme labels and who to alert (the directory's public fields)."""
+    from ..load import load_directory
+    from .notify import Context
+
+    directory, _, unloaded = load_directory(root)
+    who: dict[str, str] = {}
+    if directory is not None and ("public", "*") not in unloaded:
+        for topic in directory.topics:
+            public = directory.public_fields(topic)
+            parts = [getattr(topic, f) for f in ("service", "contact") if f in public]
+            shown = ", ".join(p for p in parts if p)
+            if shown:
+                who[topic.id] = shown
+    themes = {k: v.label for k, v in config.watch.themes.items()}
+    return Context(config.site.language, config.site.url, themes, who)
 
 
 # --- OPML ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -130,6 +130,42 @@ class Timeouts(_Frozen):
     )
 
 
+Level = Literal["watch", "alert"]
+
+
+class AlertRule(_Frozen):
+    """An early-warning rule: a recent entry that matches one of `match` raises an alert."""
+
+    match: Annotated[tuple[Term, ...], BeforeValidator(_one_or_many)] = Field(
+        min_length=1, description="Keywords or /regular expressions/; one match raises the alert"
+    )
+    level: Level = Field(
+        "alert", description="alert: tell the team at once; watch: keep an eye on it"
+    )
+    theme: Term | None = Field(
+        None,
+        description="A theme id: the rule reads that theme's entries; without it, the entries "
+        "that mention the brand (watch.keywords), in any theme",
+    )
+    label: str | None = Field(
+        None, description="What the alert is about, e.g. Sécurité alimentaire"
+    )
+    escalate: Term | None = Field(
+        None, description="The topic of moderation/escalation.yml to alert, shown with the alert"
+    )
+
+
+class VolumeRule(_Frozen):
+    """A spike of brand mentions: today's count against the median of the days before."""
+
+    days: int = Field(14, ge=3, le=60, description="Days before today whose median is compared")
+    factor: float = Field(
+        3.0, ge=1, le=100, description="Today must reach this many times the median…"
+    )
+    minimum: int = Field(3, ge=1, le=10000, description="…and at least this many mentions")
+    level: Level = Field("alert", description="The level of the spike's alert")
+
+
 def _themes_in(value: Any) -> Any:
     if value is None:
         return {}
@@ -176,6 +212,18 @@ class WatchConfig(_Frozen):
     )
     max_redirects: int = Field(default=5, ge=0, le=20, description="Redirects followed per feed")
     workers: int = Field(default=16, ge=1, le=64, description="Feeds fetched at the same time")
+    alerts: tuple[AlertRule, ...] = Field(
+        default=(), description="Early-warning rules: keywords that raise an alert"
+    )
+    volume: VolumeRule | None = Field(
+        default=None, description="Raise an alert on a spike of brand mentions ({} for defaults)"
+    )
+    alert_days: int = Field(
+        default=2,
+        ge=1,
+        le=30,
+        description="Entries of the last N days raise alerts; the home page shows them that long",
+    )
 
     def feed(self, feed_id: str) -> Feed | None:
         return next((f for f in self.feeds if f.id == feed_id), None)
@@ -283,6 +331,46 @@ def check_watch(
         problem = term_problem(term)
         if problem:
             out.append(error(file, at("keywords", n), "watch-keyword", problem, _TERM_HINT))
+
+    for n, rule in enumerate(config.alerts):
+        for k, term in enumerate(rule.match):
+            problem = term_problem(term)
+            if problem:
+                out.append(
+                    error(file, at("alerts", n, "match", k), "watch-keyword", problem, _TERM_HINT)
+                )
+        if rule.theme is not None and rule.theme not in config.themes:
+            known = ", ".join(sorted(config.themes)) or "none"
+            out.append(
+                error(
+                    file,
+                    at("alerts", n, "theme"),
+                    "watch-unknown-theme",
+                    f"alert rule {n + 1} has unknown theme '{rule.theme}'",
+                    did_you_mean(rule.theme, config.themes) or f"known themes: {known}",
+                )
+            )
+        elif rule.theme is None and not config.keywords:
+            out.append(
+                warning(
+                    file,
+                    at("alerts", n),
+                    "watch-alert-no-brand",
+                    f"alert rule {n + 1} has no theme, so it reads the brand's mentions, but "
+                    "watch.keywords is empty: it can never fire",
+                    "add the brand's names to watch.keywords, or give the rule a theme",
+                )
+            )
+    if config.volume is not None and not config.keywords:
+        out.append(
+            warning(
+                file,
+                at("volume"),
+                "watch-alert-no-brand",
+                "the volume rule counts the brand's mentions, but watch.keywords is empty",
+                "add the brand's names to watch.keywords, or remove volume",
+            )
+        )
 
     if config.timeouts.total < config.timeouts.connect:
         out.append(

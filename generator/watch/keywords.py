@@ -1,4 +1,14 @@
-"""Keyword matching on plain text: accent- and case-insensitive words and phrases, or `/regex/`."""
+"""Keyword matching on plain text: accent- and case-insensitive words and phrases, or `/regex/`.
+
+A `/regex/` comes from content (site_config.yml, written by any colleague) and runs on text
+from strangers (feeds): it is compiled by the `regex` module and every search has a time
+limit, so that a pattern with catastrophic backtracking (`/(a|aa)+$/`) costs a fraction of a
+second once, is then left out for the rest of the run, and is named (slow_terms). `relais
+check` also tries each pattern on a few texts known to trip such patterns. A time limit
+covers every kind of runaway pattern (nested or overlapping repeats, polynomial ones);
+refusing nested quantifiers by their shape would miss `/(a|a)*b/`-like ones and refuse
+harmless `(ab+)+`.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +19,59 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from typing import Any
+
+import regex  # type: ignore[import-untyped]
 
 from .markup import TOKEN, escape, neutral_tag
 
 MAX_MARKS = 200  # per text: a silly regex must not turn a summary into thousands of <mark>
+# Seconds one search of a /regex/ may take. The regex module checks its clock now and then:
+# on a busy machine a runaway pattern is stopped after about ten times this.
+REGEX_TIMEOUT = 0.02
+# Texts on which runaway patterns show themselves (repeats of letters, digits, spaces, words).
+_PROBES = tuple(
+    body + tail
+    for body in ("a" * 40, "1" * 40, " " * 40, "ab" * 20, "aa " * 20, "x." * 20)
+    for tail in ("", "!", "\n")
+)
+_SLOW: set[str] = set()  # the /regex/ keywords that ran out of time in this process
+
+
+def slow_terms() -> tuple[str, ...]:
+    """The /regex/ keywords left out of matching because a search ran out of time."""
+    return tuple(sorted(_SLOW))
+
+
+def _search(term: Term, pattern: Any, text: str) -> bool:
+    if pattern is None or term.raw in _SLOW:
+        return False
+    if not term.timed:
+        return pattern.search(text) is not None
+    try:
+        return pattern.search(text, timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        _SLOW.add(term.raw)
+        return False
+
+
+def _finditer(term: Term, pattern: Any, text: str) -> list[tuple[int, int]]:
+    if pattern is None or term.raw in _SLOW:
+        return []
+    found = []
+    try:
+        matches = (
+            pattern.finditer(text, timeout=REGEX_TIMEOUT) if term.timed else pattern.finditer(text)
+        )
+        for m in matches:
+            if m.end() > m.start():
+                found.append((m.start(), m.end()))
+            if len(found) > MAX_MARKS:
+                break
+    except TimeoutError:
+        _SLOW.add(term.raw)
+        return []
+    return found
 
 
 # Combining marks of the Latin, Greek and Cyrillic accents (and their extensions): removed after NFKD.
@@ -61,21 +120,35 @@ def term_problem(term: str) -> str | None:
         return "empty keyword"
     if is_regex(term):
         try:
-            pattern = re.compile(term[1:-1], re.IGNORECASE)
-        except re.error as exc:
+            pattern = _compile_regex(term[1:-1])
+        except (regex.error, ValueError, OverflowError) as exc:
             return f"keyword {term} is not a valid regular expression: {exc}"
-        if pattern.search(""):
-            return f"keyword {term} matches an empty text, so it would match everything"
+        try:
+            if pattern.search("", timeout=REGEX_TIMEOUT):
+                return f"keyword {term} matches an empty text, so it would match everything"
+            for probe in _PROBES:
+                pattern.search(probe, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            return (
+                f"keyword {term} takes too long on some texts (catastrophic backtracking): "
+                "avoid a repeat inside a repeat, such as (a+)+ or (a|aa)*"
+            )
     return None
+
+
+def _compile_regex(body: str) -> Any:
+    return regex.compile(body, regex.IGNORECASE | regex.VERSION0)
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One compiled keyword: `folded` runs on fold(text), `original` (regexes only) on the text itself."""
+    """One compiled keyword: `folded` runs on fold(text), `original` (regexes only) on the text
+    itself. `timed`: a colleague's /regex/, searched with a time limit (see the module's text)."""
 
     raw: str
-    folded: re.Pattern[str]
-    original: re.Pattern[str] | None = None
+    folded: Any
+    original: Any = None
+    timed: bool = False
 
 
 def compile_term(raw: str) -> Term | None:
@@ -85,7 +158,7 @@ def compile_term(raw: str) -> Term | None:
     if is_regex(raw):
         body = raw[1:-1]
         # On the original text `/café/` matches "Café"; on the folded text `/cafe/` matches "Café" too.
-        return Term(raw, re.compile(body, re.IGNORECASE), re.compile(body, re.IGNORECASE))
+        return Term(raw, _compile_regex(body), _compile_regex(body), timed=True)
     words = fold(raw).split()
     # Whole words: "pain" does not match "copain"; phrases tolerate any whitespace between words.
     pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
@@ -109,7 +182,7 @@ class Matcher:
         return tuple(
             t.raw
             for t in self.terms
-            if t.folded.search(folded) or (t.original is not None and t.original.search(text))
+            if _search(t, t.folded, folded) or _search(t, t.original, text)
         )
 
     def matches(self, text: str) -> bool:
@@ -122,17 +195,10 @@ class Matcher:
         folded, index = _fold_with_map(text)
         found: list[tuple[int, int]] = []
         for t in self.terms:
-            for m in t.folded.finditer(folded):
-                if m.end() > m.start():
-                    found.append(_original(index, m.start(), m.end()))
-                if len(found) > MAX_MARKS:
-                    break
-            if t.original is not None:
-                for m in t.original.finditer(text):
-                    if m.end() > m.start():
-                        found.append((m.start(), m.end()))
-                    if len(found) > MAX_MARKS:
-                        break
+            found += [_original(index, a, b) for a, b in _finditer(t, t.folded, folded)]
+            found += _finditer(t, t.original, text)
+            if len(found) > MAX_MARKS:
+                break
         merged: list[tuple[int, int]] = []
         for start, end in sorted(found):
             if merged and start <= merged[-1][1]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import yaml
@@ -24,6 +25,9 @@ from .config import ID_RE, WatchConfig, slugify
 from .keywords import Matcher, compile_terms, highlight, highlight_html
 from .markup import attr, escape
 from .model import FeedStatus, WatchItem, WatchSnapshot
+
+if TYPE_CHECKING:
+    from .alerts import Alert
 
 REL = "noopener noreferrer nofollow"
 _DUMPER = getattr(
@@ -125,9 +129,10 @@ class _Text:
 # --- keywords --------------------------------------------------------------------------------
 
 
-def highlighter(config: WatchConfig, item: WatchItem) -> Matcher:
-    """The keywords marked in an item: the brand's, its theme's and those of each of its feeds."""
-    terms: list[str] = list(config.keywords)
+def highlighter(config: WatchConfig, item: WatchItem, extra: Sequence[str] = ()) -> Matcher:
+    """The keywords marked in an item: the brand's, its theme's and those of each of its feeds,
+    and `extra` (the terms of the alert rules it matched)."""
+    terms: list[str] = [*config.keywords, *extra]
     theme = config.themes.get(item.theme)
     if theme is not None:
         terms += theme.keywords.highlighted()
@@ -231,9 +236,13 @@ def item_html(
     repo_url: str | None,
     networks: Sequence[str] = (),
     matcher: Matcher | None = None,
+    alert: str | None = None,
+    alert_terms: Sequence[str] = (),
 ) -> str:
-    """One entry as a single-line <article>: title out-link, sources, date, summary, actions."""
-    matcher = matcher if matcher is not None else highlighter(config, item)
+    """One entry as a single-line <article>: title out-link, sources, date, summary, actions.
+    `alert` is the level of the alert rules it matches ("watch" or "alert"), if any, and
+    `alert_terms` the terms they matched (marked like keywords)."""
+    matcher = matcher if matcher is not None else highlighter(config, item, alert_terms)
     title = highlight(item.title, matcher)
     link = clean_url(item.link)
     heading = f'<a href="{attr(link)}" rel="{REL}" target="_blank">{title}</a>' if link else title
@@ -247,12 +256,15 @@ def item_html(
     meta = ", ".join(sources) + " · " + stamp
     if item.dated and timedelta(0) <= now - item.published < timedelta(hours=24):
         meta += f' <span class="relais-watch-new">{escape(t("new"))}</span>'
+    if alert in ("watch", "alert"):
+        meta = alert_badge(alert, t.lang) + " " + meta
     summary = (
         offline_images(recheck(item.summary_html)) if item.summary_html else ""
     )  # the cache is not trusted
     summary = highlight_html(summary, matcher)
+    marked = f" relais-watch-entry--{alert}" if alert in ("watch", "alert") else ""
     parts = [
-        f'<article class="relais-watch-entry" id="watch-{attr(item.id)}">',
+        f'<article class="relais-watch-entry{marked}" id="watch-{attr(item.id)}">',
         f'<h3 class="relais-watch-title">{heading}</h3>',
         f'<p class="relais-watch-meta">{meta}</p>',
     ]
@@ -340,6 +352,7 @@ def theme_page(
     now: datetime,
     repo_url: str | None,
     networks: Sequence[str] = (),
+    alerts: Mapping[str, tuple[str, Sequence[str]]] | None = None,
 ) -> str:
     theme = snapshot.theme(theme_id)
     label = theme.label if theme else config.theme_label(theme_id)
@@ -355,7 +368,15 @@ def theme_page(
         for item in entries:
             lines.append(
                 item_html(
-                    item, snapshot, config, t=t, now=now, repo_url=repo_url, networks=networks
+                    item,
+                    snapshot,
+                    config,
+                    t=t,
+                    now=now,
+                    repo_url=repo_url,
+                    networks=networks,
+                    alert=(alerts or {}).get(item.id, ("", ()))[0] or None,
+                    alert_terms=(alerts or {}).get(item.id, ("", ()))[1],
                 )
             )
         lines.append("</div>")
@@ -371,10 +392,13 @@ def pages(
     repo_url: str | None,
     site_url: str,
     networks: Sequence[str] = (),
+    alerts: Mapping[str, tuple[str, Sequence[str]]] | None = None,
 ) -> dict[str, str]:
     """`watch/index.md` and `watch/<theme-id>.md` for every theme, keyed by path in the docs folder.
 
-    `networks` pre-fills the networks of a proposed post (default: none, to be chosen).
+    `networks` pre-fills the networks of a proposed post (default: none, to be chosen);
+    `alerts` gives the level of the items that alert rules match and the terms they matched,
+    by item id (a badge, and the terms marked).
     `site_url` is accepted for symmetry with the other sections (links here are relative).
     """
     t = _Text(lang)
@@ -382,7 +406,14 @@ def pages(
     for theme_id in config.themes:
         if ID_RE.match(theme_id):
             out[f"watch/{theme_id}.md"] = theme_page(
-                snapshot, config, theme_id, t, now=now, repo_url=repo_url, networks=networks
+                snapshot,
+                config,
+                theme_id,
+                t,
+                now=now,
+                repo_url=repo_url,
+                networks=networks,
+                alerts=alerts,
             )
     return out
 
@@ -435,3 +466,74 @@ def home_markdown(
         lines.append(f'<p class="relais-watch-empty">{escape(t("no_brand"))}</p>')
     lines += ["", f"[{escape(t('all_watch'))}]({watch_href})"]
     return "\n".join(lines) + "\n"
+
+
+# --- alerts ------------------------------------------------------------------------------------
+
+
+def alert_badge(level: str, lang: str) -> str:
+    """The badge of an item that alert rules match: "Alerte" or "À surveiller"."""
+    from ..i18n import Translator
+
+    label = Translator(lang if lang in ("fr", "en") else "en")(f"alert_level_{level}")
+    return (
+        f'<span class="relais-watch-alert relais-watch-alert--{attr(level)}">{escape(label)}</span>'
+    )
+
+
+BANNER_ITEMS = 5
+
+
+def alerts_banner(
+    alerts: Sequence[Alert],
+    config: WatchConfig,
+    *,
+    lang: str,
+    who: Mapping[str, tuple[str, str]] | None = None,
+    watch_href: str = "watch/",
+    directory_href: str = "moderation/escalation/",
+) -> str:
+    """The home page's banner while alerts are recent: the spike, then the items, most serious
+    first; `who` maps an escalation topic id to (what to show, anchor) from its public fields."""
+    from ..i18n import Translator
+
+    if not alerts:
+        return ""
+    tr = Translator(lang if lang in ("fr", "en") else "en")
+    t = _Text(lang)
+    level = "alert" if any(a.level == "alert" for a in alerts) else "watch"
+    rows = []
+    for a in alerts[:BANNER_ITEMS]:
+        badge = alert_badge(a.level, lang)
+        if a.kind == "volume":
+            text = tr("alert_spike", count=a.count, median=f"{a.median:g}", days=a.days)
+            rows.append(
+                f'<li class="relais-alerts__item">{badge} {escape(text)} '
+                f'<a href="{attr(watch_href)}">{escape(tr("alert_see_watch"))}</a></li>'
+            )
+            continue
+        href = f"{watch_href}{a.theme}/#watch-{a.item}" if ID_RE.match(a.theme) else watch_href
+        facts = [config.theme_label(a.theme), t.when(a.published), *a.labels]
+        people = []
+        for topic in a.escalate:
+            shown = (who or {}).get(topic)
+            if shown:
+                people.append(
+                    f'<a href="{attr(directory_href)}#{attr(shown[1])}">{escape(shown[0])}</a>'
+                )
+        tail = " · ".join(escape(f) for f in facts if f)
+        if people:
+            tail += " · " + escape(tr("mod_escalate_to")) + " " + ", ".join(people)
+        rows.append(
+            f'<li class="relais-alerts__item">{badge} <a href="{attr(href)}">{escape(a.title)}</a>'
+            f' <span class="relais-alerts__meta">{tail}</span></li>'
+        )
+    more = ""
+    if len(alerts) > BANNER_ITEMS:
+        more = f'<p><a href="{attr(watch_href)}">{escape(tr("alert_see_watch"))}</a></p>'
+    title = tr.plural("alerts", len(alerts))
+    return (
+        f'<section class="relais-alerts relais-alerts--{level}" aria-labelledby="relais-alerts">'
+        f'<h2 id="relais-alerts">{escape(title)}</h2>'
+        f'<ul class="relais-alerts__list">{"".join(rows)}</ul>{more}</section>'
+    )

@@ -165,6 +165,14 @@ def test_permissions_are_minimal_per_job() -> None:
     assert pr["jobs"]["comment"]["permissions"] == {"pull-requests": "write"}
     assert publish["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
     assert publish["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    # Only the opt-in issue job may write issues; the build job, which runs content, may not,
+    # and only the alerts job, which builds nothing, gets the webhook's secret.
+    assert publish["jobs"]["alerts-issue"]["permissions"] == {"issues": "write"}
+    assert publish["jobs"]["alerts"]["permissions"] == {"contents": "read"}
+    assert publish["jobs"]["alerts"]["environment"] == "relais-alerts"
+    text = (ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8")
+    assert text.count("${{ secrets.") == 1 and "${{ secrets.RELAIS_ALERTS_WEBHOOK }}" in text
+    assert "vars.RELAIS_ALERTS_ISSUE == 'true'" in publish["jobs"]["alerts-issue"]["if"]
     triggers = pr.get("on", pr.get(True))
     assert list(triggers) == ["pull_request"]  # never pull_request_target
     comment_if = pr["jobs"]["comment"]["if"]
@@ -260,10 +268,12 @@ def test_every_relais_command_line_is_accepted_by_the_cli() -> None:
         ("pr.yml", "check"),
         ("pr.yml", "build"),
         ("publish.yml", "watch fetch"),
+        ("publish.yml", "watch notify"),
         ("publish.yml", "build"),
         (".gitlab-ci.yml", "check"),
         (".gitlab-ci.yml", "build"),
         (".gitlab-ci.yml", "watch fetch"),
+        (".gitlab-ci.yml", "watch notify"),
         (".pre-commit-hooks.yaml", "check"),
     } <= commands
     for where, args in lines:
@@ -500,3 +510,177 @@ def test_publish_builds_the_documentation_under_docs(where: str, tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr
     assert not (content_only / portal / "docs").exists()
+
+
+# --- the nightly alerts, run step by step -------------------------------------------------------
+
+ALERT_SITE = """\
+site:
+  name: Maison Exemple
+  url: https://portal.example.org/
+  language: fr
+  timezone: Europe/Paris
+networks:
+  linkedin: {}
+watch:
+  themes: {reputation: E-réputation}
+  keywords: ["Maison Exemple"]
+  feeds:
+    - {id: presse, url: "FEED", theme: reputation}
+  alerts:
+    - {match: [plastique], level: alert}
+  allow_private_addresses: true   # the test servers are on 127.0.0.1
+  timeouts: {connect: 1, read: 1, total: 2}
+"""
+
+
+def _alert_repo(tmp_path: Path, feed_url: str, title: str) -> Path:
+    from datetime import timedelta
+
+    from tests.watch.test_notify import rss
+
+    root = tmp_path / "content"
+    root.mkdir()
+    (root / "site_config.yml").write_text(ALERT_SITE.replace("FEED", feed_url), encoding="utf-8")
+    # Published an hour before the demo's "now", which SOURCE_DATE_EPOCH gives the steps.
+    when = datetime.fromisoformat(DEMO_NOW).replace(tzinfo=ZoneInfo("Europe/Paris"))
+    return root, rss([("a1", title, when - timedelta(hours=1))])  # type: ignore[return-value]
+
+
+def test_publish_alert_steps_post_each_alert_once(tmp_path: Path) -> None:
+    from tests.watch.conftest import FeedServer, static
+    from tests.watch.test_notify import SECRET, Receiver
+
+    feeds, receiver = FeedServer().start(), Receiver()
+    try:
+        title = "Maison Exemple : du plastique dans une brioche @channel"
+        root, body = _alert_repo(tmp_path, feeds.url("/presse.xml"), title)
+        feeds.route("/presse.xml", static(body))
+        runner = tmp_path / "runner"
+        runner.mkdir()
+        steps = {
+            **_steps(ROOT / ".github/workflows/publish.yml", "build"),
+            **_steps(ROOT / ".github/workflows/publish.yml", "alerts"),
+        }
+        assert steps["Post the watch alerts"]["env"] == {
+            "RELAIS_ALERTS_WEBHOOK": "${{ secrets.RELAIS_ALERTS_WEBHOOK }}"
+        }
+        # The alerts job restores the cache the build saved, and saves the log after sending.
+        build_key = steps["Save the watch cache"]["with"]["key"]
+        alerts = list(_steps(ROOT / ".github/workflows/publish.yml", "alerts"))
+        assert alerts.index("Post the watch alerts") < alerts.index("Save the alert log")
+        publish = load_yaml(ROOT / ".github/workflows/publish.yml")
+        key = publish["jobs"]["alerts"]["steps"][3]["with"]["key"]
+        assert key == "${{ needs.build.outputs.watch-key }}"
+        assert publish["jobs"]["build"]["outputs"]["watch-key"] == build_key
+        assert steps["Save the alert log"]["with"]["key"] == key + "-alerts"
+
+        for night in (1, 2):
+            fetched = _run_step(steps["Fetch the watch feeds"], root, runner)
+            assert fetched.returncode == 0, fetched.stdout + fetched.stderr  # exit 3 is expected
+            posted = _run_step(
+                steps["Post the watch alerts"], root, runner, RELAIS_ALERTS_WEBHOOK=receiver.url
+            )
+            assert posted.returncode == 0, posted.stdout + posted.stderr
+            assert len(receiver.posts) == 1, f"night {night}"
+            assert SECRET not in posted.stdout + posted.stderr
+        summary = (runner / "step-summary").read_text(encoding="utf-8")
+        assert summary.count("### Relais : 1 nouvelle alerte de veille") == 1
+        assert summary.endswith("### Relais : aucune nouvelle alerte de veille\n")
+        assert "@\u2060channel" in receiver.payloads()[0]["text"]
+        # The issue's text reached the job output once, then an empty one (no second issue).
+        output = (runner / "output").read_text(encoding="utf-8")
+        issues = re.findall(r"issue<<(relais-[0-9a-f]{32})\n(.*?)\1\n", output, re.DOTALL)
+        assert len(issues) == 2 and "plastique" in issues[0][1] and issues[1][1] == ""
+
+        # A webhook that fails marks the step (exit 4) but writes the outputs first.
+        (root / ".relais/watch/alerts.json").unlink()
+        receiver.status = 500
+        failed = _run_step(
+            steps["Post the watch alerts"], root, runner, RELAIS_ALERTS_WEBHOOK=receiver.url
+        )
+        assert failed.returncode in (0, 4)
+    finally:
+        feeds.stop()
+        receiver.stop()
+
+
+def test_a_broken_config_fails_the_fetch_step_but_not_the_job(tmp_path: Path) -> None:
+    steps = _steps(ROOT / ".github/workflows/publish.yml", "build")
+    (tmp_path / "site_config.yml").write_text("site: [", encoding="utf-8")
+    done = _run_step(steps["Fetch the watch feeds"], tmp_path, tmp_path)
+    assert done.returncode == 1
+    assert steps["Fetch the watch feeds"]["continue-on-error"] is True
+    alerts = _steps(ROOT / ".github/workflows/publish.yml", "alerts")
+    assert alerts["Post the watch alerts"]["continue-on-error"] is True
+
+
+def test_gitlab_alert_lines_keep_the_pipeline_going(tmp_path: Path) -> None:
+    from tests.watch.conftest import FeedServer, static
+    from tests.watch.test_notify import Receiver
+
+    script = load_yaml(GITLAB)["pages"]["script"]
+    lines = [line for line in script if line.startswith("relais watch")]
+    assert [line.split()[:3] for line in lines] == [
+        ["relais", "watch", "fetch"],
+        ["relais", "watch", "notify"],
+    ]
+    assert "relais-alerts.md" in load_yaml(GITLAB)["pages"]["artifacts"]["paths"]
+    feeds, receiver = FeedServer().start(), Receiver()
+    try:
+        root, body = _alert_repo(tmp_path, feeds.url("/presse.xml"), "Maison Exemple : plastique")
+        feeds.route("/presse.xml", static(body))
+        receiver.status = 503
+        env = env_with_venv(SOURCE_DATE_EPOCH=_epoch(DEMO_NOW), RELAIS_ALERTS_WEBHOOK=receiver.url)
+        for line in lines:  # GitLab runs each line in one shell that stops at the first failure
+            done = subprocess.run(
+                [*BASH, line],
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+        assert "Relais : 1 nouvelle alerte de veille" in (root / "relais-alerts.md").read_text()
+        assert len(receiver.posts) == 1  # tried, refused: kept for the next pipeline
+    finally:
+        feeds.stop()
+        receiver.stop()
+
+
+ISSUE_HARNESS = r"""
+const script = require("fs").readFileSync(0, "utf8");
+const calls = [];
+const github = { rest: { issues: { create: async (args) => calls.push(args) } } };
+const context = { repo: { owner: "o", repo: "r" } };
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
+new AsyncFunction("github", "context", script)(github, context)
+  .then(() => console.log(JSON.stringify(calls)))
+  .catch((e) => { console.error(e); process.exit(1); });
+"""
+
+
+def test_the_issue_job_opens_one_issue_titled_by_the_alerts() -> None:
+    import json
+    import shutil
+
+    if shutil.which("node") is None:
+        pytest.fail("node is required for this test (Node.js ships on the build machines)")
+    step = _steps(ROOT / ".github/workflows/publish.yml", "alerts-issue")["Open the issue"]
+    assert step["env"] == {"BODY": "${{ needs.alerts.outputs.issue }}"}
+    body = "### Relais : 2 nouvelles alertes de veille\n\n- 🔴 **Alerte** — …\n"
+    done = subprocess.run(
+        ["node", "-e", ISSUE_HARNESS],
+        check=False,
+        input=step["with"]["script"],
+        env={**os.environ, "BODY": body},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        {"owner": "o", "repo": "r", "title": "Relais : 2 nouvelles alertes de veille", "body": body}
+    ]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import html
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
+from generator.build import build
+from tests.conftest import RepoFactory
 from tests.moderation.conftest import private_values
 
 
@@ -41,3 +44,60 @@ def test_the_public_fields_are_published(built_demo: Path) -> None:
     page = (built_demo / "moderation/escalation/index.html").read_text(encoding="utf-8")
     assert "Téléphone d’astreinte qualité (numéro dans le classeur de crise)" in page
     assert "Appeler l’astreinte qualité, même la nuit et le dimanche" in page
+
+
+PAYLOAD = (
+    '<iframe src="https://evil.example/frame"></iframe><img src="x" onerror="alert(1)">'
+    '<a href="javascript:alert(2)">x</a> [lien](javascript:alert(3)) {{ 7*7 }} {% raw %}'
+)
+
+
+class _Live(HTMLParser):
+    """What a browser would bring to life: elements and attributes that run or load things."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("iframe", "object", "embed") or (tag == "img" and dict(attrs).get("src") == "x"):
+            self.found.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"{tag} {name}")
+
+
+def test_a_hostile_moderation_folder_builds_into_inert_pages(make_repo: RepoFactory) -> None:
+    quoted = PAYLOAD.replace("'", "''")
+    files = {
+        "ambassadors/claire-martin.yml": "name: Claire Martin\n",
+        "moderation/replies.yml": (
+            f"guide: {{answer: '{quoted}'}}\n"
+            f"situations:\n  q: {{label: '{quoted}', actions: [answer, escalate], escalate: t, when: '{quoted}'}}\n"
+            "replies:\n  - id: r\n    situation: q\n"
+            f"    title: '{quoted}'\n    when: '{quoted}'\n    tone: '{quoted}'\n"
+            "    owner: claire-martin\n    review: 2027-01-01\n"
+            f"    text: '{quoted}'\n"
+        ),
+        "moderation/escalation.yml": (
+            "public: [service, channel]\ntopics:\n"
+            f"  - id: t\n    topic: '{quoted}'\n    service: '{quoted}'\n    channel: '{quoted}'\n"
+        ),
+        "moderation/feedback.yml": (
+            f"- id: f\n  topic: '{quoted}'\n  first_seen: 2026-11-01\n  count: 2\n"
+            f"  owner: claire-martin\n  replies: [r]\n  note: '{quoted}'\n"
+        ),
+    }
+    result = build(make_repo(files), now_option="2026-12-01T08:00")
+    assert result.ok, result.failure
+    for rel in (
+        "moderation/index.html",
+        "moderation/escalation/index.html",
+        "moderation/feedback/index.html",
+    ):
+        text = (result.out / rel).read_text(encoding="utf-8")
+        live = _Live()
+        live.feed(text)
+        assert live.found == [], rel
+        assert "{{ 7*7 }}" in text or "{{ 7*7 }}" in html.unescape(text)  # shown as written
+        assert ">49<" not in text
