@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
-import regex  # type: ignore[import-untyped]
+import regex
 
 from .markup import TOKEN, escape, neutral_tag
 
