@@ -30,7 +30,7 @@ from .planner import Planner, post_path
 from .publish import STATE_DIR, write_staging
 from .site import Site
 
-WATCHED = ("site_config.yml", "content", "calendar", "ambassadors")
+WATCHED = ("site_config.yml", "content", "calendar", "ambassadors", "moderation")
 # After the quick step, give MkDocs this long to show the edited page before re-planning
 # everything (both share one process: planning would slow MkDocs' rebuild down).
 SETTLE_SECONDS = 1.0
