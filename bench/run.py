@@ -50,7 +50,7 @@ STAGES = (
 )  # "check" only when run in line (RELAIS_JOBS=1)
 # In other processes (generator/build.py's PIPELINE, run by generator/jobs.py).
 BESIDE = ("check-beside", "briefs-beside", "apart-beside", "later-beside")
-DEMO_PARTS = ("site_config.yml", "content", "calendar", "ambassadors")
+DEMO_PARTS = ("site_config.yml", "content", "calendar", "ambassadors", "moderation")
 TARGETS = {
     "ratio": 5.0,
     "stretch": 8.0,

@@ -37,7 +37,7 @@ def build_demo(target: Path) -> Path:
     from generator.build import build
 
     target.mkdir(parents=True)
-    for name in ("site_config.yml", "content", "calendar", "ambassadors"):
+    for name in ("site_config.yml", "content", "calendar", "ambassadors", "moderation"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, target / name)
