@@ -147,7 +147,7 @@ def _mentions(per_day: dict[int, int]) -> list[WatchItem]:
 def test_the_volume_rule_compares_today_with_the_median_of_the_days_before() -> None:
     cfg = config(volume={"days": 14, "factor": 3, "minimum": 3})
     # One mention a day on the 14 days before (median 1), 3 today: 3 × the median, a spike.
-    usual = {d: 1 for d in range(1, 15)}
+    usual = dict.fromkeys(range(1, 15), 1)
     assert daily_mentions(snapshot(*_mentions({0: 3, **usual})), cfg, NOW, 14) == (3, [1] * 14)
     spike = volume_alert(snapshot(*_mentions({0: 3, **usual})), cfg, NOW)
     assert spike is not None
@@ -161,7 +161,7 @@ def test_the_volume_rule_compares_today_with_the_median_of_the_days_before() -> 
     # Two today against a median of 1: no spike (below the minimum and below 3 × 1).
     assert volume_alert(snapshot(*_mentions({0: 2, **usual})), cfg, NOW) is None
     # A busy fortnight (median 2): 5 today is not 3 × 2.
-    busy = {d: 2 for d in range(1, 15)}
+    busy = dict.fromkeys(range(1, 15), 2)
     assert volume_alert(snapshot(*_mentions({0: 5, **busy})), cfg, NOW) is None
     assert volume_alert(snapshot(*_mentions({0: 6, **busy})), cfg, NOW) is not None
     # A quiet brand (median 0): the minimum decides.
