@@ -6,7 +6,6 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -111,27 +110,13 @@ def _progress(outcome: FetchOutcome, done: int, total: int) -> None:
 
 
 def _now(option: str | None, tz_name: str) -> datetime:
-    """`--now`, else SOURCE_DATE_EPOCH (as `relais build`), else the clock; in the site's zone."""
-    import os
+    """`--now`, else SOURCE_DATE_EPOCH, else the clock, read as `relais build` reads them."""
+    from ..clock import BadNow, parse_now
 
-    tz = ZoneInfo(tz_name)
-    if not option:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if epoch:
-            try:
-                return datetime.fromtimestamp(int(epoch), tz)
-            except (ValueError, OverflowError, OSError):
-                raise click.BadParameter(
-                    f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds"
-                ) from None
-        return datetime.now(tz)
     try:
-        moment = datetime.fromisoformat(option)
-    except ValueError:
-        raise click.BadParameter(
-            f"{option!r} is not a date-time like 2026-12-01T08:00", param_hint="--now"
-        ) from None
-    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+        return parse_now(option, tz_name)
+    except BadNow as exc:
+        raise click.BadParameter(str(exc), param_hint="--now") from None
 
 
 @watch.command("fetch")

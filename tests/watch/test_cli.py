@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,38 @@ def test_export(project: Path, tmp_path: Path):
     out = tmp_path / "feeds.opml"
     assert run("export", "--root", str(project), "-o", str(out)).exit_code == 0
     assert out.read_text() == result.output
+
+
+@pytest.mark.parametrize(
+    ("now", "epoch", "said"),
+    [
+        ("lundi", None, "'lundi' is not a date-time like 2026-12-01T08:00"),
+        (None, "demain", "SOURCE_DATE_EPOCH='demain' is not a number of seconds"),
+    ],
+)
+def test_a_bad_time_is_refused_as_relais_build_refuses_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch, now: str | None, epoch: str | None, said: str
+) -> None:
+    """`relais watch` reads --now and SOURCE_DATE_EPOCH with the build's own clock (clock.py)."""
+    if epoch is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    args = ["fetch", "--root", str(project)] + (["--now", now] if now else [])
+    result = CliRunner().invoke(watch, args)
+    assert result.exit_code == 2, result.output
+    assert said in result.output
+    assert not (project / ".relais").exists()  # refused before anything is fetched or written
+
+
+def test_source_date_epoch_is_the_time_of_a_fetch_without_now(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The nightly job pins SOURCE_DATE_EPOCH: the watch fetches at that time, as the build does."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765886400")  # 2025-12-16T12:00Z
+    pinned = run("fetch", "--root", str(project))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert pinned.exit_code == 0, pinned.output
+    state = json.loads((project / ".relais/watch/state.json").read_text(encoding="utf-8"))
+    # in the site's zone, as the build shows it
+    assert state["feeds"]["actu"]["last_success"] == "2025-12-16T13:00:00+01:00"
