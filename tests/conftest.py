@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from tests.helpers import LocalServer
 
 # Property tests check results, not speed (the benchmark measures speed): Hypothesis' default
 # 200 ms deadline per example fails them at random on a busy machine.
@@ -92,16 +91,10 @@ def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return result.out
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+def serve_folder(folder: Path) -> tuple[LocalServer, str]:
+    """A started local server of `folder`'s files, and its address."""
+    server = LocalServer.folder(folder).start()
+    return server, server.url("/")
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +102,7 @@ def demo_url(built_demo: Path) -> Iterator[str]:
     """The built demo served over HTTP on 127.0.0.1."""
     server, url = serve_folder(built_demo)
     yield url
-    server.shutdown()
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,18 @@
-"""What several test modules need: a built site's digest, CPU-time bounds."""
+"""What several test modules need: a built site's digest, CPU-time bounds, a local HTTP server."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import http.server
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from types import TracebackType
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -35,3 +41,138 @@ def cpu_seconds(fn: Callable[[], T]) -> tuple[T, float]:
     started = time.process_time()
     value = fn()
     return value, time.process_time() - started
+
+
+# --- a real HTTP server on 127.0.0.1 ------------------------------------------------------------
+
+Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
+"""Answers one request: writes the status, headers and body on the request handler it gets."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request the server received, as the test reads it back."""
+
+    method: str
+    path: str  # with its query
+    headers: dict[str, str]
+    body: bytes
+
+
+class _Routed(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # http.server's names
+        self.server.owner.answer(self)  # type: ignore[attr-defined]
+
+    def do_POST(self) -> None:
+        self.server.owner.answer(self)  # type: ignore[attr-defined]
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Folder(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Httpd(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # fifty simultaneous clients in the watch's benchmark
+    block_on_close = False
+
+
+def not_found(h: http.server.BaseHTTPRequestHandler) -> None:
+    """404 with a short HTML body."""
+    body = b"<h1>404</h1>"
+    h.send_response(404)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
+class LocalServer:
+    """A real HTTP server on 127.0.0.1, on a port the system picks, served by a thread.
+
+    Routes by method and path (the query is ignored; a route may also own every path under a
+    prefix); any other path gets `fallback` (404 by default). Every request is recorded.
+    `LocalServer.folder(path)` serves a folder's files instead, as a static host would.
+    """
+
+    def __init__(
+        self,
+        fallback: Handler = not_found,
+        handler_class: type[http.server.BaseHTTPRequestHandler] | Any = _Routed,
+    ) -> None:
+        self.routes: dict[tuple[str, str], Handler] = {}
+        self.prefixes: dict[tuple[str, str], Handler] = {}
+        self.fallback = fallback
+        self.received: list[Request] = []
+        self.lock = threading.Lock()
+        self.httpd = _Httpd(("127.0.0.1", 0), handler_class)
+        self.httpd.owner = self  # type: ignore[attr-defined]
+        self.stopping = threading.Event()  # slow handlers stop when the test is over
+        self.httpd.stopping = self.stopping  # type: ignore[attr-defined]
+        self.port: int = self.httpd.server_address[1]
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @classmethod
+    def folder(cls, folder: Path) -> LocalServer:
+        """A server of the files of `folder` (not started)."""
+        return cls(handler_class=functools.partial(_Folder, directory=str(folder)))
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def route(self, path: str, handler: Handler, method: str = "GET", prefix: bool = False) -> str:
+        """Answer `method path` (or every path starting with `path`) with `handler`; its URL."""
+        (self.prefixes if prefix else self.routes)[(method, path)] = handler
+        return self.url(path)
+
+    @property
+    def requests(self) -> list[tuple[str, dict[str, str]]]:
+        """(path, headers) of every request, oldest first."""
+        return [(r.path, r.headers) for r in self.received]
+
+    def hits(self, path: str, method: str = "GET") -> int:
+        """How many requests asked for `path` (query ignored)."""
+        return sum(1 for r in self.received if r.method == method and r.path.split("?")[0] == path)
+
+    def answer(self, h: http.server.BaseHTTPRequestHandler) -> None:
+        size = int(h.headers.get("Content-Length") or 0)
+        body = h.rfile.read(size) if size else b""
+        with self.lock:
+            self.received.append(Request(h.command, h.path, dict(h.headers), body))
+        path = h.path.split("?")[0]
+        handler = self.routes.get((h.command, path)) or next(
+            (
+                v
+                for (method, start), v in self.prefixes.items()
+                if method == h.command and path.startswith(start)
+            ),
+            self.fallback,
+        )
+        with contextlib.suppress(OSError):  # the client hung up, as it should with hostile answers
+            handler(h)
+
+    def start(self) -> LocalServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> LocalServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from tests.helpers import site_digest
+from tests.helpers import LocalServer, site_digest
 
 PROJECT = Path(__file__).resolve().parent.parent
 BASE = Path(__file__).parent / "corpus/_base"
@@ -170,18 +170,20 @@ FEEDS = 12
 ITEMS = 40
 
 
-class _FeedHandler(http.server.BaseHTTPRequestHandler):
+class _ChangingFeeds:
     """RSS feeds whose items change at every request (so every fetch writes new entries)."""
 
-    counter = 0
-    lock = threading.Lock()
-    delays = random.Random(SEED)  # the answers' delays, drawn from the seed too
+    def __init__(self) -> None:
+        self.counter = 0
+        self.lock = threading.Lock()
+        self.delays = random.Random(SEED)  # the answers' delays, drawn from the seed too
 
-    def do_GET(self) -> None:  # http.server's name
+    def __call__(self, h: http.server.BaseHTTPRequestHandler) -> None:
         with self.lock:
-            type(self).counter += 1
+            self.counter += 1
             n = self.counter
-        time.sleep(self.delays.uniform(0.0, 0.15))  # spread the fetch over time
+            delay = self.delays.uniform(0.0, 0.15)
+        time.sleep(delay)  # spread the fetch over time
         items = "".join(
             f"<item><title>Article {n}-{i} sur la boulangerie</title><link>https://news.example.org/{n}/{i}</link>"
             f"<guid>https://news.example.org/{n}/{i}</guid><pubDate>Mon, 30 Nov 2026 0{i % 10}:00:00 +0000</pubDate>"
@@ -189,22 +191,17 @@ class _FeedHandler(http.server.BaseHTTPRequestHandler):
             for i in range(ITEMS)
         )
         body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title>{items}</channel></rss>'.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        h.send_response(200)
+        h.send_header("Content-Type", "application/rss+xml")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
 
 
 @pytest.fixture
 def feed_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FeedHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with LocalServer(fallback=_ChangingFeeds()) as server:
+        yield server.url("").rstrip("/")
 
 
 def test_watch_cache_survives_an_interrupted_fetch(repo: Path, feed_server: str) -> None:

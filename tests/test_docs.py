@@ -304,7 +304,7 @@ def test_no_page_of_the_docs_asks_another_host(docs_site: Path, page: Any) -> No
         box.press_sequentially("ambassador", delay=30)
         page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
     finally:
-        server.shutdown()
+        server.stop()
     assert any(u.endswith("search_index.json") for u in requests)
     assert any(u.endswith(".png") for u in requests)  # the screenshot
     assert external == []

@@ -411,7 +411,7 @@ def test_a_reader_sees_code_with_a_copy_button_and_nothing_live(site: Path, page
             block.locator("button[data-md-type=copy]").count() == 1
         )  # Material's content.code.copy
     finally:
-        server.shutdown()
+        server.stop()
 
 
 def test_many_unclosed_fences_take_linear_time() -> None:

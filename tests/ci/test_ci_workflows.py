@@ -548,10 +548,11 @@ def _alert_repo(tmp_path: Path, feed_url: str, title: str) -> Path:
 
 
 def test_publish_alert_steps_post_each_alert_once(tmp_path: Path) -> None:
-    from tests.watch.conftest import FeedServer, static
+    from tests.helpers import LocalServer
+    from tests.watch.conftest import static
     from tests.watch.test_notify import SECRET, Receiver
 
-    feeds, receiver = FeedServer().start(), Receiver()
+    feeds, receiver = LocalServer().start(), Receiver()
     try:
         title = "Maison Exemple : du plastique dans une brioche @channel"
         root, body = _alert_repo(tmp_path, feeds.url("/presse.xml"), title)
@@ -616,7 +617,8 @@ def test_a_broken_config_fails_the_fetch_step_but_not_the_job(tmp_path: Path) ->
 
 
 def test_gitlab_alert_lines_keep_the_pipeline_going(tmp_path: Path) -> None:
-    from tests.watch.conftest import FeedServer, static
+    from tests.helpers import LocalServer
+    from tests.watch.conftest import static
     from tests.watch.test_notify import Receiver
 
     script = load_yaml(GITLAB)["pages"]["script"]
@@ -626,7 +628,7 @@ def test_gitlab_alert_lines_keep_the_pipeline_going(tmp_path: Path) -> None:
         ["relais", "watch", "notify"],
     ]
     assert "relais-alerts.md" in load_yaml(GITLAB)["pages"]["artifacts"]["paths"]
-    feeds, receiver = FeedServer().start(), Receiver()
+    feeds, receiver = LocalServer().start(), Receiver()
     try:
         root, body = _alert_repo(tmp_path, feeds.url("/presse.xml"), "Maison Exemple : plastique")
         feeds.route("/presse.xml", static(body))

@@ -242,7 +242,7 @@ def mastodon_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert result.ok, result.failure
     server, url = serve_folder(result.out)
     yield url
-    server.shutdown()
+    server.stop()
 
 
 def test_the_mastodon_instance_is_asked_once_and_remembered(page: Any, mastodon_site: str) -> None:

@@ -2,50 +2,46 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from tests.helpers import LocalServer
 
 SAMPLES = Path(__file__).parent / "samples"
 
 
-class _Api(BaseHTTPRequestHandler):
-    routes: ClassVar[dict[str, tuple[int, bytes]]] = {}
-    seen: ClassVar[list[str]] = []
+class Api:
+    """The networks' public APIs on a local server: answers by path prefix, records each path."""
 
-    def do_GET(self) -> None:
-        _Api.seen.append(self.path)
-        status, body = next(
-            (v for k, v in self.routes.items() if self.path.startswith(k)), (404, b"{}")
-        )
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        with contextlib.suppress(OSError):  # the client may hang up first
-            self.wfile.write(body)
+    def __init__(self, server: LocalServer) -> None:
+        self.server = server
+        self.base = server.url("").rstrip("/")
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    def answer(self, prefix: str, status: int, body: bytes) -> None:
+        def handle(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(status)
+            h.send_header("Content-Type", "application/json")
+            h.send_header("Content-Length", str(len(body)))
+            h.end_headers()
+            h.wfile.write(body)
+
+        self.server.route(prefix, handle, prefix=True)
+
+    @property
+    def seen(self) -> list[str]:
+        return [path for path, _ in self.server.requests]
 
 
 @pytest.fixture
-def api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    _Api.routes, _Api.seen = {}, []
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def api() -> Iterator[Api]:
+    with LocalServer() as server:
+        yield Api(server)
 
 
 def _repo(repo: Callable[..., Path], base: str, max_bytes: int = 2_000_000) -> Path:
@@ -82,22 +78,22 @@ def _run(root: Path, base: str) -> str:
     return result.output
 
 
-def test_fetch_writes_the_posts_own_counts(repo: Callable[..., Path], api: str) -> None:
+def test_fetch_writes_the_posts_own_counts(repo: Callable[..., Path], api: Api) -> None:
     thread = json.loads((SAMPLES / "bluesky-getPostThread.json").read_text())
-    _Api.routes = {
-        "/api/v1/statuses/103270115826048975": (
-            200,
-            (SAMPLES / "mastodon-status-docs-example.json").read_bytes(),
-        ),
-        "/xrpc/app.bsky.feed.getPosts": (
-            200,
-            json.dumps({"posts": [thread["thread"]["post"]]}).encode(),
-        ),
-    }
-    root = _repo(repo, api)
-    out = _run(root, api)
+    api.answer(
+        "/api/v1/statuses/103270115826048975",
+        200,
+        (SAMPLES / "mastodon-status-docs-example.json").read_bytes(),
+    )
+    api.answer(
+        "/xrpc/app.bsky.feed.getPosts",
+        200,
+        json.dumps({"posts": [thread["thread"]["post"]]}).encode(),
+    )
+    root = _repo(repo, api.base)
+    out = _run(root, api.base)
     assert "2 posts, 0 failed" in out
-    assert any("uris=at%3A%2F%2Fmaisonexemple.bsky.social" in p for p in _Api.seen)
+    assert any("uris=at%3A%2F%2Fmaisonexemple.bsky.social" in p for p in api.seen)
     fetched = root / "stats" / "fetched"
     masto = json.loads((fetched / "mastodon-103270115826048975.json").read_text())
     assert masto["favourites_count"] == 11 and "account" not in masto  # no one's profile kept
@@ -116,31 +112,29 @@ def test_fetch_writes_the_posts_own_counts(repo: Callable[..., Path], api: str) 
     assert found.best[("anti-gaspi", "bluesky")].reactions == 41
 
 
-def test_failures_keep_the_last_counts(repo: Callable[..., Path], api: str) -> None:
-    root = _repo(repo, api, max_bytes=4096)
+def test_failures_keep_the_last_counts(repo: Callable[..., Path], api: Api) -> None:
+    root = _repo(repo, api.base, max_bytes=4096)
     fetched = root / "stats" / "fetched"
     fetched.mkdir(parents=True)
     old = fetched / "mastodon-103270115826048975.json"
     old.write_text('{"id": "103270115826048975", "favourites_count": 3}')
-    _Api.routes = {
-        "/api/v1/statuses/": (200, b"[" * 100_000),  # larger than max_bytes
-        "/xrpc/": (500, b"{}"),
-    }
-    out = _run(root, api)
+    api.answer("/api/v1/statuses/", 200, b"[" * 100_000)  # larger than max_bytes
+    api.answer("/xrpc/", 500, b"{}")
+    out = _run(root, api.base)
     assert "too-large" in out and "http-500" in out
     assert "2 posts, 2 failed" in out
     assert old.read_text() == '{"id": "103270115826048975", "favourites_count": 3}'
 
 
 def test_addresses_are_pinned_to_public_ones_by_default(
-    repo: Callable[..., Path], api: str
+    repo: Callable[..., Path], api: Api
 ) -> None:
-    root = _repo(repo, api.replace("http://", "https://"))  # https: the check allows it
+    root = _repo(repo, api.base.replace("http://", "https://"))  # https: the check allows it
     config = root / "site_config.yml"
     config.write_text(
         config.read_text().replace(
             "allow_private_addresses: true", "allow_private_addresses: false"
         )
     )
-    out = _run(root, api)
-    assert "blocked-address" in out and _Api.seen == []
+    out = _run(root, api.base)
+    assert "blocked-address" in out and api.seen == []

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from generator.watch.config import WatchConfig
+from tests.helpers import LocalServer
 
 FEEDS = Path(__file__).parent / "feeds"
 TZ = ZoneInfo("Europe/Paris")
@@ -167,63 +167,9 @@ def garbage(h: BaseHTTPRequestHandler) -> None:
     _quietly(lambda: h.wfile.write(b"this is not HTTP at all\r\n\r\n"))
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        server: FeedServer = self.server.owner  # type: ignore[attr-defined]
-        server.requests.append((self.path, dict(self.headers)))
-        handler = server.routes.get(self.path.split("?")[0])
-        if handler is None:
-            error(404)(self)
-        else:
-            handler(self)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # fifty simultaneous clients in the benchmark
-    block_on_close = False
-
-
-class FeedServer:
-    """Routes by path; records every request (path, headers)."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Handler] = {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.httpd = _Server(("127.0.0.1", 0), _Handler)
-        self.httpd.owner = self  # type: ignore[attr-defined]
-        self.httpd.stopping = threading.Event()  # type: ignore[attr-defined]
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def route(self, path: str, handler: Handler) -> str:
-        self.routes[path] = handler
-        return self.url(path)
-
-    def hits(self, path: str) -> int:
-        return sum(1 for p, _ in self.requests if p.split("?")[0] == path)
-
-    def start(self) -> FeedServer:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.stopping.set()  # type: ignore[attr-defined]
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
-def server() -> Iterator[FeedServer]:
-    srv = FeedServer().start()
+def server() -> Iterator[LocalServer]:
+    srv = LocalServer().start()
     try:
         yield srv
     finally:

@@ -8,8 +8,9 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from tests.conftest import DEMO_NOW, MINIMAL_CONFIG
+from tests.helpers import LocalServer
 
-from .conftest import FeedServer, file
+from .conftest import file
 
 
 def _repo(root: Path, url: str) -> Path:
@@ -27,7 +28,7 @@ def _repo(root: Path, url: str) -> Path:
 
 
 def test_build_fetch_refreshes_the_cache_then_shows_the_entries(
-    server: FeedServer, tmp_path: Path
+    server: LocalServer, tmp_path: Path
 ) -> None:
     root = _repo(tmp_path / "repo", server.route("/feed.xml", file("good.xml")))
     plain = CliRunner().invoke(cli, ["build", "--root", str(root), "--now", DEMO_NOW])
@@ -44,7 +45,7 @@ def test_build_fetch_refreshes_the_cache_then_shows_the_entries(
 
 
 def test_build_fetch_with_a_failing_feed_still_builds_and_says_so(
-    server: FeedServer, tmp_path: Path
+    server: LocalServer, tmp_path: Path
 ) -> None:
     """A feed that fails is a status on the watch page, not a failed build."""
     root = _repo(tmp_path / "repo", server.url("/missing.xml"))  # no route: 404

@@ -13,12 +13,11 @@ from generator.watch.addresses import is_public
 from generator.watch.cache import CacheState, apply_report
 from generator.watch.fetch import fetch_all
 from generator.watch.model import FetchOutcome, Status
-from tests.helpers import cpu_seconds
+from tests.helpers import LocalServer, cpu_seconds
 
 from .conftest import (
     NOW,
     TZ,
-    FeedServer,
     compressed,
     conditional,
     error,
@@ -36,7 +35,7 @@ from .conftest import (
 
 
 def fetch_one(
-    server: FeedServer, handler, path: str = "/feed", state=None, **overrides
+    server: LocalServer, handler, path: str = "/feed", state=None, **overrides
 ) -> FetchOutcome:
     url = server.route(path, handler)
     config = watch_config([{"id": "f", "url": url}], **overrides)

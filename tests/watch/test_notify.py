@@ -1,18 +1,17 @@
 """Nightly alerts, end to end: `watch fetch` raises them, `watch notify` sends each one once.
 
-Feeds come from a real HTTP server on 127.0.0.1 (FeedServer); the team's incoming webhook is a
+Feeds come from a real HTTP server on 127.0.0.1 (tests.helpers.LocalServer); the team's incoming webhook is a
 second real server on 127.0.0.1 that records what it receives, answers as told, or stalls.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +21,7 @@ from click.testing import CliRunner, Result
 
 from generator.watch.cli import EXIT_NEW_ALERTS, EXIT_WEBHOOK_FAILED, watch
 from generator.watch.notify import Context, Logged, guess_format, markdown, md, slack_payload
+from tests.helpers import LocalServer
 
 from .conftest import static
 
@@ -84,39 +84,29 @@ class Receiver:
     """The team's incoming webhook: records each POST; answers `status`, or stalls."""
 
     def __init__(self) -> None:
-        self.posts: list[tuple[str, dict[str, str], bytes]] = []
         self.status = 200
         self.stall = 0.0
-        owner = self
+        self.server = LocalServer().start()
+        self.url = self.server.route(f"/hooks/{SECRET}", self._answer, method="POST")
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                size = int(self.headers.get("Content-Length", "0"))
-                owner.posts.append((self.path, dict(self.headers), self.rfile.read(size)))
-                if owner.stall:
-                    time.sleep(owner.stall)
-                try:
-                    self.send_response(owner.status)
-                    self.send_header("Content-Length", "2")
-                    self.end_headers()
-                    self.wfile.write(b"ok")
-                except OSError:
-                    pass  # Relais hung up, as it should with a stalled webhook
+    def _answer(self, h: BaseHTTPRequestHandler) -> None:
+        if self.stall:
+            time.sleep(self.stall)
+        h.send_response(self.status)
+        h.send_header("Content-Length", "2")
+        h.end_headers()
+        h.wfile.write(b"ok")  # a hang-up by Relais (a stalled webhook) is the server's to ignore
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hooks/{SECRET}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+    @property
+    def posts(self) -> list[tuple[str, dict[str, str], bytes]]:
+        """(path, headers, body) of every POST received, oldest first."""
+        return [(r.path, r.headers, r.body) for r in self.server.received if r.method == "POST"]
 
     def payloads(self) -> list[dict[str, Any]]:
         return [json.loads(body) for _, _, body in self.posts]
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.stop()
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import pytest
 
 from generator.watch.fetch import fetch_feed
 from generator.watch.model import Status
+from tests.helpers import LocalServer
 
-from .conftest import NOW, TZ, FeedServer, file, watch_config
+from .conftest import NOW, TZ, file, watch_config
 
 
 def openssl(*args: str, cwd: Path) -> None:
@@ -72,8 +73,8 @@ def pki(tmp_path_factory) -> Path:
     return d
 
 
-def tls_server(pki: Path, name: str) -> FeedServer:
-    server = FeedServer()
+def tls_server(pki: Path, name: str) -> LocalServer:
+    server = LocalServer()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(pki / f"{name}.pem", pki / f"{name}.key")
     server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
