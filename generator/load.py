@@ -729,13 +729,9 @@ def _fallback_tz(root: Path) -> Any:
 
 
 def _sub(lines: Lines, *prefix: str | int) -> Lines:
-    """The lines of the value at `prefix`, with paths relative to it."""
-    n = len(prefix)
-    return Lines(
-        lines.file,
-        lines.of(prefix),
-        {k[n:]: v for k, v in lines.by_path.items() if k[:n] == prefix},
-    )
+    """The lines of the value at `prefix`, with paths relative to it (and the spans of its
+    texts, so that the spelling check points inside a reply)."""
+    return lines.sub(prefix)
 
 
 def _mapping(data: Any, lines: Lines) -> list[Diagnostic]:

@@ -465,6 +465,10 @@ def _lang(value: Any) -> Any:
     return value
 
 
+# A language code as posts and replies write it: fr, en, fr-CA.
+Lang = Annotated[Text, AfterValidator(_lang)]
+
+
 class Post(Frozen):
     title: Text
     date: datetime | None = Field(
@@ -474,7 +478,7 @@ class Post(Frozen):
     status: Status = Status.draft
     due: Date | None = Field(None, description="When the draft must be ready")
     format: Format = "text"
-    lang: Annotated[Text, AfterValidator(_lang)] | None = None
+    lang: Lang | None = None
     embargo: bool = False
     owner: Id | None = None
     campaign: Id | None = None

@@ -37,7 +37,15 @@ networks:
 def copy_demo(target: Path) -> Path:
     """A copy of the demo content repository (without generated folders)."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("site_config.yml", "content", "calendar", "ambassadors", "stats", "moderation"):
+    for name in (
+        "site_config.yml",
+        "dictionary.txt",
+        "content",
+        "calendar",
+        "ambassadors",
+        "stats",
+        "moderation",
+    ):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, target / name)

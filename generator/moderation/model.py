@@ -16,7 +16,7 @@ from typing import Literal, get_args
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..model import Date, Frozen, Id, Text, TextOrTexts
+from ..model import Date, Frozen, Id, Lang, PostSpelling, Text, TextOrTexts
 
 Action = Literal["answer", "hide", "delete", "escalate"]
 ACTIONS: tuple[Action, ...] = ("answer", "hide", "delete", "escalate")
@@ -64,6 +64,13 @@ class Reply(Frozen):
         default_factory=dict,
         description="The reply per network id where length or habits differ (a text or variants)",
     )
+    lang: Lang | None = Field(
+        None,
+        description="The reply's language, e.g. en (default: the file's lang, else the site's)",
+    )
+    spelling: PostSpelling | None = Field(
+        None, description="Spelling check of this reply: {ignore: [words accepted here only]}"
+    )
 
     @model_validator(mode="after")
     def _some_text(self) -> Reply:
@@ -107,6 +114,12 @@ class Library(Frozen):
         default_factory=dict, description="Situation id to its label, actions and escalation"
     )
     replies: list[Reply] = Field(default_factory=list, description="The approved replies")
+    lang: Lang | None = Field(
+        None, description="The language of the replies and the guide (default: the site's)"
+    )
+    spelling: PostSpelling | None = Field(
+        None, description="Spelling check of this file: {ignore: [words accepted in every reply]}"
+    )
 
 
 # --- moderation/escalation.yml ----------------------------------------------------------------

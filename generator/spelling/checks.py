@@ -207,9 +207,12 @@ def _hint(suggestions: list[str], where: Text) -> str:
         first = f"did you mean {text}? "
     else:
         first = ""
-    own = (
-        "spelling: {ignore: [...]} in this post" if where.file.startswith("content/posts/") else ""
-    )
+    if where.file.startswith("content/posts/"):
+        own = "spelling: {ignore: [...]} in this post"
+    elif where.file == "moderation/replies.yml":
+        own = "spelling: {ignore: [...]} in this reply or at the top of the file"
+    else:
+        own = ""
     return (
         first + "if the word is right, add it to dictionary.txt" + (f" (or {own})" if own else "")
     )

@@ -153,6 +153,57 @@ def post_texts(post: Post, site_language: str) -> Iterator[Text]:
         yield Text(file, post.body, lang, "brief", True, first_line=post.body_line, ignore=ignore)
 
 
+def moderation_texts(project: Project) -> Iterator[Text]:
+    """What the moderation section publishes: the decision guide, the situations, every text
+    of every reply (in the reply's language), the directory's public fields, the register."""
+    moderation = project.moderation
+    if moderation is None:
+        return
+    site_language = project.config.site.language
+    library = moderation.library
+    if library is not None:
+        file = library.src.file
+        lang = library.lang or site_language
+        common = frozenset(library.spelling.ignore) if library.spelling else frozenset()
+        guide = library.guide
+        for action in ("answer", "hide", "delete", "escalate"):
+            value = getattr(guide, action)
+            yield from _yaml(file, guide.src, (action,), value, lang, f"guide.{action}", common)
+        for situation_id, situation in library.situations.items():
+            for name in ("label", "when"):
+                what = f"situations.{situation_id}.{name}"
+                value = getattr(situation, name)
+                yield from _yaml(file, situation.src, (name,), value, lang, what, common)
+        for reply in library.replies:
+            reply_lang = reply.lang or lang
+            ignore = common | frozenset(reply.spelling.ignore if reply.spelling else ())
+            for name in ("title", "when", "tone"):
+                what = f"reply {reply.id}, {name}"
+                value = getattr(reply, name)
+                yield from _yaml(file, reply.src, (name,), value, reply_lang, what, ignore)
+            for path, value in reply.texts():
+                what = f"reply {reply.id}, " + ".".join(
+                    f"[{p + 1}]" if isinstance(p, int) else str(p) for p in path
+                ).replace(".[", "[")
+                yield from _yaml(file, reply.src, path, value, reply_lang, what, ignore)
+    directory = moderation.directory
+    if directory is not None and not moderation.failed_to_load("public", "*"):
+        for topic in directory.topics:
+            # Names, phones and e-mails are not prose; the other public fields are.
+            shown = ("topic",) + tuple(
+                f for f in directory.public_fields(topic) if f not in ("person", "phone", "email")
+            )
+            for name in shown:
+                value = getattr(topic, name)
+                what = f"topic {topic.id}, {name}"
+                yield from _yaml(topic.src.file, topic.src, (name,), value, site_language, what)
+    for item in moderation.feedback:
+        for name in ("topic", "note"):
+            value = getattr(item, name)
+            what = f"feedback {item.id}, {name}"
+            yield from _yaml(item.src.file, item.src, (name,), value, site_language, what)
+
+
 def published_texts(project: Project) -> Iterator[Text]:
     """Every text of the project that the portal (or an ambassador's share) publishes.
 
@@ -193,3 +244,4 @@ def published_texts(project: Project) -> Iterator[Text]:
     for network_id, text in config.ambassadors.disclosure.items():
         path = ("ambassadors", "disclosure", network_id)
         yield from _yaml("site_config.yml", config.src, path, text, language, "disclosure")
+    yield from moderation_texts(project)

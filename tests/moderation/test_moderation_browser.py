@@ -6,6 +6,7 @@ on counting), never from the page under test.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -29,7 +30,8 @@ def text_of(reply_id: str, network: str) -> str:
     r = reply(reply_id)
     value = r.get("networks", {}).get(network, r.get("text"))
     value = value[0] if isinstance(value, list) else value
-    return " ".join(value.split()) if "\n" not in value.strip() else value
+    # Folded lines joined as YAML joins them; no-break spaces stay (str.split would eat them).
+    return re.sub(r"[ \t\n]+", " ", value) if "\n" not in value.strip() else value
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def test_each_reply_has_a_card_per_site_network_counted_as_a_reply(tmp_path: Pat
         for network in networks:
             assert f'id="reply-{reply["id"]}-{network}"' in page
     horaires = page[page.index('id="reply-horaires-linkedin"') :].split("</section>")[0]
-    text = " ".join(replies[0]["text"].split())
+    text = re.sub(r"[ \t\n]+", " ", replies[0]["text"])  # not the no-break spaces
     assert html.escape(text, quote=False) in horaires
     count = net.count("linkedin", text)
     assert f"{count} / 1250 caractères" in horaires  # a LinkedIn comment, not a post (3,000)
