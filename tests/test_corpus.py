@@ -66,8 +66,18 @@ def _symlinked_files(root: Path) -> None:
     (root / "content/media/secret.png").symlink_to(secret)
 
 
+def _huge_directory(root: Path) -> None:
+    """A 3 MB escalation directory: refused from its size, like a post."""
+    entry = "  - id: t{n}\n    topic: Un sujet parmi beaucoup trop\n    service: Service qualité\n"
+    lines = "public: [service]\ntopics:\n" + "".join(entry.format(n=n) for n in range(40_000))
+    data = lines.encode()
+    assert len(data) > 2 * 1024 * 1024  # the limit (generator.source.MAX_FILE_BYTES)
+    (root / "moderation/escalation.yml").write_bytes(data)
+
+
 SETUP: dict[str, Callable[[Path], None]] = {
     "huge-file": _huge_post,
+    "moderation-hostile": _huge_directory,
     "image-outside": _symlinked_image,
     "links-outside": _symlinked_files,
     "no-config": lambda root: (root / "site_config.yml").unlink(),

@@ -209,6 +209,48 @@ networks:
 topics: ['topic {X}']
 email: {EMAILS[0]}
 """,
+    # Moderation: markup in every field, addresses that would run if they became links.
+    "moderation/replies.yml": f"""\
+charter: trap
+guide: {{answer: 'Guide {X} {T} {B}', hide: 'H {X}', delete: 'D {X}', escalate: 'E {X}'}}
+situations:
+  piege: {{label: 'Situation {X} {T} {B}', actions: [answer, escalate], escalate: piege, when: 'When {X}'}}
+replies:
+  - id: piege
+    situation: piege
+    title: 'Réponse {X} {T} {B}'
+    when: 'Quand {X} {T}'
+    tone: 'Ton {X}'
+    owner: claire-martin
+    review: 2027-01-31
+    text: 'Bonjour [[prénom <script>alert(7)</script>]] {X} {T} javascript:alert(1)'
+    networks:
+      x: ['Variante {X}', '[x](javascript:alert(8)) <a href="javascript:alert(9)">a</a>']
+""",
+    "moderation/escalation.yml": f"""\
+public: [service, contact, channel, response_time, out_of_hours, phone, email]
+topics:
+  - id: piege
+    topic: 'Sujet {X} {T} {B}'
+    service: 'Service {X}'
+    contact: 'javascript:alert(10)'
+    channel: '<a href="javascript:alert(11)">Teams</a> javascript:alert(12)'
+    response_time: '{T}'
+    out_of_hours: 'Hors heures {X}'
+    phone: 'javascript:alert(13)'
+    email: 'javascript:alert(14)//@example.org'
+    notes: 'NOTES-PRIVEES-5d2e {X}'
+""",
+    "moderation/feedback.yml": f"""\
+- id: piege
+  topic: 'Retour {X} {T} {B}'
+  first_seen: 2026-11-01
+  count: 3
+  owner: claire-martin
+  replies: [piege]
+  escalate: piege
+  note: 'Note {X} {T}'
+""",
     "ambassadors/hidden-person.yml": f"""\
 name: Hidden Person
 team: Secret team
@@ -455,6 +497,23 @@ def test_user_html_is_shown_as_text(trap_site: Path) -> None:
     assert f"fenced {X}" in page.visible and f"fence in a list {X}" in page.visible
     watch = pages["watch/veille/index.html"]  # the hostile feed's entries are there, defused
     assert "Boulangerie du quartier" in watch.visible and f"Flux {X}" in watch.visible
+
+
+def test_moderation_traps_are_shown_as_text(trap_site: Path) -> None:
+    pages = html_pages(trap_site)
+    replies = pages["moderation/index.html"]
+    for shown in (f"Guide {X}", f"Situation {X}", f"Réponse {X}", f"Quand {X}", f"Ton {X}"):
+        assert shown in replies.visible, shown
+    directory = pages["moderation/escalation/index.html"]
+    for shown in (f"Sujet {X}", f"Service {X}", "javascript:alert(10)", "javascript:alert(13)"):
+        assert shown in directory.visible, shown
+    # An address in a contact stays text: the directory links nowhere but to its own anchors.
+    hrefs = [a.get("href") or "" for a in directory.links]
+    assert not [h for h in hrefs if "alert" in h or h.startswith(("mailto:", "tel:"))]
+    feedback = pages["moderation/feedback/index.html"]
+    assert f"Retour {X}" in feedback.visible and f"Note {X}" in feedback.visible
+    for path in site_files(trap_site):
+        assert "NOTES-PRIVEES-5d2e" not in readable_text(path), path
 
 
 def test_template_syntax_in_content_is_shown_as_written(trap_site: Path) -> None:
