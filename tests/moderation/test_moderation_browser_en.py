@@ -43,7 +43,7 @@ def english_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert result.ok, result.failure
     server, url = serve_folder(result.out)
     yield url
-    server.shutdown()
+    server.stop()
 
 
 @pytest.fixture
