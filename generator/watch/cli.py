@@ -28,6 +28,11 @@ root_option = click.option(
 )
 
 
+def _alerts(n: int, adjective: str = "") -> str:
+    """'1 new alert', '3 new alerts': an English plural, never 'alert(s)'."""
+    return f"{n} {adjective}alert{'' if n == 1 else 's'}"
+
+
 def _load_site_config(root: Path) -> tuple[Any, list[Diagnostic]]:
     from ..load import load_site_config  # lazily: the watch commands need site_config.yml only
 
@@ -199,7 +204,7 @@ def _raise_alerts(root: Path, config: Any, now: datetime, alerts_file: Path | No
     serious = sum(1 for e in new if e.alert.get("level") == "alert")
     if new:
         click.echo(
-            f"{len(new)} new alert(s), {serious} at level alert: written to {target}; "
+            f"{_alerts(len(new), 'new ')}, {serious} at level alert: written to {target}; "
             "run `relais watch notify` to send them"
         )
     else:
@@ -300,13 +305,13 @@ def notify_command(
                 post(url, PAYLOADS[kind](todo, ctx), watch_config.timeouts)
             except NotifyError as exc:
                 click.echo(
-                    f"error: {exc}; {len(todo)} alert(s) kept for the next run ({webhook_env})",
+                    f"error: {exc}; {_alerts(len(todo))} kept for the next run ({webhook_env})",
                     err=True,
                 )
                 failed = True
             else:
                 log = delivered(log, todo, "webhook", now)
-                click.echo(f"sent {len(todo)} alert(s) to the {kind} webhook ({webhook_env})")
+                click.echo(f"sent {_alerts(len(todo))} to the {kind} webhook ({webhook_env})")
         else:
             click.echo(f"nothing new for the webhook ({webhook_env})")
     elif summary_file is None and issue_file is None:

@@ -179,7 +179,7 @@ def test_each_alert_is_sent_once_night_after_night(
 
     first = fetch(repo, NIGHT)
     assert first.exit_code == EXIT_NEW_ALERTS, first.output
-    assert "3 new alert(s), 2 at level alert" in first.output
+    assert "3 new alerts, 2 at level alert" in first.output
     listed = json.loads((repo / ".relais/watch/new-alerts.json").read_text(encoding="utf-8"))
     assert [(a["id"], a["level"]) for a in listed["alerts"]] == [
         ("volume-2026-12-01", "alert"),  # 3 mentions today, none before: a spike
@@ -243,7 +243,7 @@ def test_a_failing_webhook_keeps_its_alerts_for_the_next_run(
     failed = notify(repo, NIGHT, receiver, summary)
     assert failed.exit_code == EXIT_WEBHOOK_FAILED
     assert (
-        "error: the webhook refused the alerts (HTTP 500); 3 alert(s) kept for the next run"
+        "error: the webhook refused the alerts (HTTP 500); 3 alerts kept for the next run"
         in failed.output
     )
     no_secret(failed.output)
