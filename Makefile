@@ -42,8 +42,14 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-## test: install everything (Chromium and the dictionaries included), lint, and run the whole test suite
-test: $(VENV)/.installed-test browser dictionaries lint
+# axe-core for the accessibility audit (tests/test_a11y.py), from the npm registry at the
+# version pinned in tests/a11y/package-lock.json; offline afterwards.
+tests/a11y/node_modules/.installed: tests/a11y/package.json tests/a11y/package-lock.json
+	cd tests/a11y && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## test: install everything (Chromium, the dictionaries, axe-core), lint, and run the whole test suite
+test: $(VENV)/.installed-test browser dictionaries tests/a11y/node_modules/.installed lint
 	$(PY) -m pytest
 
 ## docs: build the documentation (docs/, strictly: any warning fails) into docs-site/

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
+from .. import contrast
 from .. import networks as net
 from ..diagnostics import Diagnostic, error, warning
 from ..model import Post, Project, Status
@@ -144,6 +145,30 @@ def campaign_empty(project: Project, now: datetime) -> Iterator[Diagnostic]:
         )
 
 
+def campaign_colour(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    """A campaign colour too pale to be seen next to the white page (WCAG 2.2, 1.4.11: 3:1).
+
+    The text on a campaign's band is black or white, whichever contrasts more (see
+    contrast.ink): for an opaque colour, all the model accepts, one of them always reaches
+    4.58:1 (the two ratios multiply to 21), above the 4.5:1 text needs. What can fail is the
+    colour itself beside the page: the band of the days after the first, which shows no text,
+    and the stripe beside the campaign's name in lists.
+    """
+    for campaign in project.campaigns:
+        on_page = contrast.ratio(campaign.color, contrast.WHITE)
+        if on_page >= contrast.GRAPHIC_MINIMUM:
+            continue
+        yield warning(
+            campaign.src.file,
+            campaign.line("color"),
+            "campaign-colour",
+            f"campaign colour {campaign.color} has a contrast of {on_page:.2f}:1 with the white "
+            "page: its bands and stripes need 3:1 to be seen (WCAG 2.2, 1.4.11); its text, "
+            f"{contrast.ink_name(campaign.color)}, has {contrast.best_ratio(campaign.color):.2f}:1",
+            f'use a darker colour, e.g. color: "{contrast.darkened(campaign.color)}"',
+        )
+
+
 def post_outside_campaign(project: Project, now: datetime) -> Iterator[Diagnostic]:
     """A post dated outside the start..end of its campaign."""
     for post in planned(project):
@@ -260,6 +285,7 @@ CHECKS: list[Check] = [
     max_silence,
     key_date_uncovered,
     campaign_empty,
+    campaign_colour,
     post_outside_campaign,
     status_date,
     due_after_date,

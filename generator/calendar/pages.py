@@ -15,6 +15,7 @@ from typing import Any
 
 from babel.dates import get_day_names
 
+from .. import contrast
 from .. import networks as net
 from ..model import IN_PROGRESS, Campaign, Post, Status
 from ..planner import Planner, PostView, search_text, upper_first
@@ -166,6 +167,8 @@ class Calendar:
                         id=c.id,
                         title=c.title,
                         color=c.color,
+                        # Black or white text, whichever reads best on the campaign's colour.
+                        ink=contrast.ink(c.color),
                         url=self.pl.campaign_url(c.id),
                         first=day == c.start or day.weekday() == 0 or day.day == 1,
                     )

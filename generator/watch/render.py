@@ -238,10 +238,14 @@ def item_html(
     matcher: Matcher | None = None,
     alert: str | None = None,
     alert_terms: Sequence[str] = (),
+    level: int = 3,
 ) -> str:
     """One entry as a single-line <article>: title out-link, sources, date, summary, actions.
+
     `alert` is the level of the alert rules it matches ("watch" or "alert"), if any, and
-    `alert_terms` the terms they matched (marked like keywords)."""
+    `alert_terms` the terms they matched (marked like keywords). `level` is its heading's: one
+    below the heading the entries come under (h2 on a theme's page, h3 under the home page's
+    h2), so that headings go down one step at a time."""
     matcher = matcher if matcher is not None else highlighter(config, item, alert_terms)
     title = highlight(item.title, matcher)
     link = clean_url(item.link)
@@ -265,7 +269,7 @@ def item_html(
     marked = f" relais-watch-entry--{alert}" if alert in ("watch", "alert") else ""
     parts = [
         f'<article class="relais-watch-entry{marked}" id="watch-{attr(item.id)}">',
-        f'<h3 class="relais-watch-title">{heading}</h3>',
+        f'<h{level} class="relais-watch-title">{heading}</h{level}>',
         f'<p class="relais-watch-meta">{meta}</p>',
     ]
     if summary:
@@ -377,6 +381,7 @@ def theme_page(
                     networks=networks,
                     alert=(alerts or {}).get(item.id, ("", ()))[0] or None,
                     alert_terms=(alerts or {}).get(item.id, ("", ()))[1],
+                    level=2,
                 )
             )
         lines.append("</div>")

@@ -16,6 +16,7 @@ CODES = {
     "max-silence",
     "key-date-uncovered",
     "campaign-empty",
+    "campaign-colour",
     "post-outside-campaign",
     "status-date",
     "due-after-date",
@@ -40,7 +41,7 @@ def _row(d: Diagnostic) -> tuple[str, int, str, str, str, str]:
 
 def test_every_check_has_a_docstring_and_the_list_is_complete() -> None:
     assert all(fn.__doc__ for fn in CHECKS)
-    assert len(CHECKS) == 9
+    assert len(CHECKS) == 10
 
 
 def test_min_gap_reports_the_later_post_with_the_earliest_valid_time(
@@ -218,6 +219,35 @@ def test_campaign_empty_and_post_outside_campaign(project: ProjectFactory) -> No
             "the post is dated 2027-01-05 but campaign 'hiver' runs from 2026-12-01 to 2026-12-31",
             "move the post into the campaign, extend the campaign (calendar/campaigns.yml:4), or remove 'campaign:'",
         ),
+    ]
+
+
+def test_campaign_colour_too_pale_for_the_page(project: ProjectFactory) -> None:
+    """A colour under 3:1 against white is reported at its line, with a darker one to use."""
+    campaigns = (
+        "- id: galette\n  title: Galette\n  start: 2026-12-01\n  end: 2026-12-31\n"
+        '  color: "#f9a825"\n'
+        "- id: hiver\n  title: Hiver\n  start: 2026-12-01\n  end: 2026-12-31\n"
+        '  color: "#1565c0"\n'
+        "- id: sans\n  title: Sans couleur\n  start: 2026-12-01\n  end: 2026-12-31\n"
+    )
+    posts = {
+        f"content/posts/{c}.md": post(c, "2026-12-10T09:00", campaign=c)
+        for c in ("galette", "hiver", "sans")
+    }
+    p = project({"calendar/campaigns.yml": campaigns, **posts}, config=QUIET)
+    assert found(p, codes={"campaign-colour"}) == [
+        (
+            "calendar/campaigns.yml",
+            5,
+            "warning",
+            "campaign-colour",
+            (
+                "campaign colour #f9a825 has a contrast of 1.97:1 with the white page: its bands "
+                "and stripes need 3:1 to be seen (WCAG 2.2, 1.4.11); its text, black, has 10.66:1"
+            ),
+            'use a darker colour, e.g. color: "#c7861e"',
+        )
     ]
 
 
