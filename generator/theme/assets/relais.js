@@ -5,10 +5,8 @@
      keyboard cannot reach: it becomes a button (Enter or Space), says whether the drawer is
      open, moves focus into it and back. relais.css hides the closed drawer from focus.
    - The search dialog gets a name (Material's role="dialog" has none): its field's label.
-     Its results' scrolling box is a Tab stop that Material hides as soon as the field loses
-     focus (an invisible stop after the field): results are reached with the arrow keys, as
-     Material intends, or with Tab through their links. On a phone, Tab out of the search
-     closes it (it covers the page). */
+     On a phone, Tab out of the search closes it (it covers the page); relais.css hides the
+     closed search's results from focus. */
 (function () {
   "use strict";
 
@@ -89,6 +87,5 @@
       if (search.checked && next && !dialog.contains(next)) search.click();
     });
   }
-  var results = dialog && dialog.querySelector(".md-search__scrollwrap[tabindex='0']");
-  if (results) results.setAttribute("tabindex", "-1");
+
 })();
