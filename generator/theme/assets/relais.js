@@ -6,7 +6,8 @@
      open, moves focus into it and back. relais.css hides the closed drawer from focus.
    - The search dialog gets a name (Material's role="dialog" has none): its field's label.
      On a phone, Tab out of the search closes it (it covers the page); relais.css hides the
-     closed search's results from focus. */
+     closed search's results from focus.
+   - A table that scrolls sideways can be scrolled with the keyboard. */
 (function () {
   "use strict";
 
@@ -88,4 +89,28 @@
     });
   }
 
+
+  // A table wider than a phone scrolls in its box: the box takes focus (so that the arrow
+  // keys scroll it) only while it does scroll, named after its table's caption.
+  var boxes = document.querySelectorAll(".md-typeset .relais-stats-scroll, .md-typeset__scrollwrap");
+  var reach = function () {
+    Array.prototype.forEach.call(boxes, function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var inside = box.querySelector("a[href], button, input, select, textarea, [tabindex]");
+      if (scrolls && !inside) {
+        var caption = box.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (caption) box.setAttribute("aria-label", caption.textContent.trim());
+      } else if (box.getAttribute("tabindex") === "0" && box.getAttribute("role") === "region") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  };
+  if (boxes.length) {
+    reach();
+    window.addEventListener("resize", reach);
+  }
 })();
