@@ -302,6 +302,64 @@ def test_on_a_phone_focus_never_lands_on_what_is_off_screen(
         page.context.close()
 
 
+# The first element of the content a keyboard reaches: a link, a control or a scrolling table.
+CONTENT_STOP = (
+    "#relais-content :is(a[href], button, input, select, textarea, summary, [tabindex='0'])"
+)
+
+
+@pytest.mark.parametrize(
+    "path", ["", "calendar/2026-12/", "moderation/", "stats/", "watch/", "kits/archive/"]
+)
+def test_on_a_phone_the_content_is_a_few_tab_stops_away(
+    browser: Any, demo_url: str, path: str
+) -> None:
+    """Before the content, only the skip link and the header's controls: the closed drawer
+    (30 and more links on the demo before issue 20) takes none of the reader's Tab presses."""
+    page = new_page(browser, "phone")
+    try:
+        page.goto(demo_url + path)
+        stops = tab_until(page, CONTENT_STOP, limit=12)
+        before = stops[:-1]
+        assert hidden_stops(stops) == []
+        assert len(before) <= 4, before
+        assert page.evaluate("document.activeElement.closest('header, .md-sidebar')") is None
+    finally:
+        page.context.close()
+
+
+def test_moderation_filters_and_copy_are_announced(desktop: Any, demo_url: str) -> None:
+    """The moderation page's filter count and its cards' copy result are live regions that a
+    screen reader reads when they change, reached and used with the keyboard alone."""
+    page = desktop
+    page.goto(demo_url + "moderation/")
+    page.wait_for_selector('.relais-moderation[data-filters="ready"]')
+    count = page.locator(".relais-moderation__count")
+    assert count.get_attribute("role") == "status"
+    assert count.get_attribute("aria-live") == "polite"
+    total = page.locator(".relais-reply").count()
+    tab_until(page, ".relais-moderation__situation")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("horaires")
+    wait_until(page, "document.querySelectorAll('.relais-reply:not([hidden])').length < 3")
+    shown = page.locator(".relais-reply:not([hidden])").count()
+    assert 0 < shown < total
+    reply = "réponse affichée" if shown == 1 else "réponses affichées"
+    assert count.inner_text() == f"{shown} {reply}"
+    # Copy the first reply shown: its status, a live region too, says what happened.
+    stops = tab_until(
+        page, ".relais-reply:not([hidden]) .relais-card:not([hidden]) .relais-card__copy"
+    )
+    assert hidden_stops(stops) == []
+    card_id = page.evaluate("document.activeElement.closest('.relais-card').id")
+    status = page.locator(f"#{card_id} .relais-card__status")
+    assert status.get_attribute("role") == "status" and status.inner_text() == ""
+    page.keyboard.press("Enter")
+    wait_until(page, f"document.querySelector('#{card_id} .relais-card__status').textContent")
+    said = status.inner_text()
+    assert said.startswith(("Texte copié", "Complétez d’abord le passage")), said
+
+
 def test_the_search_dialog_is_named(browser: Any, demo_url: str) -> None:
     page = new_page(browser, "desktop")
     try:

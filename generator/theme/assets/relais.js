@@ -85,10 +85,22 @@
   if (dialog && search) {
     dialog.addEventListener("focusout", function (event) {
       var next = event.relatedTarget;
-      if (search.checked && next && !dialog.contains(next)) search.click();
+      if (!search.checked || !next || dialog.contains(next)) return;
+      search.click();
     });
+    // The open search locks the page's scrolling (Material's data-md-scrolllock), so what
+    // takes focus when it closes was not scrolled into view: once Material unlocks the page
+    // and puts it back where it was, bring the focused element into view.
+    if (window.MutationObserver) {
+      new MutationObserver(function () {
+        var focused = document.activeElement;
+        if (document.body.hasAttribute("data-md-scrolllock")) return;
+        if (focused && focused !== document.body && !dialog.contains(focused)) {
+          focused.scrollIntoView({ block: "nearest" });
+        }
+      }).observe(document.body, { attributes: true, attributeFilter: ["data-md-scrolllock"] });
+    }
   }
-
 
   // A table wider than a phone scrolls in its box: the box takes focus (so that the arrow
   // keys scroll it) only while it does scroll, named after its table's caption.
