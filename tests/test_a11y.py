@@ -121,8 +121,19 @@ def skip_link_problem(page: Any) -> str:
     )
 
 
+HEADINGS = """() => [...document.querySelectorAll(
+  'article h1, article h2, article h3, article h4, article h5, article h6')].map(h => +h.tagName[1])"""
+
+
+def heading_problems(page: Any) -> list[str]:
+    """One h1 first, and no level skipped (kits and watch theme pages used to jump to h3)."""
+    levels: list[int] = page.evaluate(HEADINGS)
+    problems = [f"h1s {levels[:4]}"] if levels.count(1) != 1 or levels[0] != 1 else []
+    return problems + [f"h{a} then h{b}" for a, b in itertools.pairwise(levels) if b > a + 1]
+
+
 @pytest.mark.parametrize("size", SIZES)
-def test_every_page_passes_axe_and_has_a_skip_link(
+def test_every_page_passes_axe_with_a_skip_link_and_headings_in_order(
     browser: Any, built_demo: Path, demo_url: str, axe_script: Path, size: str
 ) -> None:
     paths = page_paths(built_demo)
@@ -141,6 +152,8 @@ def test_every_page_passes_axe_and_has_a_skip_link(
             skip = skip_link_problem(page)
             if skip:
                 problems.append(f"{path or '/'}: skip link: {skip}")
+            if size == "desktop":  # the same markup at both sizes: one walk is enough
+                problems += [f"{path or '/'}: headings: {p}" for p in heading_problems(page)]
     finally:
         page.context.close()
     assert not problems, f"{size}: {dict(counts)}\n" + "\n".join(problems)
@@ -158,6 +171,11 @@ def test_the_audit_sees_a_violation(browser: Any, demo_url: str, axe_script: Pat
         page.goto(demo_url + "calendar/2026-12/")
         page.evaluate("document.querySelector('.relais-skip').remove()")
         assert skip_link_problem(page).startswith("the first Tab stop is")
+        assert heading_problems(page) == []
+        page.evaluate(
+            "document.querySelector('article h1').insertAdjacentHTML('afterend', '<h3>x</h3>')"
+        )
+        assert heading_problems(page) == ["h1 then h3"]
     finally:
         page.context.close()
 
@@ -368,29 +386,6 @@ def test_the_search_dialog_is_named(browser: Any, demo_url: str) -> None:
         assert dialog.get_attribute("aria-label") == "Rechercher"
     finally:
         page.context.close()
-
-
-def test_headings_go_down_one_level_at_a_time(
-    browser: Any, built_demo: Path, demo_url: str
-) -> None:
-    """One h1 per page, and no level skipped (kits and watch theme pages used to jump to h3)."""
-    page = new_page(browser, "desktop")
-    problems = []
-    try:
-        for path in page_paths(built_demo):
-            page.goto(demo_url + path)
-            levels = page.evaluate(
-                "[...document.querySelectorAll('article h1, article h2, article h3, article h4,"
-                " article h5, article h6')].map(h => +h.tagName[1])"
-            )
-            if levels.count(1) != 1 or levels[0] != 1:
-                problems.append(f"{path or '/'}: h1s {levels[:4]}")
-            problems += [
-                f"{path or '/'}: h{a} then h{b}" for a, b in itertools.pairwise(levels) if b > a + 1
-            ]
-    finally:
-        page.context.close()
-    assert problems == []
 
 
 def test_landmarks_and_the_month_grid_keep_their_semantics(browser: Any, demo_url: str) -> None:
