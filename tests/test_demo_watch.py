@@ -45,7 +45,8 @@ class _Entries(HTMLParser):
             return
         if tag == "a" and dict(attrs).get("href"):
             self._article.links.append(dict(attrs)["href"] or "")
-        if tag == "h3" and "relais-watch-title" in classes:
+        # h2 on a theme's page, h3 under the home page's h2 (headings in order, issue 20).
+        if tag in ("h2", "h3") and "relais-watch-title" in classes:
             self._in = "title"
         elif tag == "span" and "relais-watch-source" in classes:
             self._in = "source"
@@ -62,7 +63,7 @@ class _Entries(HTMLParser):
             self._in = None
         elif tag == "mark" and self._in == "mark":
             self._in = self._mark_outer
-        elif tag in ("h3", "span") and self._in in ("title", "source"):
+        elif tag in ("h2", "h3", "span") and self._in in ("title", "source"):
             self._in = None
 
     def handle_data(self, data: str) -> None:
