@@ -43,8 +43,9 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/mypy
 
 # axe-core for the accessibility audit (tests/test_a11y.py), from the npm registry at the
-# version pinned in tests/a11y/package-lock.json; offline afterwards.
+# version pinned in tests/a11y/package-lock.json (npm itself from Debian when missing).
 tests/a11y/node_modules/.installed: tests/a11y/package.json tests/a11y/package-lock.json
+	@command -v npm >/dev/null 2>&1 || sh scripts/install-npm.sh
 	cd tests/a11y && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
