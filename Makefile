@@ -2,9 +2,14 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
+# The second engines (MaterialX, on MkDocs and on ProperDocs) in a virtualenv of their own:
+# mkdocs-materialx installs over mkdocs-material's package folder (docs/contributor/engines.md).
+VENV_ENGINES ?= .venv-engines
+PY_ENGINES    = $(VENV_ENGINES)/bin/python
+ENGINE_TESTS  = tests/test_engine.py tests/test_search_index.py tests/test_browser_home.py
 DEMO_NOW ?= 2026-12-01T08:00
 
-.PHONY: demo serve test lint check bench browser dictionaries docs docs-serve clean
+.PHONY: demo serve test test-engines lint check bench browser dictionaries docs docs-serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +19,15 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV_ENGINES)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV_ENGINES)
+	$(PY_ENGINES) -m pip install --quiet --upgrade pip
+	$(PY_ENGINES) -m pip install --quiet -e '.[test,materialx]'
+	@# Both distributions write material/: MaterialX's files must be the last ones written.
+	$(PY_ENGINES) -m pip install --quiet --force-reinstall --no-deps "mkdocs-materialx==$$( \
+		$(PY_ENGINES) -c 'from importlib.metadata import version; print(version("mkdocs-materialx"))')"
 	touch $@
 
 ## demo: install into .venv and build the demo portal into site/
@@ -49,9 +63,15 @@ tests/a11y/node_modules/.installed: tests/a11y/package.json tests/a11y/package-l
 	cd tests/a11y && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## test: install everything (Chromium, the dictionaries, axe-core), lint, and run the whole test suite
+## test: install everything (Chromium, the dictionaries, axe-core), lint, run the whole test suite, then the second engines' smoke tests
 test: $(VENV)/.installed-test browser dictionaries tests/a11y/node_modules/.installed lint
 	$(PY) -m pytest
+	$(MAKE) test-engines
+
+## test-engines: the demo built by the second engines (MaterialX on MkDocs, then on ProperDocs) and its smoke tests
+test-engines: $(VENV_ENGINES)/.installed browser dictionaries
+	RELAIS_ENGINE=materialx $(PY_ENGINES) -m pytest -q $(ENGINE_TESTS)
+	RELAIS_ENGINE=properdocs-materialx $(PY_ENGINES) -m pytest -q $(ENGINE_TESTS)
 
 ## docs: build the documentation (docs/, strictly: any warning fails) into docs-site/
 docs: $(VENV)/.installed
@@ -66,4 +86,4 @@ bench: $(VENV)/.installed-test dictionaries
 	$(PY) bench/run.py
 
 clean:
-	rm -rf site docs-site .relais $(VENV)
+	rm -rf site docs-site .relais $(VENV) $(VENV_ENGINES)

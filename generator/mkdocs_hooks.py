@@ -406,11 +406,11 @@ def docs_order(path: str) -> tuple[tuple[int, bool | str, str], ...]:
 
 
 def on_files(files: Any, config: Any, **_: Any) -> Any:
-    """The pages and files of a site built in memory (publish.run_mkdocs), in the order MkDocs
+    """The pages and files of a site built in memory (engine.build), in the order MkDocs
     would have found them on disk, before the theme's."""
     from mkdocs.structure.files import File, Files
 
-    from generator.publish import in_memory
+    from generator.engine import in_memory
 
     site = in_memory(config.get("config_file_path"))
     if site is None:
@@ -431,7 +431,7 @@ def on_config(config: Any, **_: Any) -> Any:
 
     from markupsafe import Markup
 
-    from generator.publish import in_memory
+    from generator.engine import in_memory
 
     # Relais writes site_name HTML-escaped, since Material prints it as it is in <title> and
     # aria-label; marked safe, the places that escape it (`| e`, the logo's title) leave it
@@ -521,7 +521,8 @@ def search_entries(
 
 def _search_plugin(config: Any) -> Any:
     plugins = getattr(config, "plugins", None) or {}
-    return plugins.get("material/search") or plugins.get("search")
+    theme = getattr(config.get("theme"), "name", None) or "material"
+    return plugins.get(f"{theme}/search") or plugins.get("search")
 
 
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
@@ -542,10 +543,10 @@ def on_page_content(html: str, page: Any, **_: Any) -> str:
 def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
     part = _markdown_parts.pop(page.file.src_uri, None)
     plugin = _search_plugin(config)
-    if (
-        part is not None
-        and plugin is not None
-        and getattr(plugin, "search_index", None) is not None
-    ):
-        plugin.search_index.entries.extend(search_entries(page, _found[page.file.src_uri], part))
+    # Material keeps its index on the plugin; MaterialX on the plugin's lunr provider.
+    index = getattr(plugin, "search_index", None) or getattr(
+        getattr(plugin, "provider", None), "search_index", None
+    )
+    if part is not None and index is not None:
+        index.entries.extend(search_entries(page, _found[page.file.src_uri], part))
     return context

@@ -13,7 +13,6 @@ import errno
 import fcntl
 import html
 import json
-import logging
 import os
 import shutil
 import tempfile
@@ -25,12 +24,13 @@ from typing import Any
 
 import yaml
 
+from . import engine
 from .jobs import Timings
 from .render import inert_url, sprite
 from .site import Site
 
 THEME_DIR = Path(__file__).parent / "theme"
-HOOKS = Path(__file__).parent / "mkdocs_hooks.py"  # raw HTML blocks skip Python-Markdown's parser
+HOOKS = Path(__file__).parent / "mkdocs_hooks.py"  # the engine's hooks: less work per page
 STATE_DIR = ".relais"
 
 CSP = (
@@ -117,7 +117,7 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, Any]:
         "site_dir": str(site_dir),
         "use_directory_urls": True,
         "theme": {
-            "name": "material",
+            "name": engine.named().theme,  # checked when it builds
             "custom_dir": str(THEME_DIR),
             "language": site.language,
             "font": False,  # no Google Fonts: the portal calls no other host
@@ -129,7 +129,7 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, Any]:
             ],
             "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
         },
-        "plugins": [{"search": {"lang": site.language}}],
+        "plugins": [engine.named().search_plugin(site.language)],
         "hooks": [str(HOOKS)],
         "markdown_extensions": [
             "attr_list",
@@ -215,16 +215,6 @@ def write_tree(
         known.clear()
         known.update(wanted)
     return written
-
-
-# The sites being built in this process, by their mkdocs.yml: MkDocs' hooks (mkdocs_hooks.on_files)
-# give MkDocs their pages and files from memory instead of a docs folder on disk.
-_IN_MEMORY: dict[str, Site] = {}
-
-
-def in_memory(config_file: str | Path | None) -> Site | None:
-    """The site whose pages MkDocs takes from memory for this mkdocs.yml, if any."""
-    return _IN_MEMORY.get(str(Path(config_file).resolve())) if config_file else None
 
 
 def staging_on_disk() -> bool:
@@ -320,40 +310,6 @@ def _clean_leftovers(out: Path) -> None:
             os.replace(leftover, out)
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def _one_paragraph(message: str) -> str:
-    """One line of a message; MkDocs appends a traceback to some: keep its first line and the error."""
-    lines = [line for line in message.splitlines() if line.strip()]
-    if len(lines) > 1:
-        error_line = next((line for line in reversed(lines) if not line[:1].isspace()), lines[-1])
-        lines = [lines[0]] if error_line == lines[0] else [lines[0], error_line]
-    return " ".join(line.strip() for line in lines)
-
-
-def _template_location(exc: BaseException) -> str:
-    """'main.html, line 3' when the error comes from a theme template, else ''."""
-    import traceback
-
-    from jinja2 import TemplateSyntaxError
-
-    if isinstance(exc, TemplateSyntaxError) and exc.filename:
-        return f"{Path(exc.filename).name}, line {exc.lineno}"
-    frames = [
-        f
-        for f in traceback.extract_tb(exc.__traceback__)
-        if f.filename.endswith((".html", ".xml", ".j2"))
-    ]
-    return f"{Path(frames[-1].filename).name}, line {frames[-1].lineno}" if frames else ""
-
-
 def run_mkdocs(
     config_file: Path,
     *,
@@ -362,69 +318,21 @@ def run_mkdocs(
     source_date_epoch: int | None = None,
     site: Site | None = None,
 ) -> list[str]:
-    """Run the real `mkdocs build` in this process; returns MkDocs' warnings.
+    """Run the real `mkdocs build` (or the engine RELAIS_ENGINE selects) in this process;
+    returns its warnings. Raises PublishError.
 
     `source_date_epoch` (Relais' `now`) dates the sitemap, so that a build is reproducible.
     With `site`, MkDocs takes its pages and files from memory (see write_staging)."""
-    key = str(Path(config_file).resolve())
-    if site is not None:
-        _IN_MEMORY[key] = site
     try:
-        return _run_mkdocs(
-            config_file, strict=strict, dirty=dirty, source_date_epoch=source_date_epoch
+        return engine.build(
+            config_file,
+            strict=strict,
+            dirty=dirty,
+            source_date_epoch=source_date_epoch,
+            site=site,
         )
-    finally:
-        _IN_MEMORY.pop(key, None)
-
-
-def _run_mkdocs(
-    config_file: Path, *, strict: bool, dirty: bool, source_date_epoch: int | None
-) -> list[str]:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    os.environ.setdefault(
-        "NO_MKDOCS_2_WARNING", "1"
-    )  # the banner is about MkDocs' future, not this build
-    logger = logging.getLogger("mkdocs")
-    collect = _Collect()
-    logger.addHandler(collect)
-    previous = logger.level
-    logger.setLevel(logging.WARNING)
-    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if source_date_epoch is not None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
-    try:
-        config = load_config(config_file=str(config_file), strict=strict)
-        build(config, dirty=dirty)
-    except MkDocsException as exc:
-        causes = " ".join(
-            _one_paragraph(m) for m in collect.messages if m.strip()
-        ) or _one_paragraph(str(exc))
-        raise PublishError(f"MkDocs failed: {causes}") from None
-    except Exception as exc:  # whatever breaks inside MkDocs, the user gets one paragraph
-        if os.environ.get("RELAIS_DEBUG"):
-            raise
-        # A broken theme override or extension setting: show the cause and where, not a traceback.
-        where = _template_location(exc)
-        detail = (
-            f"{type(exc).__name__}{f' in {where}' if where else ''}: {_one_paragraph(str(exc))}"
-        )
-        raise PublishError(
-            f"MkDocs failed while building the portal ({detail}). "
-            "This usually comes from a theme override or a Markdown extension setting; "
-            "run `relais build` again after fixing it"
-        ) from None
-    finally:
-        if source_date_epoch is not None:
-            if previous_epoch is None:
-                os.environ.pop("SOURCE_DATE_EPOCH", None)
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
-        logger.removeHandler(collect)
-        logger.setLevel(previous)
-    return collect.messages
+    except engine.EngineError as exc:
+        raise PublishError(str(exc)) from None
 
 
 def publish(

@@ -364,9 +364,9 @@ def expand(markdown: str) -> str:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """MkDocs hook: the page's table markers replaced by their tables."""
-    from mkdocs.exceptions import PluginError
+    from generator.engine import plugin_error  # absolute: MkDocs loads this file by its path
 
     try:
         return expand(markdown)
     except UnknownTable as exc:
-        raise PluginError(f"{page.file.src_uri}: {exc}") from None
+        raise plugin_error(f"{page.file.src_uri}: {exc}") from None

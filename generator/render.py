@@ -19,7 +19,6 @@ from urllib.parse import quote, urlsplit
 from xml.etree.ElementTree import Element
 
 import jinja2
-import material
 import yaml
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -28,10 +27,10 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from . import engine
 from . import networks as net
 
 TEMPLATES = Path(__file__).parent / "templates"
-ICONS = Path(material.__path__[0]) / "templates" / ".icons"
 
 
 def page_url(path: str) -> str:
@@ -259,9 +258,10 @@ def icon_svg(name: str) -> str:
     """The SVG path data of a bundled Material icon, e.g. 'fontawesome-brands-linkedin'."""
     family, _, rest = name.partition("-")
     kind, _, glyph = rest.partition("-")
-    path = ICONS / family / kind / f"{glyph}.svg"
+    icons = engine.icons()
+    path = icons / family / kind / f"{glyph}.svg"
     if not path.is_file():
-        path = ICONS / "material" / "web.svg"
+        path = icons / "material" / "web.svg"
     return path.read_text(encoding="utf-8")
 
 

@@ -200,8 +200,7 @@ def _watch(preview: Preview) -> object:
 
 def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0.1:8000") -> int:
     """Serve the portal on dev_addr, with live reload; returns the exit code."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-    from mkdocs.exceptions import MkDocsException
+    from . import engine
 
     preview = Preview(root, now_option)
     config_file = preview.stage()
@@ -209,11 +208,9 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
         return 1
     _watch(preview)
     try:
-        mkdocs_serve(
-            config_file=str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr
-        )
-    except MkDocsException as exc:
-        click.echo(f"error: MkDocs could not serve the portal: {exc}", err=True)
+        engine.serve(config_file, dev_addr=dev_addr)
+    except engine.EngineError as exc:
+        click.echo(f"error: {exc}", err=True)
         return 1
     except KeyboardInterrupt:
         pass

@@ -180,3 +180,50 @@ def test_lower_modules_never_import_the_cli() -> None:
     graph = import_graph()
     importers = sorted(m for m, targets in graph.items() if "generator.cli" in targets)
     assert importers == ["generator.__main__"]
+
+
+# The engine's packages: MkDocs and its successors, Material and its successors.
+ENGINE_PACKAGES = {"mkdocs", "material", "materialx", "properdocs", "zensical"}
+# The seam (generator/engine.py) and the hooks the engine loads itself.
+ENGINE_SEAM = {"generator.engine", "generator.mkdocs_hooks"}
+
+
+def engine_importers(package: Path = PACKAGE) -> dict[str, list[str]]:
+    """Each module of the package that imports an engine package, with the names it imports."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        names: list[str] = []
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+            elif not node.level and node.module:
+                names.append(node.module)
+        hits = sorted({n for n in names if n.split(".")[0] in ENGINE_PACKAGES})
+        if hits:
+            found[module_name(path, package)] = hits
+    return found
+
+
+def test_only_the_engine_seam_imports_mkdocs_or_its_theme() -> None:
+    """A move to another engine is one module (docs/contributor/engines.md): every other module
+    goes through generator/engine.py."""
+    importers = engine_importers()
+    assert set(importers) <= ENGINE_SEAM, (
+        "modules importing the engine outside generator/engine.py: "
+        + ", ".join(f"{m} ({', '.join(n)})" for m, n in importers.items() if m not in ENGINE_SEAM)
+    )
+    assert "generator.mkdocs_hooks" in importers, "the scan finds the hooks' imports"
+
+
+def test_the_engine_scan_finds_a_late_import_of_the_theme(tmp_path: Path) -> None:
+    package = tmp_path / "generator"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "render.py").write_text(
+        "import yaml\n\ndef icons():\n    import material.templates\n", encoding="utf-8"
+    )
+    (package / "serve.py").write_text("from mkdocs.commands import serve\n", encoding="utf-8")
+    assert engine_importers(package) == {
+        "generator.render": ["material.templates"],
+        "generator.serve": ["mkdocs.commands"],
+    }

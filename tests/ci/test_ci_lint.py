@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from importlib import metadata
 from pathlib import Path
 
@@ -46,3 +47,22 @@ def test_the_lint_tools_and_stubs_are_pinned_and_installed_at_those_versions() -
     assert {"ruff", "mypy", "types-PyYAML", "types-Markdown"} <= set(pins)
     for name, version in pins.items():
         assert metadata.version(name) == version, name
+
+
+def test_make_test_builds_the_demo_with_the_second_engines() -> None:
+    """CI (`make test`) runs the engine smoke tests with MaterialX, on MkDocs and on ProperDocs,
+    in their own virtualenv, installed from the `materialx` extra (docs/contributor/engines.md)."""
+    _, test = _recipe("test")
+    assert test[-1] == "$(MAKE) test-engines"
+    prerequisites, lines = _recipe("test-engines")
+    assert "$(VENV_ENGINES)/.installed" in prerequisites.split()
+    assert lines == [
+        "RELAIS_ENGINE=materialx $(PY_ENGINES) -m pytest -q $(ENGINE_TESTS)",
+        "RELAIS_ENGINE=properdocs-materialx $(PY_ENGINES) -m pytest -q $(ENGINE_TESTS)",
+    ]
+    _, install = _recipe(r"\$\(VENV_ENGINES\)/\.installed")
+    assert "$(PY_ENGINES) -m pip install --quiet -e '.[test,materialx]'" in install
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]
+    assert [r for r in extras["materialx"] if r.startswith("mkdocs-materialx==")]

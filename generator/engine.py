@@ -1,0 +1,329 @@
+"""The engine's seam: the one module that calls MkDocs (or a successor) and finds its theme.
+
+Relais hands the engine a staged mkdocs.yml (publish.write_staging) and, built in memory,
+the pages themselves; the engine builds the portal or serves a preview. Besides this
+module, only the hooks the engine loads itself (mkdocs_hooks.py) import it
+(tests/test_imports.py). `RELAIS_ENGINE` selects a row of ENGINES; each row is a runner
+(the package whose `build` runs) and a theme (the package whose templates and icons the
+portal uses). See docs/contributor/engines.md for what each candidate builds and costs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .site import Site
+
+ENGINE_VARIABLE = "RELAIS_ENGINE"
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A runner and a theme that build the same portal from the same staged mkdocs.yml."""
+
+    name: str  # the value of RELAIS_ENGINE
+    runner: str  # the Python package with `commands.build`, `config`, `exceptions`
+    theme: str  # the theme's name in mkdocs.yml
+    theme_package: str  # the Python package holding the theme's templates and icons
+    theme_distribution: str  # the PyPI package that installs it
+    extra: str  # the extra of pyproject.toml that installs it ("" when always installed)
+    # MaterialX's search indexes the built pages with Pagefind (WebAssembly, which the portal's
+    # CSP refuses) unless told to keep Material's lunr index, where Relais writes its entries.
+    lunr_provider: bool = False
+
+    def search_plugin(self, language: str) -> dict[str, Any]:
+        """The theme's search plugin in mkdocs.yml, in `language`."""
+        if self.lunr_provider:
+            return {"search": {"provider": "lunr", "lunr": {"lang": language}}}
+        return {"search": {"lang": language}}
+
+
+ENGINES = {
+    engine.name: engine
+    for engine in (
+        Engine(
+            "mkdocs",
+            runner="mkdocs",
+            theme="material",
+            theme_package="material",
+            theme_distribution="mkdocs-material",
+            extra="",
+        ),
+        # ProperDocs, a maintained MkDocs 1.x: its importer answers every `mkdocs.*` import
+        # (Material's plugins, our hooks) with its own modules.
+        Engine(
+            "properdocs",
+            runner="properdocs",
+            theme="material",
+            theme_package="material",
+            theme_distribution="mkdocs-material",
+            extra="properdocs",
+        ),
+        # MaterialX, a maintained Material for MkDocs, under its own theme name but in
+        # Material's package folder (`material`): installed over mkdocs-material.
+        Engine(
+            "materialx",
+            runner="mkdocs",
+            theme="materialx",
+            theme_package="material",
+            theme_distribution="mkdocs-materialx",
+            extra="materialx",
+            lunr_provider=True,
+        ),
+        # MaterialX on ProperDocs: where MaterialX is heading.
+        Engine(
+            "properdocs-materialx",
+            runner="properdocs",
+            theme="materialx",
+            theme_package="material",
+            theme_distribution="mkdocs-materialx",
+            extra="materialx",
+            lunr_provider=True,
+        ),
+    )
+}
+DEFAULT = "mkdocs"
+
+
+class EngineError(Exception):
+    """The engine could not build; the message is one paragraph for the user."""
+
+
+def named() -> Engine:
+    """The engine RELAIS_ENGINE names, not checked (MkDocs with Material when unset or unknown)."""
+    return ENGINES.get(os.environ.get(ENGINE_VARIABLE, "").strip(), ENGINES[DEFAULT])
+
+
+def selected() -> Engine:
+    """The engine named by RELAIS_ENGINE (MkDocs with Material when unset); EngineError if it
+    is unknown or not installed."""
+    name = os.environ.get(ENGINE_VARIABLE, "").strip() or DEFAULT
+    engine = ENGINES.get(name)
+    if engine is None:
+        raise EngineError(
+            f"unknown engine {name!r} in {ENGINE_VARIABLE}; choose one of {', '.join(ENGINES)}"
+        )
+    missing = [
+        package
+        for package in (engine.runner, f"{engine.theme_package}.templates")
+        if _spec(package) is None
+    ]
+    if missing:
+        raise EngineError(
+            f"the engine {name!r} ({ENGINE_VARIABLE}) is not installed (no {missing[0]}); "
+            f"install it with `pip install 'relais[{engine.extra}]'`"
+        )
+    _check_theme_files(engine)
+    return engine
+
+
+def _check_theme_files(engine: Engine) -> None:
+    """mkdocs-material and mkdocs-materialx install the same package folder (`material`): the
+    files there must be the selected theme's, whichever was installed last."""
+    from importlib import metadata
+
+    try:
+        wanted = metadata.version(engine.theme_distribution)
+    except metadata.PackageNotFoundError:
+        wanted = ""
+    package = importlib.import_module(engine.theme_package)
+    found = str(getattr(package, "__version__", ""))
+    if not wanted or (found and found != wanted):
+        raise EngineError(
+            f"the engine {engine.name!r} needs {engine.theme_distribution}"
+            + (f" {wanted}" if wanted else "")
+            + f", but the package {engine.theme_package!r} holds the files of version {found}: "
+            "mkdocs-material and mkdocs-materialx install the same folder; reinstall the one "
+            f"you build with (`pip install --force-reinstall --no-deps {engine.theme_distribution}`)"
+        )
+
+
+def _spec(package: str) -> Any:
+    try:
+        return importlib.util.find_spec(package)
+    except ImportError:  # a parent package missing
+        return None
+
+
+@lru_cache(maxsize=4)
+def _icons(theme_package: str) -> Path:
+    spec = _spec(theme_package)
+    if spec is None or not spec.submodule_search_locations:
+        raise EngineError(f"the theme package {theme_package!r} is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "templates" / ".icons"
+
+
+def icons() -> Path:
+    """The folder of the selected theme's bundled SVG icons (`.icons/<family>/...`); Material's
+    when the selected engine is unknown or missing (the build then says so, see `selected`)."""
+    engine = named()
+    if _spec(f"{engine.theme_package}.templates") is None:
+        engine = ENGINES[DEFAULT]
+    return _icons(engine.theme_package)
+
+
+def _runner(engine: Engine, module: str) -> Any:
+    """`<runner>.<module>`; ProperDocs' importer is installed first, so that the theme's
+    and the hooks' `mkdocs.*` imports get ProperDocs' modules too."""
+    if engine.runner == "properdocs":
+        mkdocs = sys.modules.get("mkdocs")
+        if mkdocs is not None and getattr(mkdocs, "__name__", "") != "properdocs":
+            raise EngineError(
+                "MkDocs itself was imported before ProperDocs in this process: run the "
+                "properdocs engine in a process of its own"
+            )
+        importlib.import_module("properdocs.replacement")
+    return importlib.import_module(f"{engine.runner}.{module}")
+
+
+# The sites being built in this process, by their mkdocs.yml: the hooks (mkdocs_hooks.on_files)
+# give the engine their pages and files from memory instead of a docs folder on disk.
+_IN_MEMORY: dict[str, Site] = {}
+
+
+def in_memory(config_file: str | Path | None) -> Site | None:
+    """The site whose pages the engine takes from memory for this mkdocs.yml, if any."""
+    return _IN_MEMORY.get(str(Path(config_file).resolve())) if config_file else None
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _one_paragraph(message: str) -> str:
+    """One line of a message; MkDocs appends a traceback to some: keep its first line and the error."""
+    lines = [line for line in message.splitlines() if line.strip()]
+    if len(lines) > 1:
+        error_line = next((line for line in reversed(lines) if not line[:1].isspace()), lines[-1])
+        lines = [lines[0]] if error_line == lines[0] else [lines[0], error_line]
+    return " ".join(line.strip() for line in lines)
+
+
+def _template_location(exc: BaseException) -> str:
+    """'main.html, line 3' when the error comes from a theme template, else ''."""
+    import traceback
+
+    from jinja2 import TemplateSyntaxError
+
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return f"{Path(exc.filename).name}, line {exc.lineno}"
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.endswith((".html", ".xml", ".j2"))
+    ]
+    return f"{Path(frames[-1].filename).name}, line {frames[-1].lineno}" if frames else ""
+
+
+def build(
+    config_file: Path,
+    *,
+    strict: bool = False,
+    dirty: bool = False,
+    source_date_epoch: int | None = None,
+    site: Site | None = None,
+) -> list[str]:
+    """Run the selected engine's real `build` in this process; returns its warnings.
+
+    `source_date_epoch` (Relais' `now`) dates the sitemap, so that a build is reproducible.
+    With `site`, the engine takes its pages and files from memory (see publish.write_staging).
+    Raises EngineError."""
+    engine = selected()
+    key = str(Path(config_file).resolve())
+    if site is not None:
+        _IN_MEMORY[key] = site
+    try:
+        return _build(
+            engine, config_file, strict=strict, dirty=dirty, source_date_epoch=source_date_epoch
+        )
+    finally:
+        _IN_MEMORY.pop(key, None)
+
+
+def _build(
+    engine: Engine,
+    config_file: Path,
+    *,
+    strict: bool,
+    dirty: bool,
+    source_date_epoch: int | None,
+) -> list[str]:
+    # The banner is about MkDocs' future, not this build.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    build_module = _runner(engine, "commands.build")
+    load_config = _runner(engine, "config").load_config
+    engine_exception = _runner(engine, "exceptions").MkDocsException
+    logger = logging.getLogger(engine.runner)
+    collect = _Collect()
+    logger.addHandler(collect)
+    previous = logger.level
+    logger.setLevel(logging.WARNING)
+    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if source_date_epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
+    try:
+        config = load_config(config_file=str(config_file), strict=strict)
+        build_module.build(config, dirty=dirty)
+    except engine_exception as exc:
+        causes = " ".join(
+            _one_paragraph(m) for m in collect.messages if m.strip()
+        ) or _one_paragraph(str(exc))
+        raise EngineError(f"MkDocs failed: {causes}") from None
+    except Exception as exc:  # whatever breaks inside MkDocs, the user gets one paragraph
+        if os.environ.get("RELAIS_DEBUG"):
+            raise
+        # A broken theme override or extension setting: show the cause and where, not a traceback.
+        where = _template_location(exc)
+        detail = (
+            f"{type(exc).__name__}{f' in {where}' if where else ''}: {_one_paragraph(str(exc))}"
+        )
+        raise EngineError(
+            f"MkDocs failed while building the portal ({detail}). "
+            "This usually comes from a theme override or a Markdown extension setting; "
+            "run `relais build` again after fixing it"
+        ) from None
+    finally:
+        if source_date_epoch is not None:
+            if previous_epoch is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
+        logger.removeHandler(collect)
+        logger.setLevel(previous)
+    return collect.messages
+
+
+def serve(config_file: Path, *, dev_addr: str) -> None:
+    """Serve the staged portal with the selected engine's live reload, until interrupted.
+    Raises EngineError."""
+    engine = selected()
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    serve_command = _runner(engine, "commands.serve").serve
+    engine_exception = _runner(engine, "exceptions").MkDocsException
+    try:
+        serve_command(
+            config_file=str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr
+        )
+    except engine_exception as exc:
+        raise EngineError(f"MkDocs could not serve the portal: {exc}") from None
+
+
+def plugin_error(message: str) -> Exception:
+    """The exception a hook raises to stop a build with `message` (no traceback)."""
+    runner = sys.modules.get("mkdocs") or sys.modules.get("properdocs")
+    name = getattr(runner, "__name__", "") or selected().runner
+    error: type[Exception] = importlib.import_module(f"{name}.exceptions").PluginError
+    return error(message)
