@@ -395,7 +395,7 @@ def count(value: Any) -> int | None:
     """A count: None for an empty cell; raises ValueError for anything that is not a number."""
     if value is None:
         return None
-    if type(value) is str and value.isdigit():
+    if type(value) is str and value.isdecimal():
         return int(value)
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")
@@ -408,7 +408,7 @@ def count(value: Any) -> int | None:
     text = _SPACES.sub("", str(value))
     if text in ("", "-", "--", "n/a", "N/A", "NA"):
         return None
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     if _GROUPED.fullmatch(text):  # 1,234 or 1.234.567: thousands
         return int(re.sub(r"[,.]", "", text))

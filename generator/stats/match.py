@@ -87,18 +87,18 @@ def _plan_index(posts: Sequence[Post], zone: tzinfo) -> dict[str, _Index]:
     return out
 
 
-def _near(index: _Index, row: Numbers, window: timedelta) -> list[int]:
-    """The positions of the posts planned near the row: within `window` of its time, or on its
-    day when it has no time."""
+def _near(index: _Index, row: Numbers, window: float) -> Sequence[int]:
+    """The positions of the posts planned near the row: within `window` seconds of its time,
+    or on its day when it has no time."""
     if row.moment is not None:
         stamp = row.moment.timestamp()
-        lo = bisect_left(index.times, stamp - window.total_seconds())
-        hi = bisect_right(index.times, stamp + window.total_seconds())
-        return list(range(lo, hi))
+        return range(
+            bisect_left(index.times, stamp - window), bisect_right(index.times, stamp + window)
+        )
     if row.day is not None:
         day = row.day.toordinal()  # the days are in order, as the times are
-        return list(range(bisect_left(index.days, day), bisect_right(index.days, day)))
-    return []
+        return range(bisect_left(index.days, day), bisect_right(index.days, day))
+    return ()
 
 
 def _alike(index: _Index, row: Numbers, candidates: Iterable[int]) -> list[int]:
@@ -118,13 +118,9 @@ def _by_text_days(index: _Index, day: date | None) -> list[int]:
     return list(range(bisect_left(index.days, lo), bisect_right(index.days, hi)))
 
 
-def _fuller(a: Numbers, b: Numbers) -> bool:
-    """Whether a says more than b (the later of two cumulative exports)."""
-
-    def weight(n: Numbers) -> tuple[int, int]:
-        return (n.impressions or 0) + (n.reach or 0), n.engagement() or 0
-
-    return weight(a) > weight(b)
+def _weight(n: Numbers) -> tuple[int, int]:
+    """How much a row says: of two cumulative exports of one post, the later says more."""
+    return (n.impressions or 0) + (n.reach or 0), n.engagement() or 0
 
 
 def match(
@@ -144,8 +140,9 @@ def match(
             if key:
                 by_key[key] = planned
     index = _plan_index(posts, zone)
-    window = timedelta(minutes=window_minutes)
+    window = window_minutes * 60.0
     best: dict[tuple[str, str], Numbers] = {}
+    weights: dict[tuple[str, str], tuple[int, int]] = {}
     how: dict[tuple[str, str], str] = {}
     unmatched: list[Unmatched] = []
     seen_networks: set[str] = set()
@@ -180,9 +177,11 @@ def match(
                     unmatched.append(Unmatched(row, "nothing-planned"))
                 continue
         pair = (post.slug, row.network)
-        if pair not in best or _fuller(row, best[pair]):
+        weight = _weight(row)
+        if pair not in best or weight > weights[pair]:
             best[pair] = row
             how[pair] = way
+            weights[pair] = weight
     missing: list[tuple[str, str]] = []
     if now is not None:
         limit = now - timedelta(days=missing_after_days)

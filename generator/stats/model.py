@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from ..diagnostics import Diagnostic
 
 
-@dataclass(frozen=True, slots=True)
-class Numbers:
-    """One post's numbers on one network, from one row of an export (or a public count)."""
+class Numbers(NamedTuple):
+    """One post's numbers on one network, from one row of an export (or a public count).
+
+    A named tuple rather than a frozen dataclass: as immutable, and made eight times faster
+    (a frozen dataclass sets each of its 17 fields through object.__setattr__), which is a
+    third of the time of reading 100,000 rows (docs/contributor/performance.md).
+    """
 
     file: str
     line: int

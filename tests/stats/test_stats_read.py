@@ -321,3 +321,33 @@ def test_a_link_out_of_the_repository_is_not_followed(tmp_path: Path) -> None:
     (tmp_path / "stats" / "x.csv").symlink_to(outside)
     r = read_exports(tmp_path, StatsConfig(), ZONE)
     assert codes(r) == ["stats-link-outside"] and r.numbers == ()
+
+
+def test_rows_past_max_rows_are_named_not_read(tmp_path: Path) -> None:
+    rows = "".join(
+        f'"{i}","https://x.com/a/status/{i}","t","2026-11-23 10:04 +0000","{i}","1"\n'
+        for i in range(1, 8)
+    )
+    r = write(tmp_path, "x.csv", (HEADER + rows).encode(), StatsConfig(max_rows=5))
+    assert [n.impressions for n in r.numbers] == [1, 2, 3, 4, 5]
+    (d,) = r.diagnostics
+    assert (d.code, d.line) == ("stats-too-many-rows", 7)
+    assert "stats.max_rows" in d.message and d.hint
+
+
+def test_digits_that_are_not_numbers_are_a_row_left_out(tmp_path: Path) -> None:
+    # '²' passes str.isdigit() but int() refuses it: a diagnostic, never a traceback.
+    bad = HEADER + ROW + '"2","https://x.com/a/status/2","t","2026-11-23 10:04 +0000","²","1"\n'
+    r = write(tmp_path, "x.csv", bad.encode())
+    assert [(d.line, d.message) for d in r.diagnostics] == [
+        (3, "row left out: '²' is not a number")
+    ]
+    assert [n.impressions for n in r.numbers] == [1200]
+
+
+def test_counts_land_in_their_own_fields() -> None:
+    # Numbers is built positionally from formats.COUNT_FIELDS (the reading loop's speed).
+    from generator.stats import formats
+    from generator.stats.model import Numbers
+
+    assert Numbers._fields[9:16] == formats.COUNT_FIELDS
