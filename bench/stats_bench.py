@@ -5,7 +5,8 @@
 A content repository of 2,000 planned posts (LinkedIn, X, Facebook) and, in stats/, exports
 in the networks' real formats holding 100,000 rows in all: a LinkedIn .xls (20,000 rows),
 an X per-tweet CSV (40,000, UTC offsets) and a Meta Business Suite CSV (40,000: BOM, quoted
-multi-line captions, times without a zone). A row in four matches its post by address, the
+multi-line captions, times without a zone). Each post comes back in several rows with its own
+id, as in the cumulative exports of successive periods. A row in four matches its post by address, the
 others by network and time, some by message; a few match nothing. Times are of
 read_exports() (decode, detect, parse every cell) and match(), in this process, side by side
 in one run; the machine is shared, so the ratio between the two matters more than the clock.
@@ -87,7 +88,7 @@ def write_repo(root: Path) -> None:
     for r in range(ROWS["x"]):
         i = r % POSTS
         when = _when(i).astimezone(ZoneInfo("UTC")) + timedelta(minutes=rng.randint(0, 20))
-        w.writerow([str(10**17 + r), f"https://twitter.com/bench/status/{10**17 + r}", f"Message {i} sur le pain, la farine et le levain numéro {i}", when.strftime("%Y-%m-%d %H:%M +0000"), rng.randint(100, 9000), rng.randint(0, 300), "0.03", rng.randint(0, 20), rng.randint(0, 20), rng.randint(0, 200), rng.randint(0, 50)])  # fmt: skip
+        w.writerow([str(10**17 + i), f"https://twitter.com/bench/status/{10**17 + i}", f"Message {i} sur le pain, la farine et le levain numéro {i}", when.strftime("%Y-%m-%d %H:%M +0000"), rng.randint(100, 9000), rng.randint(0, 300), "0.03", rng.randint(0, 20), rng.randint(0, 20), rng.randint(0, 200), rng.randint(0, 50)])  # fmt: skip
     (stats / "x.csv").write_text(buf.getvalue(), encoding="utf-8")
 
     buf = io.StringIO(newline="")
@@ -96,7 +97,7 @@ def write_repo(root: Path) -> None:
     for r in range(ROWS["facebook"]):
         i = r % POSTS
         when = _when(i) + timedelta(minutes=rng.randint(0, 20))
-        w.writerow([str(r), "1", "Bench", "", f"Message {i}\n\nsur deux lignes, avec « guillemets »", when.strftime("%m/%d/%Y %H:%M"), f"https://www.facebook.com/bench/posts/pfbid{r}", "Photos", "Lifetime", "", rng.randint(100, 9000), rng.randint(100, 5000), rng.randint(0, 300), rng.randint(0, 200), rng.randint(0, 30), rng.randint(0, 20), rng.randint(0, 80), rng.randint(0, 50)])  # fmt: skip
+        w.writerow([str(i), "1", "Bench", "", f"Message {i}\n\nsur deux lignes, avec « guillemets »", when.strftime("%m/%d/%Y %H:%M"), f"https://www.facebook.com/bench/posts/pfbid{i}", "Photos", "Lifetime", "", rng.randint(100, 9000), rng.randint(100, 5000), rng.randint(0, 300), rng.randint(0, 200), rng.randint(0, 30), rng.randint(0, 20), rng.randint(0, 80), rng.randint(0, 50)])  # fmt: skip
     (stats / "facebook.csv").write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
 
 

@@ -95,6 +95,10 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "plusieurs publications possibles : {slugs}",
         "en": "several posts possible: {slugs}",
     },
+    "stats_why_taken": {
+        "fr": "une autre publication du réseau a déjà été retrouvée pour {slugs}",
+        "en": "another post of the network was already matched to {slugs}",
+    },
     "stats_missing": {"fr": "Publiées sans chiffres", "en": "Published without numbers"},
     "stats_missing_intro": {
         "fr": "Publiées depuis plus de {days} jours, sans aucun chiffre sur ces réseaux : ajoutez l’export, ou l’adresse dans published: puis lancez relais stats fetch.",
@@ -116,7 +120,10 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Télécharger les chiffres (CSV)",
         "en": "Download the numbers (CSV)",
     },
-    "stats_chart_table": {"fr": "Les chiffres du graphique", "en": "The chart's numbers"},
+    "stats_chart_table": {
+        "fr": "Les chiffres du graphique « {title} »",
+        "en": "The numbers of the chart “{title}”",
+    },
     "stats_reports": {"fr": "Rapports mensuels", "en": "Monthly reports"},
     "stats_report_title": {"fr": "Rapport de {month}", "en": "Report for {month}"},
     "stats_report_intro": {

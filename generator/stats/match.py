@@ -27,7 +27,8 @@ FETCHED_NETWORKS = ("mastodon", "bluesky")
 
 @dataclass(frozen=True, slots=True)
 class Unmatched:
-    """A row that found no post, and why: "nothing-planned", "ambiguous" (with `slugs`)."""
+    """A row that found no post, and why: "nothing-planned", "ambiguous" (with `slugs`), or
+    "taken" (another post of the network already holds the planned post `slugs`)."""
 
     numbers: Numbers
     why: str
@@ -178,10 +179,21 @@ def match(
                 continue
         pair = (post.slug, row.network)
         weight = _weight(row)
-        if pair not in best or weight > weights[pair]:
-            best[pair] = row
-            how[pair] = way
-            weights[pair] = weight
+        held = best.get(pair)
+        if held is not None and held.key and row.key and held.key != row.key:
+            # Two different posts of the network for one planned post (a tweet of the same
+            # hour): the one found by its address wins, else the fuller; the other is listed.
+            mine = (way == "url", weight)
+            if mine > (how[pair] == "url", weights[pair]):
+                unmatched.append(Unmatched(held, "taken", (post.slug,)))
+            else:
+                unmatched.append(Unmatched(row, "taken", (post.slug,)))
+                continue
+        elif held is not None and weight <= weights[pair]:
+            continue  # the same post in an older cumulative export
+        best[pair] = row
+        how[pair] = way
+        weights[pair] = weight
     missing: list[tuple[str, str]] = []
     if now is not None:
         limit = now - timedelta(days=missing_after_days)

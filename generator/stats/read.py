@@ -439,9 +439,15 @@ def _read_visits(
         start, end = _period(Sheet(out.rel, iter(())), out.rel)
     dimension = None
     if "label" in cols:
-        dimension = fm.dimension_of(sheet.name) or fm.dimension_of(file_name)
-        if dimension is None and sheet.name.endswith(".csv"):
-            return 0  # another report of a Plausible zip (pages, countries...): not UTM
+        if sheet.name.endswith(".csv"):
+            # A member of a Plausible zip: only its utm_*.csv reports are UTM values. Its
+            # sources.csv holds referrers (Google, LinkedIn without tags), not utm_source.
+            member = sheet.name.lower()
+            dimension = fm.dimension_of(member) if member.startswith("utm_") else None
+            if dimension is None:
+                return 0  # another report (sources, pages, countries...): not UTM
+        else:
+            dimension = fm.dimension_of(sheet.name) or fm.dimension_of(file_name)
         if dimension is None:
             out.warn(
                 1,
