@@ -105,3 +105,23 @@ def test_no_stats_folder_no_section(repo: Callable[..., Path], tmp_path: Path) -
         post.write_text(re.sub(r"published:\n(  .*\n)+", "", post.read_text()))
     s = site(root)
     assert not any(p.startswith("stats/") for p in s.pages)
+
+
+def test_each_language_has_only_its_own_words(repo: Callable[..., Path]) -> None:
+    # Every label exists in both languages, and no page of one language holds a label of the
+    # other (a word left hard-coded in a template, or a key missing in one language).
+    from generator.stats.labels import LABELS
+
+    assert all(set(v) == {"fr", "en"} and all(v.values()) for v in LABELS.values())
+    words = {
+        lang: [v[lang].split("{")[0].strip() for v in LABELS.values() if v["fr"] != v["en"]]
+        for lang in ("fr", "en")
+    }
+    for lang, other in (("fr", "en"), ("en", "fr")):
+        s = site(repo({"linkedin.csv": LINKEDIN, "x.csv": X, "ga4.csv": GA4}, language=lang))
+        pages = {p: text for p, text in s.pages.items() if p.startswith("stats/")}
+        blocks = "\n".join(b for bs in s.post_blocks.values() for b in bs)
+        for path, text in [*pages.items(), ("post blocks", blocks)]:
+            visible = re.sub(r"<[^>]+>", " ", text)
+            foreign = [w for w in words[other] if len(w) > 5 and w in visible]
+            assert foreign == [], (lang, path, foreign)

@@ -7,6 +7,7 @@ import shutil
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -351,3 +352,30 @@ def test_counts_land_in_their_own_fields() -> None:
     from generator.stats.model import Numbers
 
     assert Numbers._fields[9:16] == formats.COUNT_FIELDS
+
+
+@pytest.mark.parametrize(
+    ("text", "day_first", "expected"),
+    [
+        # The fast paths give what the patterns give.
+        ("2017-11-30 08:10 +0000", False, datetime(2017, 11, 30, 8, 10, tzinfo=UTC)),
+        ("2026-11-26T10:02:00Z", False, datetime(2026, 11, 26, 10, 2, tzinfo=UTC)),
+        ("11/26/2026 10:02", False, datetime(2026, 11, 26, 10, 2, tzinfo=ZoneInfo(ZONE))),
+        ("03/11/2026 10:02", True, datetime(2026, 11, 3, 10, 2, tzinfo=ZoneInfo(ZONE))),
+        ("03/11/2026 10:02", False, datetime(2026, 3, 11, 10, 2, tzinfo=ZoneInfo(ZONE))),
+    ],
+)
+def test_dates_read_by_the_fast_paths(text: str, day_first: bool, expected: datetime) -> None:
+    from generator.stats.formats import when
+
+    found = when(text, ZoneInfo(ZONE), day_first)
+    assert found is not None and found.moment == expected
+    assert found.day == expected.astimezone(ZoneInfo(ZONE)).date()
+
+
+@pytest.mark.parametrize("text", ["02/30/2026 10:00", "13/13/2026 10:02", "2026-13-01 10:00"])
+def test_impossible_dates_are_not_dates(text: str) -> None:
+    from generator.stats.formats import when
+
+    with pytest.raises(ValueError, match="is not a date"):
+        when(text, ZoneInfo(ZONE), False)
