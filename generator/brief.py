@@ -106,9 +106,43 @@ def convert_files(root: Path, paths: list[Path]) -> dict[str, Converted]:
     return done
 
 
-def converted(body: str, language: str, url: str) -> Converted:
-    """A brief converted, with what the planner checks before using it (see convert_files)."""
-    from . import search
+@lru_cache(maxsize=4)
+def _extensions_described(site_url: str) -> str:
+    """The portal's Markdown extensions and their settings, as text (part of a brief's key)."""
+    import json
 
-    html = convert(heading(language) + body.strip(), url)
-    return (language, url, body.strip(), html, search.section(html) if html else None)
+    return json.dumps(portal_extensions(site_url), sort_keys=True, default=repr)
+
+
+def cache_key(store: Any, language: str, url: str, body: str) -> str:
+    """The key of a brief in the build cache: its text, the site's language and address, the
+    extensions' settings, and the cache's context (Relais' version and files, the libraries)."""
+    from .cache import key
+
+    return key("brief", store.ctx, language, url, _extensions_described(url), body)
+
+
+def converted(body: str, language: str, url: str) -> Converted:
+    """A brief converted, with what the planner checks before using it (see convert_files);
+    taken from the build cache when it holds it."""
+    from . import cache, search
+
+    text = body.strip()
+    store = cache.active()
+    if store is not None:
+        found = store.brief(cache_key(store, language, url, text))
+        if found is not None:
+            return (language, url, text, found[0], found[1])
+    html = convert(heading(language) + text, url)
+    return (language, url, text, html, search.section(html) if html else None)
+
+
+def keep(done: Converted) -> None:
+    """Remember a converted brief in the build cache of this process (the planner calls it for
+    every brief it uses, wherever it was converted)."""
+    from . import cache
+
+    store = cache.active()
+    if store is not None:
+        language, url, text, html, entry = done
+        store.keep_brief(cache_key(store, language, url, text), html, entry)

@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import jobs
+from . import cache, jobs
 from .diagnostics import Diagnostic
 from .jobs import Stage
 from .publish import BuildLocked, build_lock
@@ -67,6 +67,7 @@ class BuildResult:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     worker_peak_kb: int = 0  # the peaks of the processes that worked beside, added up
+    cached_pages: tuple[int, int] = (0, 0)  # pages placed from the build cache, pages looked up
 
 
 def build(
@@ -87,9 +88,20 @@ def build(
     # collide at once, and the second is told so instead of waiting to race on staging/. A
     # folder without site_config.yml gets no lock folder: loading it says what is wrong.
     lock = build_lock(root) if (root / "site_config.yml").is_file() else nullcontext()
+    store: cache.Cache | None = None
     try:
         with lock:
-            done = jobs.run(PIPELINE, given, timings)
+            if not isinstance(lock, nullcontext):
+                with timings.stage("cache"):
+                    store = cache.open_cache(root)
+            try:
+                with cache.using(store):
+                    done = jobs.run(PIPELINE, given, timings)
+            finally:
+                if store is not None:
+                    # What was converted or rendered is kept, even when the build is refused.
+                    with timings.stage("cache"):
+                        store.save()
     except (Refused, BuildLocked) as stop:
         found = stop.diagnostics if isinstance(stop, Refused) else []
         why = reason(found, strict)
@@ -111,4 +123,7 @@ def build(
         seconds=time.perf_counter() - started,
         timings=timings.stages,
         worker_peak_kb=timings.peak_kb,
+        cached_pages=(store.hits["pages"], store.hits["pages"] + store.misses["pages"])
+        if store is not None
+        else (0, 0),
     )

@@ -168,6 +168,8 @@ def build_command(
             + (f" + {result.worker_peak_kb / 1024:.0f} MB beside" if result.worker_peak_kb else ""),
             err=True,
         )
+        hits, looked_up = result.cached_pages
+        click.echo(f"{'cached':>12}: {hits} of {looked_up} pages", err=True)
     if result.ok:
         click.echo(
             f"Built {result.pages} pages into {result.out} in {result.seconds:.1f} s. "

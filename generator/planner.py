@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from . import networks as net
 from . import search
-from .brief import Converted, converted
+from .brief import Converted, converted, keep
 from .i18n import Translator
 from .model import Post, Project
 from .render import front_matter
@@ -93,6 +93,7 @@ class Planner:
         self.found: dict[str, list[dict[str, str]]] = {}  # search entries by docs path (see meta)
         # Briefs converted elsewhere, by slug (brief.convert_files); see brief().
         self.briefs: dict[str, Converted] = {}
+        self._kept: set[str] = set()  # briefs of self.briefs given to the build cache
 
     def campaign_url(self, campaign_id: str | None) -> str | None:
         return f"calendar/campaigns/{campaign_id}/" if campaign_id in self.campaigns else None
@@ -197,6 +198,11 @@ class Planner:
         done = self.briefs.get(post.slug)
         if done is None or done[:3] != (site.language, site.url, body):
             done = self.briefs[post.slug] = converted(body, site.language, site.url)
+            keep(done)
+            self._kept.add(post.slug)
+        elif post.slug not in self._kept:
+            keep(done)  # converted in another process: kept in the cache from here
+            self._kept.add(post.slug)
         return done
 
     def brief(self, post: Post) -> str | None:
