@@ -27,7 +27,9 @@ Anything else is left to Python-Markdown as before. MkDocs loads this file throu
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
 import secrets
 from collections.abc import Callable
@@ -205,13 +207,28 @@ _CAN_REUSE = all(hasattr(mkdocs_pages, name) for name in _MKDOCS_PARTS)
 
 
 class FastPage(mkdocs_pages.Page):
-    """A MkDocs page converted as Page.render converts it, with less repeated work."""
+    """A MkDocs page converted as Page.render converts it, with less repeated work; a page
+    whose HTML the build cache holds (see PageCache) is placed at once and not rendered."""
+
+    relais_key: str | None = None  # its key in the page cache, when it may be cached
+    relais_hit = False  # its HTML came from the cache
+    relais_raw = False  # made of raw blocks only (its HTML depends on nothing else)
+
+    def read_source(self, config: Any) -> None:
+        if _page_cache and _page_cache[0].eligible(self):
+            pages = _page_cache[0]
+            self.relais_key = pages.key(self)
+            self.relais_hit = pages.place(self)
+            if self.relais_hit:
+                return
+        super().read_source(config)
 
     def render(self, config: Any, files: Any) -> None:
         if self.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
         count = placeholders_only(self.markdown)
         if count is not None:
+            self.relais_raw = True
             # What Python-Markdown makes of placeholder paragraphs, without asking it.
             self.content = "\n".join(f"<p>{_KEY}{n}</p>" for n in range(count))
             self.toc = get_toc([])
@@ -322,6 +339,8 @@ class PageShells:
 
     def render(self, template: Any, context: Any) -> str:
         page = context.get("page") if hasattr(context, "get") else None
+        if getattr(page, "relais_hit", False):
+            return ""  # placed from the cache already (on_post_page)
         key = self.key(page)
         shell = self.shells.get(key) if key is not None else None
         if key is None or (key in self.shells and shell is None):
@@ -394,6 +413,8 @@ _nav_pages: set[int] = set()
 def on_nav(nav: Any, **_: Any) -> Any:
     _nav_pages.clear()
     _nav_pages.update(id(p) for p in nav.pages)
+    if _page_cache:
+        _page_cache[0].add_navigation(nav)
     return nav
 
 
@@ -440,6 +461,7 @@ def on_config(config: Any, **_: Any) -> Any:
         config["site_name"] = Markup(config["site_name"])
     _found.clear()
     _markdown_parts.clear()
+    _page_cache[:] = [] if (made := PageCache.for_config(config)) is None else [made]
     site = in_memory(config.get("config_file_path"))
     path = ((config.get("extra") or {}).get("relais") or {}).get("search_entries")
     if site is not None:
@@ -550,3 +572,148 @@ def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
     if part is not None and index is not None:
         index.entries.extend(search_entries(page, _found[page.file.src_uri], part))
     return context
+
+
+# --- the page cache --------------------------------------------------------------------------------
+#
+# A page outside the navigation, made of raw HTML blocks only and described to search by Relais
+# (a post, an archive month, a profile, a calendar page...) becomes HTML that depends on its own
+# source and on the site's configuration only: not on any other page. The build cache
+# (generator/cache.py) keeps that HTML under a key made of the configuration (the whole
+# mkdocs.yml, but for the folders of this build), Relais' context (version, files, libraries),
+# the page's path and its whole source. A page found there is placed at once (a hard link to
+# the checked file) and MkDocs neither parses, renders nor writes it; its search entries are
+# still made from this build's (on_page_context).
+
+_page_cache: list[PageCache] = []  # the current build's, if it uses the cache
+
+# What varies between two builds of the same site without changing a page (the folders), or
+# belongs to a preview (its template cache): left out of the key.
+_VOLATILE = ("site_dir", "docs_dir")
+_VOLATILE_RELAIS = ("search_entries", "jinja_cache")
+
+
+class PageCache:
+    """The page cache of one MkDocs build."""
+
+    def __init__(self, store: Any, context: str) -> None:
+        self.store = store
+        self.context = context
+
+    @classmethod
+    def for_config(cls, config: Any) -> PageCache | None:
+        """The page cache of a build with this configuration, or None (no cache active)."""
+        import yaml
+
+        from generator import cache
+
+        store = cache.active()
+        path = config.get("config_file_path")
+        if store is None or not path or not _CAN_REUSE:
+            return None
+        try:
+            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            return None
+        if not isinstance(raw, dict):
+            return None
+        for name in _VOLATILE:
+            raw.pop(name, None)
+        relais = (raw.get("extra") or {}).get("relais")
+        if isinstance(relais, dict):
+            for name in _VOLATILE_RELAIS:
+                relais.pop(name, None)
+        described = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
+        # The address MkDocs uses (a preview serves on its own) and the MkDocs settings loaded
+        # from elsewhere (INHERIT, environment) as MkDocs resolved them.
+        effective = json.dumps(
+            [str(config.get("site_url") or ""), bool(config.get("use_directory_urls"))]
+        )
+        return cls(store, cache.key("pages", store.ctx, described, effective))
+
+    def add_navigation(self, nav: Any) -> None:
+        """Every page shows the navigation: the titles of its pages are part of the key. A
+        title not given by the configuration is the page's own (its front matter's, or else
+        its whole source stands for it)."""
+        from mkdocs.utils.meta import get_data
+
+        from generator import cache
+
+        titles = []
+        for page in nav.pages:
+            title = page.title
+            if title is None:
+                try:
+                    source = page.file.content_string
+                except (OSError, ValueError):
+                    source = ""
+                found = get_data(source)[1].get("title")
+                title = found if isinstance(found, str) else "\0" + source
+            titles.append([page.file.src_uri, str(title)])
+        self.context = cache.key(self.context, json.dumps(titles, ensure_ascii=False))
+
+    def eligible(self, page: Any) -> bool:
+        """Whether `page` may come from the cache (its HTML then depends on itself only)."""
+        return not (
+            id(page) in _nav_pages or page.is_homepage or page.previous_page or page.next_page
+        )
+
+    def key(self, page: Any) -> str:
+        from generator import cache
+
+        return cache.key(self.context, page.file.src_uri, page.file.content_bytes)
+
+    def place(self, page: Any) -> bool:
+        """Place the cached HTML of `page` at its destination; True when it was there."""
+        found = self.store.page(page.relais_key)
+        if found is None or not self.store.place_page(found[0], page.file.abs_dest_path):
+            return False
+        page.markdown, page.meta = "", dict(found[1])
+        return True
+
+    def keep(self, page: Any, output: str) -> None:
+        """Keep the HTML MkDocs made of `page`, when it depends on nothing but the page."""
+        meta = page.meta or {}
+        search = meta.get("search")
+        if not (
+            page.relais_raw
+            and isinstance(search, dict)
+            and search.get("exclude") is True  # what search knows of it is made by Relais
+            and output.strip()
+        ):
+            return
+        try:
+            json.dumps(meta)
+        except (TypeError, ValueError):
+            return  # a front matter value JSON cannot hold (a date): not kept
+        data = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
+        self.store.keep_page(page.relais_key, data, meta)
+
+
+def on_post_page(output: str, page: Any, **_: Any) -> str:
+    if getattr(page, "relais_hit", False):
+        return ""  # placed already: MkDocs writes nothing for an empty output
+    if _page_cache:
+        if getattr(page, "relais_key", None):
+            _page_cache[0].keep(page, output)
+        _unlink_placed(page.file.abs_dest_path)
+    return output
+
+
+def _unlink_placed(path: str) -> None:
+    """Remove a page placed from the cache by an earlier build of the same folder (a preview's
+    rebuild): it is a hard link to the stored page, which MkDocs would otherwise write
+    through."""
+    try:
+        if os.lstat(path).st_nlink > 1:
+            os.unlink(path)
+    except OSError:
+        pass
+
+
+def on_post_build(**_: Any) -> None:
+    from generator import cache
+
+    store = cache.active()
+    if store is not None:
+        store.save()
