@@ -23,6 +23,7 @@ import click
 from .check import check
 from .clock import parse_now
 from .diagnostics import FORMATTERS, Severity, has_errors, sort_key
+from .jobs import beside
 from .load import POSTS_DIR, LoadCache, load, load_post
 from .model import Project
 from .plan import plan, post_page
@@ -64,20 +65,28 @@ class Preview:
             now = parse_now(self.now_option, project.config.site.timezone if project else "UTC")
             if interrupted():
                 return None
-            diags = loaded.diagnostics + (check(project, now) if project else [])
+            # The first stage checks in a second process while this one plans (jobs.beside);
+            # once the watcher's threads run, beside() checks here, before planning, as before.
+            checked = beside(check, project, now) if project is not None else None
+            site: Site | None = None
+            try:
+                if project is not None and not has_errors(loaded.diagnostics):
+                    snapshot = load_snapshot(Path(project.root), project.config.watch, now=now)
+                    site = plan(project, now, snapshot).with_later(project, now)
+            except Exception:
+                site = None  # content the checks reject can make the plan stumble: they say why
+                if checked is None or not has_errors(checked.result()):
+                    raise
+            diags = loaded.diagnostics + (checked.result() if checked is not None else [])
             if interrupted():
                 return None
             if diags:
                 click.echo(FORMATTERS["text"](sorted(diags, key=sort_key)), err=True)
-            if project is None or has_errors(diags):
+            if project is None or site is None or has_errors(diags):
                 click.echo(
                     "relais: the preview keeps the last good version until the errors are fixed",
                     err=True,
                 )
-                return None
-            snapshot = load_snapshot(Path(project.root), project.config.watch, now=now)
-            site = plan(project, now, snapshot).with_later(project, now)
-            if interrupted():
                 return None
             config_file = write_staging(
                 site, self.staging, self.site_dir, serving=True, known=self.written
@@ -200,18 +209,22 @@ def _watch(preview: Preview) -> object:
 
 def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0.1:8000") -> int:
     """Serve the portal on dev_addr, with live reload; returns the exit code."""
-    from . import engine
+    from . import cache, engine
 
     preview = Preview(root, now_option)
-    config_file = preview.stage()
-    if config_file is None:
-        return 1
-    _watch(preview)
-    try:
-        engine.serve(config_file, dev_addr=dev_addr)
-    except engine.EngineError as exc:
-        click.echo(f"error: {exc}", err=True)
-        return 1
-    except KeyboardInterrupt:
-        pass
+    # The first page comes sooner from the build cache (briefs, pages: cache.py), warmed by the
+    # last preview; what the preview converts and renders is kept for the next one.
+    found = cache.open_cache(preview.root)
+    with cache.using(found):
+        config_file = preview.stage()
+        if config_file is None:
+            return 1
+        _watch(preview)
+        try:
+            engine.serve(config_file, dev_addr=dev_addr)
+        except engine.EngineError as exc:
+            click.echo(f"error: {exc}", err=True)
+            return 1
+        except KeyboardInterrupt:
+            pass
     return 0
