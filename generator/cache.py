@@ -311,13 +311,15 @@ class Cache:
         """(sha256 of the HTML, the page's front matter) stored under `entry_key`, or None."""
         found = self.pages.get(entry_key)
         if not _page_shape(found):
-            self.misses["pages"] += 1
             return None
-        self.hits["pages"] += 1
         if found[0] != self.generation:
             found[0] = self.generation
             self.changed = True
         return found[1], found[3]
+
+    def count_page(self, placed: bool) -> None:
+        """Count a page looked up: placed from the cache, or built (see BuildResult)."""
+        (self.hits if placed else self.misses)["pages"] += 1
 
     def place_page(self, sha: str, target: str) -> bool:
         """Put the stored HTML whose SHA-256 is `sha` at `target`, after checking its bytes

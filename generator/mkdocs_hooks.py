@@ -666,7 +666,9 @@ class PageCache:
     def place(self, page: Any) -> bool:
         """Place the cached HTML of `page` at its destination; True when it was there."""
         found = self.store.page(page.relais_key)
-        if found is None or not self.store.place_page(found[0], page.file.abs_dest_path):
+        placed = found is not None and self.store.place_page(found[0], page.file.abs_dest_path)
+        self.store.count_page(placed)
+        if not placed or found is None:
             return False
         page.markdown, page.meta = "", dict(found[1])
         return True
