@@ -214,8 +214,15 @@ def _shell_commands(script: str) -> Iterator[list[str]]:
         lexer.whitespace_split = True
         lexer.commenters = "#"
         command: list[str] = []
+        redirected = False
         for token in lexer:
-            if token in (";", "&&", "||", "|", "&"):
+            if redirected:  # the target of a redirection (a file, or &1)
+                redirected = False
+            elif token in (">", ">>", ">&", "<", "&>"):
+                redirected = True
+                if command and command[-1].isdigit():
+                    command.pop()  # the descriptor of `2>&1`
+            elif token in (";", "&&", "||", "|", "&"):
                 if command:
                     yield command
                 command = []
@@ -389,7 +396,43 @@ def test_publish_date_step(tmp_path: Path) -> None:
     steps = _steps(ROOT / ".github/workflows/publish.yml", "build")
     done = _run_step(steps["Today's date"], tmp_path, tmp_path)
     assert done.returncode == 0
-    assert re.fullmatch(r"day=\d{4}-\d{2}-\d{2}\n", (tmp_path / "output").read_text())
+    assert re.fullmatch(r"day=\d{4}-\d{2}-\d{2}\nstarted=\d+\n", (tmp_path / "output").read_text())
+
+
+def test_publish_keeps_the_build_cache_and_reports_the_time(tmp_path: Path) -> None:
+    """The build cache is restored and saved by branch, and the nightly build's time and
+    stages (with the pages taken from the cache) reach the run's summary."""
+    from tests.conftest import copy_demo
+
+    steps = _steps(ROOT / ".github/workflows/publish.yml", "build")
+    restore, save = steps["Restore the build cache"]["with"], steps["Save the build cache"]["with"]
+    assert restore["path"] == save["path"] and ".relais/cache" in restore["path"]
+    assert restore["key"] == save["key"] and "${{ github.ref_name }}" in restore["key"]
+    assert restore["restore-keys"].strip() == "relais-build-${{ github.ref_name }}-"
+    pr = _steps(ROOT / ".github/workflows/pr.yml", "check")
+    assert "pull_request.number" in pr["Save the build cache"]["with"]["key"]
+
+    root = copy_demo(tmp_path / "repo")
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    env = {"XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    assert _run_step(steps["Today's date"], root, runner, **env).returncode == 0
+    started = re.search(r"started=(\d+)", (runner / "output").read_text())
+    assert started is not None
+    for _ in range(2):  # the second build finds the first one's pages
+        done = _run_step(steps["Build the portal"], root, runner, **env)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert _run_step(steps["Report the time"], root, runner, STARTED=started[1]).returncode == 0
+    summary = (runner / "step-summary").read_text(encoding="utf-8")
+    assert re.search(r"^Job until now: \d+ s\.$", summary, re.MULTILINE)
+    assert re.search(r"^ +mkdocs: +[\d.]+ s$", summary, re.MULTILINE)
+    cached = re.search(r"^ +cached: (\d+) of (\d+) pages$", summary, re.MULTILINE)
+    assert cached is not None and 0 < int(cached[1]) <= int(cached[2])
+
+    # A refused build still fails the step through the pipe into tee.
+    post = root / "content/posts/calendrier-avent-boutiques.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("networks: [", "networks: [linkdin, "))
+    assert _run_step(steps["Build the portal"], root, runner, **env).returncode == 1
 
 
 COMMENT_HARNESS = r"""
