@@ -6,6 +6,8 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from generator.load import load
 from generator.publish import write_tree
 from generator.serve import Preview
@@ -99,3 +101,45 @@ def test_write_tree_with_known_files_touches_only_changes(tmp_path: Path) -> Non
     ]
     assert not (root / "d.json").exists()
     assert set(known) == {"a.md", "b/c.md"}
+
+
+def test_a_first_stage_with_errors_says_why_and_stages_nothing(
+    demo_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first stage checks in a second process while it plans: an error it finds (here one
+    that the plan itself would accept) still keeps the preview from starting, with its
+    diagnostic and no traceback."""
+    post = demo_repo / POST
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("networks: [", "networks: [linkdin, ", 1),
+        encoding="utf-8",
+    )
+    preview = Preview(demo_repo, DEMO_NOW)
+    assert preview.stage() is None
+    err = capsys.readouterr().err
+    assert "lancement-gamme-hiver.md" in err and "linkdin" in err
+    assert "keeps the last good version" in err
+    assert not (preview.staging / "docs").exists()
+
+
+def test_a_second_preview_takes_the_briefs_from_the_build_cache(
+    demo_repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from generator import brief, cache
+
+    monkeypatch.setenv("RELAIS_CACHE_SECRET", "the secret of this test")
+    monkeypatch.setenv("RELAIS_JOBS", "1")
+    with cache.using(cache.open_cache(demo_repo)) as store:
+        first = Preview(demo_repo, DEMO_NOW)
+        assert first.stage() is not None and store is not None
+        store.save()
+    page = staged(first, PAGE)
+
+    def refuse(text: str, url: str) -> str | None:
+        raise AssertionError("a brief converted again although the cache holds it")
+
+    monkeypatch.setattr(brief, "convert", refuse)
+    with cache.using(cache.open_cache(demo_repo)):
+        second = Preview(demo_repo, DEMO_NOW)
+        assert second.stage() is not None
+    assert staged(second, PAGE) == page
