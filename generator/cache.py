@@ -339,6 +339,10 @@ class Cache:
             with os.fdopen(os.dup(fd), "rb") as handle:
                 data = handle.read()
             if hashlib.sha256(data).hexdigest() != sha:
+                # Altered: removed (a link itself, never its target), so that keep_page
+                # stores the page again under its name.
+                with suppress(OSError):
+                    os.unlink(self.folder / "blobs" / sha)
                 return False
             os.makedirs(os.path.dirname(target), exist_ok=True)
             try:
