@@ -290,7 +290,7 @@ def serve_latency(
         proc = subprocess.Popen(
             cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, env=environment()
         )
-    slugs = published_posts(root, edits)
+    slugs = published_posts(root, edits) if edits else []
     originals = {
         slug: (root / "content" / "posts" / f"{slug}.md").read_text(encoding="utf-8")
         for slug in slugs

@@ -80,6 +80,12 @@ def test_a_small_benchmark_prints_every_table(tmp_path: Path) -> None:
     assert ratio == pytest.approx(blog / build, abs=0.06)
     assert re.search(r"^\| 50 \| (\d+) / (\d+) / (\d+) MB \| (\d+) / (\d+) \|", out, re.MULTILINE)
     assert "| demo build (" in out and "edited title shown" in out
+    # The warm build (the cache of the cold one, one post edited) and serve with its cache.
+    warm = re.search(
+        r"^\| 50 \| [\d.]+ s \| [\d.]+ s \| [\d.]+ \| .* \| (\d+) of (\d+) \|$", out, re.MULTILINE
+    )
+    assert warm and 0 < int(warm[1]) <= int(warm[2]), out
+    assert "first page served, no build cache" in out
     assert "Targets:" in out and ("**met**" in out or "**not met**" in out)
 
     data = json.loads(results.read_text(encoding="utf-8"))
