@@ -55,7 +55,7 @@ def test_a_small_benchmark_prints_every_table(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=360,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
