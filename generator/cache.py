@@ -71,6 +71,8 @@ def limit_bytes() -> int:
 _LIBRARIES = (
     "mkdocs",
     "mkdocs-material",
+    "properdocs",
+    "mkdocs-materialx",
     "markdown",
     "pymdown-extensions",
     "jinja2",
@@ -110,7 +112,10 @@ def context() -> str:
     libraries' versions (read at each call for the version: an upgrade changes every key)."""
     import generator
 
-    return hashlib.sha256(f"{generator.__version__}\0{_files_digest()}".encode()).hexdigest()
+    engine = os.environ.get("RELAIS_ENGINE", "")  # the runner (MkDocs, ProperDocs) and theme
+    return hashlib.sha256(
+        f"{generator.__version__}\0{engine}\0{_files_digest()}".encode()
+    ).hexdigest()
 
 
 def key(*parts: str | bytes) -> str:
