@@ -43,6 +43,13 @@ CODES = frozenset(
     }
 )
 SUGGESTIONS = 3
+# Suggestions cost about 10 ms of CPU per letter of the unknown word (every one-change edit is
+# looked up), so they are bounded: none for a run of letters longer than any dictionary word
+# (French's longest usual words have 25 letters), and none past the first distinct unknown
+# words of a check (thousands of unknown words mean a wrong language or a pasted blob, not
+# typos: a French repository read as English has 6,000 and took minutes).
+LONGEST_SUGGESTED = 30
+SUGGESTED_WORDS = 300
 # French elided words: l'Exemple, jusqu'à Vaise (the dictionary knows l'équipe itself).
 ELISIONS = frozenset(
     {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"}
@@ -112,6 +119,7 @@ class Speller_:
     lang: str
     verdicts: dict[tuple[str, bool], bool] = field(default_factory=dict)
     deep_left: int = 10
+    suggested: set[str] = field(default_factory=set)
 
     def accepts(self, word: str, hashtag: bool = False) -> bool:
         """Whether a word as written passes (cached: a repository repeats its words)."""
@@ -167,7 +175,14 @@ class Speller_:
 
     def suggestions(self, word: str) -> list[str]:
         """Up to three corrections; Hunspell's slow search only for the first few words
-        that nothing one change away fixes (a repository full of names stays fast)."""
+        that nothing one change away fixes (a repository full of names stays fast); none for
+        a word too long to be one, nor past the first SUGGESTED_WORDS distinct words."""
+        if len(word) > LONGEST_SUGGESTED:
+            return []
+        if word not in self.suggested:
+            if len(self.suggested) >= SUGGESTED_WORDS:
+                return []
+            self.suggested.add(word)
         found = self.speller.suggest(word, SUGGESTIONS)
         if not found and self.deep_left > 0:
             self.deep_left -= 1

@@ -229,3 +229,40 @@ def test_github_annotations_group_a_files_words_past_what_github_shows() -> None
     assert annotations[0].startswith("::warning file=p0.md,line=1,title=relais spelling (4)::")
     assert "line 3: 'w3' unknown (did you mean 'x'?)" in annotations[0].replace("%0A", "\n")
     assert out[-1] == "0 errors, 16 warnings"
+
+
+def test_suggestions_are_bounded_for_blobs_and_wrong_languages(tmp_path: Path) -> None:
+    """A pasted blob of letters or a repository read in the wrong language is still reported word
+    by word, quickly: no suggestion for a word longer than any dictionary word, and none past the
+    first SUGGESTED_WORDS distinct unknown words (each costs ~10 ms of CPU a letter)."""
+    import random
+    import time
+
+    from generator.spelling.checks import LONGEST_SUGGESTED, SUGGESTED_WORDS
+
+    rnd = random.Random(7)
+    blob = "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(4000))
+    many = " ".join(
+        "".join(rnd.choice("bcdfghjklmnpqrstvwxz") for _ in range(8))
+        for _ in range(SUGGESTED_WORDS + 50)
+    )
+    root = make(
+        tmp_path,
+        {
+            "site_config.yml": site(),
+            "content/posts/p.md": post("Une boulangrie", body=f"{blob}\n\n{many}\n"),
+        },
+    )
+    started = time.process_time()
+    result = CliRunner().invoke(
+        cli, ["check", "--root", str(root), "--now", NOW, "--format", "json"]
+    )
+    spent = time.process_time() - started
+    found = [d for d in json.loads(result.stdout) if d["code"] == "spelling"]
+    assert len(found) == 1 + 1 + SUGGESTED_WORDS + 50  # every unknown word is still reported
+    by_word = {d["message"].split("'")[1]: d["hint"] for d in found}
+    assert "did you mean 'boulangerie'" in by_word["boulangrie"]  # the first ones still helped
+    assert len(blob) > LONGEST_SUGGESTED and "did you mean" not in by_word[blob]
+    assert sum("did you mean" in f for f in by_word.values()) <= SUGGESTED_WORDS
+    # Unbounded, the blob alone took ~40 s of CPU and the 350 words ~20 s: far above this.
+    assert spent < 30, spent
