@@ -224,7 +224,26 @@ def _media(project: Project, now: datetime) -> Iterator[Diagnostic]:
             )
 
 
-CHECKS: list[Check] = [_site_networks, _post_networks, _references, _media]
+def _comments(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    """An HTML comment never closed: its note would be shown to every reader."""
+    from .render import drop_comments
+
+    texts = [(p.file, p._body_line, p.body) for p in project.posts]
+    texts += [(page.file, page.body_line, page.body) for page in project.pages]
+    for file, first, body in texts:
+        if "<!--" not in body:
+            continue
+        for n in drop_comments(body)[1]:
+            yield warning(
+                file,
+                first + n,
+                "unclosed-comment",
+                "this HTML comment is never closed: it is shown as text, note included",
+                "close it with --> (on the same line or a later one, not after a ``` block)",
+            )
+
+
+CHECKS: list[Check] = [_site_networks, _post_networks, _references, _media, _comments]
 
 
 def apply_severity(

@@ -629,7 +629,10 @@ def load_page(root: Path, path: Path) -> tuple[Page | None, list[Diagnostic]]:
             src = parsed.lines
         body, body_line = fm.body, fm.body_line
     if title is None:
-        m = re.search(r"^#\s+(.+?)\s*#*\s*$", body, re.MULTILINE)
+        from .render import drop_comments
+
+        # Not a heading inside an internal note (an HTML comment is never published).
+        m = re.search(r"^#\s+(.+?)\s*#*\s*$", drop_comments(body)[0], re.MULTILINE)
         title = m.group(1) if m else path.stem.replace("-", " ").capitalize()
     page = Page(path.stem, title, body, rel, body_line, src, ignore)
     return page, diags + _stem_id(rel, path.stem, "page slug")

@@ -695,7 +695,7 @@ class Page:
     title: str
     body: str
     file: str
-    body_line: int = 1
+    body_line: int = 1  # the line of the file the body starts on (after the front matter)
     # The front matter's values and their places, when the page has one (title, spelling).
     src: Lines | None = None
     spelling_ignore: tuple[str, ...] = ()

@@ -123,6 +123,7 @@ def safe_markdown(text: str) -> str:
     admonition, a definition or a footnote). Everything else is escaped, fence-like
     lines included, so that no fence can open where this function saw none.
     """
+    text, _ = drop_comments(text)
     lines = _normalised(text).split("\n")
     fences = _fenced_blocks(lines)
     out: list[str] = []
@@ -163,6 +164,97 @@ def safe_markdown(text: str) -> str:
         blank = blank and not line.strip()
         out.append(safe)
     return "\n".join(out)
+
+
+_COMMENT = "<!--"
+
+
+def drop_comments(text: str) -> tuple[str, list[int]]:
+    """Markdown without its HTML comments, and the lines (from 0) of comments never closed.
+
+    Writers keep internal notes in `<!-- … -->`: they reach neither the page nor search.
+    A comment in a fenced block or a code span is code, shown as written; a comment never
+    runs across a fenced block (Python-Markdown finds fences first). A comment that is
+    never closed is left as written (shown as text; `relais check` warns), rather than
+    hiding the rest of the page. Comments in indented code blocks are dropped too.
+    """
+    if _COMMENT not in text:
+        return text, []
+    lines = _normalised(text).split("\n")
+    fences = _fenced_blocks(lines)
+    out: list[str] = []
+    unclosed: list[int] = []
+    i = 0
+    while i < len(lines):
+        if i in fences:
+            last = fences[i][1]
+            out.extend(lines[i : last + 1])
+            i = last + 1
+            continue
+        start = i
+        while i < len(lines) and i not in fences:
+            i += 1
+        kept, open_at = _uncommented(lines[start:i])
+        out.extend(kept)
+        unclosed.extend(start + n for n in open_at)
+    return "\n".join(out), unclosed
+
+
+def _uncommented(lines: list[str]) -> tuple[list[str], list[int]]:
+    """Lines of prose without their comments, and the lines of comments never closed. A line
+    that held nothing but comments is removed: a note inside a paragraph does not split it."""
+    closes = [n for n, line in enumerate(lines) if "-->" in line]
+    if not closes:
+        return lines, [n for n, line in enumerate(lines) if _COMMENT in line]
+    last_close = closes[-1]
+    out: list[str] = []
+    unclosed: list[int] = []
+    inside = False
+    for n, line in enumerate(lines):
+        if inside:
+            end = line.find("-->")
+            if end < 0:
+                continue  # a line inside a comment
+            inside, pos, touched = False, end + 3, True
+        elif _COMMENT not in line:
+            out.append(line)
+            continue
+        else:
+            pos, touched = 0, False
+        spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(line)]
+        kept: list[str] = []
+        search = pos
+        while True:
+            at = line.find(_COMMENT, search)
+            if at < 0:
+                break
+            if any(a <= at < b for a, b in spans):
+                search = at + 1
+                continue
+            after = at + len(_COMMENT)
+            # HTML ends `<!-->` and `<!--->` at once; other comments at the next `-->`.
+            if line.startswith(">", after):
+                end = after + 1
+            elif line.startswith("->", after):
+                end = after + 2
+            elif (close := line.find("-->", after)) >= 0:
+                end = close + 3
+            elif last_close > n:
+                kept.append(line[pos:at])
+                inside, pos, touched = True, len(line), True
+                break
+            else:
+                unclosed.append(n)
+                search = after
+                continue
+            kept.append(line[pos:at])
+            pos = search = end
+            touched = True
+        kept.append(line[pos:])
+        result = "".join(kept)
+        if not (touched and not result.strip()):
+            out.append(result)
+    return out, unclosed
 
 
 def _normalised(text: str) -> str:
@@ -355,21 +447,55 @@ def render(template: str, **context: Any) -> str:
 
 # --- a last guard on the Markdown that the team writes -----------------------------------------
 
-_URL_ATTRIBUTES = (
-    "href",
-    "src",
-    "action",
-    "formaction",
-    "poster",
-    "cite",
-    "data",
-    "srcset",
-    "background",
+# What an element of Markdown written by the team may carry: what Python-Markdown's
+# extensions set (links, images, headings' ids, footnotes, admonitions, tables, lists) and a
+# few harmless ones `{: … }` may add. Everything else is dropped: `on*` handlers, `style`
+# (the CSP allows inline styles for Material's own use: a page could cover the portal),
+# `name` and `form` (DOM clobbering of the portal's scripts), `data-*` (Material's and
+# Relais' scripts read them), `srcdoc`, `formaction`, `tabindex`, `autofocus`, `popover`...
+_ALLOWED_ATTRIBUTES = frozenset(
+    {
+        "id",
+        "class",
+        "href",
+        "src",
+        "alt",
+        "title",
+        "width",
+        "height",
+        "lang",
+        "dir",
+        "target",
+        "rel",
+        "loading",
+        "start",
+        "reversed",
+        "align",
+        "colspan",
+        "rowspan",
+        "scope",
+        "hreflang",
+        "cite",
+        "datetime",
+    }
 )
-# `{: style=… }` would let a page restyle (or cover) the portal: the CSP allows inline styles
-# for Material's own use.
-_DROPPED_ATTRIBUTES = {"srcdoc", "style"}
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 _UNSAFE_URL = re.compile(r"^(javascript|data|vbscript|file):", re.IGNORECASE)
+# Ids and class names a writer may give: letters, digits and a few separators (footnotes
+# use `fn:1`, headings without Latin letters `_1`).
+_SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.-]{0,99}")
+_SAFE_CLASS = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_#+.-]{0,99}")
+# Ids and classes of the portal's own elements, that its scripts and styles look for:
+# Material's (`__config`, `__drawer`, `md-…`) and Relais' (`relais-…`, `messages`). A page
+# holding one could replace Material's configuration or hijack Relais' scripts.
+_RESERVED_PREFIXES = ("__", "md-", "md_", "relais")
+_RESERVED_IDS = frozenset({"messages", "kits"})
+_ALLOWED_CLASSES = frozenset({"md-button", "md-button--primary"})  # Material's documented idiom
+_TARGETS = frozenset({"_blank", "_self"})
+# Python-Markdown's placeholders in attribute values, resolved before deciding: `&#58;`
+# is stashed raw HTML until the very end, so `javascript&#58;…` looks harmless before.
+_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_AMP = "\x02amp\x03"
 
 
 def unsafe_url(value: str) -> bool:
@@ -380,33 +506,67 @@ def unsafe_url(value: str) -> bool:
     return bool(_UNSAFE_URL.match(re.sub(r"[\x00-\x20\x7f]+", "", unescape(value))))
 
 
+def _reserved(name: str) -> bool:
+    lower = name.lower()
+    return lower.startswith(_RESERVED_PREFIXES) or lower in _RESERVED_IDS
+
+
 class _SafeTree(Treeprocessor):
     def __init__(self, md: Markdown, site_url: str) -> None:
         super().__init__(md)
         self.site_host = urlsplit(site_url).hostname or ""
 
+    def decoded(self, value: str) -> str:
+        """An attribute's value as a browser will read it: Python-Markdown's placeholders
+        put back, character references decoded."""
+        from html import unescape
+
+        if "\x02" in value:
+            stash = self.md.htmlStash.rawHtmlBlocks
+
+            def raw(m: re.Match[str]) -> str:
+                n = int(m.group(1))
+                return str(stash[n]) if n < len(stash) else "\x02"
+
+            value = _STASHED.sub(raw, value).replace(_AMP, "&")
+        return unescape(value)
+
     def run(self, root: Element) -> None:
         for element in root.iter():
+            if not element.attrib:
+                continue
             for name in list(element.attrib):
                 lower = name.lower()
-                if lower.startswith(("on", "data-md")) or lower in _DROPPED_ATTRIBUTES:
-                    del element.attrib[name]  # `{: onclick=… style=… }` through attr_list
-                elif lower == "id" and element.attrib[name].startswith("__"):
-                    del element.attrib[name]  # Material's own elements (#__config, #__drawer...)
-                elif lower in _URL_ATTRIBUTES and (
-                    unsafe_url(element.attrib[name]) or _unreadable(element.attrib[name])
-                ):
-                    element.attrib[name] = (
-                        "#"  # reference links and entity tricks safe_markdown cannot see
-                    )
-            href = element.get("href", "")
-            if (
-                element.tag == "a"
-                and urlsplit(href).scheme in ("http", "https")
-                and urlsplit(href).hostname != self.site_host
-            ):
-                rel = set(element.get("rel", "").split()) | {"noopener", "noreferrer"}
-                element.set("rel", " ".join(sorted(rel)))
+                value = self.decoded(element.attrib[name] or "")
+                if lower not in _ALLOWED_ATTRIBUTES or "\x02" in value or "\x03" in value:
+                    del element.attrib[
+                        name
+                    ]  # `{: onclick=… style=… name=… }`, an unknown placeholder
+                elif lower == "id":
+                    if not _SAFE_ID.fullmatch(value) or _reserved(value):
+                        del element.attrib[name]  # `{: #__config }`, `{: id="&#95;_config" }`
+                    else:
+                        element.attrib[name] = value
+                elif lower == "class":
+                    kept = [
+                        c
+                        for c in value.split()
+                        if _SAFE_CLASS.fullmatch(c) and (c in _ALLOWED_CLASSES or not _reserved(c))
+                    ]
+                    if kept:
+                        element.attrib[name] = " ".join(kept)
+                    else:
+                        del element.attrib[name]
+                elif lower == "target" and value not in _TARGETS:
+                    del element.attrib[name]
+                elif lower in _URL_ATTRIBUTES and (unsafe_url(value) or _unreadable(value)):
+                    element.attrib[name] = "#"  # reference links and entity tricks
+            href = self.decoded(element.get("href", ""))
+            if element.tag == "a" and not _unreadable(href):
+                parts = urlsplit(href)
+                if parts.scheme.lower() in ("http", "https") and parts.hostname != self.site_host:
+                    rel = set(element.get("rel", "").split()) | {"noopener", "noreferrer"}
+                    element.set("rel", " ".join(sorted(rel)))
 
 
 def _unreadable(url: str) -> bool:

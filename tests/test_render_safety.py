@@ -427,8 +427,24 @@ def test_many_unclosed_fences_take_linear_time() -> None:
 HOSTILE_ATTRIBUTES = (
     'Un lien [vers](https://example.org/){: style="position: fixed; inset: 0" #__config data-md-component="search" }.\n\n'
     "Un [lien cassé](http://[a]/) et une image ![alt](http://[b]/x.png).\n\n"
-    'Un paragraphe.\n{: #__drawer style="display: none" }\n'
+    'Un paragraphe.\n{: #__drawer style="display: none" }\n\n'
+    # Decided once entities are decoded: `&#58;` is `:`, `&#95;` is `_`, `&colon;` is `:`.
+    '[entité](https://example.org/e){: href="javascript&#58;alert(1)" }\n\n'
+    '[entité nommée](https://example.org/n){: href="java&#x09;script&colon;alert(2)" }\n\n'
+    '[source](https://example.org/s){: href="&#100;ata&#58;text/html,&lt;script&gt;" }\n\n'
+    '## Titre {: id="&#95;_config" }\n\n'
+    '## Autre {: id="__drawer" }\n\n'
+    "## Kits {: #relais-kits .relais-kits .md-dialog .md-button }\n\n"
+    "## Messages\n\n"
+    'Un piège.\n{: id="messages" name="__md_scope" form="f" formaction="javascript:x" '
+    'tabindex="1" autofocus popover data-relais-group="x" target="_top" class="&#32;md-header" }\n\n'
+    '![image](https://example.org/i.png){: src="&#106;avascript:alert(3)" srcset="x" }\n\n'
+    'Un id.\n{: id="a&quot; onclick=&quot;alert(4)" }\n'
 )
+# What an element of a page written by the team may carry (render._ALLOWED_ATTRIBUTES).
+ALLOWED = {"id", "class", "href", "src", "alt", "title", "width", "height", "lang", "dir"}
+ALLOWED |= {"target", "rel", "loading", "start", "reversed", "align", "colspan", "rowspan"}
+ALLOWED |= {"scope", "hreflang", "cite", "datetime"}
 
 
 def test_attributes_that_restyle_or_hijack_the_portal_and_unreadable_links_are_dropped(
@@ -458,7 +474,27 @@ def test_attributes_that_restyle_or_hijack_the_portal_and_unreadable_links_are_d
         assert "https://example.org/" in links and "#" in links and "#" in images, built
         assert "lien cassé" in content.visible
         # Material's own configuration is still the only #__config of the page.
-        assert (result.out / built).read_text(encoding="utf-8").count('id="__config"') == 1
+        text = (result.out / built).read_text(encoding="utf-8")
+        assert text.count('id="__config"') == 1 and text.count('id="__drawer"') == 1
+        for tag, attrs in content.tags:
+            href = attrs.get("href") or attrs.get("src") or ""
+            assert not re.match(r"\s*(javascript|data):", href, re.IGNORECASE), (built, attrs)
+        # No element of the page took an id of the portal's own (#messages, #relais-linkedin...).
+        ids = re.findall(r'\sid="([^"]*)"', text)
+        assert sorted({i for i in ids if ids.count(i) > 1}) == [], built
+        assert "Un piège." in content.visible and "Kits" in content.visible
+    # A free page holds nothing but what the team wrote: every attribute is on the list, no
+    # class or id of Material's or Relais' own (but the button class Material documents).
+    free = read(result.out / "pages/attributs/index.html")
+    for tag, attrs in free.tags:
+        if tag in ("svg", "symbol", "path", "g", "use"):
+            continue  # the network icons sprite, Relais' own (Markdown makes no SVG)
+        assert set(attrs) <= ALLOWED, (tag, attrs)
+        classes = (attrs.get("class") or "").split()
+        assert not [c for c in classes if c.startswith(("md-", "relais")) and c != "md-button"]
+        assert not (attrs.get("id") or "").startswith(("__", "relais", "md-"))
+    kits = [a for t, a in free.tags if t == "h2" and "md-button" in (a.get("class") or "")]
+    assert kits and "id" not in kits[0]
 
 
 def test_a_post_link_that_cannot_be_read_is_an_error(tmp_path: Path) -> None:

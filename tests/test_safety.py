@@ -30,6 +30,7 @@ X = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 T = "{{ config }} {% raw %} {# c #}"
 # Breaks out of <title> if any layer un-escapes a label (Material's `striptags` does).
 B = '</title><script src="https://evil.example/t.js"></script><style>*{display:none}</style>'
+NOTE_MARKERS = ("NOTE-MARKER-a", "NOTE-MARKER-b")  # in HTML comments: internal notes
 EMBARGO_MARKERS = ("EMBARGO-MARKER-7f3a", "EMBARGOMARKER7f3a", "secret-launch-7f3a", "embargo-7f3a")
 EMAILS = ("unique.ambassador.4b1e@example.org", "hidden.ambassador.91c2@example.org")
 PNG = (Path(__file__).parent / "corpus/_base/content/media/pain.png").read_bytes()
@@ -161,6 +162,20 @@ messages:
   linkedin: 'past {X}'
 ---
 Past {X}
+
+<!-- internal: budget NOTE-MARKER-a1 -->
+
+Avant <!-- NOTE-MARKER-a2 --> après, `<!-- code span kept -->`
+
+<!--
+## NOTE-MARKER-a3 heading
+- NOTE-MARKER-a4 {X}
+-->
+Suite du paragraphe.<!---->Fin.
+
+```
+<!-- fenced comment kept -->
+```
 """,
     "content/pages/trap.md": f"""\
 ---
@@ -168,7 +183,7 @@ title: 'Page {X} {T} {B}'
 ---
 # Heading {X}
 
-Body {X} {T}
+Body {X} {T} <!-- NOTE-MARKER-b1 --> end of body
 
 [js](javascript:alert(1)) [ext](https://external.example.net/)
 
@@ -181,6 +196,8 @@ fenced {X}
    fence in a list {X}
    ```
 """,
+    # A heading inside a comment is no title: the page is titled by its first visible heading.
+    "content/pages/notes.md": "<!--\n# NOTE-MARKER-b2 titre secret\n-->\n# Vrai titre\n\nTexte.\n",
     # No front matter: the page's title is its first heading.
     "content/pages/sans-titre.md": f"# Guide {X}{B}\n\nTexte.\n",
     "calendar/key-dates.yml": f"""\
@@ -556,7 +573,7 @@ def test_nothing_private_or_embargoed_anywhere(trap_site: Path) -> None:
     )
     for path in files:
         text = readable_text(path)
-        for secret in (*EMBARGO_MARKERS, *EMAILS):
+        for secret in (*EMBARGO_MARKERS, *EMAILS, *NOTE_MARKERS):
             if secret.lower() in text.lower():
                 problems.append(f"{path.relative_to(trap_site)}: {secret}")
     assert not problems, "\n".join(problems)
@@ -867,3 +884,41 @@ def test_the_theme_escapes_head_values_that_bypass_the_checks(make_repo, tmp_pat
     assert href.startswith("https://portal.example.org/%22%3E%3Cscript%20src=%22https:")
     assert href.endswith("/pages/guide/") and not re.search(r"[\s\"'<>]", href)
     assert title_text(out / "pages/guide/index.html") == f"Guide - Nom {B}"
+
+
+def test_html_comments_are_notes_never_shown_and_code_stays_code(trap_site: Path) -> None:
+    """The markers in comments are nowhere (test_nothing_private_or_embargoed_anywhere); the
+    text around them is still there, and comments written as code are shown as code."""
+    pages = html_pages(trap_site)
+    past = pages["posts/past-trap/index.html"]
+    assert "Avant après" in past.visible.replace("  ", " ")
+    assert "Suite du paragraphe.Fin." in past.visible
+    assert "<!-- code span kept -->" in past.visible
+    assert "<!-- fenced comment kept -->" in past.visible
+    assert "end of body" in pages["pages/trap/index.html"].visible
+    assert title_text(trap_site / "pages/notes/index.html").startswith("Vrai titre - ")
+
+
+def test_a_comment_never_closed_is_shown_and_warned(tmp_path: Path) -> None:
+    from generator.check import check
+    from generator.cli import parse_now
+    from generator.load import load
+
+    root = write_trap_repo(tmp_path / "repo")
+    post = root / "content/posts/past-trap.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n<!-- never closed\n", encoding="utf-8")
+    (root / "content/pages/ouvert.md").write_text(
+        "---\ntitle: Ouvert\n---\nTexte\n\n<!-- oubli\n", encoding="utf-8"
+    )
+    project = load(root).project
+    assert project is not None
+    found = [
+        (d.file, d.line, d.severity.value)
+        for d in check(project, parse_now(NOW, "Europe/Paris"))
+        if d.code == "unclosed-comment"
+    ]
+    lines = post.read_text(encoding="utf-8").split("\n")
+    assert found == [
+        ("content/pages/ouvert.md", 6, "warning"),
+        ("content/posts/past-trap.md", lines.index("<!-- never closed") + 1, "warning"),
+    ]
