@@ -16,6 +16,7 @@ from pathlib import Path
 from . import features
 from . import networks as net
 from .diagnostics import Diagnostic, Severity, did_you_mean, error, sort_key, warning
+from .media import kind as media_kind
 from .model import Project
 
 Check = Callable[[Project, datetime], Iterable[Diagnostic]]
@@ -214,6 +215,24 @@ def _media(project: Project, now: datetime) -> Iterator[Diagnostic]:
                 did_you_mean(post.image, project.media)
                 or "add the file under content/media/ or fix the path",
             )
+        elif project.image(post.image) is None:
+            yield error(
+                post.file,
+                line,
+                "image-not-media",
+                f"image '{post.image}' is not a visual that content/media/ publishes",
+                "put the image (PNG, JPEG, GIF, WebP, AVIF or SVG) in content/media/; "
+                "its own diagnostic says why this file is not published, if it is there",
+            )
+        elif not (kind := media_kind(project.image(post.image) or "")) or not kind.image:
+            yield error(
+                post.file,
+                line,
+                "image-not-media",
+                f"image '{post.image}' is a {kind.label if kind else 'file'}, not an image",
+                "link to a document or a video from the brief; 'image:' takes PNG, JPEG, GIF, "
+                "WebP, AVIF or SVG",
+            )
         if not (post.image_alt or "").strip():
             yield error(
                 post.file,
@@ -222,6 +241,25 @@ def _media(project: Project, now: datetime) -> Iterator[Diagnostic]:
                 "the image has no alternative text",
                 "add 'image_alt: …' describing the picture for people who cannot see it",
             )
+
+
+def _embargo_key(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    """Embargoed posts without `site.embargo_key`: their addresses are keyed with the posts'
+    own content (load.neutral_name), and change whenever the post is edited."""
+    import secrets
+
+    site = project.config.site
+    embargoed = [p for p in project.posts if p.embargo and (p.date is None or p.date > now)]
+    if embargoed and not site.embargo_key:
+        yield warning(
+            "site_config.yml",
+            project.config.line("site"),
+            "embargo-key-missing",
+            "site.embargo_key is not set: the addresses of embargoed posts' pages are keyed "
+            "with the posts themselves, and change whenever one is edited",
+            f'add under site: embargo_key: "{secrets.token_urlsafe(24)}" (a new random value; '
+            "keep it out of the portal, in the repository is fine), then commit it",
+        )
 
 
 def _comments(project: Project, now: datetime) -> Iterator[Diagnostic]:
@@ -243,7 +281,14 @@ def _comments(project: Project, now: datetime) -> Iterator[Diagnostic]:
             )
 
 
-CHECKS: list[Check] = [_site_networks, _post_networks, _references, _media, _comments]
+CHECKS: list[Check] = [
+    _site_networks,
+    _post_networks,
+    _references,
+    _media,
+    _comments,
+    _embargo_key,
+]
 
 
 def apply_severity(

@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, did_you_mean, error
+from .diagnostics import Diagnostic, Severity, did_you_mean, error, warning
 from .model import (
     ID_HINT,
     ID_PATTERN,
@@ -130,6 +130,8 @@ _RELAIS_HINTS = {
     "url": "write the full address, starting with https://",
     "text": "retype the text on one line: it holds a character that cannot be shown",
     "branch": "write the name of the branch edit links open, e.g. main",
+    "embargo-key": "write a long random value in quotes, e.g. the output of "
+    "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`",
     "time": 'write the time in quotes as "HH:MM"',
     "text-or-list": "write one text in quotes, or a list of texts, one per line starting with '- '",
     "range": "swap the two dates, or fix the one that is wrong",
@@ -407,18 +409,68 @@ def _folder_inside(root: str, folder: str, inode: int) -> bool:
     return Path(folder).resolve().is_relative_to(Path(root).resolve())
 
 
-def _read(root: Path, path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
-    """The text of a content file, refusing links out of the repository (their text is never shown)."""
+@lru_cache(maxsize=256)
+def _folder_in(base: str, folder: str, inode: int) -> bool:
+    """Whether a folder, once its links are followed, is `base` or inside it (`base` already
+    resolved; by inode, as _folder_inside)."""
+    return Path(folder).resolve().is_relative_to(Path(base))
+
+
+def _area(rel: str) -> str:
+    """The folder of the repository a content file belongs to ('' for the top level)."""
+    if rel.startswith(MEDIA_DIR + "/"):
+        return MEDIA_DIR
+    return rel.rpartition("/")[0]
+
+
+def _elsewhere(root: Path, path: Path, area: str) -> bool:
+    """Whether `path`, its links followed, is not a file of the folder `area` (of the top level
+    for ''): a page that links to a private ambassador's file, a media file that links to an
+    embargoed post. A link to a file of the same folder (one post to another) is fine."""
+    try:
+        top = root.resolve()
+        base = top / area if area else top
+        if not path.is_symlink() and _folder_in(
+            str(base), str(path.parent), path.parent.stat().st_ino
+        ):
+            return False  # a plain file in a plain folder of its area (most files)
+        target = path.resolve()
+        return not target.is_relative_to(base) if area else target.parent != top
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
+
+
+def link_problem(root: Path, path: Path, rel: str, area: str | None = None) -> Diagnostic | None:
+    """The error of a content file that is a link out of the repository, or out of its own
+    folder (`area`, by default the folder `rel` is in); None for a file that may be read."""
     if _outside(root, path):
-        return None, [
-            error(
-                rel,
-                1,
-                "link-outside",
-                "this file is a symbolic link to a file outside the repository",
-                "replace the link with the file itself: Relais only reads files of the repository",
-            )
-        ]
+        return error(
+            rel,
+            1,
+            "link-outside",
+            "this file is a symbolic link to a file outside the repository",
+            "replace the link with the file itself: Relais only reads files of the repository",
+        )
+    area = _area(rel) if area is None else area
+    if _elsewhere(root, path, area):
+        where = f"{area}/" if area else "the top of the repository"
+        return error(
+            rel,
+            1,
+            "link-elsewhere",
+            f"this file is a symbolic link to a file outside {where}",
+            "replace the link with the file itself: a link may only lead to a file of its own "
+            "folder (a page to a page, a post to a post, a visual to a visual)",
+        )
+    return None
+
+
+def _read(root: Path, path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a content file, refusing links out of the repository and out of the
+    file's own folder (their text is never shown)."""
+    problem = link_problem(root, path, rel)
+    if problem is not None:
+        return None, [problem]
     if not path.is_file():  # a folder, a pipe or a device would fail or block
         return None, [
             error(
@@ -688,28 +740,137 @@ def _files(root: Path, folder: str, suffixes: tuple[str, ...]) -> list[Path]:
     )
 
 
-def _media(root: Path) -> tuple[frozenset[str], list[Diagnostic]]:
-    """The media files (relative to content/); a link out of content/ is refused, never published."""
+def _media(root: Path) -> tuple[dict[str, tuple[int, int]], list[Diagnostic]]:
+    """The files content/media/ publishes, relative to content/, with the identity (device,
+    inode) of the file each one is once its links are followed; a diagnostic for every other
+    file (see media.py): a type it does not publish, bytes that are not of the type the name
+    says, an SVG that cannot be read, a link out of content/media/. Hidden files are skipped."""
+    from . import media
+
     base = root / MEDIA_DIR
     if not base.is_dir():
-        return frozenset(), []
-    found, diags = set(), []
+        return {}, []
+    found: dict[str, tuple[int, int]] = {}
+    diags: list[Diagnostic] = []
     for path in sorted(base.rglob("*")):
+        relative = path.relative_to(base)
+        if any(part.startswith(".") for part in relative.parts) or path.name in media.IGNORED_NAMES:
+            continue  # .git, .gitkeep, .DS_Store, .htaccess: never published
+        if path.is_dir() and not path.is_symlink():
+            continue
+        rel = _rel(root, path)
+        problem = link_problem(root, path, rel, MEDIA_DIR)
+        if problem is not None:
+            diags.append(problem)
+            continue
         if not path.is_file():
-            continue
-        if _outside(root / "content", path):
-            diags.append(
-                error(
-                    _rel(root, path),
+            continue  # a link to a folder of content/media/ (its files are listed there)
+        problem = _media_problem(path, rel)
+        if problem is not None:
+            diags.append(problem)
+            if problem.severity is not Severity.WARNING:
+                continue
+        st = path.stat()
+        found[path.relative_to(root / "content").as_posix()] = (st.st_dev, st.st_ino)
+    return found, diags
+
+
+def _media_problem(path: Path, rel: str) -> Diagnostic | None:
+    """Why a file of content/media/ is not published (or what of an SVG is left out)."""
+    from . import media
+
+    kind = media.kind(path.name)
+    if kind is None:
+        what = f"{path.suffix} files" if path.suffix else "files without an extension"
+        return error(
+            rel,
+            1,
+            "media-type",
+            f"this file is not published: content/media/ does not publish {what}",
+            f"{media.PUBLISHED_HINT}; move this file out of content/media/",
+        )
+    try:
+        if path.suffix.lower() == ".svg":
+            cleaned = media.clean_svg(path.read_bytes())
+            if cleaned.dropped:
+                return warning(
+                    rel,
                     1,
-                    "link-outside",
-                    "this media file is a symbolic link to a file outside content/",
-                    "copy the image into content/media/ instead of linking to it",
+                    "media-svg-cleaned",
+                    "this SVG is published without what could run or load from elsewhere: "
+                    + ", ".join(cleaned.dropped[:6])
+                    + (f" and {len(cleaned.dropped) - 6} more" if len(cleaned.dropped) > 6 else ""),
+                    "export the drawing again as plain SVG (shapes and text) to silence this",
                 )
-            )
+            return None
+        with path.open("rb") as handle:
+            head = handle.read(32)
+    except media.SvgError as exc:
+        return error(
+            rel,
+            1,
+            "media-svg",
+            f"this SVG is not published: {exc}",
+            "export the drawing again as plain SVG (shapes and text), or as PNG",
+        )
+    except OSError as exc:
+        return error(rel, 1, "unreadable", f"this file cannot be read ({exc.strerror})", "")
+    if media.bytes_match(path.name, head):
+        return None
+    looks = media.what_it_looks_like(head)
+    return error(
+        rel,
+        1,
+        "media-content",
+        f"this file is not published: its name says it is a {kind.label}, but "
+        + (looks or "its bytes are not of that type"),
+        "export the file again in the type its name says, or give it the extension of its type",
+    )
+
+
+def _images(root: Path, posts: list[Post], media_ids: dict[str, tuple[int, int]]) -> dict[str, str]:
+    """{a post's image as written: the media file it is}, whatever its spelling (`./media/x.png`,
+    `media//x.png`, a link): the embargo and the pages compare files, never strings."""
+    by_identity: dict[tuple[int, int], str] = {}
+    for rel in sorted(media_ids):
+        by_identity.setdefault(media_ids[rel], rel)
+    content = root.resolve() / "content"
+    images: dict[str, str] = {}
+    for image in {p.image for p in posts if p.image}:
+        if "\\" in image or "://" in image or image.startswith("/"):
             continue
-        found.add(path.relative_to(root / "content").as_posix())
-    return frozenset(found), diags
+        try:
+            target = (content / image).resolve()
+            if not target.is_relative_to(content / "media"):
+                continue
+            st = target.stat()
+        except (OSError, RuntimeError, ValueError):
+            continue
+        rel = by_identity.get((st.st_dev, st.st_ino))
+        if rel is not None:
+            images[image] = rel
+    return images
+
+
+def neutral_name(post: Post, key: str | None) -> str:
+    """What an embargoed post's address shows instead of its slug: an HMAC of the slug keyed
+    with `site.embargo_key`, so that a reader who guesses a slug cannot confirm it offline.
+    The same on every machine and in every build (the nightly CI publishes the same address).
+
+    Without a key (`relais check` warns), the key is the post's own unpublished content (its
+    front matter and brief): as hard to guess as the post, but the address changes when the
+    post is edited."""
+    import hashlib
+    import hmac
+
+    secret = (key or "").encode("utf-8")
+    if not secret:
+        secret = hashlib.sha256(
+            post.model_dump_json(by_alias=True).encode("utf-8") + b"\0" + post.body.encode("utf-8")
+        ).digest()
+    return hmac.new(secret, b"relais-embargo\0" + post.slug.encode("utf-8"), "sha256").hexdigest()[
+        :20
+    ]
 
 
 def _fallback_tz(root: Path) -> Any:
@@ -1007,13 +1168,19 @@ def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
     if cache is not None:  # forget the files that are gone
         for gone in set(cache) - set(files) - set(ambassador_files):
             del cache[gone]
-    media, more = _media(root)
+    media_ids, more = _media(root)
     diags += more
     dictionary, more = load_dictionary(root)
+    diags += more
     moderation, more = load_moderation(root, tz)
     diags += more
     if config is None:
         return Loaded(None, diags)
+    for post in posts:
+        if post.embargo:
+            private = post.__pydantic_private__
+            assert private is not None  # a model with private attributes always has them
+            private["_neutral"] = neutral_name(post, config.site.embargo_key)
     from .stats.read import read_cached
 
     stats = read_cached(root, config.stats, config.site.timezone)
@@ -1027,7 +1194,9 @@ def load(root: Path | str, cache: LoadCache | None = None) -> Loaded:
         campaigns=tuple(campaigns),
         slots=tuple(slots),
         ambassadors=tuple(ambassadors),
-        media=media,
+        media=frozenset(media_ids),
+        media_ids=media_ids,
+        images=_images(root, posts, media_ids),
         dictionary=dictionary,
         moderation=moderation,
         unloaded=frozenset(

@@ -290,6 +290,11 @@ class SiteInfo(Frozen):
     language: Literal["fr", "en"] = "fr"
     timezone: Text = "Europe/Paris"
     description: Text | None = None
+    embargo_key: Text | None = Field(
+        None,
+        description="Secret that keys the addresses of embargoed posts' pages, so that a "
+        "guessed slug cannot be confirmed; 16 characters or more, never shown on the portal",
+    )
 
     @field_validator("url", "repo_url")
     @classmethod
@@ -317,6 +322,17 @@ class SiteInfo(Frozen):
                 "relais_text",
                 "the text holds {what}, which a page title cannot show",
                 {"what": bad},
+            )
+        return value
+
+    @field_validator("embargo_key")
+    @classmethod
+    def _secret(cls, value: str | None) -> str | None:
+        if value is not None and (len(value) < 16 or not re.fullmatch(r"[!-~]+", value)):
+            raise PydanticCustomError(
+                "relais_embargo_key",
+                "embargo_key must be 16 or more visible ASCII characters (no space)",
+                {},
             )
         return value
 
@@ -501,6 +517,8 @@ class Post(Frozen):
     _slug: str = PrivateAttr(default="")
     _body: str = PrivateAttr(default="")
     _body_line: int = PrivateAttr(default=1)
+    # The keyed part of an embargoed post's address (load.neutral_name), set by the loader.
+    _neutral: str = PrivateAttr(default="")
 
     @field_validator("date", mode="before")
     @classmethod
@@ -529,6 +547,11 @@ class Post(Frozen):
     @property
     def slug(self) -> str:
         return str(self.__pydantic_private__.get("_slug", ""))  # type: ignore[union-attr]  # fast: hot in loops
+
+    @property
+    def neutral(self) -> str:
+        """What an embargoed post's address shows instead of its slug (see load.neutral_name)."""
+        return str(self.__pydantic_private__.get("_neutral", ""))  # type: ignore[union-attr]
 
     @property
     def body(self) -> str:
@@ -714,6 +737,10 @@ class Project:
     slots: tuple[Slot, ...]
     ambassadors: tuple[Ambassador, ...]
     media: frozenset[str] = frozenset()
+    # The identity (device, inode) of each media file once its links are followed, and the
+    # media file each post's image designates, by the image as written (load._images).
+    media_ids: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
+    images: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     # (kind, id) of entries that exist but failed to load ("*": the whole file), e.g. ("campaign", "hiver-2026")
     unloaded: frozenset[tuple[str, str]] = frozenset()
     # What stats/ holds (exports read by stats.read), empty without the folder.
@@ -726,6 +753,10 @@ class Project:
     @property
     def tz(self) -> ZoneInfo:
         return self.config.site.tz
+
+    def image(self, image: str | None) -> str | None:
+        """The media file (relative to content/) a post's `image` designates, or None."""
+        return self.images.get(image) if image else None
 
     def failed_to_load(self, kind: str, item_id: str | None) -> bool:
         """Whether `item_id` may exist but its entry was broken (already reported where it is written)."""

@@ -217,16 +217,34 @@ def _free_pages(pl: Planner) -> Section:
     return Section(pages=pages, nav=[{pl.t("guides"): nav}] if nav else [])
 
 
-def _media(pl: Planner) -> dict[str, Path]:
-    content = Path(pl.project.root) / "content"
-    embargoed_images = {p.image for p in pl.project.posts if p.image and is_embargoed(p, pl.now)}
-    public_images = {p.image for p in pl.project.posts if p.image and not is_embargoed(p, pl.now)}
-    copies = {}
-    for rel in sorted(pl.project.media):
-        if rel in embargoed_images and rel not in public_images:
+def _media(pl: Planner) -> Section:
+    """The files of content/media/ (load checked them, see media.py), SVGs rewritten clean.
+
+    An embargoed post's visual is withheld until its time, compared as files (the identity
+    load gave each one), not as paths: `./media/x.png`, `media//x.png` and a link to it are
+    the same file. A visual that a public post shows too is published."""
+    from . import media
+
+    project = pl.project
+    embargoed: set[tuple[int, int] | None] = set()
+    public: set[tuple[int, int] | None] = set()
+    for post in project.posts:
+        visual = project.image(post.image)
+        if visual is not None:
+            side = embargoed if is_embargoed(post, pl.now) else public
+            side.add(project.media_ids.get(visual))
+    withheld = embargoed - public
+    content = Path(project.root) / "content"
+    copies: dict[str, Path] = {}
+    files: dict[str, bytes] = {}
+    for rel in sorted(project.media):
+        if project.media_ids.get(rel) in withheld:
             continue  # an embargoed visual must not be published before its time
-        copies[rel] = content / rel
-    return copies
+        if rel.lower().endswith(".svg"):
+            files[rel] = media.clean_svg((content / rel).read_bytes()).data
+        else:
+            copies[rel] = content / rel
+    return Section(files=files, copies=copies)
 
 
 @dataclass(frozen=True)
@@ -292,9 +310,11 @@ def plan(
     ]
     home_blocks = [block for s in sections for block in s.home]
     banners = [banner for s in sections for banner in s.banners]
+    visuals = _media(pl)
     core = Section(
         pages={**_home(pl, home_blocks, banners), **posts, **archive},
-        copies=_media(pl),
+        files=visuals.files,
+        copies=visuals.copies,
         nav=[{pl.t("home"): "index.md"}],
     )
     archive_nav = Section(nav=[{pl.t("archive"): "archive/index.md"}])

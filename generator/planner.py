@@ -30,10 +30,11 @@ def is_embargoed(post: Post, now: datetime) -> bool:
 
 
 def post_path(post: Post, now: datetime) -> str:
-    """The docs path of a post's page; an embargoed post's slug could give it away, so it is hashed."""
+    """The docs path of a post's page; an embargoed post's slug could give it away, so its
+    address is keyed with the site's secret instead (load.neutral_name)."""
     if is_embargoed(post, now):
-        digest = hashlib.sha256(post.slug.encode()).hexdigest()[:12]
-        return f"posts/embargo-{digest}.md"
+        neutral = post.neutral or hashlib.sha256(post.slug.encode()).hexdigest()[:20]
+        return f"posts/embargo-{neutral}.md"
     return f"posts/{post.slug}.md"
 
 
@@ -177,7 +178,7 @@ class Planner:
             topics=list(post.topics),
             lang=post.lang,
             link=post.link,
-            image=f"{post.image}" if post.image and post.image in self.project.media else None,
+            image=self.project.image(post.image),
             image_alt=post.image_alt,
             messages=messages,
             body=post.body.strip(),

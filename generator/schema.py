@@ -68,6 +68,7 @@ ONE_LINE_PATTERN = (
     r"^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]*$"
 )
 BRANCH_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}$"
+EMBARGO_KEY_PATTERN = r"^[!-~]{16,}$"
 LINK_PATTERN = r"^https?://[^/\s]+\S*$"
 
 # Shown by VS Code and yaml-language-server instead of the bare pattern (`patternErrorMessage`
@@ -84,6 +85,7 @@ PATTERN_MESSAGES = {
     "angle brackets, ?query or #fragment",
     ONE_LINE_PATTERN: "Write the text on one line, without control or invisible characters",
     BRANCH_PATTERN: "Write a branch name like main",
+    EMBARGO_KEY_PATTERN: "Write 16 or more visible ASCII characters, e.g. a random token",
     LINK_PATTERN: "Write the full address, starting with https://, without spaces",
 }
 
@@ -345,6 +347,7 @@ VALIDATORS: dict[str, Adjust] = {
     "generator.model.<lambda>:_color": lambda s: _on_strings(s, {"pattern": COLOR_PATTERN}),
     "generator.model.SiteInfo._absolute": lambda s: _on_strings(s, {"pattern": SITE_URL_PATTERN}),
     "generator.model.SiteInfo._one_line": lambda s: _on_strings(s, {"pattern": ONE_LINE_PATTERN}),
+    "generator.model.SiteInfo._secret": lambda s: _on_strings(s, {"pattern": EMBARGO_KEY_PATTERN}),
     "generator.model.SiteInfo._branch": lambda s: _on_strings(s, {"pattern": BRANCH_PATTERN}),
     "generator.model.SiteInfo._zone": lambda s: _on_strings(s, {"examples": ["Europe/Paris"]}),
     "generator.model.Post._link": lambda s: _on_strings(s, {"pattern": LINK_PATTERN}),

@@ -75,7 +75,25 @@ def _huge_directory(root: Path) -> None:
     (root / "moderation/escalation.yml").write_bytes(data)
 
 
+def _links_elsewhere(root: Path) -> None:
+    """Links inside the repository that lead out of their own folder: a page to a private
+    ambassador's file, a visual to a post, a post to a page, the campaigns to an ambassador,
+    a folder of pages that is a link. A link within its folder (one visual to another) is fine."""
+    (root / "ambassadors/cachee.yml").write_text(
+        "name: PRIVATE-AMBASSADOR-NAME\nemail: private.4b1e@example.org\npublic: false\n",
+        encoding="utf-8",
+    )
+    (root / "content/pages/profil.md").symlink_to("../../ambassadors/cachee.yml")
+    (root / "content/media/fuite.png").symlink_to("../posts/base-post.md")
+    (root / "content/media/alias.png").symlink_to("pain.png")
+    (root / "content/posts/copie.md").symlink_to("../pages/guide.md")
+    (root / "calendar/campaigns.yml").unlink()
+    (root / "calendar/campaigns.yml").symlink_to("../ambassadors/claire-martin.yml")
+    (root / "content/media/dossier").symlink_to("../../ambassadors", target_is_directory=True)
+
+
 SETUP: dict[str, Callable[[Path], None]] = {
+    "links-elsewhere": _links_elsewhere,
     "huge-file": _huge_post,
     "moderation-hostile": _huge_directory,
     "image-outside": _symlinked_image,

@@ -34,6 +34,16 @@ NOTE_MARKERS = ("NOTE-MARKER-a", "NOTE-MARKER-b")  # in HTML comments: internal 
 EMBARGO_MARKERS = ("EMBARGO-MARKER-7f3a", "EMBARGOMARKER7f3a", "secret-launch-7f3a", "embargo-7f3a")
 EMAILS = ("unique.ambassador.4b1e@example.org", "hidden.ambassador.91c2@example.org")
 PNG = (Path(__file__).parent / "corpus/_base/content/media/pain.png").read_bytes()
+EMBARGO_PNG = PNG + b"EMBARGOED-VISUAL-BYTES"  # a PNG still (data after its end is ignored)
+HOSTILE_SVG = (
+    '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)" '
+    'viewBox="0 0 10 10"><script>alert(2)</script><rect width="10" height="10" fill="#d84315"/>'
+    '<a href="javascript:alert(3)"><text y="8">Pain</text></a><foreignObject><body '
+    'xmlns="http://www.w3.org/1999/xhtml"><script>alert(4)</script></body></foreignObject>'
+    '<image href="https://tracker.example.net/p.png"/><set attributeName="href" to="javascript:x"/>'
+    "<style>@import url(https://evil.example/x.css);</style></svg>\n"
+)
+EMBARGO_KEY = "test-embargo-key-5f0c2a9d"
 
 TRAPS: dict[str, str] = {
     "site_config.yml": f"""\
@@ -44,6 +54,7 @@ site:
   language: fr
   timezone: Europe/Paris
   description: 'Desc {X}'
+  embargo_key: {EMBARGO_KEY}
 networks:
   linkedin: {{}}
   x: {{}}
@@ -137,7 +148,7 @@ campaign: trap-campaign
 key_date: trap-day
 topics: [EMBARGO-MARKER-7f3a-topic]
 link: https://example.org/EMBARGO-MARKER-7f3a-link
-image: media/embargo-7f3a.png
+image: ./media//embargo-7f3a.png
 image_alt: EMBARGO-MARKER-7f3a alt
 messages:
   linkedin: EMBARGO-MARKER-7f3a linkedin
@@ -327,7 +338,12 @@ def write_trap_repo(root: Path) -> Path:
         path.write_text(text, encoding="utf-8")
     (root / "content/media").mkdir(parents=True, exist_ok=True)
     (root / "content/media/pain.png").write_bytes(PNG)
-    (root / "content/media/embargo-7f3a.png").write_bytes(PNG)
+    (root / "content/media/embargo-7f3a.png").write_bytes(EMBARGO_PNG)
+    # The same visual under an innocent name: withheld as long as the embargo holds.
+    (root / "content/media/visuel-public.png").symlink_to("embargo-7f3a.png")
+    (root / "content/media/logo.svg").write_text(HOSTILE_SVG, encoding="utf-8")
+    (root / "content/media/dossier.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (root / "content/media/.htaccess").write_text("AddType text/html .png\n", encoding="utf-8")
     return root
 
 
@@ -922,3 +938,158 @@ def test_a_comment_never_closed_is_shown_and_warned(tmp_path: Path) -> None:
         ("content/pages/ouvert.md", 6, "warning"),
         ("content/posts/past-trap.md", lines.index("<!-- never closed") + 1, "warning"),
     ]
+
+
+# --- content/media/: passive files only; links within their own folder; embargo by file ----------
+
+
+def test_media_publishes_passive_files_only(trap_site: Path) -> None:
+    media = sorted(
+        p.relative_to(trap_site / "media").as_posix()
+        for p in (trap_site / "media").rglob("*")
+        if p.is_file()
+    )
+    # Not the .htaccess (hidden), not the embargoed visual under either of its names.
+    assert media == ["dossier.pdf", "logo.svg", "pain.png"]
+    svg = (trap_site / "media/logo.svg").read_text(encoding="utf-8")
+    assert "<rect" in svg and "Pain" in svg and 'fill="#d84315"' in svg
+    for word in (
+        "script",
+        "onload",
+        "foreignObject",
+        "javascript",
+        "<a",
+        "<image",
+        "<set",
+        "@import",
+    ):
+        assert word not in svg, word
+    assert "tracker.example.net" not in svg and "evil.example" not in svg
+
+
+def test_no_file_holds_the_embargoed_visual(trap_site: Path) -> None:
+    """Written `./media//embargo-7f3a.png` in the post and linked as `visuel-public.png`: the
+    embargo compares files, whatever their names or spelling."""
+    found = [
+        p.relative_to(trap_site).as_posix()
+        for p in site_files(trap_site)
+        if b"EMBARGOED-VISUAL-BYTES" in p.read_bytes()
+    ]
+    assert found == []
+
+
+def _build_with(tmp_path: Path, setup: object) -> object:
+    root = write_trap_repo(tmp_path / "repo")
+    setup(root)  # type: ignore[operator]
+    return build(root, now_option=NOW)
+
+
+@pytest.mark.parametrize(
+    ("rel", "data", "code"),
+    [
+        ("content/media/page.html", b"<!doctype html><script>alert(1)</script>", "media-type"),
+        ("content/media/app.js", b"alert(1)", "media-type"),
+        (
+            "content/media/note.md",
+            b"---\ntitle: Page\n---\n<script>alert(1)</script>",
+            "media-type",
+        ),
+        ("content/media/sous/page.xhtml", b"<html/>", "media-type"),
+        ("content/media/faux.png", b"<html><script>alert(1)</script></html>", "media-content"),
+        ("content/media/faux.pdf", b"<html><script>alert(1)</script></html>", "media-content"),
+        ("content/media/bombe.svg", b'<!DOCTYPE s [<!ENTITY a "x">]><svg/>', "media-svg"),
+        ("content/media/html.svg", b"<html><script>alert(1)</script></html>", "media-svg"),
+    ],
+)
+def test_media_that_could_run_refuses_the_build(
+    tmp_path: Path, rel: str, data: bytes, code: str
+) -> None:
+    def setup(root: Path) -> None:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+
+    result = _build_with(tmp_path, setup)
+    assert not result.ok and not result.out.exists()  # type: ignore[attr-defined]
+    errors = [(d.file, d.code) for d in result.diagnostics if d.severity.value == "error"]  # type: ignore[attr-defined]
+    assert errors == [(rel, code)]
+
+
+@pytest.mark.parametrize(
+    ("rel", "target"),
+    [
+        ("content/pages/profil.md", "../../ambassadors/hidden-person.yml"),
+        ("content/media/fuite.png", "../posts/secret-launch-7f3a.md"),
+        ("content/posts/copie.md", "../pages/trap.md"),
+        ("ambassadors/lien.yml", "../content/posts/secret-launch-7f3a.md"),
+        ("content/media/dossier", "../../ambassadors"),
+    ],
+)
+def test_a_link_out_of_its_folder_refuses_the_build(tmp_path: Path, rel: str, target: str) -> None:
+    """A page linking to a private ambassador's file, a visual linking to an embargoed post:
+    refused by the check and the build alike, nothing published."""
+
+    def setup(root: Path) -> None:
+        (root / rel).symlink_to(target)
+
+    result = _build_with(tmp_path, setup)
+    assert not result.ok and not result.out.exists()  # type: ignore[attr-defined]
+    errors = [(d.file, d.code) for d in result.diagnostics if d.severity.value == "error"]  # type: ignore[attr-defined]
+    assert errors == [(rel, "link-elsewhere")]
+
+
+def test_a_link_within_its_folder_is_published(tmp_path: Path) -> None:
+    def setup(root: Path) -> None:
+        (root / "content/media/alias.png").symlink_to("pain.png")
+        (root / "content/pages/autre.md").symlink_to("trap.md")
+
+    result = _build_with(tmp_path, setup)
+    assert result.ok, result.failure  # type: ignore[attr-defined]
+    out = result.out  # type: ignore[attr-defined]
+    assert (out / "media/alias.png").read_bytes() == PNG
+    assert (out / "pages/autre/index.html").is_file()
+
+
+# --- the neutral address of an embargoed post ------------------------------------------------------
+
+
+def _embargo_pages(site: Path) -> list[str]:
+    return sorted(p.parent.name for p in site.glob("posts/embargo-*/index.html"))
+
+
+def test_the_embargoed_address_is_keyed_with_the_site_secret(
+    trap_site: Path, tmp_path: Path
+) -> None:
+    import hashlib
+    import hmac
+
+    slug = b"secret-launch-7f3a"
+    keyed = hmac.new(EMBARGO_KEY.encode(), b"relais-embargo\0" + slug, "sha256").hexdigest()[:20]
+    assert _embargo_pages(trap_site) == [f"embargo-{keyed}"]
+    # Not a digest of the slug alone, that anyone could compute from a guessed slug.
+    unkeyed = {hashlib.sha256(slug).hexdigest()[:n] for n in (12, 16, 20)}
+    assert not any(name.endswith(tuple(unkeyed)) for name in _embargo_pages(trap_site))
+    # Another checkout (another machine, the nightly CI) gives the same address.
+    again = build(write_trap_repo(tmp_path / "elsewhere" / "repo"), now_option=NOW)
+    assert again.ok and _embargo_pages(again.out) == [f"embargo-{keyed}"]
+
+
+def test_without_a_key_the_check_warns_and_the_address_is_still_unguessable(
+    tmp_path: Path,
+) -> None:
+    import hashlib
+
+    root = write_trap_repo(tmp_path / "repo")
+    config = root / "site_config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(f"  embargo_key: {EMBARGO_KEY}\n", ""),
+        encoding="utf-8",
+    )
+    result = build(root, now_option=NOW)
+    assert result.ok
+    warned = [(d.file, d.code) for d in result.diagnostics if d.code == "embargo-key-missing"]
+    assert warned == [("site_config.yml", "embargo-key-missing")]
+    [name] = _embargo_pages(result.out)
+    slug = b"secret-launch-7f3a"
+    assert not any(name.endswith(hashlib.sha256(slug).hexdigest()[:n]) for n in (12, 16, 20))
+    # Stable from one build to the next while the post does not change.
+    assert _embargo_pages(build(root, now_option=NOW).out) == [name]

@@ -53,8 +53,9 @@ def kit_record(pl: Planner, kit: Kit) -> dict[str, Any]:
     base = pl.project.config.site.url
     campaign = pl.campaigns.get(post.campaign or "")
     image = None
-    if post.image and post.image in pl.project.media:
-        image = {"path": post.image, "url": absolute(base, post.image), "alt": post.image_alt or ""}
+    visual = pl.project.image(post.image)
+    if visual:
+        image = {"path": visual, "url": absolute(base, visual), "alt": post.image_alt or ""}
     page = post_url(post, pl.now)
     return {
         "slug": kit.slug,

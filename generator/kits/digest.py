@@ -90,7 +90,7 @@ def _item(
             else 0
         )
         cards.append(dict(label=card.label, lines=card.variants[pick].strip().split("\n")))
-    image = kit.post.image if kit.post.image and kit.post.image in project.media else None
+    image = project.image(kit.post.image)
     return dict(
         title=kit.post.title,
         url=url,

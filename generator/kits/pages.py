@@ -189,7 +189,7 @@ def kit_view(pl: Planner, kit: Kit, **card_options: Any) -> dict[str, Any]:
     post = kit.post
     t = pl.t
     campaign = pl.campaigns.get(post.campaign or "")
-    image = post.image if post.image and post.image in pl.project.media else None
+    image = pl.project.image(post.image)
     return dict(
         skeleton=False,
         slug=kit.slug,
