@@ -21,7 +21,7 @@ from pathlib import Path
 from . import cache, jobs
 from .diagnostics import Diagnostic
 from .jobs import Stage
-from .publish import BuildLocked, build_lock
+from .publish import PublishError, build_lock, check_output
 from .stages import (
     Published,
     Refused,
@@ -87,9 +87,11 @@ def build(
     # The whole build holds the lock (not only the MkDocs step): two builds started together
     # collide at once, and the second is told so instead of waiting to race on staging/. A
     # folder without site_config.yml gets no lock folder: loading it says what is wrong.
-    lock = build_lock(root) if (root / "site_config.yml").is_file() else nullcontext()
     store: cache.Cache | None = None
     try:
+        # A linked or misplaced output folder is refused before any work (publish checks again).
+        check_output(root, out)
+        lock = build_lock(root) if (root / "site_config.yml").is_file() else nullcontext()
         with lock:
             if not isinstance(lock, nullcontext):
                 with timings.stage("cache"):
@@ -102,7 +104,7 @@ def build(
                     # What was converted or rendered is kept, even when the build is refused.
                     with timings.stage("cache"):
                         store.save()
-    except (Refused, BuildLocked) as stop:
+    except (Refused, PublishError) as stop:  # content errors; locked; a link where Relais writes
         found = stop.diagnostics if isinstance(stop, Refused) else []
         why = reason(found, strict)
         return BuildResult(

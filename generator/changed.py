@@ -333,9 +333,10 @@ def write_summary(
     """Write the summary to `path`; returns what went wrong, or ''."""
     changes = changes_since(Path(root), rev) if rev is not None else None
     try:
-        path.write_text(
-            summary_markdown(Path(root), project, diagnostics, changes), encoding="utf-8"
-        )
+        from . import safefs
+
+        text = summary_markdown(Path(root), project, diagnostics, changes)
+        safefs.write_bytes(path, text.encode("utf-8"))  # never through a link
     except OSError as exc:
         return f"cannot write the summary to {path}: {exc.strerror or exc}"
     return ""

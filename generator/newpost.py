@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from . import safefs
 from .clock import parse_now
 from .i18n import Translator
 from .load import POSTS_DIR, load, load_site_config
@@ -92,7 +93,7 @@ def new_post(
     slug = slugify(title)
     folder = Path(root) / POSTS_DIR
     path = folder / f"{slug}.md"
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise NewPostError(f"{path} already exists; choose another title or edit that file")
     t = Translator(config.site.language)
     meta = {
@@ -105,6 +106,17 @@ def new_post(
     front = yaml.safe_dump(
         meta, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000
     )
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\n{front}---\n{BODY[t.lang]}", encoding="utf-8")
+    try:  # never through a link: a committed content/posts link, a dangling <slug>.md link
+        safefs.write_bytes(
+            path,
+            f"---\n{front}---\n{BODY[t.lang]}".encode(),
+            base=Path(root),
+            exclusive=True,
+        )
+    except FileExistsError:
+        raise NewPostError(
+            f"{path} already exists; choose another title or edit that file"
+        ) from None
+    except safefs.UnsafePath as exc:
+        raise NewPostError(str(exc)) from None
     return path

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from . import engine
+from . import engine, safefs
 from .jobs import Timings
 from .render import inert_url, sprite
 from .site import Site
@@ -48,6 +48,45 @@ class BuildLocked(PublishError):
     pass
 
 
+WORK_HINT = (
+    "remove it; .relais/ is Relais' own work folder (the lock, the staging, the watch cache) "
+    "and may hold no link"
+)
+OUT_HINT = "remove it, or build into another folder with --out"
+
+
+def check_output(root: Path, out: Path) -> Path:
+    """The output folder as an absolute path, refused (PublishError) when it is a symbolic link,
+    lies under a linked folder of the repository, or is a file: the build replaces it whole."""
+    root, out = Path(os.path.abspath(root)), Path(os.path.abspath(out))
+    try:
+        safefs.check_no_links(root, out, hint=OUT_HINT)
+    except safefs.UnsafePath as exc:
+        raise PublishError(str(exc)) from None
+    if out.exists() and not out.is_dir():
+        shown = out.relative_to(root).as_posix() if out.is_relative_to(root) else str(out)
+        raise PublishError(
+            f"{shown} is not a folder: Relais builds the portal into a folder there; "
+            "move the file away, or build into another folder with --out"
+        )
+    return out
+
+
+def check_work_folder(root: Path, folder: Path) -> Path:
+    """A work folder of .relais/ made if needed, refused when it or anything in it is a link."""
+    try:
+        safefs.make_dirs(root, folder, hint=WORK_HINT)
+        link = safefs.first_link(folder)
+        if link is not None:
+            raise safefs.UnsafePath(
+                f"{link.relative_to(root).as_posix()} is a symbolic link; Relais never writes "
+                f"through a link: {WORK_HINT}"
+            )
+    except safefs.UnsafePath as exc:
+        raise PublishError(str(exc)) from None
+    return folder
+
+
 _HELD: set[str] = (
     set()
 )  # repositories whose lock this process holds (build() locks, then publish())
@@ -61,10 +100,12 @@ def build_lock(root: Path) -> Iterator[None]:
     if key in _HELD:
         yield
         return
-    state = root / STATE_DIR
-    state.mkdir(parents=True, exist_ok=True)
-    path = state / "build.lock"
-    with open(path, "a+") as handle:
+    try:
+        state = safefs.make_dirs(Path(root), Path(root) / STATE_DIR, hint=WORK_HINT)
+        fd = safefs.open_lock(state / "build.lock", Path(root), hint=WORK_HINT)
+    except safefs.UnsafePath as exc:
+        raise PublishError(str(exc)) from None
+    with os.fdopen(fd, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -181,7 +222,7 @@ def write_tree(
         **copies,
     }
     written = 0
-    root.mkdir(parents=True, exist_ok=True)
+    safefs.make_dirs(root.parent, root)
     if known:
         existing = set(known)
     else:
@@ -199,8 +240,7 @@ def write_tree(
                 and target.stat().st_mtime >= content.stat().st_mtime
             ):
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(content, target)
+            safefs.copy_file(content, target, base=root)
         else:
             if (
                 rel in existing
@@ -208,8 +248,7 @@ def write_tree(
                 and target.read_bytes() == content
             ):
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            safefs.write_bytes(target, content, base=root)
         written += 1
     if known is not None:
         known.clear()
@@ -244,8 +283,9 @@ def write_staging(
         write_tree(docs, site.pages, site.files, site.copies, known)
     else:
         if docs.is_dir() and any(docs.iterdir()):
-            shutil.rmtree(docs)  # pages of an earlier build on disk: MkDocs would find them twice
-        docs.mkdir(parents=True, exist_ok=True)
+            # Pages of an earlier build on disk: MkDocs would find them twice.
+            safefs.remove_tree(docs)
+        safefs.make_dirs(staging, docs)
     config = mkdocs_config(site, docs, site_dir)
     if on_disk:
         # Beside the docs, not in them: MkDocs would publish it. The hooks read it (mkdocs_hooks);
@@ -253,19 +293,34 @@ def write_staging(
         search_file = staging / "search-entries.json"
         entries = json.dumps(site.search, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         if not search_file.is_file() or search_file.read_bytes() != entries:
-            search_file.write_bytes(entries)
+            safefs.write_bytes(search_file, entries, base=staging)
         config["extra"]["relais"]["search_entries"] = str(search_file)
     if serving:
         # The live-reload script MkDocs injects is inline: allow it in preview only.
         config["extra"]["relais"]["csp"] = CSP.replace(
             "script-src 'self'", "script-src 'self' 'unsafe-inline'"
         )
-        config["extra"]["relais"]["jinja_cache"] = str(staging / "jinja-cache")  # see mkdocs_hooks
+        config["extra"]["relais"]["jinja_cache"] = str(_jinja_cache())  # see mkdocs_hooks
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     config_file = staging / "mkdocs.yml"
     if not config_file.is_file() or config_file.read_text(encoding="utf-8") != text:
-        config_file.write_text(text, encoding="utf-8")
+        safefs.write_bytes(config_file, text.encode("utf-8"), base=staging)
     return config_file
+
+
+_JINJA_CACHE: list[Path] = []
+
+
+def _jinja_cache() -> Path:
+    """A folder of this process, outside the repository, for `relais serve`'s compiled templates:
+    Jinja runs the bytecode it loads, so it must never come from a folder a commit can fill."""
+    if not _JINJA_CACHE:
+        import atexit
+
+        folder = Path(tempfile.mkdtemp(prefix="relais-jinja-"))  # 0700, this user's
+        atexit.register(shutil.rmtree, folder, True)
+        _JINJA_CACHE.append(folder)
+    return _JINJA_CACHE[0]
 
 
 def _renameat2_exchange(a: Path, b: Path) -> bool:
@@ -301,11 +356,13 @@ def swap_into_place(new: Path, out: Path) -> None:
 
 def _clean_leftovers(out: Path) -> None:
     """Remove folders of builds that were killed before they could clean up."""
+    # A leftover that is a link (committed by someone) is removed as a link, never followed,
+    # and never moved into place as the site.
     for leftover in out.parent.glob(f".{out.name}.tmp-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        safefs.remove_tree(leftover)
     for leftover in out.parent.glob(f".{out.name}.old-*"):
-        if out.exists():
-            shutil.rmtree(leftover, ignore_errors=True)
+        if out.exists() or out.is_symlink() or leftover.is_symlink() or not leftover.is_dir():
+            safefs.remove_tree(leftover)
         else:
             os.replace(leftover, out)
 
@@ -358,11 +415,11 @@ def publish(
             "the site's Later files are neither made (Site.with_later) nor coming (later)"
         )
     timings = timings or Timings()
-    out = out.resolve()
-    root = root.resolve()
+    out = check_output(root, out)
+    root = Path(os.path.abspath(root))
     with build_lock(root):
         _clean_leftovers(out)
-        staging = root / STATE_DIR / "staging"
+        staging = check_work_folder(root, root / STATE_DIR / "staging")
         on_disk = staging_on_disk()
         if on_disk and later is not None:  # the staging then holds every file of the site
             with timings.stage("later"):

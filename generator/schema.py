@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -572,12 +573,20 @@ def render(schema: JsonSchemaValue) -> str:
 
 
 def write(out: Path) -> list[Path]:
-    """Write every schema into `out`; returns the files written."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write every schema into `out`; returns the files written. Never through a link (the
+    folder may be the repository's, where a commit can put one): safefs.UnsafePath."""
+    from . import safefs
+
+    here = Path.cwd()
+    absolute = Path(os.path.abspath(out))
+    base = here if absolute.is_relative_to(here) else absolute.parent
+    safefs.make_dirs(base, absolute)
+    for name in schemas():  # all refused before any is written
+        safefs.check_no_links(base, absolute / name)
     written = []
     for name, schema in schemas().items():
         path = out / name
-        path.write_text(render(schema), encoding="utf-8")
+        safefs.write_bytes(absolute / name, render(schema).encode("utf-8"), base=base)
         written.append(path)
     return written
 
@@ -619,5 +628,9 @@ def schema_command(out: Path, check_only: bool) -> None:
             sys.exit(1)
         click.echo(f"{len(KINDS)} schemas in {out} are up to date.")
         return
-    written = write(out)
+    try:
+        written = write(out)
+    except OSError as exc:  # safefs.UnsafePath: a link where a schema goes
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     click.echo(f"Wrote {len(written)} schemas into {out}: " + ", ".join(p.name for p in written))

@@ -28,7 +28,8 @@ from .load import POSTS_DIR, LoadCache, load, load_post
 from .model import Project
 from .plan import plan, post_page
 from .planner import Planner, post_path
-from .publish import STATE_DIR, write_staging
+from . import safefs
+from .publish import STATE_DIR, PublishError, check_work_folder, write_staging
 from .site import Site
 
 WATCHED = ("site_config.yml", "content", "calendar", "ambassadors", "moderation")
@@ -142,7 +143,7 @@ class Preview:
             for rel, text in pages:
                 data = text.encode("utf-8")
                 if self.written.get(rel) != data:
-                    (docs / rel).write_bytes(data)
+                    safefs.write_bytes(docs / rel, data, base=docs)
                     self.written[rel] = data
             names = ", ".join(sorted(slugs))
             click.echo(
@@ -212,6 +213,11 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
     from . import cache, engine
 
     preview = Preview(root, now_option)
+    try:  # .relais/serve/ is written again and again: no link in it, ever (see safefs.py)
+        check_work_folder(preview.root, preview.staging)
+    except PublishError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return 1
     # The first page comes sooner from the build cache (briefs, pages: cache.py), warmed by the
     # last preview; what the preview converts and renders is kept for the next one.
     found = cache.open_cache(preview.root)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from .. import safefs
 from ..clock import parse_now
 from ..diagnostics import FORMATTERS, did_you_mean, has_errors, sort_key
 from ..options import EXIT_ERRORS, EXIT_OK
@@ -88,11 +90,14 @@ def digest_command(
         )
         sys.exit(EXIT_OK)
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        # Never through a link (the folder may be in the repository, where a commit can put one).
+        here, folder = Path.cwd(), Path(os.path.abspath(out))
+        base = here if folder.is_relative_to(here) else folder.parent
+        safefs.make_dirs(base, folder)
         html = out / result.filename(ambassador_id, ".html")
         markdown = out / result.filename(ambassador_id, ".md")
-        html.write_text(result.html, encoding="utf-8")
-        markdown.write_text(result.markdown, encoding="utf-8")
+        safefs.write_bytes(folder / html.name, result.html.encode("utf-8"), base=base)
+        safefs.write_bytes(folder / markdown.name, result.markdown.encode("utf-8"), base=base)
     except OSError as exc:
         click.echo(f"error: cannot write the digest into {out}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_ERRORS)

@@ -125,9 +125,17 @@ def read_cache(root: Path | str, config: WatchConfig) -> tuple[CacheState, tuple
 # --- writing ---------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, fsync, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_atomic(path: Path, data: bytes, base: Path | None = None) -> None:
+    """Write through a temporary file in the same folder, fsync, then rename over the target.
+
+    With `base` (the repository), no folder between it and the file may be a symbolic link
+    (safefs.UnsafePath): the rename replaces a link at the file itself, never its target."""
+    from .. import safefs
+
+    if base is not None:
+        safefs.make_dirs(base, path.parent)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -159,9 +167,11 @@ def write_cache(
     root: Path | str, config: WatchConfig, state: CacheState, previous: CacheState | None = None
 ) -> None:
     """Write the entries files that changed, remove those of feeds no longer configured, then the state."""
+    from .. import safefs
+
     base = cache_path(root, config)
     feeds_dir = base / FEEDS_DIR
-    feeds_dir.mkdir(parents=True, exist_ok=True)
+    safefs.make_dirs(Path(root), feeds_dir)  # never through a committed link (safefs.py)
     for stray in feeds_dir.glob(".*.tmp"):  # left by a process killed mid-write
         stray.unlink(missing_ok=True)
     for feed_id, entries in state.entries.items():
@@ -175,12 +185,12 @@ def write_cache(
             "feed": feed_id,
             "entries": [e.model_dump(mode="json") for e in entries],
         }
-        write_atomic(target, _dumps(payload))
+        write_atomic(target, _dumps(payload), Path(root))
     for path in feeds_dir.glob("*.json"):
         if path.stem not in state.entries:
             path.unlink(missing_ok=True)
     states = {k: v.model_dump(mode="json") for k, v in state.feeds.items()}
-    write_atomic(base / STATE_FILE, _dumps({"format": FORMAT, "feeds": states}))
+    write_atomic(base / STATE_FILE, _dumps({"format": FORMAT, "feeds": states}), Path(root))
 
 
 # --- updating (pure) -------------------------------------------------------------------------

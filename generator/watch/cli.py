@@ -390,7 +390,7 @@ def import_command(file: Path, root: Path, default_theme: str, dry_run: bool) ->
     if dry_run:
         click.echo(new_text, nl=False)
         return
-    write_atomic(path, new_text.encode("utf-8"))
+    write_atomic(path, new_text.encode("utf-8"), Path(root))
     themes = (
         f" and {len(found.themes)} theme(s) ({', '.join(found.themes)})" if found.themes else ""
     )
@@ -415,5 +415,10 @@ def export_command(root: Path, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        from .. import safefs
+
+        try:  # never through a link (the file may be in the repository)
+            safefs.write_bytes(output, text.encode("utf-8"))
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
         click.echo(f"wrote {len(config.watch.feeds)} feed(s) to {output}", err=True)
