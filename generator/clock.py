@@ -10,7 +10,7 @@ import os
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from .model import parse_datetime
+from .model import MAX_YEAR, MIN_YEAR, parse_datetime
 
 
 class BadNow(ValueError):
@@ -31,7 +31,13 @@ def parse_now(value: str | None, tz_name: str) -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC).astimezone(tz)
+            when = datetime.fromtimestamp(int(epoch), UTC).astimezone(tz)
         except (ValueError, OverflowError, OSError):
             raise BadNow(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+        if not MIN_YEAR <= when.year <= MAX_YEAR:
+            raise BadNow(
+                f"SOURCE_DATE_EPOCH={epoch!r} is outside the years Relais handles "
+                f"({MIN_YEAR} to {MAX_YEAR})"
+            )
+        return when
     return datetime.now(tz)

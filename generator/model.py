@@ -181,11 +181,29 @@ def _tz(info: ValidationInfo) -> tzinfo:
     return ctx.get("tz") or ZoneInfo("UTC")
 
 
+# The years a date of the content may fall in. Every later stage must handle them: the .ics
+# writer adds days and hours (year 10000 does not exist), a share window adds two weeks, time
+# zones move a date-time across midnight (year 1 has no day before), and the calendar counts
+# months from today. Wider than an editorial calendar needs, and far from either end.
+MIN_YEAR, MAX_YEAR = 1900, 2199
+
+
+def _in_years(day: date, value: Any, kind: str) -> None:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise PydanticCustomError(
+            f"relais_{kind}",
+            "'{value}' is outside the years Relais handles ({low} to {high})",
+            {"value": str(value), "low": MIN_YEAR, "high": MAX_YEAR},
+        )
+
+
 def parse_date(value: Any) -> date:
     """An ISO date (YYYY-MM-DD), with a message that says what is wrong."""
     if isinstance(value, datetime):
+        _in_years(value.date(), value, "date")
         return value.date()
     if isinstance(value, date):
+        _in_years(value, value, "date")
         return value
     if not isinstance(value, str):
         raise PydanticCustomError(
@@ -197,18 +215,22 @@ def parse_date(value: Any) -> date:
             "relais_date", "'{value}' is not a date like 2026-12-03", {"value": value}
         )
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise PydanticCustomError(
             "relais_date", "'{value}' does not exist in the calendar", {"value": value}
         ) from None
+    _in_years(day, value, "date")
+    return day
 
 
 def parse_datetime(value: Any, tz: tzinfo) -> datetime:
     """An ISO date-time; without an offset it is local time in the site's zone; a date means 00:00."""
     if isinstance(value, datetime):
+        _in_years(value.date(), value, "datetime")
         return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, date):
+        _in_years(value, value, "datetime")
         return datetime.combine(value, time(0, 0), tz)
     if not isinstance(value, str):
         raise PydanticCustomError(

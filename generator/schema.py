@@ -44,11 +44,12 @@ from .moderation.model import Directory, Feedback, Library
 # Draft 7 is the newest draft that every editor plugin and validator we target reads.
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
-# A calendar date that exists (leap years included), as `model.parse_date` accepts it;
-# written out so that editors, which do not check "format", reject 2026-02-30 too.
+# A calendar date that exists (leap years included) in the years Relais handles (1900 to
+# 2199, model.MIN_YEAR..MAX_YEAR), as `model.parse_date` accepts it; written out so that
+# editors, which do not check "format", reject 2026-02-30 and 9999-06-01 too.
 _DAY = (
-    r"(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
-    r"|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)"
+    r"(?:(?:19|20|21)\d{2}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)"
+    r"|02-(?:0[1-9]|1\d|2[0-8]))|(?:(?:19|20|21)(?:0[48]|[2468][048]|[13579][26])|2000)-02-29)"
 )
 DATE_PATTERN = f"^{_DAY}$"
 # What `model.parse_datetime` accepts: a date, or a date and a time (T or a space), seconds

@@ -300,6 +300,12 @@ HOSTILE_FEED = f"""<?xml version="1.0"?>
 <iframe src="https://evil.example.net/"></iframe><svg onload="alert(5)"></svg> {T}</p>]]></description></item>
 <item><title>Boulangerie data</title><link>data:text/html,&lt;script&gt;alert(6)&lt;/script&gt;</link><guid>a2</guid>
 <pubDate>Mon, 30 Nov 2026 08:00:00 +0000</pubDate><description>Boulangerie du quartier</description></item>
+<item><title>Boulangerie du futur</title><link>https://news.example.net/futur</link><guid>a3</guid>
+<pubDate>Fri, 31 Dec 9999 23:59:59 -1200</pubDate><description>Boulangerie</description></item>
+<item><title>Boulangerie antique</title><link>https://news.example.net/antique</link><guid>a4</guid>
+<pubDate>Mon, 01 Jan 0001 00:00:00 +1400</pubDate><description>Boulangerie</description></item>
+<item><title>Boulangerie 1899</title><link>https://news.example.net/1899</link><guid>a5</guid>
+<pubDate>Sun, 31 Dec 1899 23:59:59 +0000</pubDate><description>Boulangerie</description></item>
 </channel></rss>""".encode()
 
 
