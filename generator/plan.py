@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import features
+from . import features, headers
 from .brief import Converted
 from .calendar.recurrence import all_occurrences
 from .model import Post, Project, Status
@@ -313,7 +313,8 @@ def plan(
     visuals = _media(pl)
     core = Section(
         pages={**_home(pl, home_blocks, banners), **posts, **archive},
-        files=visuals.files,
+        # The security headers for hosts that read a `_headers` file (headers.py).
+        files={**visuals.files, headers.HEADERS_FILE: headers.headers_file()},
         copies=visuals.copies,
         nav=[{pl.t("home"): "index.md"}],
     )

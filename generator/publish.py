@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from . import engine, safefs
+from . import engine, headers, safefs
 from .jobs import Timings
 from .render import inert_url, sprite
 from .site import Site
@@ -33,11 +33,7 @@ THEME_DIR = Path(__file__).parent / "theme"
 HOOKS = Path(__file__).parent / "mkdocs_hooks.py"  # the engine's hooks: less work per page
 STATE_DIR = ".relais"
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'"
-)
+CSP = headers.CSP  # the policy of every page's <meta>; the host's headers say more (headers.py)
 
 
 class PublishError(Exception):

@@ -1099,3 +1099,25 @@ def test_without_a_key_the_check_warns_and_the_address_is_still_unguessable(
     assert not any(name.endswith(hashlib.sha256(slug).hexdigest()[:n]) for n in (12, 16, 20))
     # Stable from one build to the next while the post does not change.
     assert _embargo_pages(build(root, now_option=NOW).out) == [name]
+
+
+# --- the headers a host should send ----------------------------------------------------------------
+
+
+def test_the_site_ships_the_headers_file_and_the_docs_say_the_same(trap_site: Path) -> None:
+    """`_headers` at the root of the built site; the nginx and Apache snippets of the docs send
+    exactly the same headers (a value changed in headers.py and not in the docs fails here)."""
+    from generator.headers import HEADERS, MEDIA_HEADERS, headers_file
+
+    assert (trap_site / "_headers").read_bytes() == headers_file()
+    docs = (Path(__file__).parent.parent / "docs/administrator/security.md").read_text(
+        encoding="utf-8"
+    )
+    nginx = docs.split("```nginx", 1)[1].split("```", 1)[0]
+    apache = docs.split("```apache", 1)[1].split("```", 1)[0]
+    for name, value in (*HEADERS, *MEDIA_HEADERS):
+        assert f'add_header {name} "{value}" always;' in nginx, name
+        assert f'Header always set {name} "{value}"' in apache, name
+    # frame-ancestors and nosniff cannot be said by a <meta>: they are in the headers.
+    assert "frame-ancestors 'self'" in dict(HEADERS)["Content-Security-Policy"]
+    assert dict(HEADERS)["X-Content-Type-Options"] == "nosniff"
