@@ -132,7 +132,7 @@ def visit(page: object, recorder: Recorder, url: str) -> None:
     for selector in ("article a", "article img", "h1", "h2"):
         first = page.locator(selector).first  # type: ignore[attr-defined]
         if first.count() and first.is_visible():
-            first.hover(timeout=5000)
+            first.hover(timeout=5000, force=True)
     page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
 
 
