@@ -248,3 +248,51 @@ def test_watch_export_never_writes_through_a_link(repo: Path, victim: Path) -> N
     )
     assert result.exit_code != 0 and "symbolic link" in result.output, result.output
     assert snapshot(victim) == before
+
+
+def test_stats_fetch_never_writes_through_a_linked_folder(repo: Path, victim: Path) -> None:
+    from generator.load import load
+    from generator.safefs import UnsafePath
+    from generator.stats.fetch import fetch
+
+    config = repo / "site_config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("networks:\n", "networks:\n  mastodon: {}\n"),
+        encoding="utf-8",
+    )
+    (repo / "content/posts/compte.md").write_text(
+        "---\ntitle: Compté\ndate: 2026-11-23T11:00\nnetworks: [mastodon]\nstatus: published\n"
+        "published:\n  mastodon: https://mastodon.example/@maison/103270115826048975\n---\n",
+        encoding="utf-8",
+    )
+    loaded = load(repo)
+    assert loaded.project is not None, loaded.diagnostics
+    (repo / "stats").mkdir()
+    (repo / "stats/fetched").symlink_to(victim, target_is_directory=True)
+    before = snapshot(victim)
+    with pytest.raises(UnsafePath, match="stats/fetched is a symbolic link"):
+        fetch(repo, loaded.project)  # refused before any request is made
+    assert snapshot(victim) == before
+
+
+def test_the_stats_report_never_writes_through_a_link(repo: Path, victim: Path) -> None:
+    (repo / "rapports").mkdir()
+    (repo / "rapports/report-2026-11.md").symlink_to(victim / "keep.txt")
+    before = snapshot(victim)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "stats",
+            "report",
+            "--root",
+            str(repo),
+            "--now",
+            NOW,
+            "--month",
+            "2026-11",
+            "--out",
+            str(repo / "rapports"),
+        ],
+    )
+    assert result.exit_code != 0 and "symbolic link" in result.output, result.output
+    assert snapshot(victim) == before

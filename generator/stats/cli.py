@@ -86,6 +86,10 @@ def report_command(root: Path, now_option: str | None, month: str, out: Path) ->
             f"{month!r} is not a month like 2026-11", param_hint="--month"
         ) from None
     project, now = _project(root, now_option)
-    written = write(Planner(project, now), first, out)  # type: ignore[arg-type]
+    try:
+        written = write(Planner(project, now), first, out)  # type: ignore[arg-type]
+    except OSError as exc:  # safefs.UnsafePath: a link where a report goes
+        click.echo(f"error: cannot write the report into {out}: {exc}", err=True)
+        sys.exit(1)
     for path in written:
         click.echo(f"wrote {path}")

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from .. import safefs
 from ..model import Project
 from ..watch.addresses import AddressPolicy, is_public
 from ..watch.cache import write_atomic
@@ -194,7 +195,9 @@ def fetch(
     todo = requests(project, bluesky_api)
     if not todo:
         return []
-    folder.mkdir(parents=True, exist_ok=True)
+    # Never through a committed link (stats/fetched/ is in the repository): safefs.py. Each
+    # file is then renamed into place (write_atomic), which replaces a link, never follows it.
+    safefs.make_dirs(Path(root), folder)
     limits = settings.fetch_limits()
     with ThreadPoolExecutor(max_workers=max(1, min(settings.workers, len(todo)))) as pool:
         done: Iterable[list[Outcome]] = pool.map(

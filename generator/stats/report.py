@@ -4,10 +4,12 @@ page of the portal (pages.py), from one view."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .. import safefs
 from ..render import render
 from .figures import Figures, compute, previous
 from .views import Formatter, colon, group_table, plan_table, ranked_view, traffic_tables
@@ -103,10 +105,17 @@ def write(pl: Any, month: date, out: Path) -> list[Path]:
         "site": pl.project.config.site.name,
         "ranked": report["ranked"],
     }
-    out.mkdir(parents=True, exist_ok=True)
+    # Never through a link (the folder may be in the repository, where a commit can put one).
+    here, folder = Path.cwd(), Path(os.path.abspath(out))
+    base = here if folder.is_relative_to(here) else folder.parent
+    safefs.make_dirs(base, folder)
     md = out / f"report-{month:%Y-%m}.md"
     html = out / f"report-{month:%Y-%m}.html"
-    md.write_text(render("stats/report.md.j2", **context), encoding="utf-8")
+    safefs.write_bytes(
+        folder / md.name, render("stats/report.md.j2", **context).encode("utf-8"), base=base
+    )
     # The HTML report holds its charts: drawn for it alone, with the network table.
-    html.write_text(render("stats/report.html.j2", **context), encoding="utf-8")
+    safefs.write_bytes(
+        folder / html.name, render("stats/report.html.j2", **context).encode("utf-8"), base=base
+    )
     return [md, html]
