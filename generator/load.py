@@ -779,6 +779,15 @@ def _media_problem(path: Path, rel: str) -> Diagnostic | None:
     """Why a file of content/media/ is not published (or what of an SVG is left out)."""
     from . import media
 
+    odd = media.name_problem(rel.removeprefix(MEDIA_DIR + "/"))
+    if odd:
+        return error(
+            rel,
+            1,
+            "media-name",
+            f"this file is not published: its name {odd}",
+            "rename it with letters, digits, spaces, dots, hyphens and underscores",
+        )
     kind = media.kind(path.name)
     if kind is None:
         what = f"{path.suffix} files" if path.suffix else "files without an extension"

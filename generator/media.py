@@ -91,6 +91,27 @@ PUBLISHED_HINT = (
 )
 
 
+# Characters a media file's name may not hold: its name becomes a URL in pages, kits.json and
+# feeds (`#` and `?` would cut it, `%` be read as an escape, quotes and angle brackets end an
+# attribute where a template forgot to escape), and control or invisible characters would
+# show another name than the file has.
+_NAME_FORBIDDEN = frozenset("\"'<>#?%\\`{}|^*:")
+
+
+def name_problem(rel: str) -> str:
+    """What makes a path under content/media/ unfit for a URL ('' when nothing does)."""
+    import unicodedata
+
+    for ch in rel:
+        if ch in _NAME_FORBIDDEN:
+            return f"holds '{ch}'"
+        if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
+            return f"holds the invisible character U+{ord(ch):04X}"
+    if any(part.startswith("-") or part != part.strip() for part in rel.split("/")):
+        return "starts or ends with a space, or starts with '-'"
+    return ""
+
+
 def kind(name: str) -> Kind | None:
     """The kind of a media file by its name, or None when the folder does not publish it."""
     suffix = name[name.rfind(".") :].lower() if "." in name else ""

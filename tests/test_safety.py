@@ -1005,6 +1005,10 @@ def _build_with(tmp_path: Path, setup: object) -> object:
         ("content/media/faux.pdf", b"<html><script>alert(1)</script></html>", "media-content"),
         ("content/media/bombe.svg", b'<!DOCTYPE s [<!ENTITY a "x">]><svg/>', "media-svg"),
         ("content/media/html.svg", b"<html><script>alert(1)</script></html>", "media-svg"),
+        ('content/media/a"><img src=x onerror=alert(1)>.png', PNG, "media-name"),
+        ("content/media/x.png#.png", PNG, "media-name"),
+        ("content/media/sous/\u202egnp.png", PNG, "media-name"),
+        ("content/media/saut\nde ligne.png", PNG, "media-name"),
     ],
 )
 def test_media_that_could_run_refuses_the_build(
