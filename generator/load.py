@@ -855,9 +855,9 @@ def _images(root: Path, posts: list[Post], media_ids: dict[str, tuple[int, int]]
             st = target.stat()
         except (OSError, RuntimeError, ValueError):
             continue
-        rel = by_identity.get((st.st_dev, st.st_ino))
-        if rel is not None:
-            images[image] = rel
+        found = by_identity.get((st.st_dev, st.st_ino))
+        if found is not None:
+            images[image] = found
     return images
 
 

@@ -11,6 +11,7 @@ found on the way is refused with a message that names it (UnsafePath), never fol
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
@@ -144,10 +145,8 @@ def remove_tree(path: Path) -> None:
     except FileNotFoundError:
         return
     if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(path)
-        except OSError:
-            pass
         return
     shutil.rmtree(path, ignore_errors=True)  # rmtree never follows the links inside
 

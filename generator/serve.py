@@ -20,6 +20,7 @@ from pathlib import Path
 
 import click
 
+from . import safefs
 from .check import check
 from .clock import parse_now
 from .diagnostics import FORMATTERS, Severity, has_errors, sort_key
@@ -28,7 +29,6 @@ from .load import POSTS_DIR, LoadCache, load, load_post
 from .model import Project
 from .plan import plan, post_page
 from .planner import Planner, post_path
-from . import safefs
 from .publish import STATE_DIR, PublishError, check_work_folder, write_staging
 from .site import Site
 

@@ -112,11 +112,8 @@ def test_a_committed_link_where_the_build_writes_is_refused(
     before = snapshot(victim)
     result = CliRunner().invoke(cli, ["build", "--root", str(repo), "--now", NOW])
     assert result.exit_code != 0, result.output
-    assert (
-        "Traceback" not in result.output
-        and result.exception is None
-        or isinstance(result.exception, SystemExit)
-    ), result.output
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert named in result.output and "symbolic link" in result.output, result.output
     assert snapshot(victim) == before
 

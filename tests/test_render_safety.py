@@ -476,7 +476,7 @@ def test_attributes_that_restyle_or_hijack_the_portal_and_unreadable_links_are_d
         # Material's own configuration is still the only #__config of the page.
         text = (result.out / built).read_text(encoding="utf-8")
         assert text.count('id="__config"') == 1 and text.count('id="__drawer"') == 1
-        for tag, attrs in content.tags:
+        for _tag, attrs in content.tags:
             href = attrs.get("href") or attrs.get("src") or ""
             assert not re.match(r"\s*(javascript|data):", href, re.IGNORECASE), (built, attrs)
         # No element of the page took an id of the portal's own (#messages, #relais-linkedin...).
