@@ -979,6 +979,20 @@ def _situations(
     diags: list[Diagnostic] = []
     for key, entry in value.items():
         sub = _sub(lines, "situations", key)
+        if not isinstance(key, str) or not ID_PATTERN.match(key):
+            # The id becomes an anchor, a filter value and a data attribute of the page.
+            suggestion = suggest_id(str(key))
+            diags.append(
+                error(
+                    lines.file,
+                    lines.of(("situations", key)),
+                    "invalid-id",
+                    f"situations: '{key}' is not a valid situation id",
+                    f"write '{suggestion}' instead ({ID_RULE})" if suggestion else ID_HINT,
+                )
+            )
+            failed.add(str(key))
+            continue
         obj, more = validate(Situation, entry, sub)
         diags += [_prefixed(d, f"situations.{key}") for d in more]
         if obj is not None:

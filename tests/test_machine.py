@@ -293,3 +293,39 @@ def test_the_stats_report_never_writes_through_a_link(repo: Path, victim: Path) 
     )
     assert result.exit_code != 0 and "symbolic link" in result.output, result.output
     assert snapshot(victim) == before
+
+
+# `stats.folder` names the folder every check and build reads, and `relais stats fetch` writes.
+@pytest.mark.parametrize(
+    "folder", ["/", "VICTIM", "../victim", "stats/../../victim", ".relais/stats", "C:/stats"]
+)
+def test_a_stats_folder_outside_the_repository_is_refused(
+    repo: Path, victim: Path, folder: str
+) -> None:
+    shutil.copy(Path(__file__).parent / "stats/samples/ga4-traffic-acquisition.csv", victim)
+    folder = folder.replace("VICTIM", str(victim))
+    config = repo / "site_config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + f"stats:\n  folder: '{folder}'\n", encoding="utf-8"
+    )
+    before = snapshot(victim)
+    for command in (["check"], ["build"]):
+        result = CliRunner().invoke(cli, [*command, "--root", str(repo), "--now", NOW])
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and "internal error" not in result.output
+        assert f"stats.folder: '{folder}' is not a folder inside the repository" in result.output
+        assert "ga4" not in result.output, result.output  # nothing of the victim was read
+    assert snapshot(victim) == before
+
+
+def test_a_stats_folder_that_links_out_of_the_repository_is_never_read(
+    repo: Path, victim: Path
+) -> None:
+    shutil.copy(Path(__file__).parent / "stats/samples/ga4-traffic-acquisition.csv", victim)
+    (repo / "stats").symlink_to(victim, target_is_directory=True)
+    before = snapshot(victim)
+    result = CliRunner().invoke(cli, ["build", "--root", str(repo), "--now", NOW])
+    assert result.exit_code == 1, result.output
+    assert "stats:1: error: the statistics folder leads out of the repository" in result.output
+    assert "ga4" not in result.output and not (repo / "site").exists()
+    assert snapshot(victim) == before

@@ -30,7 +30,10 @@ X = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 T = "{{ config }} {% raw %} {# c #}"
 # Breaks out of <title> if any layer un-escapes a label (Material's `striptags` does).
 B = '</title><script src="https://evil.example/t.js"></script><style>*{display:none}</style>'
+# Read as a formula by matplotlib's mathtext (the statistics charts), which raised on it.
+M = r"$\frac$ x$^$"
 NOTE_MARKERS = ("NOTE-MARKER-a", "NOTE-MARKER-b")  # in HTML comments: internal notes
+PRIVATE_MARKERS = ("PRIVATE-3c9d", "private-3c9d")  # moderation fields never published
 EMBARGO_MARKERS = ("EMBARGO-MARKER-7f3a", "EMBARGOMARKER7f3a", "secret-launch-7f3a", "embargo-7f3a")
 EMAILS = ("unique.ambassador.4b1e@example.org", "hidden.ambassador.91c2@example.org")
 PNG = (Path(__file__).parent / "corpus/_base/content/media/pain.png").read_bytes()
@@ -73,8 +76,15 @@ tracking:
 watch:
   themes: {{veille: 'Veille {X}{B}', autre: 'Concurrence{B}'}}
   keywords: [boulangerie]
+  alerts:
+    - {{label: 'Alerte {X}{B}', match: [boulangerie], level: alert, escalate: trap-topic}}
+    - {{label: 'Veille {X}{B}', match: [quartier], level: watch, theme: veille}}
+  volume: {{days: 7, factor: 2, minimum: 1}}
   feeds:
     - {{id: piege, url: 'https://feeds.example.org/rss', theme: veille}}
+spelling:
+  words: ['mot{X}', 'ignoré']
+  variants: {{en: en-GB}}
 """,
     "content/posts/trap-post.md": f"""\
 ---
@@ -220,15 +230,92 @@ fenced {X}
 """,
     "calendar/campaigns.yml": f"""\
 - id: trap-campaign
-  title: 'Campagne {X} {T} {B}'
+  title: 'Campagne {X} {T} {B} {M}'
   start: 2026-11-25
   end: 2027-01-15
   goal: 'But {X}'
   description: 'desc {X}'
 """,
+    # The moderation section: every label, guide, reply and topic a trap.
+    "moderation/replies.yml": f"""\
+charter: trap
+guide:
+  answer: 'Répondre {X} {T}'
+  hide: 'Masquer {X}'
+  delete: 'Supprimer {B}'
+  escalate: 'Transmettre {X}'
+situations:
+  piege:
+    label: 'Situation {X} {T} {B}'
+    actions: [answer, escalate]
+    escalate: trap-topic
+    when: 'Quand {X}'
+  cachee:
+    label: 'Cachée {B}'
+    actions: [hide]
+replies:
+  - id: trap-reply
+    situation: piege
+    title: 'Réponse {X} {T} {B}'
+    when: 'Quand {X}'
+    tone: 'Ton {X}'
+    owner: claire-martin
+    review: 2026-11-01
+    text: 'Bonjour [[prénom <script>alert(1)</script>]] {X} {T} javascript:alert(1)'
+    networks:
+      x: ['Variante {X}', 'Autre {B}']
+""",
+    "moderation/escalation.yml": f"""\
+public: [service, contact]
+topics:
+  - id: trap-topic
+    public: [service, contact, channel, response_time, out_of_hours, person, phone, email]
+    topic: 'Sujet {X} {T} {B}'
+    service: 'Service {X}'
+    contact: 'Contact {B}'
+    channel: 'Canal {X}'
+    response_time: '1 h {X}'
+    out_of_hours: 'Nuit {X}'
+    person: 'Personne {X}'
+    phone: '+33 {X}'
+    email: 'mail{X}@example.org'
+    notes: 'PRIVATE-3c9d note'
+  - id: prive
+    topic: Sujet discret
+    service: Service qualité
+    person: 'PRIVATE-3c9d person'
+    phone: '+33 PRIVATE-3c9d'
+    email: private-3c9d@example.org
+    notes: 'PRIVATE-3c9d notes'
+""",
+    "moderation/feedback.yml": f"""\
+- id: trap-feedback
+  topic: 'Retour {X} {T} {B}'
+  first_seen: 2026-10-01
+  last_seen: 2026-11-30
+  count: 3
+  status: open
+  owner: claire-martin
+  replies: [trap-reply]
+  escalate: trap-topic
+  note: 'Note {X} {T}'
+""",
+    # An analytics export: its sources, campaigns and contents are whatever a visitor's link said.
+    "stats/2026-11/ga4-traffic-acquisition.csv": (
+        "# Start date: 20261101\n# End date: 20261130\n"
+        "Session source,Session campaign,Session manual ad content,Users,Sessions,"
+        "Engaged sessions,Engagement rate,Event count\n"
+        "linkedin,trap-campaign,claire-martin,7,9,5,0.6,36\n"
+        "mastodon,trap-campaign,claire-martin,3,4,2,0.6,16\n"
+        + ",".join(
+            '"' + v.replace('"', '""') + '"'
+            for v in (X + M, B + M, M + X, "3", "4", "2", "0.6", "16")
+        )
+        + "\n"
+    ),
     "calendar/slots.yml": '- network: linkedin\n  days: [tue]\n  time: "09:00"\n',
     "ambassadors/claire-martin.yml": f"""\
-name: 'Claire {X} {T} {B}'
+name: 'Claire {X} {T} {B} {M}'
 team: 'Team {X}'
 networks:
   linkedin: {{handle: 'claire<script>'}}
@@ -595,7 +682,7 @@ def test_nothing_private_or_embargoed_anywhere(trap_site: Path) -> None:
     )
     for path in files:
         text = readable_text(path)
-        for secret in (*EMBARGO_MARKERS, *EMAILS, *NOTE_MARKERS):
+        for secret in (*EMBARGO_MARKERS, *EMAILS, *NOTE_MARKERS, *PRIVATE_MARKERS):
             if secret.lower() in text.lower():
                 problems.append(f"{path.relative_to(trap_site)}: {secret}")
     assert not problems, "\n".join(problems)
@@ -1125,3 +1212,17 @@ def test_the_site_ships_the_headers_file_and_the_docs_say_the_same(trap_site: Pa
     # frame-ancestors and nosniff cannot be said by a <meta>: they are in the headers.
     assert "frame-ancestors 'self'" in dict(HEADERS)["Content-Security-Policy"]
     assert dict(HEADERS)["X-Content-Type-Options"] == "nosniff"
+
+
+def test_chart_labels_are_drawn_as_written_never_as_formulas(trap_site: Path) -> None:
+    """Statistics charts draw labels from colleagues (ambassadors, campaigns) and exports;
+    matplotlib read `$…$` as a formula and raised on `$\\frac$`, which stopped the build."""
+    from generator.stats import charts
+
+    svg = charts.bars("t", "Titre", [M, X, "ok"], [("n", [1.0, 2.0, 3.0])])
+    assert html.escape(M, quote=False) in svg and "<script" not in svg
+    page = (trap_site / "stats/ambassadors/index.html").read_text(encoding="utf-8")
+    drawn = re.findall(r"<text\b[^>]*>([^<]*)</text>", page)
+    assert any(html.unescape(t).startswith("Claire ") and M in html.unescape(t) for t in drawn), (
+        drawn
+    )

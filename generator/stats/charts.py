@@ -107,6 +107,9 @@ def bars(
         {
             "svg.fonttype": "none",
             "svg.hashsalt": prefix,
+            # Labels are text from exports and colleagues: `$x^$` is never read as a formula
+            # (matplotlib's mathtext raised on it, and stopped the build).
+            "text.parse_math": False,
             "font.size": 13,
             "axes.spines.top": False,
             "axes.spines.right": False,

@@ -21,13 +21,37 @@ def _zone(value: str) -> str:
 Zone = Annotated[str, AfterValidator(_zone)]
 
 
+def _inside(value: str) -> str:
+    # Read by every check and build, written by `relais stats fetch`: a folder elsewhere on the
+    # machine (`/`, `../other`) would be walked, read and written outside the repository.
+    value = value.rstrip("/") or "/"
+    parts = value.split("/")
+    if (
+        value.startswith("/")
+        or "\\" in value
+        or ":" in value
+        or any(part in ("", ".", "..") or part.startswith(".") for part in parts)
+        or any(ord(c) < 32 or ord(c) == 127 for c in value)
+    ):
+        raise ValueError(
+            f"'{value}' is not a folder inside the repository: write a relative path such as "
+            "stats or reports/stats, without '..', a leading '/' or a hidden folder"
+        )
+    return value
+
+
+Folder = Annotated[str, AfterValidator(_inside)]
+
+
 class StatsConfig(BaseModel):
     """Statistics settings; every field has a default, so `stats:` may be left out."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    folder: str = Field(
-        default="stats", min_length=1, description="Folder of the exports, relative to the root"
+    folder: Folder = Field(
+        default="stats",
+        min_length=1,
+        description="Folder of the exports, relative to the root and inside the repository",
     )
     timezones: dict[str, Zone] = Field(
         default_factory=dict,

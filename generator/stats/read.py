@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..diagnostics import Diagnostic, Severity, warning
+from ..diagnostics import Diagnostic, Severity, error, warning
 from . import formats as fm
 from .config import StatsConfig
 from .model import ExportFile, Numbers, Readout, Visits
@@ -59,12 +59,35 @@ class _File:
             )
 
 
+def _outside(root: Path, config: StatsConfig) -> Diagnostic | None:
+    """An error when the stats folder, or a folder on the way to it, is a link that leads out of
+    the repository (a commit can make `stats` a link to another folder of the machine)."""
+    folder = root / config.folder
+    try:
+        inside = folder.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if inside:
+        return None
+    return error(
+        config.folder,
+        1,
+        "stats-folder-outside",
+        "the statistics folder leads out of the repository (a symbolic link): nothing outside "
+        "the repository is read",
+        f"make {config.folder} a folder of the repository and copy the exports into it",
+    )
+
+
 def read_exports(root: Path | str, config: StatsConfig, site_zone: str) -> Readout:
     """Read every export under the stats folder (none: an empty Readout)."""
     root = Path(root)
     folder = root / config.folder
     if not folder.is_dir():
         return Readout()
+    outside = _outside(root, config)
+    if outside is not None:
+        return Readout(diagnostics=(outside,))
     done: list[_File] = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(root).as_posix()
@@ -90,6 +113,8 @@ def read_cached(root: Path | str, config: StatsConfig, site_zone: str) -> Readou
     """read_exports(), or what it gave last time when no file of the folder changed (same
     names, sizes and modification times): `relais serve` reloads the exports only when edited."""
     folder = Path(root) / config.folder
+    if _outside(Path(root), config) is not None:
+        return read_exports(root, config, site_zone)
     try:
         stamp = tuple(
             (str(p), p.stat().st_mtime_ns, p.stat().st_size)
