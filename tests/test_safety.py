@@ -307,6 +307,8 @@ topics:
         "Engaged sessions,Engagement rate,Event count\n"
         "linkedin,trap-campaign,claire-martin,7,9,5,0.6,36\n"
         "mastodon,trap-campaign,claire-martin,3,4,2,0.6,16\n"
+        # A visitor's link that names the embargoed post: never listed under its title.
+        "linkedin,secret-launch-7f3a,claire-martin,5,6,3,0.6,20\n"
         + ",".join(
             '"' + v.replace('"', '""') + '"'
             for v in (X + M, B + M, M + X, "3", "4", "2", "0.6", "16")

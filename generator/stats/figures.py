@@ -232,13 +232,15 @@ def _plan(project: Project, now: datetime, found: Matching, month: date | None) 
 
 
 def _traffic(
-    project: Project, visits: Iterable[Visits]
+    project: Project, visits: Iterable[Visits], now: datetime
 ) -> tuple[list[Traffic], list[Traffic], list[Traffic], int, int]:
     from ..kits.kit import ambassador_tag
 
     networks = set(project.config.networks)
     tags = {ambassador_tag(a.id): a for a in project.ambassadors}
-    slugs = {p.slug for p in project.posts}
+    # An export's campaign is whatever a visitor's link said: an embargoed post's slug there
+    # would list the post under its title, and confirm a guessed slug.
+    slugs = {p.slug for p in project.posts if not _embargoed(p, now)}
     campaigns = {c.id for c in project.campaigns}
     by_network: dict[str, int] = defaultdict(int)
     by_kit: dict[str, int] = defaultdict(int)
@@ -300,7 +302,7 @@ def compute(project: Project, now: datetime, month: date | None = None) -> Figur
     top = tuple(tops[:TOP])
     bottom = tuple(r for r in rated[:TOP] if r not in top) if len(rated) > TOP else ()
     visits = [v for v in project.stats.visits if month is None or _in_month(v.start, month)]
-    t_net, t_kit, t_amb, amb, company = _traffic(project, visits)
+    t_net, t_kit, t_amb, amb, company = _traffic(project, visits, now)
     unmatched = tuple(
         u for u in found.unmatched if _in_month(u.numbers.day, month) or u.numbers.day is None
     )
