@@ -4,7 +4,7 @@ A post dated 9999-06-01 once passed the check and crashed the build's .ics write
 have stopped every nightly publication after a green pull request. Here dates are drawn from
 the whole range Python knows (year 1 to 9999), with the edges of what Relais accepts (1900,
 2199), daylight-saving nights, offsets as far as they go, share windows, due days, key dates
-with rules, campaigns and slots, in zones from -12 h to +14 h. Whenever the check finds no
+with rules, campaigns, slots and moderation's review days, in zones from -12 h to +14 h. Whenever the check finds no
 error, planning the whole portal (pages, kits, .ics files) must succeed; a few examples run
 the real `mkdocs build`.
 """
@@ -169,6 +169,24 @@ def repository(draw: st.DrawFn) -> dict[str, str]:
     if draw(st.booleans()):
         slot = {"network": "linkedin", "days": ["sun", "mon"], "time": draw(clocks)}
         files["calendar/slots.yml"] = yaml.safe_dump([slot])
+    if draw(st.booleans()):  # moderation/: a reply's review day, a feedback's days
+        reply = {
+            "id": "horaires",
+            "situation": "question",
+            "title": "Horaires",
+            "when": "Une question",
+            "owner": "claire",
+            "review": draw(days).isoformat(),
+            "text": "Bonjour",
+        }
+        situations = {"question": {"label": "Question", "actions": ["answer"]}}
+        files["moderation/replies.yml"] = yaml.safe_dump(
+            {"situations": situations, "replies": [reply]}, allow_unicode=True
+        )
+        first, last = draw(days), draw(days)
+        feedback = {"id": "attente", "topic": "Attente", "count": 2, "replies": ["horaires"]}
+        feedback |= {"first_seen": first.isoformat(), "last_seen": last.isoformat()}
+        files["moderation/feedback.yml"] = yaml.safe_dump([feedback], allow_unicode=True)
     return files
 
 

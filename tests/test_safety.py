@@ -1203,7 +1203,7 @@ def test_the_site_ships_the_headers_file_and_the_docs_say_the_same(trap_site: Pa
     from generator.headers import HEADERS, MEDIA_HEADERS, headers_file
 
     assert (trap_site / "_headers").read_bytes() == headers_file()
-    docs = (Path(__file__).parent.parent / "docs/administrator/security.md").read_text(
+    docs = (Path(__file__).parent.parent / "docs/administrator/hosting-headers.md").read_text(
         encoding="utf-8"
     )
     nginx = docs.split("```nginx", 1)[1].split("```", 1)[0]
