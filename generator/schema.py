@@ -72,6 +72,9 @@ ONE_LINE_PATTERN = (
 BRANCH_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}$"
 EMBARGO_KEY_PATTERN = r"^[!-~]{16,}$"
 LINK_PATTERN = r"^https?://[^/\s]+\S*$"
+# What `stats.config._inside` accepts: relative segments, none empty, hidden, `.` or `..`.
+_SEGMENT = r"[^/\\:.\u0000-\u001f\u007f][^/\\:\u0000-\u001f\u007f]*"
+FOLDER_PATTERN = rf"^{_SEGMENT}(?:/{_SEGMENT})*/*$"
 
 # Shown by VS Code and yaml-language-server instead of the bare pattern (`patternErrorMessage`
 # is their extension of JSON Schema; validators ignore it). Same advice as the checker's hints.
@@ -89,6 +92,8 @@ PATTERN_MESSAGES = {
     BRANCH_PATTERN: "Write a branch name like main",
     EMBARGO_KEY_PATTERN: "Write 16 or more visible ASCII characters, e.g. a random token",
     LINK_PATTERN: "Write the full address, starting with https://, without spaces",
+    FOLDER_PATTERN: "Write a folder inside the repository, e.g. stats, without '..', a leading "
+    "'/' or a hidden folder",
 }
 
 
@@ -359,6 +364,7 @@ VALIDATORS: dict[str, Adjust] = {
     # relais check only: comparing two dates is beyond JSON Schema.
     "generator.model.Campaign._order": _SAME,
     "generator.stats.config._zone": lambda s: _on_strings(s, {"examples": ["Europe/Paris"]}),
+    "generator.stats.config._inside": lambda s: _on_strings(s, {"pattern": FOLDER_PATTERN}),
     "generator.watch.config._scalar_to_str": lambda s: {"type": ["string", "number", "boolean"]},
     "generator.watch.config._one_or_many": _scalar_or_many,
     "generator.watch.config._themes_in": lambda s: {"anyOf": [{"type": "null"}, s]},
@@ -522,6 +528,9 @@ def _explain_patterns(node: Any) -> Any:
         out = {k: _explain_patterns(v) for k, v in node.items()}
         if isinstance(node.get("pattern"), str) and node["pattern"] in PATTERN_MESSAGES:
             out["patternErrorMessage"] = PATTERN_MESSAGES[node["pattern"]]
+        if "patternProperties" in node and "additionalProperties" not in node:
+            # Keys that are ids (situations): any other key is refused, as the checker does.
+            out["additionalProperties"] = False
         return out
     if isinstance(node, list):
         return [_explain_patterns(v) for v in node]
