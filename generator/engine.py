@@ -273,7 +273,9 @@ def _build(
     logger.setLevel(logging.WARNING)
     previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if source_date_epoch is not None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
+        # MkDocs writes it into sitemap.xml.gz, whose header holds an unsigned 32-bit time:
+        # a `now` before 1970 or after 2106 (Relais accepts 1900-2199) raised in gzip.
+        os.environ["SOURCE_DATE_EPOCH"] = str(min(max(source_date_epoch, 0), 2**32 - 1))
     try:
         config = load_config(config_file=str(config_file), strict=strict)
         build_module.build(config, dirty=dirty)

@@ -508,6 +508,9 @@ def _finish_definition(name: str, schema: JsonSchemaValue) -> JsonSchemaValue:
                 "allOf": [{"$ref": value["$ref"]}],
                 **{k: v for k, v in value.items() if k != "$ref"},
             }
+        if (name, field) == ("Library", "situations"):
+            # The keys are ids (anchors and filter values of the page), as the loader checks.
+            value = {**value, "propertyNames": {"pattern": ID_PATTERN.pattern}}
         if (name, field) == ("AmbassadorSettings", "disclosure"):
             # Suggest 'default' and the network ids, without refusing other keys.
             value = {
@@ -528,9 +531,6 @@ def _explain_patterns(node: Any) -> Any:
         out = {k: _explain_patterns(v) for k, v in node.items()}
         if isinstance(node.get("pattern"), str) and node["pattern"] in PATTERN_MESSAGES:
             out["patternErrorMessage"] = PATTERN_MESSAGES[node["pattern"]]
-        if "patternProperties" in node and "additionalProperties" not in node:
-            # Keys that are ids (situations): any other key is refused, as the checker does.
-            out["additionalProperties"] = False
         return out
     if isinstance(node, list):
         return [_explain_patterns(v) for v in node]

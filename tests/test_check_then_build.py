@@ -312,3 +312,23 @@ def test_the_zones_of_the_edges_are_what_they_say() -> None:
     noon = datetime(2026, 6, 1, 12, 0)
     assert noon.replace(tzinfo=ZoneInfo("Pacific/Kiritimati")).utcoffset() == timedelta(hours=14)
     assert noon.replace(tzinfo=ZoneInfo("Etc/GMT+12")).utcoffset() == timedelta(hours=-12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("now", ["1900-01-01T00:30", "1969-12-31T23:00", "2199-12-31T23:30"])
+def test_a_clock_at_the_edges_of_the_years_builds(tmp_path: Path, now: str) -> None:
+    """Found by the property above: MkDocs writes `now` into sitemap.xml.gz, whose header holds
+    an unsigned 32-bit time; a clock before 1970 or after 2106 stopped the build."""
+    root = tmp_path / "repo"
+    write(
+        root,
+        {
+            "site_config.yml": "site: {name: Portail, url: https://portal.example.org/, "
+            "timezone: Europe/Paris}\nnetworks: {linkedin: {}}\n",
+            "content/posts/p.md": "---\ntitle: P\ndate: 1900-01-01T00:00\nnetworks: [linkedin]\n"
+            "status: draft\nmessages: {linkedin: Bonjour}\n---\nLe brief.\n",
+        },
+    )
+    result = build(root, now_option=now)
+    assert result.ok, result.failure
+    assert (result.out / "sitemap.xml.gz").is_file()

@@ -110,7 +110,7 @@ class Library(Frozen):
         default_factory=lambda: Guide.model_validate({}),
         description="The charter's decision guide: when to answer, hide, delete or escalate",
     )
-    situations: dict[Id, Situation] = Field(
+    situations: dict[str, Situation] = Field(
         default_factory=dict, description="Situation id to its label, actions and escalation"
     )
     replies: list[Reply] = Field(default_factory=list, description="The approved replies")
