@@ -77,7 +77,7 @@ watch:
   themes: {{veille: 'Veille {X}{B}', autre: 'Concurrence{B}'}}
   keywords: [boulangerie]
   alerts:
-    - {{label: 'Alerte {X}{B}', match: [boulangerie], level: alert, escalate: trap-topic}}
+    - {{label: 'Alerte {X}{B}', match: [boulangerie], level: alert, escalate: piege}}
     - {{label: 'Veille {X}{B}', match: [quartier], level: watch, theme: veille}}
   volume: {{days: 7, factor: 2, minimum: 1}}
   feeds:
@@ -236,70 +236,6 @@ fenced {X}
   goal: 'But {X}'
   description: 'desc {X}'
 """,
-    # The moderation section: every label, guide, reply and topic a trap.
-    "moderation/replies.yml": f"""\
-charter: trap
-guide:
-  answer: 'Répondre {X} {T}'
-  hide: 'Masquer {X}'
-  delete: 'Supprimer {B}'
-  escalate: 'Transmettre {X}'
-situations:
-  piege:
-    label: 'Situation {X} {T} {B}'
-    actions: [answer, escalate]
-    escalate: trap-topic
-    when: 'Quand {X}'
-  cachee:
-    label: 'Cachée {B}'
-    actions: [hide]
-replies:
-  - id: trap-reply
-    situation: piege
-    title: 'Réponse {X} {T} {B}'
-    when: 'Quand {X}'
-    tone: 'Ton {X}'
-    owner: claire-martin
-    review: 2026-11-01
-    text: 'Bonjour [[prénom <script>alert(1)</script>]] {X} {T} javascript:alert(1)'
-    networks:
-      x: ['Variante {X}', 'Autre {B}']
-""",
-    "moderation/escalation.yml": f"""\
-public: [service, contact]
-topics:
-  - id: trap-topic
-    public: [service, contact, channel, response_time, out_of_hours, person, phone, email]
-    topic: 'Sujet {X} {T} {B}'
-    service: 'Service {X}'
-    contact: 'Contact {B}'
-    channel: 'Canal {X}'
-    response_time: '1 h {X}'
-    out_of_hours: 'Nuit {X}'
-    person: 'Personne {X}'
-    phone: '+33 {X}'
-    email: 'mail{X}@example.org'
-    notes: 'PRIVATE-3c9d note'
-  - id: prive
-    topic: Sujet discret
-    service: Service qualité
-    person: 'PRIVATE-3c9d person'
-    phone: '+33 PRIVATE-3c9d'
-    email: private-3c9d@example.org
-    notes: 'PRIVATE-3c9d notes'
-""",
-    "moderation/feedback.yml": f"""\
-- id: trap-feedback
-  topic: 'Retour {X} {T} {B}'
-  first_seen: 2026-10-01
-  last_seen: 2026-11-30
-  count: 3
-  status: open
-  owner: claire-martin
-  replies: [trap-reply]
-  escalate: trap-topic
-  note: 'Note {X} {T}'
-""",
     # An analytics export: its sources, campaigns and contents are whatever a visitor's link said.
     "stats/2026-11/ga4-traffic-acquisition.csv": (
         "# Start date: 20261101\n# End date: 20261130\n"
@@ -332,6 +268,7 @@ charter: trap
 guide: {{answer: 'Guide {X} {T} {B}', hide: 'H {X}', delete: 'D {X}', escalate: 'E {X}'}}
 situations:
   piege: {{label: 'Situation {X} {T} {B}', actions: [answer, escalate], escalate: piege, when: 'When {X}'}}
+  cachee: {{label: 'Cachée {X} {B}', actions: [hide]}}
 replies:
   - id: piege
     situation: piege
@@ -357,6 +294,14 @@ topics:
     phone: 'javascript:alert(13)'
     email: 'javascript:alert(14)//@example.org'
     notes: 'NOTES-PRIVEES-5d2e {X}'
+  - id: prive
+    topic: Sujet discret
+    public: [service]
+    service: Service qualité
+    contact: 'PRIVATE-3c9d contact'
+    person: 'PRIVATE-3c9d person'
+    phone: '+33 PRIVATE-3c9d'
+    email: private-3c9d@example.org
 """,
     "moderation/feedback.yml": f"""\
 - id: piege
