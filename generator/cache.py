@@ -349,14 +349,19 @@ class Cache:
                 with suppress(OSError):
                     os.unlink(self.folder / "blobs" / sha)
                 return False
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.makedirs(os.path.dirname(target), exist_ok=True)  # in the build's own new folder
+            with suppress(FileNotFoundError):
+                os.unlink(target)  # whatever stands there (a link itself, never its target)
             try:
                 os.link(f"/proc/self/fd/{fd}", target, follow_symlinks=True)
                 return True
             except OSError:
                 pass
-            with open(target, "wb") as out:
-                out.write(data)
+            out = os.open(
+                target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o644
+            )
+            with os.fdopen(out, "wb") as handle:
+                handle.write(data)
             return True
         except OSError:
             return False

@@ -361,3 +361,36 @@ def test_the_secret_is_made_once_outside_the_repository(
     assert first is not None and made.is_file()
     assert made.stat().st_mode & 0o077 == 0  # the user's alone
     assert cache.secret() == first
+
+
+def test_a_page_placed_from_the_cache_never_writes_through_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever stands at a page's place in the new site (a link to a victim file, a file) is
+    replaced by the page, never written through, whether the page is linked or copied there."""
+    store = tmp_path / "store"
+    (store / "blobs").mkdir(parents=True)
+    page = b"<html>la page</html>"
+    sha = hashlib.sha256(page).hexdigest()
+    (store / "blobs" / sha).write_bytes(page)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not Relais' file")
+    site = tmp_path / "site" / "posts" / "p"
+    site.mkdir(parents=True)
+    target = site / "index.html"
+    target.symlink_to(victim)
+    c = cache.Cache(store, b"k" * 32)
+    assert c.place_page(sha, str(target))
+    assert victim.read_text() == "not Relais' file"
+    assert not target.is_symlink() and target.read_bytes() == page
+    # The same where hard links are refused (another file system): the bytes are copied.
+    target.unlink()
+    target.symlink_to(victim)
+
+    def no_link(*args: object, **kwargs: object) -> None:
+        raise OSError("cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    assert c.place_page(sha, str(target))
+    assert victim.read_text() == "not Relais' file"
+    assert not target.is_symlink() and target.read_bytes() == page
