@@ -116,4 +116,6 @@ def test_a_small_benchmark_prints_every_table(tmp_path: Path) -> None:
         tmp_path / "work" / "n50" / "relais" / ".relais" / "watch" / "feeds" / "veille-001.json"
     ).is_file()
     assert len(data["serve"]["edits"]) == 1 and 0 < data["serve"]["edits"][0] < 30
-    assert 0 < data["demo"][0]["wall"] < 60
+    # CPU, not wall time: the demo takes ~3 s of CPU; a loaded machine stretches the wall clock
+    # (67 s was seen at a load average of 20), never the work.
+    assert data["demo"][0]["wall"] > 0 and 0 < data["demo"][0]["cpu"] < 60

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -49,13 +50,19 @@ NOW = datetime(2026, 12, 1, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 @contextmanager
 def time_limit(seconds: int = EXAMPLE_SECONDS) -> Iterator[None]:
-    """Fail (instead of hanging the suite) when one example runs away."""
+    """Fail (instead of hanging the suite) when one example runs away: after `seconds` of this
+    process' CPU time (a blow-up; a busy machine does not bring it closer), or after six times
+    that on the wall clock (a wait that never ends uses no CPU)."""
 
     def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"one example took more than {seconds} s")
+        clock = "of CPU time" if signum == signal.SIGPROF else "on the wall clock"
+        limit = seconds if signum == signal.SIGPROF else 6 * seconds
+        raise TimeoutError(f"one example took more than {limit} s {clock}")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
+    previous_prof = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.alarm(6 * seconds)
     try:
         yield
     except TimeoutError as exc:
@@ -66,8 +73,10 @@ def time_limit(seconds: int = EXAMPLE_SECONDS) -> Iterator[None]:
         ]
         raise AssertionError(f"{exc}, stuck in: " + " <- ".join(reversed(where[-6:-1]))) from None
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGPROF, previous_prof)
 
 
 def assert_diagnostics(diagnostics: list[Diagnostic]) -> None:
@@ -645,3 +654,10 @@ def test_random_key_dates_and_rules(key_date_list: Any, now: datetime) -> None:
         root = Path(tmp)
         write_repo(root, VALID_CONFIG, None, key_date_list, [], {"name": "Claire"}, None)
         run_pipeline(root, now)
+
+
+def test_the_example_limit_catches_a_runaway_computation() -> None:
+    """The guard above fires on CPU time spent, whatever else the machine does."""
+    with pytest.raises(AssertionError, match="more than 1 s of CPU time"), time_limit(1):
+        while True:
+            sum(range(10_000))
