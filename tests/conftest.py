@@ -156,8 +156,20 @@ def wait_until(page: object, expression: str, timeout: float = 10.0) -> None:
     """
     import time
 
+    from playwright.sync_api import Error as PlaywrightError
+
+    def holds() -> bool:
+        try:
+            return bool(page.evaluate(expression))  # type: ignore[attr-defined]
+        except PlaywrightError as exc:
+            # A click that opens another page destroys the document being asked: ask the
+            # next one (the expression is about the page the test is going to).
+            if "context was destroyed" in str(exc) or "navigat" in str(exc):
+                return False
+            raise
+
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):  # type: ignore[attr-defined]
+    while not holds():
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         time.sleep(0.05)
