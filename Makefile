@@ -35,7 +35,9 @@ demo: $(VENV)/.installed dictionaries
 	mkdir -p .relais && [ -d .relais/watch ] || cp -r demo-watch-cache .relais/watch
 	$(PY) -m generator check --now $(DEMO_NOW)
 	$(PY) -m generator build --now $(DEMO_NOW)
-	@echo "Open site/index.html in a browser, or run 'make serve' for http://127.0.0.1:8000/"
+	@echo ""
+	@echo "The demo portal is in site/. To look at it (search and kits need a web server):"
+	@echo "    make serve    then open http://127.0.0.1:8000/ in a browser"
 
 ## serve: live preview of the demo at http://127.0.0.1:8000/
 serve: $(VENV)/.installed

@@ -7,6 +7,7 @@ these through the registry (features.py).
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -90,12 +91,23 @@ def _post_networks(project: Project, now: datetime) -> Iterator[Diagnostic]:
             seen.add(network_id)
         for network_id in post.messages:
             if network_id not in post.networks:
+                # Suggest only a real network: `networks: [facebok]` with a facebook message
+                # means the list is misspelt, not the message key.
+                known = [n for n in post.networks if net.get(n) is not None]
+                unknown = [n for n in post.networks if net.get(n) is None]
+                typo = (
+                    difflib.get_close_matches(network_id, unknown, n=1)
+                    if net.get(network_id)
+                    else []
+                )
                 yield error(
                     post.file,
                     post.line("messages", network_id),
                     "message-network",
                     f"messages has a text for '{network_id}', which is not in this post's networks",
-                    did_you_mean(network_id, post.networks)
+                    f"write '{network_id}' in networks instead of the unknown '{typo[0]}'"
+                    if typo
+                    else did_you_mean(network_id, known)
                     or f"add '{network_id}' to networks, or remove this message",
                 )
 
@@ -281,6 +293,27 @@ def _comments(project: Project, now: datetime) -> Iterator[Diagnostic]:
             )
 
 
+def _topics(project: Project, now: datetime) -> Iterator[Diagnostic]:
+    """With a `topics:` list in site_config.yml, every topic of a post or an ambassador is one of it."""
+    known = project.config.topics
+    if not known:
+        return
+    folded = {k.casefold() for k in known}
+    owners = [(p.file, p.line, p.topics) for p in project.posts]
+    owners += [(a.src.file, a.line, a.topics) for a in project.ambassadors]
+    for file, line, topics in owners:
+        for i, topic in enumerate(topics):
+            if topic.casefold() not in folded:
+                yield error(
+                    file,
+                    line("topics", i),
+                    "unknown-topic",
+                    f"unknown topic '{topic}'",
+                    did_you_mean(topic, known)
+                    or f"use one of the topics of site_config.yml ({', '.join(known)}), or add it there",
+                )
+
+
 CHECKS: list[Check] = [
     _site_networks,
     _post_networks,
@@ -288,6 +321,7 @@ CHECKS: list[Check] = [
     _media,
     _comments,
     _embargo_key,
+    _topics,
 ]
 
 

@@ -173,7 +173,9 @@ def build_command(
     if result.ok:
         click.echo(
             f"Built {result.pages} pages into {result.out} in {result.seconds:.1f} s. "
-            f"Open {result.out / 'index.html'} or run `relais serve`."
+            # Not "open index.html": from the file system, search and the kits do not work.
+            "To look at it, run `relais serve` and open http://127.0.0.1:8000/; "
+            "to publish it, put the folder on a web server."
         )
     sys.exit(EXIT_OK if result.ok else EXIT_ERRORS)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import colorsys
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from functools import lru_cache
 
+from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
+from babel.lists import format_list
+from babel.numbers import format_decimal
 
 LANGUAGES = ("fr", "en")
 
@@ -47,6 +51,19 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "due": {"fr": "À rendre le", "en": "Due"},
     "topics": {"fr": "Sujets", "en": "Topics"},
     "link": {"fr": "Lien", "en": "Link"},
+    "colour_red": {"fr": "rouge", "en": "red"},
+    "colour_orange": {"fr": "orange", "en": "orange"},
+    "colour_yellow": {"fr": "jaune", "en": "yellow"},
+    "colour_green": {"fr": "vert", "en": "green"},
+    "colour_teal": {"fr": "bleu-vert", "en": "teal"},
+    "colour_blue": {"fr": "bleu", "en": "blue"},
+    "colour_purple": {"fr": "violet", "en": "purple"},
+    "colour_pink": {"fr": "rose", "en": "pink"},
+    "colour_brown": {"fr": "brun", "en": "brown"},
+    "colour_grey": {"fr": "gris", "en": "grey"},
+    "colour_black": {"fr": "noir", "en": "black"},
+    "colour_white": {"fr": "blanc", "en": "white"},
+    "fact": {"fr": "{label} : {value}", "en": "{label}: {value}"},
     "language": {"fr": "Langue", "en": "Language"},
     "messages": {"fr": "Messages par réseau", "en": "Messages per network"},
     "no_messages": {"fr": "Pas encore de message rédigé.", "en": "No message written yet."},
@@ -61,11 +78,30 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "en": "This post's content will be visible from {date}.",
     },
     "from_to": {"fr": "du {start} au {end}", "en": "from {start} to {end}"},
-    "posts_count": {"fr": "{n} publication(s)", "en": "{n} post(s)"},
     "characters": {"fr": "caractères", "en": "characters"},
     "characters_with_link": {"fr": "caractères, lien compris", "en": "characters, link included"},
     "month_posts": {"fr": "Publications de {month}", "en": "Posts of {month}"},
-    "generated": {"fr": "Portail généré le {date}", "en": "Portal generated on {date}"},
+    "generated": {"fr": "Portail mis à jour le {date}", "en": "Portal updated on {date}"},
+    "footer_subscribe": {"fr": "S’abonner au calendrier", "en": "Subscribe to the calendar"},
+    "feed_title": {"fr": "Les kits de {name} (Atom)", "en": "{name}’s kits (Atom)"},
+    "footer_kits_feed": {"fr": "Flux des kits (Atom)", "en": "Kits feed (Atom)"},
+    "footer_repo": {"fr": "Le contenu sur Git", "en": "The content on Git"},
+    "footer_label": {"fr": "Pied de page", "en": "Footer"},
+    "preview_errors": {"fr": "Le contenu a des erreurs.", "en": "The content has errors."},
+    "preview_errors_text": {
+        "fr": "Cet aperçu montre la dernière version correcte jusqu’à ce qu’elles soient corrigées :",
+        "en": "This preview shows the last good version until they are fixed:",
+    },
+    "not_found_title": {"fr": "Page introuvable", "en": "Page not found"},
+    "not_found_text": {
+        "fr": "Cette adresse ne mène à aucune page du portail : elle a peut-être changé, ou le kit est archivé.",
+        "en": "This address leads to no page of the portal: it may have changed, or the kit is archived.",
+    },
+    "not_found_home": {"fr": "Accueil du portail", "en": "The portal’s home page"},
+    "not_found_search": {
+        "fr": "Ou cherchez avec la loupe en haut de la page.",
+        "en": "Or search with the magnifying glass at the top of the page.",
+    },
     "status_idea": {"fr": "Idée", "en": "Idea"},
     "status_draft": {"fr": "Brouillon", "en": "Draft"},
     "status_review": {"fr": "En relecture", "en": "In review"},
@@ -127,9 +163,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "cal_feeds_networks": {"fr": "Par réseau", "en": "By network"},
     "cal_feeds_campaigns": {"fr": "Par campagne", "en": "By campaign"},
     "cal_feeds_owners": {"fr": "Par responsable", "en": "By owner"},
-    "cal_events": {"fr": "{n} événement(s)", "en": "{n} event(s)"},
     "cal_overdue": {"fr": "En retard", "en": "Overdue"},
-    "cal_overdue_count": {"fr": "{n} en retard", "en": "{n} overdue"},
+    "cal_board_columns": {"fr": "Colonnes du tableau", "en": "Board columns"},
     "cal_empty_column": {"fr": "Aucune publication.", "en": "No post."},
     "cal_key_dates_title": {
         "fr": "Temps forts des douze prochains mois",
@@ -170,10 +205,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "team": {"fr": "Équipe", "en": "Team"},
     "languages": {"fr": "Langues", "en": "Languages"},
     "specialist": {"fr": "spécialiste", "en": "specialist"},
-    "kits_for_you": {
-        "fr": "Kits ouverts pour ses réseaux : {n}",
-        "en": "Open kits for their networks: {n}",
-    },
     "share_kits": {"fr": "Kits de partage", "en": "Share kits"},
     "kits_intro": {
         "fr": "Tous les kits ouverts, réseau par réseau. Choisissez vos réseaux, complétez les passages entre [[ ]], puis copiez ou partagez. Les liens portent le suivi de la campagne ; votre page personnelle y ajoute le vôtre.",
@@ -192,10 +223,8 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "en": "One page per month, by the date the kits closed, the most recent first.",
     },
     "kits_archive_month": {"fr": "Kits fermés en {month}", "en": "Kits closed in {month}"},
-    "kits_count": {"fr": "{n} kit(s)", "en": "{n} kit(s)"},
     "kit_window": {"fr": "À partager du {start} au {end}", "en": "Share from {start} to {end}"},
     "kit_closed": {"fr": "fermé le {date}", "en": "closed on {date}"},
-    "kit_until": {"fr": "jusqu’au {date}", "en": "until {date}"},
     "kit_block_open": {
         "fr": "Kit ambassadeurs ouvert jusqu’au {date}.",
         "en": "Ambassador kit open until {date}.",
@@ -214,7 +243,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "fr": "Trouvez votre page dans l’annuaire des ambassadeurs",
         "en": "Find your page in the ambassador directory",
     },
-    "your_kits": {"fr": "Vos kits", "en": "Your kits"},
     "your_kits_none": {
         "fr": "Aucun kit ouvert pour vos réseaux en ce moment. Tous les kits :",
         "en": "No kit is open for your networks right now. All kits:",
@@ -261,6 +289,23 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "en": "{network} has no share link: copy the text and download the visual.",
     },
     "share_device": {"fr": "Partager…", "en": "Share…"},
+    "no_link_in_text": {
+        "fr": "{network} ne rend pas les liens cliquables dans le texte : le lien de la publication n’y est pas (mettez-le dans votre bio si besoin).",
+        "en": "{network} does not make links in the text clickable: the post’s link is left out (put it in your bio if needed).",
+    },
+    "text_for": {"fr": "Texte pour {network}", "en": "Text for {network}"},
+    "share_now": {"fr": "À partager maintenant", "en": "Share now"},
+    "share_now_none": {
+        "fr": "Rien à partager pour le moment : les prochains kits arrivent bientôt.",
+        "en": "Nothing to share right now: the next kits are on their way.",
+    },
+    "kit_new": {"fr": "Nouveau", "en": "New"},
+    "kit_soon": {"fr": "Ferme bientôt", "en": "Closes soon"},
+    "kit_ended": {"fr": "Fermé", "en": "Closed"},
+    "kit_closes": {"fr": "À partager jusqu’au {date}", "en": "Share until {date}"},
+    "coming_kits": {"fr": "Bientôt à partager", "en": "Coming soon to share"},
+    "kit_opens": {"fr": "à partager à partir du {date}", "en": "to share from {date}"},
+    "profile": {"fr": "Profil", "en": "Profile"},
     "mastodon_instance": {"fr": "Votre instance Mastodon :", "en": "Your Mastodon instance:"},
     "instance_bad": {
         "fr": "Indiquez votre instance Mastodon, par exemple mastodon.social.",
@@ -286,6 +331,23 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "digest_intro_all": {
         "fr": "Voici les kits ouverts du {start} au {end}. Sur le portail, chaque texte est prêt à copier ; votre page personnelle y ajoute votre lien de suivi.",
         "en": "Here are the kits open from {start} to {end}. On the portal, each text is ready to copy; your personal page adds your tracking link.",
+    },
+    "digest_page": {"fr": "Le récapitulatif de la semaine", "en": "This week’s digest"},
+    "digest_none": {
+        "fr": "Aucun kit ouvert cette semaine.",
+        "en": "No kit is open this week.",
+    },
+    "digest_page_note": {
+        "fr": "Le même récapitulatif peut être envoyé par e-mail chaque semaine (commande relais digest).",
+        "en": "The same digest can be sent by e-mail every week (command relais digest).",
+    },
+    "digest_link": {
+        "fr": "Le récapitulatif de la semaine, à lire ou à transmettre",
+        "en": "This week’s digest, to read or pass on",
+    },
+    "feed_link": {
+        "fr": "Suivre vos kits dans un lecteur de flux ou dans Teams et Slack (Atom)",
+        "en": "Follow your kits in a feed reader, or in Teams and Slack (Atom)",
     },
     "digest_opens": {"fr": "ouvre le {date}", "en": "opens on {date}"},
     "digest_all_kits": {"fr": "Tous les kits sur le portail", "en": "All the kits on the portal"},
@@ -414,6 +476,50 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "notify_open": {"fr": "Ouvrir l’article", "en": "Open the article"},
 }
 
+# Labels that hold a number: one text per CLDR plural category of each language, chosen by
+# Babel's plural rules ("other" when a category is missing: French "many" is for millions).
+# Every language needs its "one" and "other" (a test checks it); never "kit(s)".
+PLURALS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
+    "posts_count": {
+        "fr": {"one": "{n} publication", "other": "{n} publications"},
+        "en": {"one": "{n} post", "other": "{n} posts"},
+    },
+    "cal_events": {
+        "fr": {"one": "{n} événement", "other": "{n} événements"},
+        "en": {"one": "{n} event", "other": "{n} events"},
+    },
+    "cal_overdue_count": {
+        "fr": {"one": "{n} en retard", "other": "{n} en retard"},
+        "en": {"one": "{n} overdue", "other": "{n} overdue"},
+    },
+    "kits_count": {
+        "fr": {"one": "{n} kit", "other": "{n} kits"},
+        "en": {"one": "{n} kit", "other": "{n} kits"},
+    },
+    "kits_for_you": {
+        "fr": {
+            "one": "{n} kit ouvert pour ses réseaux",
+            "other": "{n} kits ouverts pour ses réseaux",
+        },
+        "en": {
+            "one": "{n} open kit for their networks",
+            "other": "{n} open kits for their networks",
+        },
+    },
+    "watch_entries": {
+        "fr": {"one": "{n} entrée", "other": "{n} entrées"},
+        "en": {"one": "{n} entry", "other": "{n} entries"},
+    },
+    "watch_failing": {
+        "fr": {"one": "{n} source en échec", "other": "{n} sources en échec"},
+        "en": {"one": "{n} failing source", "other": "{n} failing sources"},
+    },
+    "share_now_all": {
+        "fr": {"one": "Voir le kit ouvert ({n})", "other": "Voir les {n} kits ouverts"},
+        "en": {"one": "See the open kit ({n})", "other": "See all {n} open kits"},
+    },
+}
+
 
 def _with_features(labels: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mapping[str, str]]:
     """The labels above with those of the feature packages that keep their own."""
@@ -437,10 +543,34 @@ class Translator:
         text = LABELS[key][self.lang]
         return text.format(**values) if values else text
 
-    def plural(self, key: str, n: float, **values: object) -> str:
-        """`key_one` or `key_other` by the language's plural rule (CLDR, through Babel), with n."""
-        form = "one" if _plural_form(self.lang, n) == "one" else "other"
-        return self(f"{key}_{form}", n=n, **values)
+    def plural(self, key: str, n: int, **values: object) -> str:
+        """The label `key` for the number `n`, by the language's plural rules ('1 kit', '2 kits'):
+        its forms in PLURALS, or the labels `key_one` and `key_other` (CLDR, through Babel)."""
+        category = _plural_form(self.lang, n)
+        if key in PLURALS:
+            forms = PLURALS[key][self.lang]
+            text = forms.get(category, forms["other"])
+        else:
+            text = LABELS[f"{key}_{'one' if category == 'one' else 'other'}"][self.lang]
+        return text.format(n=format_decimal(n, locale=self.lang), **values)
+
+    def number(self, n: float) -> str:
+        """A number as the language writes it ('1 000' / '1,000')."""
+        return format_decimal(n, locale=self.lang)
+
+    def language(self, code: str) -> str:
+        """A language's name in the reader's language ('fr' -> 'français' / 'French'); the code
+        itself when Babel does not know it."""
+        return _language_name(code, self.lang)
+
+    def languages(self, codes: Iterable[str]) -> str:
+        """Language names as a list in the reader's language ('français et anglais')."""
+        names = [self.language(c) for c in codes]
+        return format_list(names, locale=self.lang) if names else ""
+
+    def colour(self, hex_colour: str) -> str:
+        """A '#rrggbb' colour as a word a reader knows ('#1e88e5' -> 'bleu' / 'blue')."""
+        return self(f"colour_{colour_family(hex_colour)}")
 
     def status(self, status: str) -> str:
         return self(f"status_{status}")
@@ -477,12 +607,6 @@ class Translator:
         return format_datetime(value, "medium", locale=self.lang)
 
 
-def _plural_form(lang: str, n: float) -> str:
-    from babel import Locale
-
-    return str(Locale.parse(lang).plural_form(n))
-
-
 @lru_cache(maxsize=8192)
 def _fmt_date(value: date, pattern: str, lang: str) -> str:
     return format_date(value, pattern, locale=lang)
@@ -491,3 +615,57 @@ def _fmt_date(value: date, pattern: str, lang: str) -> str:
 @lru_cache(maxsize=2048)  # a clock shows hours and minutes only: the same few on thousands of posts
 def _fmt_clock(hour: int, minute: int, lang: str) -> str:
     return format_time(time(hour, minute), "HH:mm" if lang == "fr" else "h:mm a", locale=lang)
+
+
+@lru_cache(maxsize=4096)
+def _plural_form(lang: str, n: int) -> str:
+    return str(Locale.parse(lang).plural_form(n))
+
+
+@lru_cache(maxsize=512)
+def _language_name(code: str, lang: str) -> str:
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(locale=lang)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+    return name or code
+
+
+def counted(n: int, word: str, plural: str = "") -> str:
+    """A count in English for the command line, which speaks English: '1 feed', '2 feeds'."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def colour_family(hex_colour: str) -> str:
+    """The everyday name of a '#rgb' or '#rrggbb' colour's family, by its hue, lightness and
+    saturation: red, orange, yellow, green, teal, blue, purple, pink, brown, grey, black, white."""
+    digits = hex_colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    try:
+        r, g, b = (int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return "grey"
+    hue, light, sat = colorsys.rgb_to_hls(r, g, b)
+    if light < 0.12:
+        return "black"
+    if light > 0.93:
+        return "white"
+    if sat < 0.15:
+        return "grey"
+    degrees = hue * 360
+    if degrees < 15 or degrees >= 340:
+        return "red" if light > 0.25 or sat > 0.5 else "brown"
+    if degrees < 35:
+        return "orange" if light > 0.4 and sat > 0.5 else "brown"
+    if degrees < 70:
+        return "yellow"
+    if degrees < 160:
+        return "green"
+    if degrees < 195:
+        return "teal"
+    if degrees < 255:
+        return "blue"
+    if degrees < 290:
+        return "purple"
+    return "pink"

@@ -448,6 +448,11 @@ class SiteConfig(Frozen):
         default_factory=SpellingSettings,
         description="Spelling check: words to accept everywhere, the one English of the site",
     )
+    topics: dict[Text, Text] = Field(
+        default_factory=dict,
+        description="Topic id to its label in the portal, e.g. {rse: RSE, evenement: Événement};"
+        " when given, the topics of posts and ambassadors must be among these ids",
+    )
 
     def network_settings(self, network_id: str) -> NetworkSettings:
         return self.networks.get(network_id) or NetworkSettings()
@@ -455,6 +460,13 @@ class SiteConfig(Frozen):
     def disclosure(self, network_id: str) -> str:
         d = self.ambassadors.disclosure
         return d.get(network_id, d.get("default", ""))
+
+    def topic_label(self, topic: str) -> str:
+        """A topic as readers see it: its label from `topics`, else the id as written."""
+        if topic in self.topics:
+            return self.topics[topic]
+        folded = topic.casefold()
+        return next((v for k, v in self.topics.items() if k.casefold() == folded), topic)
 
 
 # --- posts ------------------------------------------------------------------------------------

@@ -42,6 +42,9 @@ class Network:
     byte_limit: int | None
     share_kind: str
     prefills_text: bool
+    # False where a link in the text is not clickable (Instagram and TikTok captions): kits
+    # leave the long tracking link out of such texts rather than have it typed by hand.
+    clickable_links: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +79,16 @@ _ROWS: tuple[_Row, ...] = (
     ("whatsapp", "WhatsApp", _B + "whatsapp", None, None, "none", None, "text"),
     ("email", "E-mail", "fontawesome-solid-envelope", None, None, "none", None, "email"),
 )
+_UNCLICKABLE_LINKS = frozenset({"instagram", "tiktok"})
 NETWORKS: Mapping[str, Network] = MappingProxyType(
-    {row[0]: Network(*row, prefills_text=row[-1] in ("text", "text_url", "email")) for row in _ROWS}
+    {
+        row[0]: Network(
+            *row,
+            prefills_text=row[-1] in ("text", "text_url", "email"),
+            clickable_links=row[0] not in _UNCLICKABLE_LINKS,
+        )
+        for row in _ROWS
+    }
 )
 
 

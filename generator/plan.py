@@ -37,7 +37,9 @@ UPCOMING_DAYS = 30
 KEY_DATES_DAYS = 60
 
 
-def _home(pl: Planner, blocks: list[str], banners: Sequence[str] = ()) -> dict[str, str]:
+def _home(
+    pl: Planner, blocks: list[str], top: Sequence[str] = (), banners: Sequence[str] = ()
+) -> dict[str, str]:
     t = pl.t
     now = pl.now
     # Compared as instants: Python compares two times of one zone by their wall clock, which is
@@ -90,6 +92,7 @@ def _home(pl: Planner, blocks: list[str], banners: Sequence[str] = ()) -> dict[s
         key_dates=key_dates,
         campaigns=campaigns,
         blocks=blocks,
+        top=top,
         banners=[Markup(b) for b in banners],
     )
     return {"index.md": text}
@@ -274,6 +277,34 @@ def plan_apart(
     return Apart(sections, dict(pl.found), briefs)
 
 
+def chrome(pl: Planner) -> dict[str, Any]:
+    """The words around every page (the theme's footer and 404 page), in the site's language.
+    The day only, not the hour: `relais serve` would otherwise restage every page each time."""
+    t = pl.t
+    config = pl.project.config
+    links = [
+        {"text": t("footer_subscribe"), "url": "calendar/#relais-cal-subscriptions"},
+        {"text": t("footer_kits_feed"), "url": "kits/feed.xml"},
+    ]
+    if config.site.repo_url:
+        links.append({"text": t("footer_repo"), "url": config.site.repo_url})
+    return {
+        "footer": {
+            "label": t("footer_label"),
+            "built": t("generated", date=t.day(pl.now)),
+            "built_iso": pl.now.date().isoformat(),
+            "links": links,
+        },
+        "preview": {"title": t("preview_errors"), "text": t("preview_errors_text")},
+        "not_found": {
+            "title": t("not_found_title"),
+            "text": t("not_found_text"),
+            "home": t("not_found_home"),
+            "search": t("not_found_search"),
+        },
+    }
+
+
 def plan(
     project: Project,
     now: datetime,
@@ -309,10 +340,11 @@ def plan(
         near[i] if i in near else far.sections[i] for i in range(len(near) + len(far.sections))
     ]
     home_blocks = [block for s in sections for block in s.home]
+    home_top = [block for s in sections for block in s.home_top]
     banners = [banner for s in sections for banner in s.banners]
     visuals = _media(pl)
     core = Section(
-        pages={**_home(pl, home_blocks, banners), **posts, **archive},
+        pages={**_home(pl, home_blocks, home_top, banners), **posts, **archive},
         # The security headers for hosts that read a `_headers` file (headers.py).
         files={**visuals.files, headers.HEADERS_FILE: headers.headers_file()},
         copies=visuals.copies,
@@ -327,7 +359,7 @@ def plan(
         url=config.site.url,
         repo_url=config.site.repo_url,
         not_in_nav=("/posts/", "/archive/*-*.md"),
-        extra={"networks": list(config.networks)},
+        extra={"networks": list(config.networks), "chrome": chrome(pl)},
         post_blocks=dict(post_blocks),
         search=pl.found,
     )

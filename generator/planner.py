@@ -175,8 +175,8 @@ class Planner:
             )
         base.update(
             due=self.t.medium_day(post.due) if post.due else "",
-            topics=list(post.topics),
-            lang=post.lang,
+            topics=[config.topic_label(x) for x in post.topics],
+            lang=t.language(post.lang) if post.lang else None,
             link=post.link,
             image=self.project.image(post.image),
             image_alt=post.image_alt,

@@ -31,6 +31,9 @@ from .site import Site
 
 THEME_DIR = Path(__file__).parent / "theme"
 HOOKS = Path(__file__).parent / "mkdocs_hooks.py"  # the engine's hooks: less work per page
+FRAME_HOOKS = (
+    Path(__file__).parent / "frame_hooks.py"
+)  # a section's tab and sidebar on all its pages
 STATE_DIR = ".relais"
 
 CSP = headers.CSP  # the policy of every page's <meta>; the host's headers say more (headers.py)
@@ -167,7 +170,7 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, Any]:
             "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
         },
         "plugins": [engine.named().search_plugin(site.language)],
-        "hooks": [str(HOOKS)],
+        "hooks": [str(HOOKS), str(FRAME_HOOKS)],
         "markdown_extensions": [
             "attr_list",
             "md_in_html",
@@ -191,7 +194,11 @@ def mkdocs_config(site: Site, docs_dir: Path, site_dir: Path) -> dict[str, Any]:
         ],
         "extra": {
             "generator": False,
-            "relais": {"sprite": sprite(site.extra.get("networks", [])), "csp": CSP},
+            "relais": {
+                "sprite": sprite(site.extra.get("networks", [])),
+                "csp": CSP,
+                **site.extra.get("chrome", {}),
+            },
         },
         "validation": {
             "nav": {"omitted_files": "ignore", "not_found": "warn"},
@@ -266,6 +273,7 @@ def write_staging(
     serving: bool = False,
     known: dict[str, bytes | Path] | None = None,
     on_disk: bool = True,
+    errors: list[str] | None = None,
 ) -> Path:
     """Write the docs folder and mkdocs.yml into `staging`, touching only what changed.
 
@@ -291,6 +299,9 @@ def write_staging(
         if not search_file.is_file() or search_file.read_bytes() != entries:
             safefs.write_bytes(search_file, entries, base=staging)
         config["extra"]["relais"]["search_entries"] = str(search_file)
+    if serving and errors:
+        # `relais serve` with content errors: a banner on every page of the last good version.
+        config["extra"]["relais"]["preview_errors"] = errors
     if serving:
         # The live-reload script MkDocs injects is inline: allow it in preview only.
         config["extra"]["relais"]["csp"] = CSP.replace(

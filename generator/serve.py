@@ -23,7 +23,7 @@ import click
 from . import safefs
 from .check import check
 from .clock import parse_now
-from .diagnostics import FORMATTERS, Severity, has_errors, sort_key
+from .diagnostics import FORMATTERS, Diagnostic, Severity, format_text, has_errors, sort_key
 from .jobs import beside
 from .load import POSTS_DIR, LoadCache, load, load_post
 from .model import Project
@@ -88,6 +88,7 @@ class Preview:
                     "relais: the preview keeps the last good version until the errors are fixed",
                     err=True,
                 )
+                self._show_errors(sorted(diags, key=sort_key))
                 return None
             config_file = write_staging(
                 site, self.staging, self.site_dir, serving=True, known=self.written
@@ -95,6 +96,17 @@ class Preview:
             self.last = (project, now, site)
             click.echo(f"relais: staged in {time.perf_counter() - started:.2f} s", err=True)
             return config_file
+
+    def _show_errors(self, diags: list[Diagnostic]) -> None:
+        """Put the errors on every page of the last good version, as a banner: whoever edits
+        sees in the browser why the page does not change (the terminal may be hidden)."""
+        if self.last is None:
+            return
+        _, _, site = self.last
+        errors = format_text([d for d in diags if d.severity is Severity.ERROR]).splitlines()
+        write_staging(
+            site, self.staging, self.site_dir, serving=True, known=self.written, errors=errors
+        )
 
     def stage_posts(self, changed: set[Path]) -> bool:
         """Redo only the pages of the edited posts; False when the edit needs a full stage."""
@@ -226,6 +238,12 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
         if config_file is None:
             return 1
         _watch(preview)
+        host, _, port = dev_addr.rpartition(":")
+        click.echo(
+            f"relais: the portal is at http://{host or '127.0.0.1'}:{port}/ "
+            "(it follows your edits; content errors show on the page; Ctrl+C stops)",
+            err=True,
+        )
         try:
             engine.serve(config_file, dev_addr=dev_addr)
         except engine.EngineError as exc:

@@ -40,8 +40,9 @@ class Section:
     `pages` are Markdown sources and `files` raw bytes, both keyed by their path
     relative to the MkDocs docs folder; `copies` are files copied as they are;
     `nav` entries go into the top navigation; `home` blocks are Markdown inserted
-    on the home page in order; `post_blocks` are HTML blocks added
-    to the page of the post with that slug; `later` files are made after planning;
+    on the home page in order, after the team's planning, and `home_top` blocks before
+    it (what a reader came for: the kits to share now); `post_blocks` are HTML blocks
+    added to the page of the post with that slug; `later` files are made after planning;
     `not_in_nav` are MkDocs patterns of pages reached by links, not by the navigation.
     """
 
@@ -50,6 +51,7 @@ class Section:
     copies: dict[str, Path] = field(default_factory=dict)
     nav: list[Any] = field(default_factory=list)
     home: list[str] = field(default_factory=list)
+    home_top: list[str] = field(default_factory=list)
     post_blocks: dict[str, list[str]] = field(default_factory=dict)
     later: list[Later] = field(default_factory=list)
     banners: list[str] = field(default_factory=list)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_NOW = "2026-12-01T08:00"
+DEMO_INSTANT = "2026-12-01T08:00:00+01:00"
 OUT = ROOT / "docs" / "assets" / "demo-home-phone.png"
 PHONE = {"width": 390, "height": 844}
 
@@ -74,6 +75,9 @@ def main() -> None:
                     reduced_motion="reduce",
                 )
                 page = context.new_page()
+                # The reader's clock at the demo's morning: "new" and "closes soon" are marked
+                # by the browser's clock, as on a reader's phone that day.
+                page.clock.install(time=DEMO_INSTANT)
                 page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="networkidle")
                 out.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(out), animations="disabled", caret="hide")

@@ -139,10 +139,17 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+# The demo is built for this morning (DEMO_NOW in Paris): browser tests read it at that moment,
+# so that what depends on the reader's clock ("closes soon", a closed kit) does not depend on
+# the day the tests run.
+DEMO_INSTANT = "2026-12-01T08:00:00+01:00"
+
+
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")  # type: ignore[attr-defined]
     pg = context.new_page()
+    pg.clock.install(time=DEMO_INSTANT)  # from then on, time runs (Material times its search)
     yield pg
     context.close()
 

@@ -67,8 +67,13 @@ def test_pages_handed_over_in_memory_build_the_same_site_as_pages_on_disk(
 
 
 def test_the_portal_config_loads_the_hook() -> None:
-    assert mkdocs_config(SITE, Path("docs"), Path("site"))["hooks"] == [str(HOOKS)]
-    assert HOOKS.is_file()
+    from generator.publish import FRAME_HOOKS
+
+    assert mkdocs_config(SITE, Path("docs"), Path("site"))["hooks"] == [
+        str(HOOKS),
+        str(FRAME_HOOKS),
+    ]
+    assert HOOKS.is_file() and FRAME_HOOKS.is_file()
 
 
 def test_every_demo_page_converts_to_the_same_html(staged_demo: Path) -> None:
@@ -147,7 +152,11 @@ def test_shells_build_the_very_same_site(
     )
     config_file = staged_demo.parent / ".relais" / "staging" / "mkdocs.yml"
     plain = tmp_path / "plain"
-    build(load_config(config_file=str(config_file), site_dir=str(plain), hooks=[]))
+    # Without the hooks that save work; with those that make the portal's frame (frame_hooks.py,
+    # what pages show, not how fast).
+    from generator.publish import FRAME_HOOKS
+
+    build(load_config(config_file=str(config_file), site_dir=str(plain), hooks=[str(FRAME_HOOKS)]))
     ours = {
         p.relative_to(staged_demo): p.read_bytes() for p in staged_demo.rglob("*") if p.is_file()
     }
@@ -171,7 +180,9 @@ def test_shells_build_the_very_same_site(
     # And the shells did the work: rebuild with the hooks and look at the module MkDocs loaded.
     build(load_config(config_file=str(config_file), site_dir=str(tmp_path / "again")))
     shells = sys.modules[str(HOOKS)].shells
-    assert shells.filled > 40 and shells.rendered < 40
+    # Most pages come from a shell; Material renders the navigation's own pages (one per section
+    # and page of the menu, which grows with each feature) and two pages of each kind.
+    assert shells.filled > 40 and shells.filled > shells.rendered
 
 
 class FakePage:

@@ -775,6 +775,13 @@ def head_problems(site: Path, site_url: str) -> list[str]:
                     or attrs
                     == {"name": "viewport", "content": "width=device-width,initial-scale=1"}
                 )
+            elif tag == "link" and names == {"rel", "type", "href", "title"}:
+                # A page's feed (kits/, a personal page), announced to feed readers.
+                ok = (
+                    attrs["rel"] == "alternate"
+                    and attrs["type"] == "application/atom+xml"
+                    and attrs["href"] == "feed.xml"
+                )
             elif tag == "link" and names == {"rel", "href"}:
                 href = attrs["href"] or ""
                 if attrs["rel"] == "canonical":

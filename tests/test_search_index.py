@@ -34,7 +34,7 @@ def test_a_post_is_found_by_its_title_facts_messages_and_brief(built_demo: Path)
     page = found[""]
     assert page["title"] == "Notre premier bilan carbone"
     assert "mardi 30 mars 2027, 09:00 · Brouillon · LinkedIn, Mastodon · Article" in page["text"]
-    assert "rse, producteurs" in page["text"]
+    assert "RSE, Producteurs" in page["text"]  # topics by their labels
     assert found["messages"]["title"] == "Messages par réseau"
     assert "Nous publions aujourd’hui notre premier bilan carbone" in found["messages"]["text"]
     assert found["brief"]["title"] == "Brief"
@@ -62,6 +62,24 @@ def test_personal_pages_are_found_by_the_public_profile_only(built_demo: Path) -
     assert "@example.org" not in json.dumps(
         index(built_demo)
     )  # no private e-mail anywhere in the index
+
+
+def test_profiles_and_kits_are_found_as_readable_sentences(built_demo: Path) -> None:
+    """Not "Claire Martin ÉquipeMarketing et communicationRéseauxLinkedIn…": labels and values
+    apart, topics by their labels, languages by their names."""
+    person = entries(built_demo, "ambassadors/claire-martin/")[""]["text"]
+    assert "<p>Équipe : Marketing et communication</p>" in person
+    assert "<p>Sujets : Produits, RSE, Événements, Partenaires, Saisonnier</p>" in person
+    assert "<p>Langues : français et anglais</p>" in person
+    directory = entries(built_demo, "ambassadors/")
+    assert directory["claire-martin"]["title"] == "Claire Martin"
+    assert "Équipe : Marketing et communication" in directory["claire-martin"]["text"]
+    kits = entries(built_demo, "kits/")
+    kit = kits["kit-lancement-gamme-hiver"]
+    assert kit["title"] == "Lancement de la gamme d’hiver"
+    assert "À partager du 26 nov. 2026 au 20 déc. 2026 · LinkedIn, Instagram" in kit["text"]
+    for entry in [*kits.values(), *directory.values()]:
+        assert "ÉquipeMarketing" not in entry["text"] and "caractères" not in entry["text"]
 
 
 def test_embargoed_posts_are_not_in_the_index(built_demo: Path) -> None:

@@ -143,3 +143,97 @@ def test_a_second_preview_takes_the_briefs_from_the_build_cache(
         second = Preview(demo_repo, DEMO_NOW)
         assert second.stage() is not None
     assert staged(second, PAGE) == page
+
+
+def test_content_errors_show_on_the_last_good_pages_until_fixed(demo_repo: Path) -> None:
+    """The preview keeps the last good version, and says why on every page (not only in a
+    terminal the editor may not be looking at)."""
+    import yaml
+
+    from generator.publish import run_mkdocs
+
+    preview = Preview(demo_repo, DEMO_NOW)
+    config_file = preview.stage()
+    assert config_file is not None
+    assert (
+        "preview_errors"
+        not in yaml.safe_load(config_file.read_text(encoding="utf-8"))["extra"]["relais"]
+    )
+    post = demo_repo / POST
+    good = post.read_text(encoding="utf-8")
+    # A misspelt network, and one that is markup: the banner shows it as text (theme templates
+    # are not autoescaped).
+    post.write_text(
+        good.replace("networks: [", "networks: [linkdin, '<img src=x onerror=alert(1)>', ", 1),
+        encoding="utf-8",
+    )
+    assert preview.stage() is None
+    relais = yaml.safe_load(config_file.read_text(encoding="utf-8"))["extra"]["relais"]
+    assert any("unknown network 'linkdin'" in line for line in relais["preview_errors"])
+    assert any(
+        line.startswith("content/posts/lancement-gamme-hiver.md:")
+        for line in relais["preview_errors"]
+    )
+    run_mkdocs(config_file)
+    home = (preview.site_dir / "index.html").read_text(encoding="utf-8")
+    assert 'class="relais-preview-errors" role="alert"' in home
+    assert "Le contenu a des erreurs." in home and "unknown network &#39;linkdin&#39;" in home
+    assert "<img src=x" not in home and "&lt;img src=x onerror=alert(1)&gt;" in home
+    post.write_text(good, encoding="utf-8")
+    assert preview.stage() is not None
+    relais = yaml.safe_load(config_file.read_text(encoding="utf-8"))["extra"]["relais"]
+    assert "preview_errors" not in relais
+
+
+@pytest.mark.slow
+def test_relais_serve_prints_an_address_that_serves_the_portal(demo_repo: Path) -> None:
+    """What `make demo` tells a newcomer to do works: the printed address answers with the portal."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "serve",
+            "--root",
+            str(demo_repo),
+            "--now",
+            DEMO_NOW,
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        address = ""
+        deadline = time.monotonic() + 180
+        assert process.stderr is not None
+        while not address and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line and process.poll() is not None:
+                break
+            if "the portal is at " in line:
+                address = line.split("the portal is at ")[1].split()[0]
+        assert address == f"http://127.0.0.1:{port}/"
+        body = ""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(address, timeout=5) as response:
+                    body = response.read().decode("utf-8")
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert "À partager maintenant" in body
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

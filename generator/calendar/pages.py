@@ -158,6 +158,13 @@ class Calendar:
                     title=occ.key_date.title,
                     category=occ.key_date.category,
                     first=day == occ.start or day.weekday() == 0 or day.day == 1,
+                    starts=day == occ.start,
+                    # A key date of several days says its range where it is shown whole.
+                    span=self.t(
+                        "from_to", start=self.t.short_day(occ.start), end=self.t.short_day(occ.end)
+                    )
+                    if occ.end > occ.start
+                    else "",
                 )
             )
         for c in self.campaigns:
@@ -262,6 +269,9 @@ class Calendar:
                 if day < self.today:
                     continue
                 cell = self.day_cell(day)
+                # A key date of several days once, on its first day (or today's, when it began
+                # earlier) with its range: not on every row of the weeks it lasts.
+                cell.key_dates = [k for k in cell.key_dates if k["starts"] or day == self.today]
                 slots = [
                     Slot(st.network, self.t.clock(st.at), st.at) for st in slots_by_day.get(day, [])
                 ]
@@ -421,6 +431,7 @@ class Calendar:
                 id=c.id,
                 title=c.title,
                 color=c.color,
+                colour_name=self.t.colour(c.color),
                 goal=c.goal,
                 description=c.description,
                 span=span,
@@ -470,7 +481,7 @@ def _feed_view(feed: Feed, site_url: str, t: Any) -> dict[str, Any]:
         path=feed.path,
         url=url,
         webcal=f"webcal://{rest}",
-        count=t("cal_events", n=feed.events),
+        count=t.plural("cal_events", feed.events),
         kind=feed.kind,
         key=feed.key,
     )

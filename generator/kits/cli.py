@@ -11,6 +11,7 @@ import click
 from .. import safefs
 from ..clock import parse_now
 from ..diagnostics import FORMATTERS, did_you_mean, has_errors, sort_key
+from ..i18n import counted
 from ..options import EXIT_ERRORS, EXIT_OK
 
 
@@ -101,5 +102,5 @@ def digest_command(
     except OSError as exc:
         click.echo(f"error: cannot write the digest into {out}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_ERRORS)
-    click.echo(f"Wrote {html} and {markdown}: {len(result.kits)} kit(s) for week {label}.")
+    click.echo(f"Wrote {html} and {markdown}: {counted(len(result.kits), 'kit')} for week {label}.")
     sys.exit(EXIT_OK)

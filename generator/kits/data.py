@@ -84,7 +84,12 @@ def kits_json(pl: Planner, kits: list[Kit], rules: dict[str, dict[str, Any]]) ->
         "generated": pl.now.isoformat(),
         "site": pl.project.config.site.url,
         "networks": {
-            n: {"label": net.get(n).label, "share": net.get(n).share_kind, **rules[n]}  # type: ignore[union-attr]
+            n: {
+                "label": net.get(n).label,  # type: ignore[union-attr]
+                "share": net.get(n).share_kind,  # type: ignore[union-attr]
+                "links": net.get(n).clickable_links,  # type: ignore[union-attr]
+                **rules[n],
+            }
             for n in used
         },
         "kits": [kit_record(pl, k) for k in kits],

@@ -18,8 +18,7 @@ from ..i18n import Translator
 from ..model import Ambassador, Project
 from ..render import render
 from .data import absolute
-from .kit import Kit, kits_between, kits_for, variant_index
-from .pages import archive_url, kit_anchor
+from .kit import Kit, archive_url, kit_anchor, kits_between, kits_for, variant_index
 
 _WEEK = re.compile(r"(\d{4})-[Ww](\d{1,2})")
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>])|&(?=#?\w+;)")
@@ -91,9 +90,12 @@ def _item(
         )
         cards.append(dict(label=card.label, lines=card.variants[pick].strip().split("\n")))
     image = project.image(kit.post.image)
+    path = f"{page}#{kit_anchor(kit.slug)}" if kit.until >= today else archive_url(kit)
     return dict(
         title=kit.post.title,
         url=url,
+        path=path,  # the same place, from the site's root (the portal's own digest page)
+        image_path=image or "",
         window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
         opens=t("digest_opens", date=t.medium_day(kit.start)) if kit.start > first else "",
         networks=", ".join(net.get(n).label for n in networks if net.get(n)),  # type: ignore[union-attr]
@@ -103,10 +105,11 @@ def _item(
     )
 
 
-def digest(
+def digest_context(
     project: Project, now: datetime, monday: date, ambassador: Ambassador | None = None
-) -> Digest | None:
-    """The digest of the week starting `monday`, or None when it has no kit to share."""
+) -> dict[str, Any] | None:
+    """What the digest of the week starting `monday` says (the e-mail, its Markdown and the
+    portal's page render it), or None when it has no kit to share."""
     sunday = monday + timedelta(days=6)
     kits = kits_between(project, now, monday, sunday)
     if ambassador is not None:
@@ -138,11 +141,27 @@ def digest(
             _item(project, t, k, n, ambassador, monday, now.astimezone(project.tz).date())
             for k, n in chosen
         ],
+        chosen=tuple(k for k, _ in chosen),
+        week=week,
     )
+    return context
+
+
+def digest(
+    project: Project, now: datetime, monday: date, ambassador: Ambassador | None = None
+) -> Digest | None:
+    """The digest of the week starting `monday`, or None when it has no kit to share.
+
+    Links and images are absolute, on site.url: the e-mail is read outside the portal (an
+    image on an intranet host shows wherever that host is reachable, its alt text elsewhere).
+    """
+    context = digest_context(project, now, monday, ambassador)
+    if context is None:
+        return None
     return Digest(
-        week,
+        context["week"],
         monday,
-        tuple(k for k, _ in chosen),
+        context["chosen"],
         render("kits/digest.html.j2", **context),
         render("kits/digest.md.j2", **context),
     )

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from .. import networks as net
 from ..model import Ambassador, Post, Project, SiteConfig, Status
 from ..planner import is_embargoed
+from ..render import page_url
 
 PROMPT = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 # Placeholders a `tracking` template may use; {campaign} falls back to the post's slug.
@@ -128,16 +130,19 @@ def build_kit(config: SiteConfig, post: Post, ambassador_id: str | None = None) 
     # a check error (share-network) and is left out here.
     for network_id in dict.fromkeys(post.networks):
         variants = share.variants(network_id)
-        if not variants or net.get(network_id) is None:
+        network = net.get(network_id)
+        if not variants or network is None:
             continue
+        # Where links are not clickable (an Instagram caption), a tracking link is only noise.
+        linked = network.clickable_links
         cards.append(
             Card(
                 network=network_id,
                 variants=tuple(variants),
                 hashtags=tuple(share.hashtags),
                 disclosure=config.disclosure(network_id),
-                link=tagged_link(config, post, network_id, ambassador_id),
-                link_template=link_template(config, post, network_id),
+                link=tagged_link(config, post, network_id, ambassador_id) if linked else "",
+                link_template=link_template(config, post, network_id) if linked else "",
             )
         )
     return Kit(post, window[0], window[1], tuple(cards))
@@ -178,6 +183,36 @@ def archived_kits(project: Project, now: datetime) -> list[Kit]:
     today = now.astimezone(project.tz).date()
     kits = _kits(project, now, lambda k: k.until < today)
     return sorted(kits, key=lambda k: (k.until, k.start, k.slug), reverse=True)
+
+
+SOON = timedelta(hours=48)  # a kit closing within this is marked "closes soon"
+
+
+def closes_at(kit: Kit, tz: tzinfo) -> datetime:
+    """The instant a kit closes: the end of its last day (`until`) in the site's time zone."""
+    return datetime.combine(kit.until + timedelta(days=1), time(0), tz)
+
+
+def closes_soon(kit: Kit, now: datetime, tz: tzinfo) -> bool:
+    """Whether the kit closes within SOON of `now` (the browser redoes it with the reader's clock)."""
+    return timedelta(0) < closes_at(kit, tz) - now <= SOON
+
+
+def share_order(kits: Iterable[Kit], now: datetime, tz: tzinfo) -> list[Kit]:
+    """Kits as "Share now" lists them: those closing soon first (the first to close on top),
+    then the newest (the last opened) first; relais-kits.js sorts the same way."""
+
+    def key(kit: Kit) -> tuple[int, float, int, date, str]:
+        soon = closes_soon(kit, now, tz)
+        return (
+            0 if soon else 1,
+            closes_at(kit, tz).timestamp() if soon else 0.0,
+            -kit.start.toordinal(),
+            kit.until,
+            kit.slug,
+        )
+
+    return sorted(kits, key=key)
 
 
 def kits_between(project: Project, now: datetime, first: date, last: date) -> list[Kit]:
@@ -265,3 +300,21 @@ def public_profile(ambassador: Ambassador) -> dict[str, Any]:
         "topics": list(ambassador.topics),
         "languages": list(ambassador.languages),
     }
+
+
+# --- where a kit is in the portal (kits/, the archive; pages.py and digest.py link to it) ---
+
+
+def kit_anchor(slug: str) -> str:
+    """The id of a kit on kits/ and on its archive month page (its cards add "-<network>")."""
+    return f"kit-{slug}"
+
+
+def archive_path(until: date) -> str:
+    """The docs path of the archive page of the month a kit closed (`until`) in."""
+    return f"kits/archive/{until:%Y-%m}.md"
+
+
+def archive_url(kit: Kit) -> str:
+    """Where a closed kit is: its anchor on its month's archive page (site-root-relative)."""
+    return page_url(archive_path(kit.until)) + "#" + kit_anchor(kit.slug)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from markupsafe import Markup
@@ -20,19 +20,25 @@ from ..model import Ambassador
 from ..planner import Planner, post_path, post_url, search_text, upper_first
 from ..render import page_url, relative, render
 from ..site import Section
-from . import data
+from . import data, feeds
 from .kit import (
     Card,
     Kit,
     active_kits,
     ambassador_tag,
+    archive_path,
+    archive_url,
     archived_kits,
+    closes_at,
+    closes_soon,
+    kit_anchor,
     kits_for,
     mastodon_instance,
     match,
     offered_kits,
     prompts,
     public_profile,
+    share_order,
     variant_index,
 )
 
@@ -46,21 +52,6 @@ SHARE_LABELS = {"email": "share_email"}  # how a share button reads, when not "S
 def ambassador_path(ambassador_id: str) -> str:
     """The docs path of a personal page (planner.ambassador_url gives its URL)."""
     return f"ambassadors/{ambassador_id}.md"
-
-
-def kit_anchor(slug: str) -> str:
-    """The id of a kit on kits/ and on its archive month page (its cards add "-<network>")."""
-    return f"kit-{slug}"
-
-
-def archive_path(until: date) -> str:
-    """The docs path of the archive page of the month a kit closed (`until`) in."""
-    return f"kits/archive/{until:%Y-%m}.md"
-
-
-def archive_url(kit: Kit) -> str:
-    """Where a closed kit is: its anchor on its month's archive page (site-root-relative)."""
-    return page_url(archive_path(kit.until)) + "#" + kit_anchor(kit.slug)
 
 
 def _json_attr(value: Any) -> str:
@@ -97,6 +88,8 @@ def labels(pl: Planner) -> dict[str, str]:
         "suggestion_n",
         "kits_load_failed",
         "alt_text",
+        "no_link_in_text",
+        "text_for",
     )
     return {k: pl.t(k) for k in keys}
 
@@ -107,12 +100,16 @@ def _share_label(pl: Planner, network_id: str, label: str, kind: str) -> str:
     return pl.t(SHARE_LABELS.get(network_id, "share_on"), network=label)
 
 
-def _note(pl: Planner, label: str, kind: str) -> str:
+def _note(pl: Planner, label: str, kind: str, link_left_out: bool = False) -> str:
+    """What a card says under its buttons: how its network shares, and a link left out."""
+    notes = []
     if kind == "url_only":
-        return pl.t("copy_first_note", network=label)
+        notes.append(pl.t("copy_first_note", network=label))
     if kind == "none":
-        return pl.t("no_share_link", network=label)
-    return ""
+        notes.append(pl.t("no_share_link", network=label))
+    if link_left_out:
+        notes.append(pl.t("no_link_in_text", network=label))
+    return " ".join(notes)
 
 
 def card_view(
@@ -150,7 +147,7 @@ def card_view(
         prompts=bool(prompts(text)),
         share_url=share or "",
         share_label=_share_label(pl, card.network, card.label, card.share_kind),
-        note=_note(pl, card.label, card.share_kind),
+        note=_note(pl, card.label, card.share_kind, bool(kit.post.link) and not card.link),
         instance=instance,
     )
 
@@ -190,6 +187,7 @@ def kit_view(pl: Planner, kit: Kit, **card_options: Any) -> dict[str, Any]:
     t = pl.t
     campaign = pl.campaigns.get(post.campaign or "")
     image = pl.project.image(post.image)
+    tz = pl.project.tz
     return dict(
         skeleton=False,
         slug=kit.slug,
@@ -197,6 +195,10 @@ def kit_view(pl: Planner, kit: Kit, **card_options: Any) -> dict[str, Any]:
         title=post.title,
         url=post_url(post, pl.now),
         window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
+        closing=t("kit_closes", date=t.medium_day(kit.until)),
+        start=kit.start.isoformat(),
+        closes=closes_at(kit, tz).isoformat(),
+        soon=closes_soon(kit, pl.now, tz),
         until=kit.until.isoformat(),
         networks=list(kit.networks),
         campaign_title=campaign.title if campaign else "",
@@ -216,6 +218,10 @@ def skeleton_kit() -> dict[str, Any]:
         title="",
         url="",
         window="",
+        closing="",
+        start="",
+        closes="",
+        soon=False,
         until="",
         networks=[],
         campaign_title="",
@@ -237,13 +243,40 @@ def _kits_page(pl: Planner, kits: list[Kit]) -> str:
     networks = sorted({n for k in kits for n in k.networks}, key=list(net.NETWORKS).index)
     return render(
         "kits/kits.md.j2",
-        meta=pl.meta(t("share_kits"), hide=["toc"]),
+        meta=pl.meta(
+            t("share_kits"),
+            hide=["toc"],
+            found_as=_kits_entries(pl, kits),
+            page=KITS,
+            feed={"href": "feed.xml", "title": t("footer_kits_feed")},
+        ),
         page=KITS,
         t=t,
         kits=[kit_view(pl, k, instance=instance) for k in kits],
         networks=[(n, net.get(n).label) for n in networks],  # type: ignore[union-attr]
         box=_container(pl, instance=instance, rules=_json_attr(rules(pl))),
     )
+
+
+def _kits_entries(pl: Planner, kits: list[Kit]) -> list[dict[str, str]]:
+    """What search finds on kits/: one entry per kit (its window, networks and first text),
+    written as sentences rather than the page's buttons and counters run together."""
+    t = pl.t
+    entries = [
+        {"title": search_text(t("share_kits")), "text": f"<p>{search_text(t('kits_intro'))}</p>"}
+    ]
+    for kit in kits:
+        window = t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until))
+        networks = ", ".join(c.label for c in kit.cards)
+        first = kit.cards[0].variants[0] if kit.cards else ""
+        entries.append(
+            {
+                "anchor": kit_anchor(kit.slug),
+                "title": search_text(kit.post.title),
+                "text": f"<p>{search_text(window, networks)}</p><p>{search_text(first)}</p>",
+            }
+        )
+    return entries
 
 
 def _archived_view(pl: Planner, kit: Kit) -> dict[str, Any]:
@@ -296,23 +329,50 @@ def _archive_pages(pl: Planner, kits: list[Kit]) -> dict[str, str]:
 
 
 def _profile_view(pl: Planner, amb: Ambassador, count: int | None = None) -> dict[str, Any]:
+    """The public profile as readers see it: topics by their labels, languages by their names."""
     profile = public_profile(amb)
-    return {**profile, "url": pl.ambassador_url(amb.id), "kits": count}
+    return {
+        **profile,
+        "topics": [pl.project.config.topic_label(x) for x in profile["topics"]],
+        "languages": pl.t.languages(profile["languages"]),
+        "url": pl.ambassador_url(amb.id),
+        "kits": count,
+    }
 
 
-def _profile_text(amb: Ambassador) -> str:
-    """What search finds of a personal page: the public profile, never a private field."""
-    profile = public_profile(amb)
-    networks = ", ".join(n["label"] for n in profile["networks"])
-    return f"<p>{search_text(profile['team'], networks, ', '.join(profile['topics']))}</p>"
+def _profile_text(pl: Planner, amb: Ambassador) -> str:
+    """What search finds of a personal page: the public profile, never a private field, in
+    sentences a reader can scan ("Team: Marketing · Networks: LinkedIn, Instagram")."""
+    view = _profile_view(pl, amb)
+    t = pl.t
+    facts = []
+    for key, value in (
+        ("team", view["team"]),
+        ("networks", ", ".join(n["label"] for n in view["networks"])),
+        ("topics", ", ".join(view["topics"])),
+        ("languages", view["languages"]),
+    ):
+        if value:
+            facts.append(t("fact", label=t(key), value=value))
+    return "".join(f"<p>{search_text(f)}</p>" for f in facts)
 
 
-def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit]) -> str:
+def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit], coming: list[Kit]) -> str:
+    """A personal page: "Share now" first (this ambassador's open kits, built in the browser
+    from kits.json with their tracked links), then the kits coming soon, then the profile."""
     t = pl.t
     page = ambassador_path(amb.id)
     config = pl.project.config
+    tz = pl.project.tz
+    mine = {kit.slug: networks for kit, networks in kits_for(kits, config, amb)}
     items = []
-    for kit, networks in kits_for(kits, config, amb):
+    for kit in share_order((k for k in kits if k.slug in mine), pl.now, tz):
+        # Their specialist networks first (the card shown open is the one they use most), then
+        # those with a share link.
+        networks = sorted(
+            mine[kit.slug],
+            key=lambda n: (not _specialist(amb, n), net.get(n).share_kind == "none"),  # type: ignore[union-attr]
+        )
         _, topics = match(kit.post, config, amb)
         picks = " ".join(
             f"{n}:{variant_index(amb.id, kit.slug, n, len(card.variants))}"
@@ -326,10 +386,21 @@ def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit]) -> str:
                 title=kit.post.title,
                 networks=networks,
                 variants=picks,
-                window=t("kit_window", start=t.medium_day(kit.start), end=t.medium_day(kit.until)),
-                topics=topics,
+                closing=t("kit_closes", date=t.medium_day(kit.until)),
+                start=kit.start.isoformat(),
+                closes=closes_at(kit, tz).isoformat(),
+                soon=closes_soon(kit, pl.now, tz),
+                topics=[config.topic_label(x) for x in topics],
             )
         )
+    upcoming = [
+        dict(
+            title=kit.post.title,
+            url=post_url(kit.post, pl.now),
+            opens=t("kit_opens", date=t.medium_day(kit.start)),
+        )
+        for kit, _ in kits_for(coming, config, amb)
+    ]
     # No counting rules here: the page reads them from kits.json with the kits.
     box = _container(
         pl,
@@ -339,15 +410,66 @@ def _personal_page(pl: Planner, amb: Ambassador, kits: list[Kit]) -> str:
     )
     return render(
         "kits/ambassador.md.j2",
-        meta=pl.meta(amb.name, hide=["toc"], found_as=_profile_text(amb), page=page),
+        meta=pl.meta(
+            amb.name,
+            hide=["toc"],
+            found_as=_profile_text(pl, amb),
+            page=page,
+            feed={"href": "feed.xml", "title": t("feed_title", name=amb.name)},
+        ),
         page=page,
         t=t,
         a=_profile_view(pl, amb),
         items=items,
+        coming=upcoming,
         box=box,
         skeleton_kit=skeleton_kit(),
         skeleton_card=skeleton_card(),
     )
+
+
+def _specialist(amb: Ambassador, network_id: str) -> bool:
+    profile = amb.networks.get(network_id)
+    return bool(profile and profile.specialist)
+
+
+DIGEST = "kits/digest.md"
+
+
+def _digest_page(pl: Planner) -> str:
+    """The week's digest (what `relais digest` sends by e-mail) as a page of the portal."""
+    from .digest import digest_context, parse_week, week_label
+
+    t = pl.t
+    monday = parse_week(week_label(pl.now.date()))
+    context = digest_context(pl.project, pl.now, monday)
+    title = (
+        context["title"]
+        if context
+        else t("digest_title", n=monday.isocalendar()[1], year=monday.isocalendar()[0])
+    )
+    return render(
+        "kits/digest_page.md.j2",
+        meta=pl.meta(title, hide=["toc"], found_as="", page=DIGEST),
+        page=DIGEST,
+        t=t,
+        title=title,
+        d=context,
+    )
+
+
+COMING_DAYS = 14  # a personal page announces the kits opening within this many days
+
+
+def coming_kits(pl: Planner) -> list[Kit]:
+    """Kits that open after today and within COMING_DAYS, the first to open first."""
+    today = pl.now.date()
+    soon = [
+        k
+        for k in offered_kits(pl.project, pl.now).values()
+        if today < k.start <= today + timedelta(days=COMING_DAYS)
+    ]
+    return sorted(soon, key=lambda k: (k.start, k.slug))
 
 
 def _directory(pl: Planner, kits: list[Kit]) -> str:
@@ -356,27 +478,48 @@ def _directory(pl: Planner, kits: list[Kit]) -> str:
         (a for a in pl.project.ambassadors if a.public), key=lambda a: (a.name.casefold(), a.id)
     )
     people = [_profile_view(pl, a, len(kits_for(kits, config, a))) for a in public]
+    t = pl.t
+    entries = [
+        {
+            "title": search_text(t("directory")),
+            "text": f"<p>{search_text(t('directory_intro'))}</p>",
+        }
+    ]
+    entries += [
+        {"anchor": a.id, "title": search_text(a.name), "text": _profile_text(pl, a)} for a in public
+    ]
     return render(
         "kits/directory.md.j2",
-        meta=pl.meta(pl.t("directory"), hide=["toc"]),
+        meta=pl.meta(t("directory"), hide=["toc"], found_as=entries, page=DIRECTORY),
         page=DIRECTORY,
         t=pl.t,
         people=people,
     )
 
 
-def _home_block(pl: Planner, kits: list[Kit]) -> str:
-    t = pl.t
-    views = [
-        dict(
-            title=k.post.title,
-            anchor=kit_anchor(k.slug),
-            until=t("kit_until", date=t.medium_day(k.until)),
-            networks=list(k.networks),
-        )
-        for k in kits
-    ]
-    return render("kits/home.html.j2", page="index.md", t=t, kits=views)
+HOME_KITS = 5  # "Share now" on the home page: the first kits, then a link to all of them
+
+
+def _quick(view: dict[str, Any]) -> dict[str, Any]:
+    """A kit as "Share now" shows it on the home page: its title leads to the whole kit on
+    kits/, and the cards with a share link come first, so that the open card has both its
+    buttons (Instagram's has none)."""
+    cards = sorted(view["cards"], key=lambda c: c["share_kind"] == "none")
+    return {**view, "url": f"kits/#{view['anchor']}", "cards": cards}
+
+
+def _share_now(pl: Planner, kits: list[Kit]) -> str:
+    """The home page's first block: the open kits, ready to copy and share."""
+    instance = mastodon_instance(None, pl.project.config)
+    shown = share_order(kits, pl.now, pl.project.tz)[:HOME_KITS]
+    return render(
+        "kits/share_now.html.j2",
+        page="index.md",
+        t=pl.t,
+        kits=[_quick(kit_view(pl, k, instance=instance)) for k in shown],
+        total=len(kits),
+        box=_container(pl, instance=instance, rules=_json_attr(rules(pl))),
+    )
 
 
 def _post_blocks(pl: Planner) -> dict[str, list[str]]:
@@ -413,29 +556,36 @@ def plan(pl: Planner, snapshot: Any) -> Section:
     project = pl.project
     kits = active_kits(project, pl.now)
     past = archived_kits(project, pl.now)
+    coming = coming_kits(pl)
     pages = {
         DIRECTORY: _directory(pl, kits),
         KITS: _kits_page(pl, kits),
+        DIGEST: _digest_page(pl),
         **_archive_pages(pl, past),
     }
     for amb in project.ambassadors:
         # Public profiles only; "index" would be the directory itself (relais check: ambassador-id-reserved).
         if pl.ambassador_url(amb.id) and amb.id != "index":
-            pages[ambassador_path(amb.id)] = _personal_page(pl, amb, kits)
+            pages[ambassador_path(amb.id)] = _personal_page(pl, amb, kits, coming)
+    files = {DATA: data.kits_json(pl, kits, rules(pl)), feeds.ALL: feeds.all_kits_feed(pl, kits)}
+    for amb in project.ambassadors:
+        if pl.ambassador_url(amb.id) and amb.id != "index":
+            files[feeds.ambassador_feed(amb.id)] = feeds.personal_feed(pl, amb, kits)
     t = pl.t
     return Section(
         pages=pages,
-        files={DATA: data.kits_json(pl, kits, rules(pl))},
+        files=files,
         nav=[
             {
                 t("ambassadors"): [
                     {t("directory"): DIRECTORY},
                     {t("share_kits"): KITS},
+                    {t("digest_page"): DIGEST},
                     {t("kits_archive"): ARCHIVE},
                 ]
             }
         ],
-        home=[Markup(_home_block(pl, kits))] if kits else [],
+        home_top=[Markup(_share_now(pl, kits))],
         post_blocks=_post_blocks(pl),
         not_in_nav=("/kits/archive/*",),  # the months, reached from the archive's index
     )

@@ -164,7 +164,15 @@ def plan(pl: Any, snapshot: Any = None) -> Section:
             False,
             t("format"),
         ),
-        group_table(f, "topics", t("stats_by_topic"), figures.by_topic, str, False, t("topics")),
+        group_table(
+            f,
+            "topics",
+            t("stats_by_topic"),
+            figures.by_topic,
+            project.config.topic_label,  # ids stay keys; readers read the labels
+            False,
+            t("topics"),
+        ),
     ]
     groups = [g for g in groups if g.rows]
     total = figures.total

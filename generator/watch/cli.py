@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..diagnostics import Diagnostic, format_text, has_errors, sort_key
+from ..i18n import counted
 from .model import FeedRun, FetchOutcome, Status
 
 EXIT_OK, EXIT_CONFIG = 0, 1
@@ -29,7 +30,7 @@ root_option = click.option(
 
 
 def _alerts(n: int, adjective: str = "") -> str:
-    """'1 new alert', '3 new alerts': an English plural, never 'alert(s)'."""
+    """'1 new alert', '3 new alerts': an English plural, by the number."""
     return f"{n} {adjective}alert{'' if n == 1 else 's'}"
 
 
@@ -392,9 +393,11 @@ def import_command(file: Path, root: Path, default_theme: str, dry_run: bool) ->
         return
     write_atomic(path, new_text.encode("utf-8"), Path(root))
     themes = (
-        f" and {len(found.themes)} theme(s) ({', '.join(found.themes)})" if found.themes else ""
+        f" and {counted(len(found.themes), 'theme')} ({', '.join(found.themes)})"
+        if found.themes
+        else ""
     )
-    click.echo(f"added {len(found.feeds)} feed(s){themes} to {CONFIG_FILE}")
+    click.echo(f"added {counted(len(found.feeds), 'feed')}{themes} to {CONFIG_FILE}")
 
 
 @watch.command("export")
@@ -421,4 +424,4 @@ def export_command(root: Path, output: Path | None) -> None:
             safefs.write_bytes(output, text.encode("utf-8"))
         except OSError as exc:
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
-        click.echo(f"wrote {len(config.watch.feeds)} feed(s) to {output}", err=True)
+        click.echo(f"wrote {counted(len(config.watch.feeds), 'feed')} to {output}", err=True)

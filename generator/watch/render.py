@@ -19,6 +19,7 @@ import yaml
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 
+from ..i18n import Translator
 from .cache import merge_duplicates
 from .clean import clean_url, recheck
 from .config import ID_RE, WatchConfig, slugify
@@ -41,10 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
         "intro": "Les flux suivis par l'équipe, par thème. Les titres mènent aux sites d'origine.",
         "updated": "Dernière récupération réussie : {when}.",
         "never_fetched": "Aucun flux n'a encore été récupéré (commande relais watch fetch).",
-        "entries_1": "1 entrée",
-        "entries_n": "{n} entrées",
         "latest": "la plus récente le {when}",
-        "failing": "{n} source(s) en échec",
         "no_entries": "Aucune entrée pour le moment.",
         "sources": "Sources",
         "source": "Source",
@@ -68,16 +66,35 @@ LABELS: dict[str, dict[str, str]] = {
         "no_brand": "Aucune mention récente.",
         "proposal_source": "Source : {source} — {link}",
         "proposal_seen": "Repéré dans la veille « {theme} » le {when}.",
+        "err_dns": "adresse introuvable : le nom du site ne répond pas",
+        "err_timeout": "le site n'a pas répondu à temps",
+        "err_deadline": "le téléchargement a pris trop de temps",
+        "err_connection": "connexion au site impossible",
+        "err_protocol": "le serveur a donné une réponse invalide",
+        "err_blocked-address": "adresse d'intranet refusée (voir watch.allow_private_addresses)",
+        "err_bad-url": "l'adresse du flux n'est pas valide",
+        "err_redirect": "le site redirige vers une adresse impossible à suivre",
+        "err_encoding": "le contenu compressé du flux est illisible",
+        "err_too-large": "le flux est trop volumineux",
+        "err_http-404": "flux introuvable (erreur 404) : vérifiez son adresse",
+        "err_http-410": "le flux n'existe plus (erreur 410)",
+        "err_http-denied": "le site refuse l'accès au flux (erreur {code})",
+        "err_http-429": "le site demande d'attendre avant de réessayer (erreur 429)",
+        "err_http-server": "le site est en panne (erreur {code})",
+        "err_http": "le site a refusé la demande (erreur {code})",
+        "err_not-a-feed": "l'adresse ne mène pas à un flux RSS ou Atom",
+        "err_parse-error": "le flux est mal formé et n'a pas pu être lu",
+        "err_empty": "le flux est vide",
+        "err_other": "la récupération a échoué",
+        "err_detail": "Détail technique",
+        "lenient": "lu malgré de petites erreurs du flux",
     },
     "en": {
         "watch": "Watch",
         "intro": "The feeds the team follows, by theme. Titles lead to the original sites.",
         "updated": "Last successful fetch: {when}.",
         "never_fetched": "No feed has been fetched yet (command relais watch fetch).",
-        "entries_1": "1 entry",
-        "entries_n": "{n} entries",
         "latest": "latest on {when}",
-        "failing": "{n} failing source(s)",
         "no_entries": "No entries yet.",
         "sources": "Sources",
         "source": "Source",
@@ -101,6 +118,28 @@ LABELS: dict[str, dict[str, str]] = {
         "no_brand": "No recent mention.",
         "proposal_source": "Source: {source} — {link}",
         "proposal_seen": "Spotted in the “{theme}” watch on {when}.",
+        "err_dns": "address not found: the site's name does not resolve",
+        "err_timeout": "the site did not answer in time",
+        "err_deadline": "the download took too long",
+        "err_connection": "could not connect to the site",
+        "err_protocol": "the server gave an invalid answer",
+        "err_blocked-address": "intranet address refused (see watch.allow_private_addresses)",
+        "err_bad-url": "the feed's address is not valid",
+        "err_redirect": "the site redirects to an address that cannot be followed",
+        "err_encoding": "the feed's compressed content cannot be read",
+        "err_too-large": "the feed is too large",
+        "err_http-404": "feed not found (error 404): check its address",
+        "err_http-410": "the feed no longer exists (error 410)",
+        "err_http-denied": "the site refuses access to the feed (error {code})",
+        "err_http-429": "the site asks to wait before trying again (error 429)",
+        "err_http-server": "the site is down (error {code})",
+        "err_http": "the site refused the request (error {code})",
+        "err_not-a-feed": "the address does not lead to an RSS or Atom feed",
+        "err_parse-error": "the feed is malformed and could not be read",
+        "err_empty": "the feed is empty",
+        "err_other": "fetching failed",
+        "err_detail": "Technical detail",
+        "lenient": "read despite small errors in the feed",
     },
 }
 
@@ -116,14 +155,48 @@ class _Text:
     def __call__(self, key: str, **values: object) -> str:
         return LABELS[self.lang][key].format(**values)
 
+    def plural(self, key: str, n: int) -> str:
+        """A label with a number, by the language's plural rules (generator.i18n.PLURALS)."""
+        return Translator(self.lang).plural(key, n)
+
     def count(self, n: int) -> str:
-        return self("entries_1") if n == 1 else self("entries_n", n=n)
+        return self.plural("watch_entries", n)
+
+    def error(self, code: str) -> str:
+        """A fetch failure (its error_code) in a sentence of the reader's language."""
+        key, values = _error_key(code)
+        return self(key, **values)
 
     def when(self, moment: datetime) -> str:
         return f"{format_date(moment, 'medium', locale=self.locale)}, {format_time(moment, 'short', locale=self.locale)}"
 
     def day(self, moment: datetime) -> str:
         return format_date(moment, "medium", locale=self.locale)
+
+
+_ERROR_FAMILIES = {
+    "bad-redirect": "err_redirect",
+    "redirect-loop": "err_redirect",
+    "too-many-redirects": "err_redirect",
+    "bad-encoding": "err_encoding",
+    "unsupported-encoding": "err_encoding",
+}
+
+
+def _error_key(code: str) -> tuple[str, dict[str, object]]:
+    """The label (and its values) that explains a fetch error code (fetch.py, parse.py)."""
+    if code in _ERROR_FAMILIES:
+        return _ERROR_FAMILIES[code], {}
+    if f"err_{code}" in LABELS["en"]:
+        return f"err_{code}", {}
+    if code.startswith("http-") and code[5:].isdigit():
+        status = int(code[5:])
+        if status in (401, 403, 407, 451):
+            return "err_http-denied", {"code": status}
+        if status >= 500:
+            return "err_http-server", {"code": status}
+        return "err_http", {"code": status}
+    return "err_other", {}
 
 
 # --- keywords --------------------------------------------------------------------------------
@@ -217,6 +290,32 @@ def _source_names(item: WatchItem, snapshot: WatchSnapshot) -> list[tuple[str, F
     return out
 
 
+_WORDS = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORDS.findall(text.casefold())
+
+
+def title_parts(title: str, summary: str) -> tuple[str, str, bool]:
+    """(title to show, publisher, whether the summary only repeats the title).
+
+    Aggregators (Google News...) title an item "Headline - Publisher" and give as summary
+    the headline again with the publisher: shown as they come, the reader reads everything
+    twice. The publisher is kept once, beside the source, and a summary that says nothing
+    more than the title is left out.
+    """
+    said = _words(summary)
+    head, sep, tail = title.rpartition(" - ")
+    publisher = ""
+    ending = _words(tail)
+    if sep and _words(head) and ending and said[-len(ending) :] == ending:
+        title, publisher = head.strip(), tail.strip()
+    headline = _words(title)
+    repeated = said in (headline, headline + _words(publisher))
+    return title, publisher, repeated
+
+
 def _stale_badge(status: FeedStatus, t: _Text) -> str:
     title = (
         t("stale_since", when=t.when(status.last_success))
@@ -247,7 +346,8 @@ def item_html(
     below the heading the entries come under (h2 on a theme's page, h3 under the home page's
     h2), so that headings go down one step at a time."""
     matcher = matcher if matcher is not None else highlighter(config, item, alert_terms)
-    title = highlight(item.title, matcher)
+    shown_title, publisher, repeated = title_parts(item.title, item.summary_text)
+    title = highlight(shown_title, matcher)
     link = clean_url(item.link)
     heading = f'<a href="{attr(link)}" rel="{REL}" target="_blank">{title}</a>' if link else title
     sources = []
@@ -258,12 +358,14 @@ def item_html(
     stamp += "" if item.dated else f' title="{attr(t("undated"))}"'
     stamp += f">{escape(t.when(item.published))}</time>"
     meta = ", ".join(sources) + " · " + stamp
+    if publisher:
+        meta = f'<span class="relais-watch-publisher">{escape(publisher)}</span> · ' + meta
     if item.dated and timedelta(0) <= now - item.published < timedelta(hours=24):
         meta += f' <span class="relais-watch-new">{escape(t("new"))}</span>'
     if alert in ("watch", "alert"):
         meta = alert_badge(alert, t.lang) + " " + meta
     summary = (
-        offline_images(recheck(item.summary_html)) if item.summary_html else ""
+        offline_images(recheck(item.summary_html)) if item.summary_html and not repeated else ""
     )  # the cache is not trusted
     summary = highlight_html(summary, matcher)
     marked = f" relais-watch-entry--{alert}" if alert in ("watch", "alert") else ""
@@ -311,11 +413,41 @@ def _sources_table(
         cells += [
             status,
             escape(t.when(f.last_success)) if f.last_success else escape(t("never")),
-            escape(f.error) if f.stale else escape("; ".join(f.warnings)),
+            _error_cell(f, t) if f.stale else _warning_cell(f, t),
         ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    header = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"
+        # data-label: on a phone the table becomes one block per source, each value named.
+        rows.append(
+            "<tr>"
+            + "".join(
+                f'<td data-label="{attr(h)}">{c}</td>' if c else "<td></td>"
+                for h, c in zip(head, cells, strict=True)
+            )
+            + "</tr>"
+        )
+    header = "<tr>" + "".join(f'<th scope="col">{escape(h)}</th>' for h in head) + "</tr>"
     return f'<table class="relais-watch-sources"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _error_cell(feed: FeedStatus, t: _Text) -> str:
+    """Why a source fails, in the reader's language; the fetcher's own words for whoever fixes it."""
+    text = escape(t.error(feed.error_code)) if feed.error_code else escape(t("err_other"))
+    if feed.error:
+        text += (
+            f'<details class="relais-watch-detail"><summary>{escape(t("err_detail"))}</summary>'
+            f"<code>{escape(feed.error)}</code></details>"
+        )
+    return text
+
+
+def _warning_cell(feed: FeedStatus, t: _Text) -> str:
+    """A source read leniently: said in the reader's language, the reader's notes kept as detail."""
+    if not feed.warnings:
+        return ""
+    return (
+        f"{escape(t('lenient'))}"
+        f'<details class="relais-watch-detail"><summary>{escape(t("err_detail"))}</summary>'
+        f"<code>{escape('; '.join(feed.warnings))}</code></details>"
+    )
 
 
 def _last_success(snapshot: WatchSnapshot) -> datetime | None:
@@ -335,7 +467,7 @@ def index_page(snapshot: WatchSnapshot, config: WatchConfig, t: _Text) -> str:
             facts.append(t("latest", when=t.day(theme.entries[0].published)))
         failing = sum(1 for f in snapshot.feeds if f.theme == theme.id and f.stale)
         if failing:
-            facts.append(t("failing", n=failing))
+            facts.append(t.plural("watch_failing", failing))
         lines.append(f"- [{escape(theme.label)}]({theme.id}.md) — {escape(', '.join(facts))}")
     if snapshot.feeds:
         lines += [

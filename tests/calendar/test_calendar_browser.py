@@ -147,3 +147,32 @@ def test_a_copy_button_copies_the_absolute_subscription_url(page: Any, demo_url:
     href = page.locator('a[download][href$="ics/all.ics"]').get_attribute("href")
     response = page.request.get(demo_url + "calendar/" + href)
     assert response.ok and response.body().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_the_today_badge_stays_inside_its_cell(browser: Any, demo_url: str) -> None:
+    for width in (730, 800, 960, 1100, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+        try:
+            page = context.new_page()
+            page.goto(demo_url + "calendar/2026-12/")
+            badge, cell = page.evaluate(
+                "() => { const b = document.querySelector('.relais-cal-today');"
+                " const r = b.getBoundingClientRect(), c = b.closest('td').getBoundingClientRect();"
+                " return [[r.left, r.right], [c.left, c.right]]; }"
+            )
+            assert cell[0] <= badge[0] and badge[1] <= cell[1], (width, badge, cell)
+        finally:
+            context.close()
+
+
+def test_the_board_jump_links_lead_to_their_column_on_a_phone(browser: Any, demo_url: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.goto(demo_url + "calendar/board/")
+        page.locator(".relais-board__jump a[href='#relais-board-scheduled']").click()
+        heading = page.locator("#relais-board-scheduled")
+        top = heading.evaluate("e => e.getBoundingClientRect().top")
+        assert 0 <= top < 200
+    finally:
+        context.close()

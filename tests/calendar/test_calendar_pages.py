@@ -318,3 +318,39 @@ def test_two_builds_of_the_demo_are_byte_identical(built_demo: Path, tmp_path: P
         str(p) for p in ours if (built_demo / p).read_bytes() != (result.out / p).read_bytes()
     ]
     assert different == []
+
+
+def test_the_agenda_shows_a_key_date_of_several_days_once_with_its_range(
+    project: ProjectFactory,
+) -> None:
+    """Not on each of its days: a four-week sale is one line, on its first day, with its range;
+    one that began before today is on today's line."""
+    key_dates = (
+        "- id: soldes\n  title: Soldes d'hiver\n  start: 2026-12-09\n  end: 2027-01-05\n"
+        "- id: avent\n  title: Avent\n  start: 2026-11-28\n  end: 2026-12-24\n"
+    )
+    index = section(project, {"calendar/key-dates.yml": key_dates}).pages["calendar/index.md"]
+    agenda = index.split('id="relais-cal-agenda"')[1].split('id="relais-cal-subscriptions"')[0]
+    assert agenda.count("Soldes d&#39;hiver") == 1
+    assert (
+        'Soldes d&#39;hiver <span class="relais-cal-keydate__span">du mer. 9 déc. au mar. 5 janv.</span>'
+        in agenda
+    )
+    assert agenda.count(">Avent <span") == 1  # on today's line (1 December), with its range
+    today = agenda.split("relais-cal-agenda-day--today")[1].split("</li>\n</ol>")[0]
+    assert "Avent" in today
+    # The month grid still marks every day it lasts.
+    month = section(project, {"calendar/key-dates.yml": key_dates}).pages["calendar/2026-12.md"]
+    assert month.count("Soldes d&#39;hiver") >= 20
+
+
+def test_the_board_has_jump_links_to_its_columns(project: ProjectFactory) -> None:
+    board = section(project, {}).pages["calendar/board.md"]
+    jump = board.split('<nav class="relais-board__jump" aria-label="Colonnes du tableau">')[
+        1
+    ].split("</nav>")[0]
+    targets = re.findall(r'href="#(relais-board-[a-z]+)"', jump)
+    assert targets == [
+        f"relais-board-{s}" for s in ("idea", "draft", "review", "approved", "scheduled")
+    ]
+    assert all(f'id="{t}"' in board for t in targets)

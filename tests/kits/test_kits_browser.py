@@ -104,19 +104,28 @@ def test_the_counter_follows_the_network_rule_as_the_text_changes(page: Any, dem
 
 def test_a_personal_page_lists_that_ambassadors_kits_in_order(page: Any, demo_url: str) -> None:
     open_kits(page, demo_url + "ambassadors/claire-martin/")
-    # Claire uses LinkedIn, Instagram and Bluesky and follows produit, rse, saisonnier…: the winter
-    # range (produit, saisonnier) comes before bike delivery (rse); only her networks are shown.
+    # Claire uses LinkedIn (her specialty), Instagram and Bluesky. "Share now" on the demo's
+    # morning: the Advent calendar closes tomorrow night (within 48 h) so it comes first; then
+    # the newest: bike delivery (opened on the 30th, closes on the 14th) before the winter
+    # range (the 26th, closes on the 20th). Only her networks, her specialty first.
     kits = page.locator(".relais-kits__list .relais-kit")
     assert kits.evaluate_all("els => els.map(e => e.id)") == [
-        "kit-lancement-gamme-hiver",
+        "kit-calendrier-avent-boutiques",
         "kit-livraison-velo-lyon",
+        "kit-lancement-gamme-hiver",
     ]
     networks = [
         kits.nth(i).locator(".relais-card").evaluate_all("els => els.map(e => e.dataset.network)")
-        for i in range(2)
+        for i in range(3)
     ]
-    assert networks == [["linkedin", "instagram"], ["linkedin", "bluesky"]]
+    assert networks == [["instagram"], ["linkedin", "bluesky"], ["linkedin", "instagram"]]
     assert page.locator(".relais-mykits").is_hidden()
+    # Every card but the first is folded under "Texte pour …".
+    assert kits.nth(1).locator("details.relais-kit__more summary").inner_text().strip() == (
+        "Texte pour Bluesky"
+    )
+    assert kits.nth(0).locator(".relais-mark--soon").is_visible()
+    assert kits.nth(1).locator(".relais-mark--soon").is_hidden()
 
 
 def test_a_personal_page_tags_links_for_its_ambassador(page: Any, demo_url: str) -> None:
@@ -221,9 +230,13 @@ def test_without_javascript_a_personal_page_still_lists_its_kits(
             "els => els.map(e => e.getAttribute('href'))"
         )
         assert links == [
-            "../../kits/#kit-lancement-gamme-hiver",
+            "../../kits/#kit-calendrier-avent-boutiques",
             "../../kits/#kit-livraison-velo-lyon",
+            "../../kits/#kit-lancement-gamme-hiver",
         ]
+        # Without JavaScript, "closes soon" as of the build's `now`.
+        soon = page.locator(".relais-mykit .relais-mark--soon")
+        assert soon.count() == 1 and soon.inner_text() == "Ferme bientôt"
     finally:
         context.close()
 
@@ -271,3 +284,81 @@ def test_the_mastodon_instance_is_asked_once_and_remembered(page: Any, mastodon_
         "mastodon", composed, link, instance="https://Eldritch.Cafe/"
     )
     assert share.get_attribute("href").startswith("https://eldritch.cafe/share?text=")
+
+
+# ---------------------------------------------------------------- "Share now" on the home page
+
+
+def test_share_now_marks_new_kits_once_and_closing_ones_by_the_readers_clock(
+    page: Any, demo_url: str
+) -> None:
+    page.goto(demo_url)
+    page.wait_for_selector(".relais-kits[data-ready]")
+    kits = page.locator(".relais-sharenow__list > .relais-kit")
+    order = kits.evaluate_all("els => els.map(e => e.dataset.kit)")
+    assert order == ["calendrier-avent-boutiques", "livraison-velo-lyon", "lancement-gamme-hiver"]
+    # Never seen in this browser: all new; the Advent calendar closes within 48 h.
+    assert kits.locator(".relais-mark--new:visible").count() == 3
+    assert [kits.nth(i).locator(".relais-mark--soon").is_visible() for i in range(3)] == [
+        True,
+        False,
+        False,
+    ]
+    # Seen once: no longer new (remembered in this browser, no account).
+    page.reload()
+    page.wait_for_selector(".relais-kits[data-ready]")
+    assert kits.locator(".relais-mark--new:visible").count() == 0
+    # Two days later by the reader's clock: the Advent calendar is closed and goes last, and
+    # nothing else closes within 48 h yet.
+    page.clock.set_fixed_time("2026-12-03T09:00:00+01:00")
+    page.reload()
+    page.wait_for_selector(".relais-kits[data-ready]")
+    assert kits.evaluate_all("els => els.map(e => e.dataset.kit)") == [
+        "livraison-velo-lyon",
+        "lancement-gamme-hiver",
+        "calendrier-avent-boutiques",
+    ]
+    assert kits.nth(2).locator(".relais-mark--ended").inner_text() == "Fermé"
+    assert kits.locator(".relais-mark--soon:visible").count() == 0
+
+
+def test_share_now_copies_from_the_home_page(page: Any, demo_url: str) -> None:
+    allow_clipboard(page, demo_url)
+    page.goto(demo_url)
+    page.wait_for_selector(".relais-kits[data-ready]")
+    card = page.locator(".relais-sharenow #kit-livraison-velo-lyon-x")
+    card.locator(".relais-card__copy").click()
+    wait_until(
+        page,
+        "document.querySelector('.relais-sharenow #kit-livraison-velo-lyon-x .relais-card__status').textContent",
+    )
+    composed, link = expected("livraison-velo-lyon", "x")
+    assert clipboard(page) == composed
+    assert card.locator(".relais-card__share").get_attribute("href") == net.share_url(
+        "x", composed, link
+    )
+
+
+def test_a_link_deleted_from_the_box_is_not_added_back(page: Any, demo_url: str) -> None:
+    open_kits(page, demo_url + "kits/")
+    for network in ("bluesky", "x"):
+        card = page.locator(f"#kit-livraison-velo-lyon-{network}")
+        composed, link = expected("livraison-velo-lyon", network)
+        area = card.locator(".relais-card__text")
+        area.fill(composed.replace(link, "").rstrip())
+        href = card.locator(".relais-card__share").get_attribute("href")
+        assert "maison-exemple.fr" not in href, (network, href)
+    # LinkedIn shares nothing but the link: it stays.
+    card = page.locator("#kit-livraison-velo-lyon-linkedin")
+    composed, link = expected("livraison-velo-lyon", "linkedin")
+    card.locator(".relais-card__text").fill("Sans lien")
+    assert card.locator(".relais-card__share").get_attribute("href") == net.share_url(
+        "linkedin", "Sans lien", link
+    )
+
+
+def test_an_instagram_caption_carries_no_link_and_says_why(page: Any, demo_url: str) -> None:
+    open_kits(page, demo_url + "kits/")
+    card = page.locator("#kit-lancement-gamme-hiver-instagram")
+    assert "https://" not in card.locator(".relais-card__text").input_value()
+    assert "ne rend pas les liens cliquables" in card.locator(".relais-card__note").inner_text()

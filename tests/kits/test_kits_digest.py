@@ -51,7 +51,7 @@ def test_a_week_with_kits_writes_html_and_markdown(repo: Path, tmp_path: Path) -
     assert code == 0
     assert output == (
         f"Wrote {out}/relais-digest-2026-W49.html and {out}/relais-digest-2026-W49.md: "
-        "2 kit(s) for week 2026-W49.\n"
+        "2 kits for week 2026-W49.\n"
     )
     markdown = (out / "relais-digest-2026-W49.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Les kits à partager, semaine 49 de 2026\n")

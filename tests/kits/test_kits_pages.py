@@ -34,6 +34,7 @@ def test_the_section_pages_navigation_and_data(kit_repo: Path) -> None:
         "Ambassadeurs": [
             {"Annuaire": "ambassadors/index.md"},
             {"Kits de partage": "kits/index.md"},
+            {"Le récapitulatif de la semaine": "kits/digest.md"},
             {"Kits archivés": "kits/archive.md"},
         ]
     } in site.nav
@@ -72,13 +73,17 @@ def test_a_personal_page_lists_its_kits_and_carries_no_private_field(kit_repo: P
     assert 'data-tag="ana-lopez"' in page and 'data-instance="piaille.fr"' in page
     assert 'data-src="../../kits.json"' in page
     items = [line for line in page.splitlines() if line.startswith('<li class="relais-mykit"')]
+    # "Share now" order: none closes within 48 h, so the newest first (bike delivery opened on
+    # the 30th, the winter range on the 26th), whatever the shared topics.
     assert [i.split('data-kit="')[1].split('"')[0] for i in items] == [
-        "gamme-hiver",
         "livraison-velo",
+        "gamme-hiver",
     ]
     assert (
-        'data-networks="linkedin x mastodon" data-variants="linkedin:0 x:0 mastodon:0"' in items[0]
+        'data-networks="mastodon linkedin x" data-variants="mastodon:0 linkedin:0 x:0"'
+        in items[1]  # her specialist network first
     )
+    assert "À partager jusqu’au 20 déc. 2026" in items[1] and "relais-mark--soon" not in items[1]
     for secret in (
         "ana.lopez@private.example",
         "ana-lopez-secret-handle",
@@ -92,7 +97,7 @@ def test_the_directory_shows_public_profiles_with_specialists(kit_repo: Path) ->
     page = planned(kit_repo).pages["ambassadors/index.md"]
     assert "Ana Lopez" in page and "Ben Marchand" in page and "Cléo" not in page
     assert page.count("relais-person__net--specialist") == 1
-    assert "Kits ouverts pour ses réseaux : 2" in page
+    assert "2 kits ouverts pour ses réseaux" in page
     for person in AMBASSADORS.values():
         email = person.split("email: ")[1].split("\n")[0]
         assert email not in page
@@ -100,7 +105,10 @@ def test_the_directory_shows_public_profiles_with_specialists(kit_repo: Path) ->
 
 def test_home_and_post_pages_point_to_the_kits(kit_repo: Path) -> None:
     site = planned(kit_repo)
-    assert '<a href="kits/#kit-gamme-hiver">Gamme d&#39;hiver</a>' in site.pages["index.md"]
+    home = site.pages["index.md"]
+    assert '<a class="relais-kit__title" href="kits/#kit-gamme-hiver">Gamme d&#39;hiver</a>' in home
+    # "Share now" comes before the team's planning.
+    assert home.index('id="relais-sharenow"') < home.index('id="relais-upcoming"')
     assert (
         "Kit ambassadeurs ouvert jusqu’au 20 déc. 2026. "
         '<a href="../../kits/#kit-gamme-hiver">Ouvrir le kit</a>'
@@ -174,8 +182,10 @@ def test_personal_pages_stay_small_as_kits_and_ambassadors_grow(
     personal = [len(v.encode()) for k, v in site.pages.items() if k.startswith("ambassadors/amb-")]
     kits_page = len(site.pages["kits/index.md"].encode())
     assert len(personal) == 40
-    # Measured: about 4 KB of fixed parts and 0.4 KB per kit, against about 9 KB per kit on kits/.
-    assert max(personal) < 4_500 + 30 * 450
+    # Measured: about 5.5 KB of fixed parts (the card templates, the links to the digest and
+    # the feed, the profile) and 0.45 KB per kit (with its closing instant for "Share now"),
+    # against about 9 KB per kit on kits/.
+    assert max(personal) < 6_000 + 30 * 480
     assert max(personal) * 10 < kits_page
     assert len(site.files["kits.json"]) < 30 * 6_000
 
@@ -283,9 +293,9 @@ def test_the_archive_index_lists_each_month_with_its_count_and_no_kit(
     site = planned(months_repo(make_repo))
     index = site.pages["kits/archive.md"]
     assert month_lines(index) == [
-        ("2026-11/", "Novembre 2026", "1 kit(s)"),
-        ("2026-10/", "Octobre 2026", "2 kit(s)"),
-        ("2026-09/", "Septembre 2026", "1 kit(s)"),
+        ("2026-11/", "Novembre 2026", "1 kit"),
+        ("2026-10/", "Octobre 2026", "2 kits"),
+        ("2026-09/", "Septembre 2026", "1 kit"),
     ]
     for text in (
         "Un ancien texte.",
@@ -376,7 +386,7 @@ def month_name(path: str) -> str:
 
 def test_the_archive_reads_in_english_too(make_repo: Callable[..., Path]) -> None:
     site = planned(months_repo(make_repo, KIT_CONFIG.replace("language: fr", "language: en")))
-    assert month_lines(site.pages["kits/archive.md"])[1] == ("2026-10/", "October 2026", "2 kit(s)")
+    assert month_lines(site.pages["kits/archive.md"])[1] == ("2026-10/", "October 2026", "2 kits")
     assert (
         "One page per month, by the date the kits closed, the most recent first."
         in site.pages["kits/archive.md"]

@@ -89,7 +89,7 @@ def test_import_appends_feeds_and_themes_and_keeps_the_rest(project: Path):
     before = (project / "site_config.yml").read_text()
     result = run("import", str(FEEDS / "readers.opml"), "--root", str(project))
     assert result.exit_code == 0, result.output
-    assert "added 4 feed(s) and 3 theme(s) (concurrence, sous-dossier, imported)" in result.output
+    assert "added 4 feeds and 3 themes (concurrence, sous-dossier, imported)" in result.output
     after = (project / "site_config.yml").read_text()
     assert after.startswith(before.split("watch:")[0])
     assert (

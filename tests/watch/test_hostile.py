@@ -48,6 +48,8 @@ ALLOWED_TAGS = {
     "i",
     "img",
     "li",
+    "details",  # a failing source's technical detail (escaped text)
+    "summary",
     "mark",
     "ol",
     "p",
@@ -81,6 +83,8 @@ SAFE_ATTRIBUTES = {
     "class",
     "id",
     "datetime",
+    "scope",  # the sources table's own headers
+    "data-label",  # the sources table's own header, repeated in each cell for phones
 }
 
 

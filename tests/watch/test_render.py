@@ -221,10 +221,10 @@ def test_the_index_lists_themes_with_links_and_failing_sources():
     index = render()["watch/index.md"]
     assert "- [Secteur &#123;&#123; x &#125;&#125;](secteur.md) — 2 entrées" in index
     assert (
-        "- [E-réputation](e-reputation.md) — 1 entrée, la plus récente le 16 déc. 2025, 1 source(s) en échec"
+        "- [E-réputation](e-reputation.md) — 1 entrée, la plus récente le 16 déc. 2025, 1 source en échec"
         in index
     )
-    assert "- [Vide](vide.md) — 0 entrées" in index
+    assert "- [Vide](vide.md) — 0 entrée" in index  # French: zero takes the singular
 
 
 def test_home_items_are_brand_matches_newest_first():
@@ -243,3 +243,36 @@ def test_home_items_are_brand_matches_newest_first():
 
 def test_an_empty_theme_says_so():
     assert "Aucune entrée pour le moment." in render()["watch/vide.md"]
+
+
+def test_fetch_errors_read_as_sentences_in_the_portals_language() -> None:
+    from generator.watch.render import _Text
+
+    fr, en = _Text("fr"), _Text("en")
+    assert fr.error("timeout") == "le site n'a pas répondu à temps"
+    assert en.error("timeout") == "the site did not answer in time"
+    assert fr.error("http-404").startswith("flux introuvable (erreur 404)")
+    assert fr.error("http-503") == "le site est en panne (erreur 503)"
+    assert en.error("http-403") == "the site refuses access to the feed (error 403)"
+    assert en.error("http-418") == "the site refused the request (error 418)"
+    assert fr.error("too-many-redirects") == fr.error("redirect-loop")
+    assert en.error("something-new") == "fetching failed"
+
+
+def test_an_aggregators_title_and_summary_are_not_read_twice() -> None:
+    from generator.watch.render import title_parts
+
+    title = "Galette des rois : les précommandes - Lyon Exemple Matin"
+    summary = "Galette des rois : les précommandes Lyon Exemple Matin"
+    assert title_parts(title, summary) == (
+        "Galette des rois : les précommandes",
+        "Lyon Exemple Matin",
+        True,
+    )
+    # A real summary stays, and a dash inside a title is not a publisher.
+    assert title_parts("Lyon - Villeurbanne : le tram", "Les travaux commencent lundi.") == (
+        "Lyon - Villeurbanne : le tram",
+        "",
+        False,
+    )
+    assert title_parts("Le pain", "")[2] is False

@@ -20,6 +20,9 @@
   var PROMPT = /\[\[([\s\S]*?)\]\]/;
   var STORE_INSTANCE = "relais.mastodon.instance";
   var STORE_NETWORKS = "relais.kits.networks";
+  var STORE_SEEN = "relais.kits.seen";
+  var SEEN_KEPT = 500;  // slugs remembered: far more than a year of kits
+  var SOON_MS = 48 * 3600 * 1000;  // kits.kit.SOON
   var SLOT = "{ambassador}";
   var HOST = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
@@ -208,7 +211,11 @@
       if (backdrop) paint(backdrop, text, rule.fold && rule.counting === "chars" ? foldIndex(text, rule.fold) : -1);
       if (hint) hint.hidden = !PROMPT.test(text);
       if (share) {
-        var href = shareUrl(network, kind, text, link(), host ? host.value : "", subject ? subject.textContent : "");
+        // The box is what is shared: a link deleted from it is not added back (LinkedIn and
+        // Facebook share nothing but the link, so theirs stays).
+        var url = link();
+        if (kind !== "url_only" && url && normalise(text).indexOf(url) < 0) url = "";
+        var href = shareUrl(network, kind, text, url, host ? host.value : "", subject ? subject.textContent : "");
         if (href) share.setAttribute("href", href); else share.removeAttribute("href");
       }
       // Grow with the text (the backdrop must never scroll away from it); borders are outside scrollHeight.
@@ -288,7 +295,56 @@
       });
     }
 
+    // A card folded in a <details> has no size until it opens: measure the text then.
+    var fold = card.closest("details");
+    if (fold) fold.addEventListener("toggle", function () { if (fold.open) refresh(); });
+
     refresh();
+  }
+
+  // ------------------------------------------------------------ "Share now": new, closing soon, closed
+
+  // The kits this browser has shown are remembered (no account): the others are marked new.
+  // "Closes soon" is redone with the reader's clock; the build's `now` said it without JS.
+  function markKits(holder) {
+    var kits = Array.prototype.slice.call(holder.children).filter(function (el) {
+      return el.hasAttribute("data-closes");
+    });
+    if (!kits.length) return;
+    var now = Date.now();
+    var seen = json(load(STORE_SEEN), []);
+    if (!Array.isArray(seen)) seen = [];
+    var state = {};
+    kits.forEach(function (kit) {
+      var slug = kit.getAttribute("data-kit");
+      var left = Date.parse(kit.getAttribute("data-closes")) - now;
+      var ended = !isNaN(left) && left <= 0;
+      var soon = !isNaN(left) && left > 0 && left <= SOON_MS;
+      state[slug] = { soon: soon, ended: ended, left: left };
+      var show = function (name, on) {
+        var mark = kit.querySelector(".relais-mark--" + name);
+        if (mark) mark.hidden = !on;
+      };
+      show("new", !ended && seen.indexOf(slug) < 0);
+      show("soon", soon);
+      show("ended", ended);
+      kit.classList.toggle("relais-kit--ended", ended);
+    });
+    // The build's order (soon first, then the newest), with this clock: closed kits go last.
+    kits.sort(function (a, b) {
+      var x = state[a.getAttribute("data-kit")];
+      var y = state[b.getAttribute("data-kit")];
+      var rank = function (s) { return s.ended ? 2 : s.soon ? 0 : 1; };
+      if (rank(x) !== rank(y)) return rank(x) - rank(y);
+      if (rank(x) === 0 && x.left !== y.left) return x.left - y.left;
+      var sa = a.getAttribute("data-start") || "";
+      var sb = b.getAttribute("data-start") || "";
+      return sa < sb ? 1 : sa > sb ? -1 : 0;
+    });
+    kits.forEach(function (kit) { holder.appendChild(kit); });
+    var slugs = kits.map(function (k) { return k.getAttribute("data-kit"); });
+    var kept = seen.filter(function (s) { return slugs.indexOf(s) < 0; }).concat(slugs);
+    save(STORE_SEEN, JSON.stringify(kept.slice(-SEEN_KEPT)));
   }
 
   // ------------------------------------------------------------ kits/: networks picked by the visitor
@@ -337,21 +393,25 @@
   function fillKit(el, kit, base, item) {
     el.id = "kit-" + kit.slug;
     el.setAttribute("data-kit", kit.slug);
+    el.setAttribute("data-start", item.getAttribute("data-start") || "");
+    el.setAttribute("data-closes", item.getAttribute("data-closes") || "");
     var title = el.querySelector(".relais-kit__title");
     title.textContent = kit.title;
     title.href = new URL(kit.post.path, base).href;
     var campaign = el.querySelector(".relais-kit__window .relais-campaign");
     el.querySelector(".relais-kit__dates").textContent =
       (item.querySelector(".relais-mykit__window") || {}).textContent || "";
+    var soon = item.querySelector(".relais-mark--soon");
+    el.querySelector(".relais-mark--soon").hidden = !soon || soon.hidden;
     if (kit.campaign) {
       campaign.textContent = kit.campaign.title;
       campaign.style.setProperty("--relais-color", kit.campaign.color || "");
     } else {
       drop(campaign);
     }
+    var src = kit.image ? new URL(kit.image.path, base).href : "";
     var figure = el.querySelector(".relais-kit__visual");
-    if (kit.image) {
-      var src = new URL(kit.image.path, base).href;
+    if (figure && kit.image) {
       var img = figure.querySelector("img");
       img.src = src;
       img.alt = kit.image.alt;
@@ -360,7 +420,33 @@
     } else {
       drop(figure);
     }
+    var thumb = el.querySelector(".relais-kit__thumb");
+    if (thumb && kit.image) {
+      thumb.href = src;
+      thumb.querySelector("img").src = src;
+      thumb.querySelector("img").alt = kit.image.alt;
+    } else {
+      drop(thumb);
+    }
     return el;
+  }
+
+  // Every card but the first folds away under "Text for <network>" (as the home page's do).
+  function folded(card, label, network, labels) {
+    var details = document.createElement("details");
+    details.className = "relais-kit__more";
+    var summary = document.createElement("summary");
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("class", "relais-icon");
+    svg.setAttribute("aria-hidden", "true");
+    var use = document.createElementNS("http://www.w3.org/2000/svg", "use");
+    use.setAttribute("href", "#relais-" + network);
+    svg.appendChild(use);
+    summary.appendChild(svg);
+    summary.appendChild(document.createTextNode(" " + format(labels.text_for, { network: label })));
+    details.appendChild(summary);
+    details.appendChild(card);
+    return details;
   }
 
   function fillCard(el, kit, data, network, pick, box) {
@@ -394,9 +480,11 @@
     var share = el.querySelector(".relais-card__share");
     var note = el.querySelector(".relais-card__note");
     var kind = card.share || info.share;
+    var left = kit.link && !card.link && info.links === false
+      ? " " + format(labels.no_link_in_text, { network: card.label }) : "";
     if (kind === "none") {
       drop(share);
-      note.textContent = format(labels.no_share_link, { network: card.label });
+      note.textContent = format(labels.no_share_link, { network: card.label }) + left;
     } else if (kind === "url_only") {
       share.textContent = format(labels.copy_and_share, { network: card.label });
       note.textContent = format(labels.copy_first_note, { network: card.label });
@@ -439,10 +527,13 @@
           fillKit(el, kit, base, item);
           var cards = el.querySelector(".relais-kit__cards");
           var picks = parsePicks(item.getAttribute("data-variants"));
+          var labels = json(box.getAttribute("data-labels"), {});
           (item.getAttribute("data-networks") || "").split(/\s+/).forEach(function (network) {
-            var known = kit.cards.some(function (c) { return c.network === network; });
+            var known = kit.cards.filter(function (c) { return c.network === network; })[0];
             var card = known && clone(box, ".relais-card-template");
-            if (card) cards.appendChild(fillCard(card, kit, data, network, picks[network] || 0, box));
+            if (!card) return;
+            card = fillCard(card, kit, data, network, picks[network] || 0, box);
+            cards.appendChild(cards.children.length ? folded(card, known.label, network, labels) : card);
           });
           holder.appendChild(el);
         });
@@ -451,6 +542,7 @@
         if (note) note.hidden = true;
         list.parentNode.insertBefore(holder, list.nextSibling);
         holder.querySelectorAll(".relais-card").forEach(function (card) { enhance(card, box, data.networks || {}); });
+        markKits(holder);
         box.setAttribute("data-ready", "true");
         if (window.location.hash) {
           var target = document.getElementById(window.location.hash.slice(1));
@@ -474,6 +566,7 @@
         var rules = json(box.getAttribute("data-rules"), {});
         box.querySelectorAll(".relais-card").forEach(function (card) { enhance(card, box, rules); });
         pickNetworks(box);
+        box.querySelectorAll("[data-share-now]").forEach(markKits);
         box.setAttribute("data-ready", "true");
       }
     });
