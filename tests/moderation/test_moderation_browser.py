@@ -51,8 +51,8 @@ def phone(browser: Any, demo_url: str) -> Any:
 
 def open_replies(page: Any, url: str) -> None:
     page.goto(url)
-    wait_until(page, "document.querySelector('.relais-moderation').dataset.ready === 'true'")
-    wait_until(page, "document.querySelector('.relais-moderation').dataset.filters === 'ready'")
+    wait_until(page, "document.querySelector('.relais-moderation')?.dataset.ready === 'true'")
+    wait_until(page, "document.querySelector('.relais-moderation')?.dataset.filters === 'ready'")
 
 
 def visible(page: Any, selector: str) -> list[str]:

@@ -74,7 +74,7 @@ def first_text(reply_id: str, network: str) -> str:
 
 def open_replies(page: Any, url: str) -> None:
     page.goto(url)
-    wait_until(page, "document.querySelector('.relais-moderation').dataset.filters === 'ready'")
+    wait_until(page, "document.querySelector('.relais-moderation')?.dataset.filters === 'ready'")
 
 
 def visible(page: Any, selector: str) -> list[str]:
@@ -215,7 +215,7 @@ def test_the_register_opens_the_review_with_open_items_first(phone: Any, english
     linked = next(f for f in expected if f.get("replies"))
     item = phone.locator(f"#feedback-{linked['id']}")
     item.locator("a", has_text=reply(linked["replies"][0])["title"]).click()
-    wait_until(phone, "document.querySelector('.relais-moderation').dataset.filters === 'ready'")
+    wait_until(phone, "document.querySelector('.relais-moderation')?.dataset.filters === 'ready'")
     assert phone.url.endswith(f"moderation/#reply-{linked['replies'][0]}")
     assert phone.locator(f"#reply-{linked['replies'][0]}").is_visible()
 
