@@ -778,7 +778,7 @@ def head_problems(site: Path, site_url: str) -> list[str]:
             elif tag == "link" and names == {"rel", "type", "href", "title"}:
                 # A page's feed (kits/, a personal page), announced to feed readers.
                 ok = (
-                    attrs["rel"] == "alternate"
+                    attrs["rel"] == "alternate feed"
                     and attrs["type"] == "application/atom+xml"
                     and attrs["href"] == "feed.xml"
                 )
