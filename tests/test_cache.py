@@ -95,7 +95,9 @@ def test_cold_warm_and_after_an_edit_the_portal_is_the_cold_one(
     )
     edited = same_as_cold(repo, tmp_path, monkeypatch, "edited")
     hits, looked_up = edited.cached_pages
-    assert 0 < looked_up - hits <= 6  # the post's page, and the pages that list it
+    # The post's page, and the pages that list it: home, month, archive, kits and the personal
+    # pages whose 'Share now' holds its kit (8 on the demo), never the other ~80.
+    assert 0 < looked_up - hits <= 10, (hits, looked_up)
     page = (edited.out / "posts" / "calendrier-avent-boutiques" / "index.html").read_text()
     assert "Un titre changé" in page
 
