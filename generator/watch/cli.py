@@ -29,6 +29,11 @@ root_option = click.option(
 )
 
 
+now_option = click.option(
+    "--now", "now_option", default=None, help="Pretend it is this time (ISO 8601), for tests."
+)
+
+
 def _alerts(n: int, adjective: str = "") -> str:
     """'1 new alert', '3 new alerts': an English plural, by the number."""
     return f"{n} {adjective}alert{'' if n == 1 else 's'}"
@@ -127,9 +132,7 @@ def _now(option: str | None, tz_name: str) -> datetime:
 
 @watch.command("fetch")
 @root_option
-@click.option(
-    "--now", "now_option", default=None, help="Pretend it is this time (ISO 8601), for tests."
-)
+@now_option
 @click.option(
     "--alerts",
     "alerts_file",
@@ -215,9 +218,7 @@ def _raise_alerts(root: Path, config: Any, now: datetime, alerts_file: Path | No
 
 @watch.command("notify")
 @root_option
-@click.option(
-    "--now", "now_option", default=None, help="Pretend it is this time (ISO 8601), for tests."
-)
+@now_option
 @click.option(
     "--summary",
     "summary_file",
