@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from html import unescape
-from itertools import islice, repeat
+from itertools import compress, islice, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from ..diagnostics import Diagnostic, Severity, error, warning
@@ -32,6 +32,7 @@ SKIPPED_NAMES = ("readme.md", "readme.txt", ".gitkeep", ".gitignore", FETCHED)
 _TOTAL = re.compile(r"^(grand )?totals?\b|^totaux\b|^total general\b|^gesamt")
 _PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2})\D{1,6}(\d{4}-\d{2}-\d{2})")
 _MONTH = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!-?\d)")
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -286,99 +287,126 @@ def _read_posts(
     site_zone: str,
     where: str,
 ) -> int:
+    # Read column by column rather than row by row: 100,000 rows in the benchmark. Exports
+    # repeat their cells (a post's address, date and text come back in every period's rows),
+    # so each distinct cell is read once (_each), and the rows are put together in C (zip).
     fmt = header.format
     network = header.network()
     cols = header.columns
     zone = ZoneInfo(config.zone_for(fmt.id, network, site_zone))
     buffered = _bounded(rows, config.max_rows, out)
-    posted_cols = cols.get("posted", ())
-    day_first = fm.slashed_day_first([_cell(c, posted_cols) for _, c in buffered[:500]])
+    lines: list[int] = list(map(itemgetter(0), buffered))
+    cells: list[list[Any]] = list(map(itemgetter(1), buffered))
+    posted = _column(cells, cols.get("posted", ()))
+    day_first = fm.slashed_day_first(posted[:500])
     day_first = fmt.day_first if day_first is None else day_first
-    url_cols, text_cols = cols.get("url", ()), cols.get("text", ())
-    # The loop below runs 100,000 times in the benchmark. Counts are read column by column
-    # (a column of plain digits, the usual case, is checked and converted in C); a field held
-    # by one column is read by its index; dates repeated over the rows are read once.
-    columns: list[Iterable[int | None]] = []
-    wrong: dict[int, str] = {}  # position of a row in `buffered` -> why it is left out
-    for name in fm.COUNT_FIELDS:
-        if name in cols:
-            columns.append(_count_column(buffered, cols[name], wrong))
-        else:
-            columns.append(repeat(None))
-    url_at = url_cols[0] if len(url_cols) == 1 else -1
-    text_at = text_cols[0] if len(text_cols) == 1 else -1
-    posted_at = posted_cols[0] if len(posted_cols) == 1 else -1
-    dates: dict[Any, fm.When | str | None] = {}
-    when_of, key_of = fm.when, post_key
-    kept = 0
-    for position, ((line, cells), *values) in enumerate(zip(buffered, *columns, strict=False)):
-        if position in wrong:
-            out.bad_row(line, wrong[position], where)
-            continue
-        width = len(cells)
-        raw = (cells[posted_at] if posted_at < width else None) if posted_at >= 0 else None
-        if posted_at < 0 or raw == "":
-            raw = _cell(cells, posted_cols)
+
+    def date_of(raw: Any) -> fm.When | str | None:
         try:
-            when = dates[raw]
-        except KeyError:
-            try:
-                when = when_of(raw, zone, day_first)
-            except ValueError as exc:
-                when = str(exc)
-            dates[raw] = when
-        if isinstance(when, str):
-            out.bad_row(line, when, where)
-            continue
-        url = cells[url_at] if 0 <= url_at < width else None
-        if url is None or (type(url) is str and not url):
-            url = _cell(cells, url_cols)
-        url = str(url or "").strip()
-        text = cells[text_at] if 0 <= text_at < width else None
-        text = str(text if text is not None else _cell(cells, text_cols) or "")
-        if not url and when is None and not text.strip():
-            if not _blank(cells):
-                out.bad_row(line, "no address, date or text to find the post by", where)
-            continue
-        row_network = network or _network_of_url(url)
-        if not row_network:
-            out.bad_row(line, "neither the columns nor the address say which network", where)
-            continue
-        out.numbers.append(
-            Numbers(
-                out.rel,
-                line,
-                fmt.id,
-                row_network,
-                url if url.startswith(("http://", "https://")) else "",
-                key_of(url, row_network),
-                when.moment if when else None,
-                when.day if when else None,
-                text[:TEXT_KEPT],
-                *values,
-            )
-        )
-        kept += 1
-    return kept
+            return fm.when(raw, zone, day_first)
+        except ValueError as exc:
+            return str(exc)
+
+    whens = _each(posted, date_of)
+    raw_texts = _column(cells, cols.get("text", ()))
+    urls = _each(_column(cells, cols.get("url", ())), lambda u: str(u or "").strip())
+    wrong: dict[int, str] = {}  # position of a row -> why it is left out
+    counts: list[Iterable[int | None]] = [
+        _count_column(cells, cols[name], wrong) if name in cols else repeat(None)
+        for name in fm.COUNT_FIELDS
+    ]
+    skipped: dict[int, str | None] = dict(wrong)  # None: a blank row, left out silently
+    if any(type(w) is str for w in whens):
+        for position, w in enumerate(whens):
+            if type(w) is str:
+                skipped.setdefault(position, w)
+    if "" in urls and None in whens:
+        for position, (url, w) in enumerate(zip(urls, whens, strict=True)):
+            if not url and w is None and not _text(raw_texts[position]).strip():
+                blank = _blank(cells[position])
+                skipped.setdefault(
+                    position, None if blank else "no address, date or text to find the post by"
+                )
+    networks: Iterable[str] = repeat(network)
+    if not network:
+        networks = _each(urls, _network_of_url)
+        for position, row_network in enumerate(networks):
+            if not row_network:
+                skipped.setdefault(
+                    position, "neither the columns nor the address say which network"
+                )
+        keys = list(map(post_key, urls, networks))
+    else:
+        keys = _each(urls, lambda u: post_key(u, network))
+    for position in sorted(skipped):
+        why = skipped[position]
+        if why is not None:
+            out.bad_row(lines[position], why, where)
+    fields: Iterable[tuple[Any, ...]] = zip(
+        repeat(out.rel),
+        lines,
+        repeat(fmt.id),
+        networks,
+        _each(urls, lambda u: u if u.startswith(("http://", "https://")) else ""),
+        keys,
+        [w.moment if type(w) is fm.When else None for w in whens],
+        [w.day if type(w) is fm.When else None for w in whens],
+        _each(raw_texts, lambda t: _text(t)[:TEXT_KEPT]),
+        *counts,
+        repeat(""),  # link: exports give none
+    )
+    if skipped:
+        fields = compress(fields, [p not in skipped for p in range(len(lines))])
+    before = len(out.numbers)
+    out.numbers.extend(map(Numbers._make, fields))
+    return len(out.numbers) - before
 
 
-def _count_column(rows: list[Row], at: tuple[int, ...], wrong: dict[int, str]) -> list[int | None]:
+_HASHED_ALIKE = frozenset({str, type(None)})  # equal values of these types are the same value
+
+
+def _each(values: list[Any], read: Callable[[Any], _T]) -> list[_T]:
+    """read() of every value, called once per distinct value (a CSV's cells are text)."""
+    if set(map(type, values)) <= _HASHED_ALIKE:
+        done = {value: read(value) for value in set(values)}
+        return list(map(done.__getitem__, values))
+    return list(map(read, values))  # a workbook's 1 and 1.0 are equal but not read alike
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _column(rows: list[list[Any]], at: tuple[int, ...]) -> list[Any]:
+    """One field's cells over the rows: its column's (None past a short row's end), or the
+    first cell with a value among the columns of a duplicated name."""
+    if not at:
+        return [None] * len(rows)
+    if len(at) == 1:
+        i = at[0]
+        try:
+            return list(map(itemgetter(i), rows))
+        except IndexError:  # a short row: its cell is empty
+            return [c[i] if i < len(c) else None for c in rows]
+    return [_cell(c, at) for c in rows]
+
+
+def _count_column(
+    rows: list[list[Any]], at: tuple[int, ...], wrong: dict[int, str]
+) -> list[int | None]:
     """The counts of one field over the rows (None where empty); a cell that is not a number
     puts its row's position and why into `wrong`."""
-    cells: list[Any]
-    if len(at) == 1:
-        try:
-            cells = list(map(itemgetter(at[0]), map(itemgetter(1), rows)))
-        except IndexError:  # a short row: its cell is empty
-            i = at[0]
-            cells = [c[i] if i < len(c) else None for _, c in rows]
-    else:
-        cells = [_cell(c, at) for _, c in rows]
+    cells = _column(rows, at)
     try:
         if all(map(str.isdecimal, cells)):  # isdecimal, not isdigit: int() refuses '²'
             return list(map(int, cells))
     except TypeError:  # a workbook's numbers, or an empty cell (None)
         pass
+    if set(map(type, cells)) == {float}:  # a workbook's column of numbers
+        try:
+            return list(map(round, cells))
+        except (ValueError, OverflowError):  # NaN, infinity: said below, cell by cell
+            pass
     values: list[int | None] = []
     for position, value in enumerate(cells):
         if value is None or value == "":
