@@ -14,7 +14,7 @@ from statistics import median
 from typing import Any
 
 from ..model import IN_PROGRESS, Post, Project, Status
-from .match import Matching, Unmatched, match
+from .match import Matching, Unmatched, match, weight
 from .model import ExportFile, Numbers, Visits
 
 MIN_BUCKET = 2  # posts an hour or a day needs before it is called good or dead
@@ -32,6 +32,7 @@ class Group:
     reach: int = 0
     engagement: int = 0
     clicks: int = 0
+    unplanned: bool = False  # the network's posts that are not in the plan (no post matched)
 
     @property
     def rate(self) -> float | None:
@@ -90,7 +91,8 @@ class Figures:
     by_key_date: tuple[Group, ...] = ()
     by_format: tuple[Group, ...] = ()
     by_topic: tuple[Group, ...] = ()
-    total: Group = Group("")
+    total: Group = Group("")  # every post measured, those not in the plan too
+    unplanned: Group = Group("", unplanned=True)  # the part of `total` not in the plan
     hours: tuple[Bucket, ...] = ()
     days: tuple[Bucket, ...] = ()
     medians: dict[str, float] = field(default_factory=dict)
@@ -149,6 +151,18 @@ def _add(groups: dict[str, dict[str, int]], key: str, numbers: Numbers) -> None:
     g["clicks"] += numbers.clicks or 0
 
 
+def _group(key: str, posts: int, sums: dict[str, int], unplanned: bool = False) -> Group:
+    return Group(
+        key,
+        posts,
+        sums["impressions"],
+        sums["reach"],
+        sums["engagement"],
+        sums["clicks"],
+        unplanned,
+    )
+
+
 def _groups(
     pairs: Iterable[tuple[Post, Numbers]], keys: Callable[[Post, Numbers], Iterable[str]]
 ) -> tuple[Group, ...]:
@@ -158,7 +172,7 @@ def _groups(
         for key in keys(post, numbers):
             _add(sums, key, numbers)
             posts[key].add(post.slug)
-    out = [Group(k, len(posts[k]), **dict(v)) for k, v in sums.items()]
+    out = [_group(k, len(posts[k]), v) for k, v in sums.items()]
     return tuple(sorted(out, key=lambda g: (-g.engagement, -g.impressions, g.key)))
 
 
@@ -264,6 +278,26 @@ def _traffic(
     return ranked(by_network), ranked(by_kit), ranked(by_ambassador), ambassadors, company
 
 
+def _unplanned(found: Matching, month: date | None) -> list[Numbers]:
+    """The rows of the month that matched no post, one per post of the network (the fullest:
+    exports are cumulative). Reach is reach: they count in the network's and the month's totals,
+    as "not in the plan"; a row of a post that a planned post holds is not counted twice."""
+    held = {(n.network, n.key) for n in found.best.values() if n.key}
+    fullest: dict[tuple[object, ...], Numbers] = {}
+    for u in found.unmatched:
+        n = u.numbers
+        if not _in_month(n.day, month) or (n.network, n.key) in held:
+            continue
+        # Without an address, a post is its network, time and message.
+        identity: tuple[object, ...] = (
+            (n.network, n.key) if n.key else (n.network, n.moment, n.day, n.text)
+        )
+        kept = fullest.get(identity)
+        if kept is None or weight(n) > weight(kept):
+            fullest[identity] = n
+    return list(fullest.values())
+
+
 def compute(project: Project, now: datetime, month: date | None = None) -> Figures:
     """The figures of all months (month=None) or of one month (its first day)."""
     found = matching(project, now)
@@ -311,18 +345,32 @@ def compute(project: Project, now: datetime, month: date | None = None) -> Figur
         for slug, n in found.missing
         if _in_month(posts[slug].date.astimezone(project.tz).date(), month)  # type: ignore[union-attr]
     )
+    unplanned = _unplanned(found, month)
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for _post, numbers in pairs:
         _add(totals, "", numbers)
-    total = Group("", len({p.slug for p, _ in pairs}), **dict(totals[""]))
+    for numbers in unplanned:
+        _add(totals, "", numbers)
+        _add(totals, "unplanned", numbers)
+    planned_posts = len({p.slug for p, _ in pairs})
+    total = _group("", planned_posts + len(unplanned), totals[""])
+    sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for numbers in unplanned:
+        _add(sums, numbers.network, numbers)
+        sums[numbers.network]["posts"] += 1
+    by_unplanned = sorted(
+        (_group(k, v["posts"], v, unplanned=True) for k, v in sums.items()),
+        key=lambda g: (-g.engagement, -g.impressions, g.key),
+    )
     return Figures(
         plan=tuple(_plan(project, now, found, month)),
-        by_network=_groups(pairs, lambda p, n: [n.network]),
+        by_network=_groups(pairs, lambda p, n: [n.network]) + tuple(by_unplanned),
+        total=total,
+        unplanned=_group("", len(unplanned), totals["unplanned"], unplanned=True),
         by_campaign=_groups(pairs, lambda p, n: [p.campaign] if p.campaign else []),
         by_key_date=_groups(pairs, lambda p, n: [p.key_date] if p.key_date else []),
         by_format=_groups(pairs, lambda p, n: [p.format]),
         by_topic=_groups(pairs, lambda p, n: list(p.topics)),
-        total=total,
         hours=_buckets(pairs, project, lambda m: m.hour),
         days=_buckets(pairs, project, lambda m: m.weekday()),
         medians=_medians(pairs),

@@ -15,6 +15,11 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "stats_posts_measured": {"fr": "Publications mesurées", "en": "Posts measured"},
     "stats_impressions": {"fr": "Impressions", "en": "Impressions"},
+    "stats_not_in_plan": {"fr": "hors plan", "en": "not in the plan"},
+    "stats_unplanned_impressions": {
+        "fr": "Impressions hors plan",
+        "en": "Impressions not in the plan",
+    },
     "stats_engagement": {"fr": "Interactions", "en": "Engagement"},
     "stats_rate": {"fr": "Taux d’interaction", "en": "Engagement rate"},
     "stats_clicks": {"fr": "Clics", "en": "Clicks"},
@@ -83,8 +88,8 @@ LABELS: dict[str, dict[str, str]] = {
     "stats_unknown": {"fr": "format inconnu", "en": "unknown format"},
     "stats_unmatched": {"fr": "Lignes sans publication", "en": "Rows with no post"},
     "stats_unmatched_intro": {
-        "fr": "Ces lignes d’export ne correspondent à aucune publication du calendrier : ni par leur adresse (published:), ni par le réseau et l’heure, ni par le message.",
-        "en": "These export rows match no post of the calendar: not by their address (published:), nor by network and time, nor by message.",
+        "fr": "Ces lignes d’export ne correspondent à aucune publication du calendrier : ni par leur adresse (published:), ni par le réseau et l’heure, ni par le message. Leurs chiffres comptent dans les totaux de leur réseau et du mois, « hors plan ».",
+        "en": "These export rows match no post of the calendar: not by their address (published:), nor by network and time, nor by message. Their numbers count in their network's and the month's totals, \"not in the plan\".",
     },
     "stats_why": {"fr": "Pourquoi", "en": "Why"},
     "stats_why_nothing-planned": {

@@ -121,7 +121,7 @@ def _by_text_days(index: _Index, day: date | None) -> list[int]:
     return list(range(bisect_left(index.days, lo), bisect_right(index.days, hi)))
 
 
-def _weight(n: Numbers) -> tuple[int, int]:
+def weight(n: Numbers) -> tuple[int, int]:
     """How much a row says: of two cumulative exports of one post, the later says more."""
     engaged = n.engagements
     if engaged is None:
@@ -195,22 +195,22 @@ def match(
                     unmatched.append(Unmatched(row, "nothing-planned"))
                 continue
         pair = (slug, network)
-        weight = _weight(row)
+        heft = weight(row)
         held = best.get(pair)
         if held is not None and held.key and row.key and held.key != row.key:
             # Two different posts of the network for one planned post (a tweet of the same
             # hour): the one found by its address wins, else the fuller; the other is listed.
-            mine = (way == "url", weight)
+            mine = (way == "url", heft)
             if mine > (how[pair] == "url", weights[pair]):
                 unmatched.append(Unmatched(held, "taken", (slug,)))
             else:
                 unmatched.append(Unmatched(row, "taken", (slug,)))
                 continue
-        elif held is not None and weight <= weights[pair]:
+        elif held is not None and heft <= weights[pair]:
             continue  # the same post in an older cumulative export
         best[pair] = row
         how[pair] = way
-        weights[pair] = weight
+        weights[pair] = heft
     missing: list[tuple[str, str]] = []
     if now is not None:
         limit = now - timedelta(days=missing_after_days)

@@ -182,6 +182,8 @@ def plan(pl: Any, snapshot: Any = None) -> Section:
         (t("stats_engagement"), f.n(total.engagement)),
         (t("stats_rate"), f.pct(total.rate)),
     ]
+    if figures.unplanned.posts:
+        cards.append((t("stats_unplanned_impressions"), f.n(figures.unplanned.impressions)))
     if figures.ambassador_share is not None:
         cards.append((t("stats_share"), f.pct(figures.ambassador_share)))
     pages = {

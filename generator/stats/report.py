@@ -40,6 +40,12 @@ def view(pl: Any, f: Formatter, month: date, page: str = "") -> dict[str, Any]:
     summary = [
         (t("stats_posts_measured"), this.total.posts, last.total.posts, False),
         (t("stats_impressions"), this.total.impressions, last.total.impressions, False),
+        (
+            t("stats_unplanned_impressions"),
+            this.unplanned.impressions,
+            last.unplanned.impressions,
+            False,
+        ),
         (t("stats_engagement"), this.total.engagement, last.total.engagement, False),
         (t("stats_rate"), this.total.rate, last.total.rate, True),
         (t("stats_sessions"), _sessions(this), _sessions(last), False),

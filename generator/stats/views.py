@@ -111,9 +111,13 @@ def group_table(
         t("stats_engagement"),
         t("stats_rate"),
     ]
-    raw = [[label(g.key), g.posts, g.impressions, g.engagement, g.rate] for g in groups]
+
+    def name(g: Group) -> str:
+        return f"{label(g.key)} — {t('stats_not_in_plan')}" if g.unplanned else str(label(g.key))
+
+    raw = [[name(g), g.posts, g.impressions, g.engagement, g.rate] for g in groups]
     rows = [
-        [label(g.key), f.n(g.posts), f.n(g.impressions), f.n(g.engagement), f.pct(g.rate)]
+        [name(g), f.n(g.posts), f.n(g.impressions), f.n(g.engagement), f.pct(g.rate)]
         for g in groups
     ]
     svg = None
@@ -124,7 +128,7 @@ def group_table(
                 f"{title} : {t('stats_impressions')}"
                 if f.lang == "fr"
                 else f"{title}: impressions",
-                [label(g.key) for g in groups],
+                [name(g) for g in groups],
                 [(t("stats_impressions"), [g.impressions or g.reach for g in groups])],
                 number=f.n,
             )
