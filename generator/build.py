@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, jobs
+from . import cache, jobs, memo
 from .diagnostics import Diagnostic
 from .jobs import Stage
 from .publish import PublishError, build_lock, check_output
@@ -104,6 +104,7 @@ def build(
                     # What was converted or rendered is kept, even when the build is refused.
                     with timings.stage("cache"):
                         store.save()
+                        memo.save_all(store, done=True)
     except (Refused, PublishError) as stop:  # content errors; locked; a link where Relais writes
         found = stop.diagnostics if isinstance(stop, Refused) else []
         why = reason(found, strict)

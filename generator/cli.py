@@ -21,6 +21,7 @@ def run_check(
     root: Path, now_option: str | None, fmt: str
 ) -> tuple[object | None, list[Diagnostic], datetime | None]:
     """Load and check; returns the project (None when it could not load), diagnostics and now."""
+    from . import cache, memo
     from .check import check
     from .load import load
 
@@ -30,7 +31,11 @@ def run_check(
     tz_name = project.config.site.timezone if project else "UTC"
     now = parse_now(now_option, tz_name)
     if project is not None:
-        diags += check(project, now)
+        # What a check finds in each text is kept for the next run (memo.py).
+        store = cache.open_cache(root)
+        with cache.using(store):
+            diags += check(project, now)
+            memo.save_all(store, done=True)
     return project, diags, now
 
 

@@ -539,6 +539,10 @@ class Translator:
             raise ValueError(f"unsupported language {lang!r}")
         self.lang = lang
 
+    def fingerprint(self) -> str:
+        """All that its answers depend on besides Relais' code (memo.fingerprint)."""
+        return self.lang
+
     def __call__(self, key: str, **values: object) -> str:
         text = LABELS[key][self.lang]
         return text.format(**values) if values else text

@@ -90,6 +90,11 @@ class Pending(Generic[T]):
             except BaseException:  # noqa: BLE001 - everything goes back to the parent
                 outcome = ("error", traceback.format_exc(), 0.0)
             outcome = (outcome[0], outcome[1], time.perf_counter() - started)
+            # What this worker found out for the next builds (memo.py) is saved from here:
+            # the parent never sees this process's memory.
+            from . import memo
+
+            memo.save_all()
             try:
                 pickle.dump(outcome, self._file, protocol=pickle.HIGHEST_PROTOCOL)
                 self._file.flush()

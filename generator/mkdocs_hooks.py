@@ -714,8 +714,9 @@ def _unlink_placed(path: str) -> None:
 
 
 def on_post_build(**_: Any) -> None:
-    from generator import cache
+    from generator import cache, memo
 
     store = cache.active()
     if store is not None:
         store.save()
+        memo.save_all(store)

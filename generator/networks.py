@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import ada_url
@@ -25,6 +26,8 @@ from twitter_text.regexp.valid_url_balanced_parens import (  # type: ignore[impo
 from twitter_text.regexp.valid_url_preceding_chars import (  # type: ignore[import-untyped]
     valid_url_preceding_chars,
 )
+
+from .memo import memoized
 
 URL_LENGTH = 23  # what X and Mastodon count for a recognised link, whatever its length
 
@@ -161,6 +164,38 @@ def _normalise(text: str) -> str:
     return _NEWLINE.sub("\n", unicodedata.normalize("NFC", text))
 
 
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("not a list of strings")
+    return tuple(value)
+
+
+def _optional_int(value: Any) -> int | None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise ValueError("not an integer")
+    return value
+
+
+def _measure_from(value: Any) -> Measure:
+    """A Measure read back from a memo (memo.py): exactly what _measure_to wrote, or ValueError."""
+    if not isinstance(value, list) or len(value) != 8 or not isinstance(value[5], bool):
+        raise ValueError("not a measure")
+    count, limit, size, byte_limit, fold = (_optional_int(v) for v in value[:5])
+    if count is None or size is None:
+        raise ValueError("not a measure")
+    return Measure(
+        count, limit, size, byte_limit, fold, value[5], _strings(value[6]), _strings(value[7])
+    )
+
+
+def _measure_to(m: Measure) -> list[Any]:
+    return [
+        m.count, m.limit, m.bytes, m.byte_limit, m.fold, m.over,
+        list(m.unlinked_urls), list(m.invalid),
+    ]  # fmt: skip
+
+
+@memoized("characters", list, _strings)
 def invalid_characters(network_id: str, text: str) -> tuple[str, ...]:
     """The characters that make text impossible to post on the network, as "U+FFFE" names.
 
@@ -413,6 +448,7 @@ def count(network_id: str, text: str) -> int:
 
 
 @lru_cache(maxsize=32768)  # the checker and the planner measure the same messages in one build
+@memoized("measure", _measure_to, _measure_from)
 def measure(network_id: str, text: str, *, limit: int | None = None) -> Measure:
     """Count, bytes and limits of text on a network; limit replaces the default (Mastodon instances)."""
     network = _network(network_id)

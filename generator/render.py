@@ -27,7 +27,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from . import engine
+from . import engine, memo
 from . import networks as net
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -442,7 +442,27 @@ def environment() -> jinja2.Environment:
 
 
 def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+    """The template filled with `context`; kept between builds when the context is plain data
+    (memo.py: the key holds all of it, and the templates are Relais' files)."""
+    try:
+        described = memo.fingerprint(context) if memo.memo("render") is not None else None
+    except memo.Unknown:
+        described = None
+    if described is None:
+        return environment().get_template(template).render(**context)
+    return memo.recall(
+        "render",
+        (template, described),
+        lambda: environment().get_template(template).render(**context),
+        str,
+        _text,
+    )
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise ValueError("not a text")
+    return value
 
 
 # --- a last guard on the Markdown that the team writes -----------------------------------------

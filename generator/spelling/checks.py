@@ -12,14 +12,16 @@ per process; a word is looked up once per dictionary.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import get_args
+from typing import Any, get_args
 
+from .. import cache, memo
 from .. import networks as net
 from ..diagnostics import Diagnostic, warning
 from ..model import Format, Project
@@ -120,6 +122,21 @@ class Speller_:
     verdicts: dict[tuple[str, bool], bool] = field(default_factory=dict)
     deep_left: int = 10
     suggested: set[str] = field(default_factory=set)
+    contents: str = ""  # dictionaries.contents_digest() of its dictionaries
+    _digest: str = ""
+
+    @property
+    def digest(self) -> str:
+        """Everything its verdicts depend on: the dictionaries' bytes, the declared words and
+        the language (the rules are Relais' code, in memo's context)."""
+        if not self._digest:
+            declared = (
+                "\n".join(sorted(self.declared.exact))
+                + "\0"
+                + "\n".join(sorted(self.declared.any_case))
+            )
+            self._digest = cache.key(self.contents, self.lang, declared)
+        return self._digest
 
     def accepts(self, word: str, hashtag: bool = False) -> bool:
         """Whether a word as written passes (cached: a repository repeats its words)."""
@@ -204,7 +221,14 @@ class Languages:
             found = self.found[lang] = dicts.locate(lang, self.project.config.spelling.variants)
             base = lang.partition("-")[0].lower()
             self.spellers[lang] = (
-                Speller_(dicts.speller(found.key), self.declared, base) if found.paths else None
+                Speller_(
+                    dicts.speller(found.key),
+                    self.declared,
+                    base,
+                    contents=dicts.contents_digest(found.key),
+                )
+                if found.paths
+                else None
             )
         return self.spellers[lang]
 
@@ -258,7 +282,38 @@ def _ignored(project: Project, codes: Iterable[str]) -> bool:
 
 
 def _unknown(text: Text, speller: Speller_, site: Speller_ | None) -> list[Word]:
-    """The words of a text that no dictionary and no declaration accepts, in order."""
+    """The words of a text that no dictionary and no declaration accepts, in order (kept
+    between runs: memo.py)."""
+    return memo.recall(
+        "spelling",
+        (
+            speller.digest,
+            site.digest if site is not None else "",
+            text.value,
+            json.dumps([text.markdown, text.hashtag, sorted(text.ignore)], ensure_ascii=False),
+        ),
+        lambda: _unknown_now(text, speller, site),
+        lambda found: [[w.text, w.start, w.end, w.hashtag] for w in found],
+        _words_from,
+    )
+
+
+def _words_from(value: Any) -> list[Word]:
+    out = []
+    for item in value:
+        word, start, end, hashtag = item
+        if not (
+            isinstance(word, str)
+            and type(start) is int
+            and type(end) is int
+            and isinstance(hashtag, bool)
+        ):
+            raise ValueError("not a word")
+        out.append(Word(word, start, end, hashtag))
+    return out
+
+
+def _unknown_now(text: Text, speller: Speller_, site: Speller_ | None) -> list[Word]:
     ignore = Declared.of(text.ignore) if text.ignore else None
 
     def passes(word: str, hashtag: bool) -> bool:

@@ -9,6 +9,7 @@ share a few thousand words. Nothing here touches the network.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -328,6 +329,21 @@ def _spell(engine: Any, word: str) -> bool:
 
 
 @lru_cache(maxsize=16)
+@lru_cache(maxsize=16)
+def contents_digest(key: tuple[tuple[str, int, int], ...]) -> str:
+    """A SHA-256 of the dictionaries' bytes (.dic and .aff): what a speller's answers depend
+    on, for answers kept between runs (memo.py), where a size and a time are not proof enough."""
+    digest = hashlib.sha256()
+    for path, _, _ in key:
+        for suffix in (".dic", ".aff"):
+            try:
+                data = Path(path).with_suffix(suffix).read_bytes()
+            except OSError:
+                data = b"\0missing"
+            digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
 def speller(key: tuple[tuple[str, int, int], ...]) -> Speller:
     """One speller per set of dictionaries and their versions, kept for the process
     (`relais serve` checks again at every change: words are looked up once)."""

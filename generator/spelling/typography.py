@@ -13,7 +13,9 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from ..memo import memoized
 from .words import APOSTROPHES, LETTER, prose
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -226,6 +228,31 @@ def _apostrophes(text: str, clean: str) -> Iterator[Finding]:
     )
 
 
+def _findings_to(found: list[Finding]) -> list[Any]:
+    return [[f.code, f.start, f.end, f.message, f.hint, [list(e) for e in f.edits]] for f in found]
+
+
+def _findings_from(value: Any) -> list[Finding]:
+    """Findings read back from a memo (memo.py): exactly what _findings_to wrote, or ValueError."""
+    out = []
+    for item in value:
+        code, start, end, message, hint, edits = item
+        if not (
+            isinstance(code, str)
+            and isinstance(message, str)
+            and isinstance(hint, str)
+            and all(type(n) is int for n in (start, end))
+            and all(
+                len(e) == 3 and type(e[0]) is int and type(e[1]) is int and isinstance(e[2], str)
+                for e in edits
+            )
+        ):
+            raise ValueError("not a finding")
+        out.append(Finding(code, start, end, message, hint, tuple((a, b, c) for a, b, c in edits)))
+    return out
+
+
+@memoized("typography", _findings_to, _findings_from)
 def findings(text: str, lang: str, markdown: bool = False) -> list[Finding]:
     """The typography problems of a text in a language (fr, en, en-GB...), in order."""
     base = lang.partition("-")[0].partition("_")[0].lower()
