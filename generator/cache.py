@@ -281,6 +281,7 @@ class Cache:
     hits: dict[str, int] = field(default_factory=lambda: {"briefs": 0, "pages": 0})
     misses: dict[str, int] = field(default_factory=lambda: {"briefs": 0, "pages": 0})
     changed: bool = False
+    partial: bool = False  # opened without the briefs' index (`relais check`): never saved
     # `relais serve` plans in its watcher's thread while MkDocs rebuilds in the server's.
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -387,7 +388,7 @@ class Cache:
         """Write the indexes (entries of the last KEEP_BUILDS builds, within the size bound)
         and remove the stored pages no entry names any more."""
         with self.lock:
-            if not self.changed:
+            if not self.changed or self.partial:
                 return
             try:
                 self._save()
@@ -465,9 +466,10 @@ def _page_shape(value: Any) -> TypeGuard[list[Any]]:
     )
 
 
-def open_cache(root: Path) -> Cache | None:
+def open_cache(root: Path, *, briefs: bool = True) -> Cache | None:
     """The cache of the repository at `root` (made if missing), or None when it is turned off,
-    has no secret, or its folder is not a plain folder (a link: never followed)."""
+    has no secret, or its folder is not a plain folder (a link: never followed). Without
+    `briefs` (`relais check`) the briefs' index is not read, and save() writes nothing."""
     if not enabled():
         return None
     root = Path(root).resolve()
@@ -478,17 +480,17 @@ def open_cache(root: Path) -> Cache | None:
     if secret_key is None or not _safe_folder(root, folder / "blobs", create=True):
         return None
     pages = _read_index(folder, "pages.json", secret_key)
-    briefs = _read_index(folder, "briefs.json", secret_key)
+    found_briefs = _read_index(folder, "briefs.json", secret_key).get("briefs") if briefs else None
     generation = pages.get("generation")
     generation = generation + 1 if isinstance(generation, int) and generation >= 0 else 1
     found_pages = pages.get("pages")
-    found_briefs = briefs.get("briefs")
     return Cache(
         folder,
         secret_key,
         generation,
         briefs=found_briefs if isinstance(found_briefs, dict) else {},
         pages=found_pages if isinstance(found_pages, dict) else {},
+        partial=not briefs,
     )
 
 

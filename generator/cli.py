@@ -32,7 +32,7 @@ def run_check(
     now = parse_now(now_option, tz_name)
     if project is not None:
         # What a check finds in each text is kept for the next run (memo.py).
-        store = cache.open_cache(root)
+        store = cache.open_cache(root, briefs=False)  # memos only: store.save() never called
         with cache.using(store):
             diags += check(project, now)
             memo.save_all(store, done=True)
