@@ -1,4 +1,5 @@
-"""What several test modules need: a built site's digest, CPU-time bounds, a local HTTP server."""
+"""What several test modules need: a built site's digest, CPU-time bounds, a local HTTP server,
+posts written from data and one scanner of built HTML."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
+
+import yaml
 
 T = TypeVar("T")
 
@@ -41,6 +44,59 @@ def cpu_seconds(fn: Callable[[], T]) -> tuple[T, float]:
     started = time.process_time()
     value = fn()
     return value, time.process_time() - started
+
+
+# --- posts: front matter dumped from data -----------------------------------------------------
+
+
+class _FrontDumper(yaml.SafeDumper):
+    """The content format's look: mappings in block style, lists of scalars in flow style."""
+
+
+_FrontDumper.add_representer(
+    dict,
+    lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=False),
+)
+_FrontDumper.add_representer(
+    list,
+    lambda dumper, data: dumper.represent_sequence(
+        "tag:yaml.org,2002:seq",
+        data,
+        flow_style=not any(isinstance(item, dict | list) for item in data),
+    ),
+)
+
+
+def front_matter(**keys: Any) -> str:
+    """YAML front matter (between its two `---` lines) dumped from `keys`, in their order."""
+    text = yaml.dump(keys, Dumper=_FrontDumper, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{text}---\n"
+
+
+def post_text(
+    title: str = "Brief",
+    *,
+    date: str | None = "2026-12-03T09:30",
+    networks: tuple[str, ...] | list[str] | None = ("linkedin",),
+    body: str = "Brief.\n",
+    **keys: Any,
+) -> str:
+    """A post file: title (line 2), date (3), networks (4), then `keys` in their order, then the body.
+
+    A key given as None is left out (`date=None`: a post without a date).
+    """
+    meta: dict[str, Any] = {"title": title, "date": date}
+    meta["networks"] = None if networks is None else list(networks)
+    meta.update(keys)
+    return front_matter(**{k: v for k, v in meta.items() if v is not None}) + body
+
+
+def write_post(root: Path, slug: str, title: str = "Brief", **keys: Any) -> Path:
+    """Write `content/posts/<slug>.md` in the repository `root` (see `post_text`); its path."""
+    path = root / "content" / "posts" / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(post_text(title, **keys), encoding="utf-8")
+    return path
 
 
 # --- a real HTTP server on 127.0.0.1 ------------------------------------------------------------

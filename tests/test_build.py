@@ -12,8 +12,12 @@ import yaml
 from generator.build import build
 from generator.i18n import LABELS, LANGUAGES
 from tests.conftest import DEMO_NOW
+from tests.helpers import post_text
 
-POST = "---\ntitle: {title}\ndate: {date}\nnetworks: [linkedin]\nstatus: scheduled\n---\nBrief {title}.\n"
+
+def scheduled_post(title: str, date: str) -> str:
+    """A scheduled post whose brief names its title."""
+    return post_text(title, date=date, status="scheduled", body=f"Brief {title}.\n")
 
 
 def test_demo_builds_with_home_posts_archive_and_pages(built_demo: Path) -> None:
@@ -30,10 +34,10 @@ def test_demo_builds_with_home_posts_archive_and_pages(built_demo: Path) -> None
 def test_upcoming_posts_are_the_next_30_days_in_order(make_repo) -> None:
     root = make_repo(
         {
-            "content/posts/past.md": POST.format(title="Passé", date="2026-11-20T09:00"),
-            "content/posts/later.md": POST.format(title="Plus tard", date="2026-12-20T09:00"),
-            "content/posts/soon.md": POST.format(title="Bientôt", date="2026-12-02T09:00"),
-            "content/posts/far.md": POST.format(title="Lointain", date="2027-02-01T09:00"),
+            "content/posts/past.md": scheduled_post(title="Passé", date="2026-11-20T09:00"),
+            "content/posts/later.md": scheduled_post(title="Plus tard", date="2026-12-20T09:00"),
+            "content/posts/soon.md": scheduled_post(title="Bientôt", date="2026-12-02T09:00"),
+            "content/posts/far.md": scheduled_post(title="Lointain", date="2027-02-01T09:00"),
         }
     )
     result = build(root, now_option=DEMO_NOW)
@@ -51,7 +55,8 @@ def test_english_site(make_repo) -> None:
         "  timezone: America/New_York\nnetworks:\n  linkedin: {}\n"
     )
     root = make_repo(
-        {"content/posts/a.md": POST.format(title="Launch", date="2026-12-03T09:30")}, config=config
+        {"content/posts/a.md": scheduled_post(title="Launch", date="2026-12-03T09:30")},
+        config=config,
     )
     result = build(root, now_option="2026-12-01T08:00")
     assert result.ok, result.failure
@@ -63,7 +68,7 @@ def test_english_site(make_repo) -> None:
 
 
 def test_failed_build_leaves_the_previous_site(make_repo) -> None:
-    root = make_repo({"content/posts/a.md": POST.format(title="Un", date="2026-12-03T09:30")})
+    root = make_repo({"content/posts/a.md": scheduled_post(title="Un", date="2026-12-03T09:30")})
     first = build(root, now_option=DEMO_NOW)
     assert first.ok
     before = sorted(p.relative_to(first.out).as_posix() for p in first.out.rglob("*"))
@@ -90,7 +95,9 @@ def test_strict_refuses_warnings(make_repo) -> None:
 
 def test_navigation_does_not_grow_with_posts(make_repo) -> None:
     posts = {
-        f"content/posts/p{i}.md": POST.format(title=f"P{i}", date=f"2026-12-{1 + i % 28:02d}T09:00")
+        f"content/posts/p{i}.md": scheduled_post(
+            title=f"P{i}", date=f"2026-12-{1 + i % 28:02d}T09:00"
+        )
         for i in range(40)
     }
     root = make_repo(posts)
@@ -110,7 +117,7 @@ def test_every_label_exists_in_both_languages() -> None:
 
 
 def test_same_repository_and_now_give_byte_identical_sites(make_repo, tmp_path: Path) -> None:
-    root = make_repo({"content/posts/a.md": POST.format(title="Un", date="2026-12-03T09:30")})
+    root = make_repo({"content/posts/a.md": scheduled_post(title="Un", date="2026-12-03T09:30")})
     first = build(root, now_option=DEMO_NOW, out=tmp_path / "one")
     second = build(root, now_option=DEMO_NOW, out=tmp_path / "two")
     assert first.ok and second.ok
@@ -132,7 +139,7 @@ def test_a_site_name_with_markup_characters_is_escaped_once_everywhere(make_repo
         "  timezone: Europe/Paris\nnetworks:\n  linkedin: {}\n"
     )
     root = make_repo(
-        {"content/posts/a.md": POST.format(title="Lancement", date="2026-12-03T09:30")},
+        {"content/posts/a.md": scheduled_post(title="Lancement", date="2026-12-03T09:30")},
         config=config,
     )
     result = build(root, now_option=DEMO_NOW)
@@ -152,8 +159,8 @@ def test_upcoming_posts_are_compared_as_instants_on_a_dst_night(make_repo) -> No
     # summer time, as RFC 5545 does) was half an hour ago, 03:30 is still to come.
     root = make_repo(
         {
-            "content/posts/earlier.md": POST.format(title="Passée", date="2026-10-25T02:45"),
-            "content/posts/later.md": POST.format(title="Plus tard", date="2026-10-25T03:30"),
+            "content/posts/earlier.md": scheduled_post(title="Passée", date="2026-10-25T02:45"),
+            "content/posts/later.md": scheduled_post(title="Plus tard", date="2026-10-25T03:30"),
         }
     )
     result = build(root, now_option="2026-10-25T02:15+01:00")

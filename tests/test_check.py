@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from generator.check import check
 from generator.load import load
+from tests.helpers import post_text
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
@@ -18,10 +19,6 @@ def codes(root: Path) -> list[tuple[str, int, str, str]]:
     return [
         (d.file, d.line, d.code, d.hint) for d in check(loaded.project, NOW) + loaded.diagnostics
     ]
-
-
-def post(extra: str) -> str:
-    return f"---\ntitle: T\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\n{extra}---\n"
 
 
 def test_unknown_and_disabled_networks(make_repo) -> None:
@@ -43,7 +40,9 @@ def test_unknown_network_in_site_config(make_repo) -> None:
 def test_references_with_suggestions(make_repo) -> None:
     root = make_repo(
         {
-            "content/posts/a.md": post("owner: claire-martn\ncampaign: hiver\nkey_date: noel\n"),
+            "content/posts/a.md": post_text(
+                "T", owner="claire-martn", campaign="hiver", key_date="noel", body=""
+            ),
             "ambassadors/claire-martin.yml": "name: Claire\n",
             "calendar/campaigns.yml": "- id: hiver-2026\n  title: H\n  start: 2026-11-01\n  end: 2026-12-31\n",
         }
@@ -56,7 +55,7 @@ def test_references_with_suggestions(make_repo) -> None:
 
 
 def test_message_for_a_network_the_post_does_not_target(make_repo) -> None:
-    root = make_repo({"content/posts/a.md": post("messages:\n  x: hello\n")})
+    root = make_repo({"content/posts/a.md": post_text("T", messages={"x": "hello"}, body="")})
     assert [c[:3] for c in codes(root)] == [("content/posts/a.md", 6, "message-network")]
 
 
@@ -65,10 +64,12 @@ def test_media_missing_outside_and_alt(make_repo, tmp_path: Path) -> None:
     outside.write_bytes(b"png")
     root = make_repo(
         {
-            "content/posts/a.md": post("image: media/nope.png\nimage_alt: Un pain\n"),
-            "content/posts/b.md": post("image: ../../secret.png\nimage_alt: x\n"),
-            "content/posts/c.md": post("image: media/ok.png\n"),
-            "content/posts/d.md": post("image: media/link.png\nimage_alt: lien\n"),
+            "content/posts/a.md": post_text(
+                "T", image="media/nope.png", image_alt="Un pain", body=""
+            ),
+            "content/posts/b.md": post_text("T", image="../../secret.png", image_alt="x", body=""),
+            "content/posts/c.md": post_text("T", image="media/ok.png", body=""),
+            "content/posts/d.md": post_text("T", image="media/link.png", image_alt="lien", body=""),
             "content/media/ok.png": b"png",
         }
     )
@@ -82,7 +83,7 @@ def test_media_missing_outside_and_alt(make_repo, tmp_path: Path) -> None:
 
 def test_severity_overrides(make_repo) -> None:
     root = make_repo(
-        {"content/posts/a.md": post("messages:\n  x: hello\n")},
+        {"content/posts/a.md": post_text("T", messages={"x": "hello"}, body="")},
         config="site:\n  name: T\n  url: https://e.org/\nnetworks:\n  linkedin: {}\n"
         "rules:\n  severity:\n    message-network: warning\n",
     )

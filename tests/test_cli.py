@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from tests.conftest import DEMO_NOW
+from tests.helpers import post_text, write_post
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -24,9 +25,14 @@ def test_demo_checks_clean(demo_repo: Path) -> None:
 
 
 def test_planted_mistakes_in_json(demo_repo: Path) -> None:
-    post = demo_repo / "content/posts/planted.md"
-    post.write_text(
-        "---\ntitle: Planted\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\ncampaign: nope\n---\n"
+    write_post(
+        demo_repo,
+        "planted",
+        "Planted",
+        date="2026-12-10T09:00",
+        networks=["linkdin"],
+        campaign="nope",
+        body="",
     )
     (demo_repo / "calendar/slots.yml").write_text(
         "- network: linkedin\n  days: [mon]\n  time: 9h\n"
@@ -42,9 +48,7 @@ def test_planted_mistakes_in_json(demo_repo: Path) -> None:
 
 
 def test_github_format(make_repo) -> None:
-    root = make_repo(
-        {"content/posts/a.md": "---\ntitle: T\ndate: 2026-12-03T09:30\nnetworks: [linkdin]\n---\n"}
-    )
+    root = make_repo({"content/posts/a.md": post_text("T", networks=["linkdin"], body="")})
     code, out = run("check", "--root", str(root), "--now", DEMO_NOW, "--format", "github")
     assert code == 1
     assert out.splitlines()[0] == (

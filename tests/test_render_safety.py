@@ -23,7 +23,7 @@ from generator.brief import portal_extensions
 from generator.build import build
 from generator.render import safe_markdown
 from tests.conftest import MINIMAL_CONFIG
-from tests.helpers import cpu_seconds
+from tests.helpers import cpu_seconds, front_matter, post_text
 
 NOW = "2026-12-01T08:00"
 # One line of everything that must never come alive: a frame, a fake login form, a script
@@ -72,14 +72,13 @@ CASES: dict[str, tuple[str, str]] = {
 
 
 def post(slug: str, body: str) -> str:
-    return (
-        f"---\ntitle: Brief {slug}\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\nstatus: scheduled\n"
-        f"messages:\n  linkedin: Bonjour\n---\n{body}"
+    return post_text(
+        f"Brief {slug}", status="scheduled", messages={"linkedin": "Bonjour"}, body=body
     )
 
 
 def page(slug: str, body: str) -> str:
-    return f"---\ntitle: Page {slug}\n---\n{body}"
+    return front_matter(title=f"Page {slug}") + body
 
 
 POSITIVE = 'Here is the script:\n\n```python\nprint("bonjour <les> amis & co")\n```\n'

@@ -8,11 +8,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
 from generator.load import load
 from generator.model import Project
 from tests.conftest import MINIMAL_CONFIG
+from tests.helpers import post_text
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)
@@ -40,16 +40,7 @@ def post(
     **extra: object,
 ) -> str:
     """A post file; its keys come in this order: title (line 2), date (3), networks (4), status (5), extras."""
-    meta: dict[str, object] = {"title": title}
-    if date is not None:
-        meta["date"] = date
-    meta["networks"] = list(networks)
-    meta["status"] = status
-    meta.update(extra)
-    front = yaml.safe_dump(
-        meta, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000
-    )
-    return f"---\n{front}---\nBrief.\n"
+    return post_text(title, date=date, networks=networks, status=status, **extra)
 
 
 ProjectFactory = Callable[..., Project]

@@ -13,10 +13,9 @@ from generator.cli import cli
 from generator.diagnostics import error, warning
 from tests.ci.ci_tools import commit, env_with_venv, git, init_repo
 from tests.conftest import DEMO_NOW
+from tests.helpers import post_text
 
-BROKEN_POST = (
-    "---\ntitle: Nouvelle boutique\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\n---\nBrief.\n"
-)
+BROKEN_POST = post_text("Nouvelle boutique", date="2026-12-10T09:00", networks=["linkdin"])
 
 
 def run(root: Path, *args: str) -> tuple[int, str, str]:

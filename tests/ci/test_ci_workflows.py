@@ -27,6 +27,7 @@ import yaml
 from generator.cli import cli
 from tests.ci.ci_tools import OFFLINE, ROOT, commit, env_with_venv, tool
 from tests.conftest import DEMO_NOW
+from tests.helpers import write_post
 
 WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 GITLAB = ROOT / ".gitlab-ci.yml"
@@ -334,9 +335,12 @@ def _run_step(
 
 def test_pull_request_steps_on_a_broken_pull_request(git_demo, tmp_path: Path) -> None:
     root = git_demo()
-    (root / "content/posts/nouvelle-boutique.md").write_text(
-        "---\ntitle: Nouvelle boutique\ndate: 2026-12-10T09:00\nnetworks: [linkdin]\n---\nBrief.\n",
-        encoding="utf-8",
+    write_post(
+        root,
+        "nouvelle-boutique",
+        "Nouvelle boutique",
+        date="2026-12-10T09:00",
+        networks=["linkdin"],
     )
     commit(
         root, "a pull request"

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.diagnostics import Diagnostic, format_github, warning
+from tests.helpers import post_text
 
 NOW = "2026-12-01T08:00"
 
@@ -20,10 +21,6 @@ def site(extra: str = "", language: str = "fr") -> str:
         f"site:\n  name: Boulangerie Zorglub\n  url: https://example.org/\n  language: {language}\n"
         f"networks:\n  linkedin: {{}}\n  x: {{}}\n{extra}"
     )
-
-
-def post(title: str, extra: str = "", body: str = "") -> str:
-    return f"---\ntitle: {title}\ndate: 2026-12-03T09:30\nnetworks: [linkedin]\n{extra}---\n{body}"
 
 
 def make(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -54,7 +51,7 @@ def test_declared_words_are_accepted_everywhere(tmp_path: Path) -> None:
             "calendar/campaigns.yml": "- id: c\n  title: Opération Glouglou\n  start: 2026-12-01\n  end: 2026-12-31\n",
             "calendar/key-dates.yml": "- id: k\n  title: Salon Pâtissimo\n  date: 2026-12-10\n",
             "ambassadors/a.yml": "name: Ysaline Kervarec\n",
-            "content/posts/p.md": post(
+            "content/posts/p.md": post_text(
                 "Zorglub, Quimperlé, Lugdunum, Flibustier et VRAIMANT",
                 body="Avec Ysaline Kervarec, pour Glouglou au salon Pâtissimo, sur LinkedIn et Bluesky.\n",
             ),
@@ -69,7 +66,7 @@ def test_a_capitalised_declared_name_is_not_a_lowercase_word(tmp_path: Path) -> 
         {
             "site_config.yml": site(),
             "dictionary.txt": "Zapatouille\n",
-            "content/posts/p.md": post("Le zapatouille et ZAPATOUILLE"),
+            "content/posts/p.md": post_text("Le zapatouille et ZAPATOUILLE", body=""),
         },
     )
     assert flagged(root) == ["content/posts/p.md:2:spelling:zapatouille"]
@@ -80,8 +77,10 @@ def test_a_post_ignores_its_own_words(tmp_path: Path) -> None:
         tmp_path,
         {
             "site_config.yml": site(),
-            "content/posts/a.md": post("Le machinbidule", "spelling:\n  ignore: [machinbidule]\n"),
-            "content/posts/b.md": post("Le machinbidule"),
+            "content/posts/a.md": post_text(
+                "Le machinbidule", spelling={"ignore": ["machinbidule"]}, body=""
+            ),
+            "content/posts/b.md": post_text("Le machinbidule", body=""),
         },
     )
     assert flagged(root) == ["content/posts/b.md:2:spelling:machinbidule"]
@@ -92,10 +91,12 @@ def test_the_language_of_the_post_chooses_the_dictionary(tmp_path: Path) -> None
         tmp_path,
         {
             "site_config.yml": site(),
-            "content/posts/en.md": post("Our colour and color, the bakery", "lang: en\n"),
-            "content/posts/gb.md": post("Our colour and color", "lang: en-GB\n"),
-            "content/posts/us.md": post("Our colour and color", "lang: en-US\n"),
-            "content/posts/fr.md": post("Notre boulangerie et the bakery"),
+            "content/posts/en.md": post_text(
+                "Our colour and color, the bakery", lang="en", body=""
+            ),
+            "content/posts/gb.md": post_text("Our colour and color", lang="en-GB", body=""),
+            "content/posts/us.md": post_text("Our colour and color", lang="en-US", body=""),
+            "content/posts/fr.md": post_text("Notre boulangerie et the bakery", body=""),
         },
     )
     assert flagged(root) == [
@@ -111,7 +112,7 @@ def test_the_site_may_name_its_english(tmp_path: Path) -> None:
         tmp_path,
         {
             "site_config.yml": site("spelling:\n  variants: {en: en-GB}\n", language="en"),
-            "content/posts/p.md": post("Our colour, not our color"),
+            "content/posts/p.md": post_text("Our colour, not our color", body=""),
         },
     )
     assert flagged(root) == ["content/posts/p.md:2:spelling:color"]
@@ -122,8 +123,8 @@ def test_a_language_without_a_dictionary_is_reported_once(tmp_path: Path) -> Non
         tmp_path,
         {
             "site_config.yml": site(),
-            "content/posts/a.md": post("Bom dia", "lang: zz\n"),
-            "content/posts/b.md": post("Obrigado", "lang: zz\n"),
+            "content/posts/a.md": post_text("Bom dia", lang="zz", body=""),
+            "content/posts/b.md": post_text("Obrigado", lang="zz", body=""),
         },
     )
     [only] = flagged(root)
@@ -143,7 +144,7 @@ def test_dictionaries_are_found_in_relais_dictionaries(
         tmp_path / "repo",
         {
             "site_config.yml": site(),
-            "content/posts/a.md": post("Bom dia, obrigadu", "lang: zz\n"),
+            "content/posts/a.md": post_text("Bom dia, obrigadu", lang="zz", body=""),
         },
     )
     result = CliRunner().invoke(
@@ -159,7 +160,7 @@ def test_severity_can_make_spelling_an_error(tmp_path: Path) -> None:
         tmp_path,
         {
             "site_config.yml": site("rules:\n  severity: {spelling: error}\n"),
-            "content/posts/p.md": post("Un acceuil chaleureux"),
+            "content/posts/p.md": post_text("Un acceuil chaleureux", body=""),
         },
     )
     result = CliRunner().invoke(cli, ["check", "--root", str(root), "--now", NOW])
@@ -175,7 +176,7 @@ def test_cancelled_posts_and_private_ambassadors_are_not_published(tmp_path: Pat
         {
             "site_config.yml": site(),
             "ambassadors/a.yml": "name: Anne\nteam: Équipe machinbidule\npublic: false\n",
-            "content/posts/p.md": post("Un acceuil", "status: cancelled\n"),
+            "content/posts/p.md": post_text("Un acceuil", status="cancelled", body=""),
         },
     )
     assert flagged(root) == []
@@ -186,9 +187,10 @@ def test_hashtags_accept_missing_accents_and_run_together_words(tmp_path: Path) 
         tmp_path,
         {
             "site_config.yml": site(),
-            "content/posts/p.md": post(
+            "content/posts/p.md": post_text(
                 "Titre",
-                "messages:\n  linkedin: '#BucheDeNoel #FeteDesLumieres #painhiver #PainDHivre'\n",
+                messages={"linkedin": "#BucheDeNoel #FeteDesLumieres #painhiver #PainDHivre"},
+                body="",
             ),
         },
     )
@@ -200,15 +202,17 @@ def test_changed_reports_spelling_of_changed_files_only(tmp_path: Path) -> None:
         tmp_path,
         {
             "site_config.yml": site(),
-            "content/posts/old.md": post("Un acceuil"),
-            "content/posts/new.md": post("Titre"),
+            "content/posts/old.md": post_text("Un acceuil", body=""),
+            "content/posts/new.md": post_text("Titre", body=""),
         },
     )
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(root)]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "init"], check=True)
-    (root / "content/posts/new.md").write_text(post("Un dévelopement"), encoding="utf-8")
+    (root / "content/posts/new.md").write_text(
+        post_text("Un dévelopement", body=""), encoding="utf-8"
+    )
     assert flagged(root, "--changed", "HEAD") == ["content/posts/new.md:2:spelling:dévelopement"]
     assert len(flagged(root)) == 2
 
@@ -250,7 +254,7 @@ def test_suggestions_are_bounded_for_blobs_and_wrong_languages(tmp_path: Path) -
         tmp_path,
         {
             "site_config.yml": site(),
-            "content/posts/p.md": post("Une boulangrie", body=f"{blob}\n\n{many}\n"),
+            "content/posts/p.md": post_text("Une boulangrie", body=f"{blob}\n\n{many}\n"),
         },
     )
     started = time.process_time()
