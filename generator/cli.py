@@ -5,38 +5,15 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__, features, jobs
-from .clock import BadNow, parse_now
-from .diagnostics import FORMATTERS, Diagnostic, has_errors, sort_key
-from .options import EXIT_ERRORS, EXIT_OK, NOW, ROOT
-
-
-def run_check(
-    root: Path, now_option: str | None, fmt: str
-) -> tuple[object | None, list[Diagnostic], datetime | None]:
-    """Load and check; returns the project (None when it could not load), diagnostics and now."""
-    from . import cache, memo
-    from .check import check
-    from .load import load
-
-    loaded = load(root)
-    diags = list(loaded.diagnostics)
-    project = loaded.project
-    tz_name = project.config.site.timezone if project else "UTC"
-    now = parse_now(now_option, tz_name)
-    if project is not None:
-        # What a check finds in each text is kept for the next run (memo.py).
-        store = cache.open_cache(root, briefs=False)  # memos only: store.save() never called
-        with cache.using(store):
-            diags += check(project, now)
-            memo.save_all(store, done=True)
-    return project, diags, now
+from .clock import BadNow
+from .diagnostics import FORMATTERS, has_errors, sort_key
+from .options import EXIT_ERRORS, EXIT_OK, NOW, ROOT, load_and_check
 
 
 class _Relais(click.Group):
@@ -100,12 +77,12 @@ def check_command(
         from .changed import changes_since
 
         changes = changes_since(root, changed)
-    project, diags, _ = run_check(root, now_option, fmt)
+    project, diags, _ = load_and_check(root, now_option, memos=True)
     if fix and project is not None:
         from .spelling.fix import apply, plan
 
         only = changes.files if changes is not None and changes.ok else None
-        report = apply(root, plan(project, only))  # type: ignore[arg-type]
+        report = apply(root, plan(project, only))
         for rel, reason in report.refused.items():
             click.echo(f"{rel}: not fixed: {reason}", err=True)
         if report.fixed:
@@ -114,7 +91,7 @@ def check_command(
                 f"in {len(report.fixed)} file{'s' if len(report.fixed) != 1 else ''}.",
                 err=True,
             )
-            project, diags, _ = run_check(root, now_option, fmt)
+            project, diags, _ = load_and_check(root, now_option, memos=True)
     if changes is not None and changes.ok:
         # Spelling and typography are reported in the changed files only: a repository
         # that turns the check on is not flooded with its whole history's words.
@@ -124,7 +101,7 @@ def check_command(
     if summary_file is not None:
         from .changed import write_summary
 
-        problem = write_summary(summary_file, root, project, diags, changed)  # type: ignore[arg-type]
+        problem = write_summary(summary_file, root, project, diags, changed)
         if problem:
             click.echo(f"error: {problem}", err=True)
     if changed is not None:

@@ -9,10 +9,9 @@ from pathlib import Path
 import click
 
 from .. import safefs
-from ..clock import parse_now
-from ..diagnostics import FORMATTERS, did_you_mean, has_errors, sort_key
+from ..diagnostics import did_you_mean
 from ..i18n import counted
-from ..options import EXIT_ERRORS, EXIT_OK
+from ..options import EXIT_ERRORS, EXIT_OK, NOW, ROOT, checked_project
 
 
 @click.command("digest")
@@ -36,38 +35,19 @@ from ..options import EXIT_ERRORS, EXIT_OK
     show_default=True,
     help="Folder to write the two files into.",
 )
-@click.option(
-    "--now",
-    "now_option",
-    metavar="T",
-    help="Fix 'today', e.g. 2026-12-01T08:00 (or set SOURCE_DATE_EPOCH).",
-)
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The content repository (the folder holding site_config.yml).",
-)
+@NOW
+@ROOT
 def digest_command(
     week: str | None, ambassador_id: str | None, out: Path, now_option: str | None, root: Path
 ) -> None:
     """This week's kits as an e-mail-ready HTML file and a Markdown file. Exit 1 on content errors."""
-    from ..check import check
-    from ..load import load
     from .digest import digest, parse_week, week_label
 
-    loaded = load(root)
-    project = loaded.project
-    now = parse_now(now_option, project.config.site.timezone if project else "UTC")
-    diags = list(loaded.diagnostics) + (check(project, now) if project else [])
-    if project is None or has_errors(diags):
-        click.echo(FORMATTERS["text"](sorted(diags, key=sort_key)), err=True)
-        click.echo(
-            "error: no digest written because of content errors; fix them and run `relais digest` again",
-            err=True,
-        )
-        sys.exit(EXIT_ERRORS)
+    project, now = checked_project(
+        root,
+        now_option,
+        "error: no digest written because of content errors; fix them and run `relais digest` again",
+    )
     try:
         monday = parse_week(week) if week else parse_week(week_label(now.date()))
     except ValueError as exc:

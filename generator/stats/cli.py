@@ -8,23 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import FORMATTERS, has_errors, sort_key
-from ..options import NOW, ROOT
-
-
-def _project(root: Path, now_option: str | None) -> tuple[object, object]:
-    from ..check import check
-    from ..clock import parse_now
-    from ..load import load
-
-    loaded = load(root)
-    project = loaded.project
-    now = parse_now(now_option, project.config.site.timezone if project else "UTC")
-    diags = list(loaded.diagnostics) + (check(project, now) if project else [])
-    if project is None or has_errors(diags):
-        click.echo(FORMATTERS["text"](sorted(diags, key=sort_key)), err=True)
-        sys.exit(1)
-    return project, now
+from ..options import NOW, ROOT, checked_project
 
 
 @click.group("stats")
@@ -47,9 +31,9 @@ def fetch_command(root: Path, now_option: str | None, bluesky_api: str) -> None:
     last good counts kept); 1 when the content cannot be loaded."""
     from .fetch import fetch
 
-    project, _ = _project(root, now_option)
+    project, _ = checked_project(root, now_option)
     try:
-        outcomes = fetch(root, project, bluesky_api=bluesky_api)  # type: ignore[arg-type]
+        outcomes = fetch(root, project, bluesky_api=bluesky_api)
     except OSError as exc:
         click.echo(f"error: cannot write stats/fetched/: {exc}", err=True)
         sys.exit(1)
@@ -85,9 +69,9 @@ def report_command(root: Path, now_option: str | None, month: str, out: Path) ->
         raise click.BadParameter(
             f"{month!r} is not a month like 2026-11", param_hint="--month"
         ) from None
-    project, now = _project(root, now_option)
+    project, now = checked_project(root, now_option)
     try:
-        written = write(Planner(project, now), first, out)  # type: ignore[arg-type]
+        written = write(Planner(project, now), first, out)
     except OSError as exc:  # safefs.UnsafePath: a link where a report goes
         click.echo(f"error: cannot write the report into {out}: {exc}", err=True)
         sys.exit(1)
