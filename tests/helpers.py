@@ -6,14 +6,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import html
 import http.server
+import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -232,3 +236,233 @@ class LocalServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+# --- one scanner of built HTML -----------------------------------------------------------------
+
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "xlink:href",
+        "data",
+        "poster",
+        "background",
+        "cite",
+        "srcset",
+        "ping",
+        "manifest",
+        "codebase",
+    }
+)
+BAD_SCHEMES = ("javascript", "vbscript", "data", "file")
+LIVE_TAGS = frozenset(
+    {
+        "script",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "form",
+        "style",
+        "base",
+        "link",
+        "meta",
+    }
+)
+"""Elements that run, load or restyle something: never in content a stranger wrote. (<svg> is
+not one: the portal draws its icons and charts with it; a script or handler inside one is.)"""
+FRAME_TAGS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "base"})
+"""The live elements a whole portal page (with its theme's scripts, forms and icons) never has."""
+RAW_NEEDLES = (
+    "<script",
+    "<iframe",
+    "<form",
+    "<svg",
+    "<style",
+    "<object",
+    "<embed",
+    "javascript:",
+    "vbscript:",
+    "file:",
+    "data:",
+    "{{",
+    "{%",
+    "onerror",
+    "onclick",
+    "onload",
+    "onmouseover",
+)
+"""Text that must not appear at all in Markdown made from a stranger's HTML (a watch page)."""
+_VOID = frozenset({"img", "input", "br", "hr", "meta", "link", "source", "wbr", "area", "col"})
+
+
+def _scheme(value: str) -> str:
+    """The scheme a browser reads in a URL: controls and spaces removed, lower case."""
+    compact = re.sub(r"[\x00-\x20]", "", value).lower()
+    return compact.split(":", 1)[0] if ":" in compact else ""
+
+
+@dataclass(frozen=True)
+class Element:
+    """One start tag: its name, its attributes (entities decoded) and the tag as written."""
+
+    tag: str
+    attrs: dict[str, str | None]
+    source: str
+
+
+class HtmlScan(HTMLParser):
+    """A built page (or one region of it) read as a browser reads it: its elements, scripts,
+    links, visible text and code blocks; `dangers()` lists what would run or load.
+
+    `region=("article", "md-content__inner")` keeps only what is inside the first element of
+    that tag whose class holds that word (Material's content, without the theme's frame).
+    <title> and <textarea> are text up to their closing tag; the bodies of <script>, <style>
+    and <template> are not visible text.
+    """
+
+    def __init__(self, region: tuple[str, str] | None = None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.region = region
+        self.depth = 0 if region else 1  # inside the region (and how deep)
+        self.elements: list[Element] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.links: list[dict[str, str | None]] = []
+        self.text: list[str] = []
+        self.code: list[str] = []  # the text of each <pre><code>
+        self._code_depth = 0
+        self._in: list[str] = []
+
+    @classmethod
+    def of(cls, page: str, region: tuple[str, str] | None = None) -> HtmlScan:
+        """The scan of `page`."""
+        scan = cls(region)
+        scan.feed(page)
+        scan.close()
+        return scan
+
+    @property
+    def tags(self) -> list[tuple[str, dict[str, str | None]]]:
+        """(tag, attributes) of every element, in order."""
+        return [(e.tag, e.attrs) for e in self.elements]
+
+    @property
+    def visible(self) -> str:
+        """The visible text, its white space collapsed."""
+        return re.sub(r"\s+", " ", "".join(self.text))
+
+    def handle_starttag(
+        self, tag: str, attrs: list[tuple[str, str | None]], closed: bool = False
+    ) -> None:
+        if self.region and self.depth == 0:
+            if tag == self.region[0] and self.region[1] in (dict(attrs).get("class") or "").split():
+                self.depth = 1
+            return
+        if self.region and not closed and tag not in _VOID:
+            self.depth += 1
+        self.elements.append(Element(tag, dict(attrs), self.get_starttag_text() or tag))
+        if tag == "a":
+            self.links.append(dict(attrs))
+        if tag == "script" and not closed:
+            self.scripts.append((dict(attrs), ""))
+        if closed:
+            return
+        if tag in ("title", "textarea"):
+            self.set_cdata_mode(tag)
+        if tag in ("title", "textarea", "script", "style", "template"):
+            self._in.append(tag)
+        if tag == "code" and len(self.elements) > 1 and self.elements[-2].tag == "pre":
+            self.code.append("")
+            self._code_depth = self.depth
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs, closed=True)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in and self._in[-1] == tag:
+            self._in.pop()
+        if self.region and self.depth:
+            if self._code_depth == self.depth:
+                self._code_depth = 0
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            return
+        if not self._in:
+            self.text.append(data)
+            if self._code_depth:
+                self.code[-1] += data
+        elif self._in[-1] == "script":
+            attrs, body = self.scripts[-1]
+            self.scripts[-1] = (attrs, body + data)
+
+    def dangers(
+        self,
+        *,
+        live: frozenset[str] = LIVE_TAGS,
+        tags: set[str] | frozenset[str] | None = None,
+        attributes: set[str] | frozenset[str] | None = None,
+        own_scripts: bool = False,
+        https_images: bool = False,
+    ) -> list[str]:
+        """What would run or load in a reader's browser, one line each.
+
+        Always: an on* handler, a javascript:, vbscript:, data: or file: URL (in any URL
+        attribute; javascript: and vbscript: in any attribute), <meta http-equiv=refresh>, a
+        link opening a new tab without noopener. Then: a `live` element (LIVE_TAGS by default:
+        content; FRAME_TAGS for a whole page), a tag outside `tags` or an attribute outside
+        `attributes` (allow-lists), a script not from the site's own assets/ nor Material's JSON
+        configuration (`own_scripts`, for a whole page), an image not on https (`https_images`).
+        """
+        found: list[str] = []
+        for e in self.elements:
+            if e.tag in live or (tags is not None and e.tag not in tags):
+                found.append(f"<{e.tag}>: {e.source}")
+            for name, raw in e.attrs.items():
+                value = (raw or "").strip()
+                scheme = _scheme(value)
+                if name.startswith("on"):
+                    found.append(f"handler {name}= on <{e.tag}>")
+                elif attributes is not None and name not in attributes:
+                    found.append(f"attribute {name}= on <{e.tag}>")
+                if (name in URL_ATTRIBUTES and scheme in BAD_SCHEMES) or scheme in (
+                    "javascript",
+                    "vbscript",
+                ):
+                    found.append(f"{name}={value!r} on <{e.tag}>")
+            if e.tag == "meta" and (e.attrs.get("http-equiv") or "").lower() == "refresh":
+                found.append("<meta http-equiv=refresh>")
+            rel = e.attrs.get("rel") or ""
+            if e.tag == "a" and e.attrs.get("target") == "_blank" and "noopener" not in rel:
+                found.append(f"target=_blank without noopener: {e.source}")
+            image = re.sub(r"[\x00-\x20]", "", e.attrs.get("src") or "")
+            if https_images and e.tag == "img" and not image.startswith("https://"):
+                found.append(f"non-https image: {e.source}")
+        if own_scripts:
+            for attrs, body in self.scripts:
+                src = attrs.get("src")
+                if src:
+                    if "assets/" not in src or urlsplit(src).scheme or src.startswith("//"):
+                        found.append(f"script from {src}")
+                elif not (
+                    attrs.get("type") == "application/json" and attrs.get("id") == "__config"
+                ):
+                    found.append(f"inline <script> {body[:60]!r}")
+        return found
+
+
+def raw_dangers(text: str) -> list[str]:
+    """RAW_NEEDLES found anywhere in `text`, and URL attributes whose decoded scheme is bad:
+    for Markdown made from a stranger's HTML, where nothing of the kind belongs."""
+    lowered = text.lower()
+    found = [f"raw {needle!r}" for needle in RAW_NEEDLES if needle in lowered]
+    for value in re.findall(r'(?:href|src)="([^"]*)"', text):
+        if _scheme(html.unescape(value)) in BAD_SCHEMES:
+            found.append(f"encoded scheme in {value!r}")
+    return found

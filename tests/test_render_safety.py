@@ -11,7 +11,6 @@ portal and read back as a browser would.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -23,7 +22,7 @@ from generator.brief import portal_extensions
 from generator.build import build
 from generator.render import safe_markdown
 from tests.conftest import MINIMAL_CONFIG
-from tests.helpers import cpu_seconds, front_matter, post_text
+from tests.helpers import HtmlScan, cpu_seconds, front_matter, post_text
 
 NOW = "2026-12-01T08:00"
 # One line of everything that must never come alive: a frame, a fake login form, a script
@@ -103,75 +102,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return result.out
 
 
-class Content(HTMLParser):
+def read(path: Path) -> HtmlScan:
     """The main content of a built page (Material's article) as a browser reads it."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0  # inside the article (and how deep)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-        self.code: list[str] = []  # the text of each <pre><code>
-        self._code_depth = 0
-
-    def handle_starttag(
-        self, tag: str, attrs: list[tuple[str, str | None]], closed: bool = False
-    ) -> None:
-        if (
-            self.depth == 0
-            and tag == "article"
-            and "md-content__inner" in (dict(attrs).get("class") or "")
-        ):
-            self.depth = 1
-            return
-        if not self.depth:
-            return
-        if not closed and tag not in ("img", "input", "br", "hr", "meta", "link", "source", "wbr"):
-            self.depth += 1
-        self.tags.append((tag, dict(attrs)))
-        if tag == "code" and self.tags[-2:-1] and self.tags[-2][0] == "pre":
-            self.code.append("")
-            self._code_depth = self.depth
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs, closed=True)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.depth:
-            if self._code_depth == self.depth:
-                self._code_depth = 0
-            self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.depth:
-            self.text.append(data)
-            if self._code_depth:
-                self.code[-1] += data
-
-    @property
-    def visible(self) -> str:
-        return re.sub(r"\s+", " ", "".join(self.text))
-
-
-def read(path: Path) -> Content:
-    content = Content()
-    content.feed(path.read_text(encoding="utf-8"))
-    content.close()
-    assert content.tags, f"no article in {path}"
+    content = HtmlScan.of(path.read_text(encoding="utf-8"), region=("article", "md-content__inner"))
+    assert content.elements, f"no article in {path}"
     return content
 
 
-def live_markup(content: Content) -> list[str]:
+def live_markup(content: HtmlScan) -> list[str]:
     """Elements and attributes that would come alive in a reader's browser."""
-    found = [
-        f"<{tag}>"
-        for tag, _ in content.tags
-        if tag in ("iframe", "form", "style", "script", "object", "embed")
-    ]
+    found = content.dangers()
     for tag, attrs in content.tags:
-        found += [f"<{tag} {name}=...>" for name in attrs if name.startswith("on")]
-        if re.match(r"\s*javascript:", attrs.get("href") or "", re.IGNORECASE):
-            found.append(f"<{tag} href={attrs['href']!r}>")
         if tag in ("pre", "code") and ({"id", "style"} & set(attrs)):
             found.append(f"<{tag} {sorted(attrs)}>")  # fence attributes written into the HTML
     return found
@@ -258,36 +199,23 @@ MARKDOWN_TAGS = {
 }
 
 
-class Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.foreign: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = {name for name, _ in attrs}
-        ours = tag != "div" or (dict(attrs).get("class") or "").startswith(
-            ("admonition", "footnote")
-        )
+def foreign_markup(html: str) -> list[str]:
+    """What Python-Markdown's output holds beyond the plain Markdown elements."""
+    scan = HtmlScan.of(html)
+    found = scan.dangers(tags=MARKDOWN_TAGS)
+    for e in scan.elements:
+        names = set(e.attrs)
+        ours = e.tag != "div" or (e.attrs.get("class") or "").startswith(("admonition", "footnote"))
         # A fence's attributes would land on <pre> (id) and <code> (anything, on* included); an
         # attr_list `{: #id }` after an inline code span may give it an id (SafeLinksExtension
         # removes its on* attributes).
         if (
-            tag not in MARKDOWN_TAGS
-            or not ours
-            or any(n.startswith("on") for n in names)
-            or (tag == "pre" and names - {"class"})
-            or (tag == "code" and names - {"class", "id"})
+            not ours
+            or (e.tag == "pre" and names - {"class"})
+            or (e.tag == "code" and names - {"class", "id"})
         ):
-            self.foreign.append(self.get_starttag_text() or tag)
-
-    handle_startendtag = handle_starttag
-
-
-def foreign_markup(html: str) -> list[str]:
-    parser = Tags()
-    parser.feed(html)
-    parser.close()
-    return parser.foreign
+            found.append(e.source)
+    return found
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from generator.build import build
 from generator.cli import cli
+from tests.helpers import FRAME_TAGS, HtmlScan
 
 NOW = "2026-12-01T08:00"
 SITE_HOST = "portal.example.org"
@@ -398,77 +399,9 @@ def trap_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # --- reading the built site ----------------------------------------------------------------------
 
-URL_ATTRIBUTES = {
-    "href",
-    "src",
-    "action",
-    "formaction",
-    "xlink:href",
-    "data",
-    "poster",
-    "background",
-    "cite",
-    "srcset",
-    "ping",
-    "manifest",
-    "codebase",
-}
-BAD_SCHEME = re.compile(r"^\s*(javascript|data|vbscript)\s*:", re.IGNORECASE)
 
-
-class Page(HTMLParser):
-    """What matters in one HTML file: scripts, attributes, links and the visible text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.scripts: list[dict[str, str | None]] = []
-        self.script_bodies: list[str] = []
-        self.attributes: list[tuple[str, str, str | None]] = []  # (tag, name, value)
-        self.tags: list[str] = []
-        self.links: list[dict[str, str | None]] = []
-        self.text: list[str] = []
-        self._in: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.attributes.extend((tag, name, value) for name, value in attrs)
-        if tag in ("title", "textarea"):  # text only up to the closing tag, as a browser reads it
-            self.set_cdata_mode(tag)
-            self._in.append(tag)
-        if tag == "script":
-            self.scripts.append(dict(attrs))
-            self.script_bodies.append("")
-        if tag == "a":
-            self.links.append(dict(attrs))
-        if tag in ("script", "style", "template"):
-            self._in.append(tag)
-        if tag == "meta" and (dict(attrs).get("http-equiv") or "").lower() == "refresh":
-            self.attributes.append((tag, "http-equiv", "refresh"))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.attributes.extend((tag, name, value) for name, value in attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._in and self._in[-1] == tag:
-            self._in.pop()
-
-    def handle_data(self, data: str) -> None:
-        if not self._in:
-            self.text.append(data)
-        elif self._in[-1] == "script":
-            self.script_bodies[-1] += data
-
-    @property
-    def visible(self) -> str:
-        return re.sub(r"\s+", " ", "".join(self.text))
-
-
-def parse_html(path: Path) -> Page:
-    page = Page()
-    page.feed(path.read_text(encoding="utf-8"))
-    page.close()
-    return page
+def parse_html(path: Path) -> HtmlScan:
+    return HtmlScan.of(path.read_text(encoding="utf-8"))
 
 
 def site_files(site: Path) -> list[Path]:
@@ -490,7 +423,7 @@ def readable_text(path: Path) -> str:
     return path.as_posix() + "\n" + "\n".join(forms)
 
 
-def html_pages(site: Path) -> dict[str, Page]:
+def html_pages(site: Path) -> dict[str, HtmlScan]:
     return {p.relative_to(site).as_posix(): parse_html(p) for p in site.rglob("*.html")}
 
 
@@ -500,34 +433,10 @@ def html_pages(site: Path) -> dict[str, Page]:
 def test_no_executable_content_in_any_page(trap_site: Path) -> None:
     problems = []
     for rel, page in html_pages(trap_site).items():
-        for attrs, body in zip(page.scripts, page.script_bodies, strict=True):
-            src = attrs.get("src")
-            if src:
-                if "assets/" not in src or urlsplit(src).scheme or src.startswith("//"):
-                    problems.append(f"{rel}: script from {src}")
-            elif attrs.get("type") == "application/json" and attrs.get("id") == "__config":
+        problems += [f"{rel}: {d}" for d in page.dangers(live=FRAME_TAGS, own_scripts=True)]
+        for attrs, body in page.scripts:
+            if attrs.get("type") == "application/json" and attrs.get("id") == "__config":
                 json.loads(body)  # Material's configuration: data, never run (and still valid JSON)
-            else:
-                problems.append(f"{rel}: inline <script> {body[:60]!r}")
-        for tag, name, value in page.attributes:
-            if name.startswith("on"):
-                problems.append(f"{rel}: <{tag} {name}={value!r}>")
-            if (
-                name in URL_ATTRIBUTES
-                and value
-                and BAD_SCHEME.match(re.sub(r"[\x00-\x20]", "", value))
-            ):
-                problems.append(f"{rel}: <{tag} {name}={value!r}>")
-        problems += [
-            f"{rel}: <{tag}>"
-            for tag in page.tags
-            if tag in ("iframe", "object", "embed", "base", "frame")
-        ]
-        problems += [
-            f"{rel}: <meta http-equiv=refresh>"
-            for t, n, v in page.attributes
-            if (n, v) == ("http-equiv", "refresh")
-        ]
     assert not problems, "\n".join(problems)
 
 
@@ -538,15 +447,7 @@ def test_search_index_holds_no_markup_from_content(trap_site: Path) -> None:
     problems = []
     for doc in docs:
         for key in ("title", "text"):
-            page = Page()
-            page.feed(doc[key])
-            page.close()
-            problems += [f"{doc['location']} {key}: <script>" for _ in page.scripts]
-            problems += [
-                f"{doc['location']} {key}: <{t} {n}={v!r}>"
-                for t, n, v in page.attributes
-                if n.startswith("on") or (n in URL_ATTRIBUTES and v and BAD_SCHEME.match(v))
-            ]
+            problems += [f"{doc['location']} {key}: {d}" for d in HtmlScan.of(doc[key]).dangers()]
     assert not problems, "\n".join(problems)
 
 
@@ -921,7 +822,7 @@ def test_the_theme_escapes_head_values_that_bypass_the_checks(make_repo, tmp_pat
     escaped by the theme."""
     from dataclasses import replace
 
-    from generator.cli import parse_now
+    from generator.clock import parse_now
     from generator.load import load
     from generator.plan import plan
     from generator.publish import publish
@@ -964,7 +865,7 @@ def test_html_comments_are_notes_never_shown_and_code_stays_code(trap_site: Path
 
 def test_a_comment_never_closed_is_shown_and_warned(tmp_path: Path) -> None:
     from generator.check import check
-    from generator.cli import parse_now
+    from generator.clock import parse_now
     from generator.load import load
 
     root = write_trap_repo(tmp_path / "repo")
