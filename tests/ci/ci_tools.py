@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.helpers import post_text, write_post
 
 BIN = Path(
     sys.executable
@@ -64,3 +65,19 @@ def env_with_venv(**extra: str) -> dict[str, str]:
 
 
 __all__ = ["BIN", "OFFLINE", "ROOT", "commit", "env_with_venv", "git", "init_repo", "tool"]
+
+
+BROKEN_POST = post_text("Nouvelle boutique", date="2026-12-10T09:00", networks=["linkdin"])
+"""The post a pull request breaks: a misspelt network (line 4)."""
+
+
+def write_broken_post(root: Path, body: str = "Brief.\n") -> Path:
+    """Write BROKEN_POST (with `body`) as content/posts/nouvelle-boutique.md; its path."""
+    return write_post(
+        root,
+        "nouvelle-boutique",
+        "Nouvelle boutique",
+        date="2026-12-10T09:00",
+        networks=["linkdin"],
+        body=body,
+    )

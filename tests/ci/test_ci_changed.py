@@ -11,11 +11,8 @@ from click.testing import CliRunner
 from generator.changed import changes_since, md, order_by_changed
 from generator.cli import cli
 from generator.diagnostics import error, warning
-from tests.ci.ci_tools import commit, env_with_venv, git, init_repo
+from tests.ci.ci_tools import BROKEN_POST, commit, env_with_venv, git, init_repo
 from tests.conftest import DEMO_NOW
-from tests.helpers import post_text
-
-BROKEN_POST = post_text("Nouvelle boutique", date="2026-12-10T09:00", networks=["linkdin"])
 
 
 def run(root: Path, *args: str) -> tuple[int, str, str]:

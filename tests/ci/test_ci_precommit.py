@@ -21,9 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ci.ci_tools import ROOT, git, init_repo, tool
+from tests.ci.ci_tools import ROOT, git, init_repo, tool, write_broken_post
 from tests.conftest import DEMO_NOW, copy_demo
-from tests.helpers import write_post
 
 HOOK_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "generator")
 CACHE = (
@@ -114,14 +113,7 @@ def test_pre_commit_hook_checks_the_content(tmp_path: Path) -> None:
 
     # A commit with a broken post is refused, with the checker's diagnostic.
     assert pre_commit(root, "install").returncode == 0
-    write_post(
-        root,
-        "nouvelle-boutique",
-        "Nouvelle boutique",
-        date="2026-12-10T09:00",
-        networks=["linkdin"],
-        body="",
-    )
+    write_broken_post(root, body="")
     git(root, "add", "--all")
     env = {**os.environ, "PRE_COMMIT_HOME": str(CACHE / "pre-commit"), "PRE_COMMIT_COLOR": "never"}
     refused = subprocess.run(

@@ -25,9 +25,8 @@ import pytest
 import yaml
 
 from generator.cli import cli
-from tests.ci.ci_tools import OFFLINE, ROOT, commit, env_with_venv, tool
+from tests.ci.ci_tools import OFFLINE, ROOT, commit, env_with_venv, tool, write_broken_post
 from tests.conftest import DEMO_NOW
-from tests.helpers import write_post
 
 WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 GITLAB = ROOT / ".gitlab-ci.yml"
@@ -335,13 +334,7 @@ def _run_step(
 
 def test_pull_request_steps_on_a_broken_pull_request(git_demo, tmp_path: Path) -> None:
     root = git_demo()
-    write_post(
-        root,
-        "nouvelle-boutique",
-        "Nouvelle boutique",
-        date="2026-12-10T09:00",
-        networks=["linkdin"],
-    )
+    write_broken_post(root)
     commit(
         root, "a pull request"
     )  # HEAD^1 is the base branch, as for the merge commit of a pull request
@@ -561,34 +554,16 @@ def test_publish_builds_the_documentation_under_docs(where: str, tmp_path: Path)
 
 # --- the nightly alerts, run step by step -------------------------------------------------------
 
-ALERT_SITE = """\
-site:
-  name: Maison Exemple
-  url: https://portal.example.org/
-  language: fr
-  timezone: Europe/Paris
-networks:
-  linkedin: {}
-watch:
-  themes: {reputation: E-réputation}
-  keywords: ["Maison Exemple"]
-  feeds:
-    - {id: presse, url: "FEED", theme: reputation}
-  alerts:
-    - {match: [plastique], level: alert}
-  allow_private_addresses: true   # the test servers are on 127.0.0.1
-  timeouts: {connect: 1, read: 1, total: 2}
-"""
-
 
 def _alert_repo(tmp_path: Path, feed_url: str, title: str) -> Path:
     from datetime import timedelta
 
-    from tests.watch.test_notify import rss
+    from tests.watch.test_notify import alert_site, rss
 
     root = tmp_path / "content"
     root.mkdir()
-    (root / "site_config.yml").write_text(ALERT_SITE.replace("FEED", feed_url), encoding="utf-8")
+    site = alert_site(feed_url, [{"match": ["plastique"], "level": "alert"}])
+    (root / "site_config.yml").write_text(site, encoding="utf-8")
     # Published an hour before the demo's "now", which SOURCE_DATE_EPOCH gives the steps.
     when = datetime.fromisoformat(DEMO_NOW).replace(tzinfo=ZoneInfo("Europe/Paris"))
     return root, rss([("a1", title, when - timedelta(hours=1))])  # type: ignore[return-value]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -20,6 +23,32 @@ def load_project(root: Path) -> Project:
     loaded = load(root)
     assert loaded.project is not None, loaded.diagnostics
     return loaded.project
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@contextlib.contextmanager
+def phone_page(browser: Any, base_url: str, locale: str) -> Iterator[Any]:
+    """A page in a phone's context (touch, 390 px wide, Paris time, `locale`) that may use the
+    clipboard of `base_url`; on leaving, asserts that no script error was seen."""
+    context = browser.new_context(
+        locale=locale, timezone_id="Europe/Paris", viewport=PHONE, has_touch=True, is_mobile=True
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page
+    assert errors == []
+    context.close()
+
+
+def reply(reply_id: str) -> dict[str, Any]:
+    """The demo's reply `reply_id`, as plain data."""
+    replies = demo_yaml("replies.yml")["replies"]  # type: ignore[index]
+    return next(r for r in replies if r["id"] == reply_id)  # type: ignore[no-any-return]
 
 
 def demo_yaml(name: str) -> object:

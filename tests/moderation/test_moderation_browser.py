@@ -7,23 +7,18 @@ on counting), never from the page under test.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from generator import networks as net
 from tests.conftest import wait_until
-from tests.moderation.conftest import demo_yaml
+from tests.moderation.conftest import PHONE, demo_yaml, phone_page, reply
 
 pytestmark = pytest.mark.browser
 
 SENTINEL = "clipboard untouched"
-PHONE = {"width": 390, "height": 844}
-
-
-def reply(reply_id: str) -> dict[str, Any]:
-    replies = demo_yaml("replies.yml")["replies"]  # type: ignore[index]
-    return next(r for r in replies if r["id"] == reply_id)
 
 
 def text_of(reply_id: str, network: str) -> str:
@@ -35,18 +30,9 @@ def text_of(reply_id: str, network: str) -> str:
 
 
 @pytest.fixture
-def phone(browser: Any, demo_url: str) -> Any:
-    context = browser.new_context(
-        locale="fr-FR", timezone_id="Europe/Paris", viewport=PHONE, has_touch=True, is_mobile=True
-    )
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_url.rstrip("/"))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    yield page
-    assert errors == []
-    context.close()
+def phone(browser: Any, demo_url: str) -> Iterator[Any]:
+    with phone_page(browser, demo_url, "fr-FR") as page:
+        yield page
 
 
 def open_replies(page: Any, url: str) -> None:

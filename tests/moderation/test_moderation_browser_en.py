@@ -19,12 +19,11 @@ from generator import networks as net
 from generator.load import load
 from generator.moderation.checks import reply_limit
 from tests.conftest import DEMO_NOW, ROOT, copy_demo, serve_folder, wait_until
-from tests.moderation.conftest import demo_yaml
+from tests.moderation.conftest import PHONE, demo_yaml, phone_page, reply
 from tests.watch.test_alert_pages import demo_alerts
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 SENTINEL = "clipboard untouched"
 
 
@@ -48,22 +47,8 @@ def english_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def phone(browser: Any, english_url: str) -> Iterator[Any]:
-    context = browser.new_context(
-        locale="en-GB", timezone_id="Europe/Paris", viewport=PHONE, has_touch=True, is_mobile=True
-    )
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=english_url.rstrip("/"))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    yield page
-    assert errors == []
-    context.close()
-
-
-def reply(reply_id: str) -> dict[str, Any]:
-    replies = demo_yaml("replies.yml")["replies"]  # type: ignore[index]
-    return next(r for r in replies if r["id"] == reply_id)
+    with phone_page(browser, english_url, "en-GB") as page:
+        yield page
 
 
 def first_text(reply_id: str, network: str) -> str:

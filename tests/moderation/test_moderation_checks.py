@@ -12,22 +12,10 @@ from generator.check import check
 from generator.diagnostics import Diagnostic, format_text
 from generator.load import load
 from generator.spelling.checks import CODES as SPELLING
-from tests.conftest import ROOT, RepoFactory, copy_demo
+from tests.conftest import MINIMAL_CONFIG, ROOT, RepoFactory, copy_demo
 from tests.moderation.conftest import NOW
 
-CONFIG = """\
-site:
-  name: Test portal
-  url: https://portal.example.org/
-  language: fr
-  timezone: Europe/Paris
-networks:
-  linkedin: {}
-  x: {}
-  bluesky: {}
-rules:
-  blocked_words: ["gratuit à vie"]
-"""
+CONFIG = MINIMAL_CONFIG + '  bluesky: {}\nrules:\n  blocked_words: ["gratuit à vie"]\n'
 AMBASSADOR = "name: Claire Martin\nnetworks: {linkedin: {}}\n"
 
 

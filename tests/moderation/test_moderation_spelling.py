@@ -16,19 +16,9 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import cli
-from tests.conftest import RepoFactory
+from tests.conftest import MINIMAL_CONFIG, RepoFactory
 
 NOW = "2026-12-01T08:00"
-CONFIG = """\
-site:
-  name: Maison Exemple
-  url: https://portal.example.org/
-  language: fr
-  timezone: Europe/Paris
-networks:
-  linkedin: {}
-  x: {}
-"""
 AMBASSADOR = "name: Claire Martin\n"
 
 REPLIES = """\
@@ -96,7 +86,7 @@ def place(text: str, word: str, nth: int = 0) -> tuple[int, int]:
 def repo(make_repo: RepoFactory, replies: str = REPLIES, **files: str) -> Path:
     return make_repo(
         {"ambassadors/claire-martin.yml": AMBASSADOR, "moderation/replies.yml": replies, **files},
-        config=CONFIG,
+        config=MINIMAL_CONFIG,
     )
 
 

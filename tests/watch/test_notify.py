@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from generator.watch.cli import EXIT_NEW_ALERTS, EXIT_WEBHOOK_FAILED, watch
@@ -29,32 +30,43 @@ PARIS = ZoneInfo("Europe/Paris")
 NIGHT = datetime(2026, 12, 1, 4, 17, tzinfo=PARIS)
 SECRET = "T0KEN-ab12cd34-never-printed"
 
-SITE = """\
-site:
-  name: Maison Exemple
-  url: https://portal.example.org/
-  language: fr
-  timezone: Europe/Paris
-networks:
-  linkedin: {}
-watch:
-  themes: {reputation: E-réputation}
-  keywords: ["Maison Exemple"]
-  feeds:
-    - id: presse
-      url: {feed}
-      theme: reputation
-  alerts:
-    - match: [intoxication, plastique]
-      level: alert
-      label: Sécurité alimentaire
-      escalate: qualite
-    - match: [attente]
-      level: watch
-  volume: {minimum: 3}
-  allow_private_addresses: true   # the test servers are on 127.0.0.1
-  timeouts: {connect: 1, read: 1, total: 2}
-"""
+ALERTS = [
+    {
+        "match": ["intoxication", "plastique"],
+        "level": "alert",
+        "label": "Sécurité alimentaire",
+        "escalate": "qualite",
+    },
+    {"match": ["attente"], "level": "watch"},
+]
+
+
+def alert_site(feed: str, alerts: list[dict[str, Any]] | None = None, **watch: Any) -> str:
+    """Maison Exemple's site_config.yml watching one feed at `feed` with these `alerts` (no
+    rules when None) and other `watch` keys; the feed servers are on 127.0.0.1."""
+    config: dict[str, Any] = {
+        "themes": {"reputation": "E-réputation"},
+        "keywords": ["Maison Exemple"],
+        "feeds": [{"id": "presse", "url": feed, "theme": "reputation"}],
+    }
+    if alerts is not None:
+        config["alerts"] = alerts
+    config |= watch | {
+        "allow_private_addresses": True,
+        "timeouts": {"connect": 1, "read": 1, "total": 2},
+    }
+    site = {
+        "name": "Maison Exemple",
+        "url": "https://portal.example.org/",
+        "language": "fr",
+        "timezone": "Europe/Paris",
+    }
+    return yaml.safe_dump(
+        {"site": site, "networks": {"linkedin": {}}, "watch": config},
+        allow_unicode=True,
+        sort_keys=False,
+    )
+
 
 DIRECTORY = """\
 public: [service, contact]
@@ -119,7 +131,9 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture
 def repo(tmp_path: Path, server: Any) -> Path:
     feed = server.url("/presse.xml")
-    (tmp_path / "site_config.yml").write_text(SITE.replace("{feed}", feed), encoding="utf-8")
+    (tmp_path / "site_config.yml").write_text(
+        alert_site(feed, ALERTS, volume={"minimum": 3}), encoding="utf-8"
+    )
     (tmp_path / "moderation").mkdir()
     (tmp_path / "moderation/escalation.yml").write_text(DIRECTORY, encoding="utf-8")
     return tmp_path
@@ -311,9 +325,9 @@ def test_no_webhook_no_post_and_the_issue_text(
 
 def test_without_rules_fetch_exits_0_and_writes_no_alert(tmp_path: Path, server: Any) -> None:
     serve(server, FIRST_NIGHT)
-    site = SITE.replace("{feed}", server.url("/presse.xml"))
-    site = site[: site.index("  alerts:")] + site[site.index("  allow_private") :]
-    (tmp_path / "site_config.yml").write_text(site, encoding="utf-8")
+    (tmp_path / "site_config.yml").write_text(
+        alert_site(server.url("/presse.xml")), encoding="utf-8"
+    )
     assert fetch(tmp_path, NIGHT).exit_code == 0
     assert not (tmp_path / ".relais/watch/alerts.json").exists()
 
