@@ -14,9 +14,9 @@ import pytest
 from markupsafe import Markup
 
 from generator import cache, memo, networks
-from generator.cli import run_check
 from generator.diagnostics import Diagnostic
 from generator.i18n import Translator
+from generator.options import load_and_check
 from tests.conftest import DEMO_NOW, copy_demo
 
 POST = "content/posts/calendrier-avent-boutiques.md"
@@ -43,7 +43,7 @@ def checked(root: Path, monkeypatch: pytest.MonkeyPatch, *, cached: bool = True)
     with monkeypatch.context() as m:
         if not cached:
             m.setenv("RELAIS_CACHE", "off")
-        _, found, _ = run_check(root, DEMO_NOW, "text")
+        _, found, _ = load_and_check(root, DEMO_NOW, memos=True)
     return [_line(d) for d in found]
 
 
