@@ -195,7 +195,6 @@ def _measure_to(m: Measure) -> list[Any]:
     ]  # fmt: skip
 
 
-@memoized("characters", list, _strings)
 def invalid_characters(network_id: str, text: str) -> tuple[str, ...]:
     """The characters that make text impossible to post on the network, as "U+FFFE" names.
 
