@@ -166,6 +166,7 @@ LABELS: Mapping[str, Mapping[str, str]] = {
     "cal_overdue": {"fr": "En retard", "en": "Overdue"},
     "cal_board_columns": {"fr": "Colonnes du tableau", "en": "Board columns"},
     "cal_empty_column": {"fr": "Aucune publication.", "en": "No post."},
+    "cal_board_later_link": {"fr": "Voir {month}", "en": "See {month}"},
     "cal_key_dates_title": {
         "fr": "Temps forts des douze prochains mois",
         "en": "Key dates of the next twelve months",
@@ -487,6 +488,16 @@ PLURALS: Mapping[str, Mapping[str, Mapping[str, str]]] = {
     "cal_events": {
         "fr": {"one": "{n} événement", "other": "{n} événements"},
         "en": {"one": "{n} event", "other": "{n} events"},
+    },
+    "cal_board_later": {
+        "fr": {
+            "one": "Et {n} publication prévue à partir du {day}.",
+            "other": "Et {n} publications prévues à partir du {day}.",
+        },
+        "en": {
+            "one": "And {n} post planned from {day} on.",
+            "other": "And {n} posts planned from {day} on.",
+        },
     },
     "cal_overdue_count": {
         "fr": {"one": "{n} en retard", "other": "{n} en retard"},

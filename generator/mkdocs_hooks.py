@@ -527,6 +527,8 @@ def search_entries(
                 "text": str(item.get("text", "")),
             }
         )
+    if any(item.get("brief") == "no" for item in found):
+        return entries  # an old post: found by its title and facts (plan.SEARCH_WHOLE_DAYS)
     brief = search.section(markdown_part)
     if brief is not None:
         entries.append(

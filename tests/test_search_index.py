@@ -109,3 +109,35 @@ def test_text_written_by_the_team_is_escaped_in_the_index(make_repo: RepoFactory
         found["brief"]["text"]
         == "<p>Un brief avec &lt;script&gt;alert(1)&lt;/script&gt; et du gras.</p>"
     )
+
+
+def test_a_post_older_than_a_year_is_found_by_its_title_and_facts_only(
+    make_repo: RepoFactory,
+) -> None:
+    """The index every reader downloads must not grow with the whole history's texts: an old
+    post keeps its title and facts, a recent one its messages and brief too."""
+
+    def post(title: str, when: str) -> str:
+        return (
+            f"---\ntitle: {title}\ndate: {when}\nnetworks: [linkedin]\nstatus: published\n"
+            f"messages:\n  linkedin: Le message de {title}\n---\nLe brief de {title}.\n"
+        )
+
+    root = make_repo(
+        {
+            "content/posts/ancienne.md": post("Ancienne fournée", "2025-10-01T09:00"),
+            "content/posts/recente.md": post("Fournée récente", "2026-01-15T09:00"),
+        },
+        config=MINIMAL_CONFIG,
+    )
+    result = build(root, now_option=DEMO_NOW)
+    assert result.ok, result.failure
+    old = entries(result.out, "posts/ancienne/")
+    assert list(old) == [""]
+    assert old[""]["title"] == "Ancienne fournée"
+    assert "mercredi 1 octobre 2025" in old[""]["text"] and "LinkedIn" in old[""]["text"]
+    text = json.dumps(index(result.out), ensure_ascii=False)
+    assert "Le message de Ancienne" not in text and "Le brief de Ancienne" not in text
+    recent = entries(result.out, "posts/recente/")
+    assert sorted(recent) == ["", "brief", "messages"]
+    assert "Le message de Fournée récente" in recent["messages"]["text"]

@@ -30,6 +30,10 @@ MONTHS_BACK = 3
 MONTHS_AHEAD = 12
 MONTHS_LIMIT = 24  # posts further than this from today are only in the archive
 AGENDA_WEEKS = 8
+# The board shows the work of the next quarter: a post dated later is counted under its
+# column, with a link to its month, so that the page stays the same size whatever the plan
+# holds (a team that plans years ahead, 10,000 posts: docs/contributor/performance.md).
+BOARD_WEEKS = 13
 KEY_DATES_DAYS = 365
 KEY_DATE_NOTICE_DAYS = 14
 HIDE = ["navigation", "toc"]
@@ -337,11 +341,20 @@ class Calendar:
 
     def board_page(self) -> str:
         columns = []
+        horizon = self.today + timedelta(weeks=BOARD_WEEKS)
         for status in IN_PROGRESS:
             cards = []
+            later: list[Post] = []
             for post in sorted(
                 (p for p in self.project.posts if p.status is status), key=_post_order
             ):
+                if (
+                    post.date is not None
+                    and self.pl.local(post.date).date() >= horizon
+                    and not is_overdue(post, self.today)
+                ):
+                    later.append(post)
+                    continue
                 item = self.items[post.slug]
                 hidden = item.view.embargoed
                 cards.append(
@@ -352,12 +365,15 @@ class Calendar:
                         overdue=not hidden and is_overdue(post, self.today),
                     )
                 )
+            first = self.pl.local(later[0].date).date() if later and later[0].date else None
             columns.append(
                 dict(
                     status=status.value,
                     label=self.t.status(status.value),
                     cards=cards,
                     overdue=sum(1 for c in cards if c["overdue"]),
+                    later=len(later),
+                    later_link=self.month_link(first.replace(day=1)) if first else None,
                 )
             )
         return render(
@@ -366,6 +382,7 @@ class Calendar:
             **self.common(BOARD, "board"),
             columns=columns,
             not_ready=[s.value for s in NOT_READY],
+            horizon=self.t.medium_day(horizon),
         )
 
     def key_dates_page(self) -> str:

@@ -344,6 +344,30 @@ def test_the_agenda_shows_a_key_date_of_several_days_once_with_its_range(
     assert month.count("Soldes d&#39;hiver") >= 20
 
 
+def test_the_board_shows_a_quarter_and_counts_what_is_planned_later(
+    project: ProjectFactory,
+) -> None:
+    """A plan of years ahead (10,000 posts) must not make the board grow: a post dated past
+    the next 13 weeks is counted under its column with a link to its month, unless overdue."""
+    files = {
+        f"content/posts/later-{i}.md": post(
+            f"Plus tard {i}", f"2027-0{4 + i}-10T09:00", status="draft"
+        )
+        for i in range(3)
+    }
+    files["content/posts/soon.md"] = post("Bientôt", "2026-12-20T09:00", status="draft")
+    files["content/posts/late-but-overdue.md"] = post(
+        "Loin mais en retard", "2027-06-01T09:00", status="review", due="2026-11-20"
+    )
+    board = section(project, files).pages["calendar/board.md"]
+    columns = dict(re.findall(r'data-status-column="(\w+)"(.*?)</section>', board, re.DOTALL))
+    assert "Bientôt" in columns["draft"] and "Plus tard" not in board
+    assert "Et 3 publications prévues à partir du" in columns["draft"]
+    assert 'href="../2027-04/"' in columns["draft"] and "Voir avril 2027" in columns["draft"]
+    assert "Loin mais en retard" in columns["review"]  # overdue work stays in sight
+    assert "prévue" not in columns["review"]
+
+
 def test_the_board_has_jump_links_to_its_columns(project: ProjectFactory) -> None:
     board = section(project, {}).pages["calendar/board.md"]
     jump = board.split('<nav class="relais-board__jump" aria-label="Colonnes du tableau">')[
