@@ -61,6 +61,15 @@ RepoFactory = Callable[..., Path]
 
 
 @pytest.fixture
+def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The build cache on, signed with this test's own secret, its user folder in tmp_path."""
+    monkeypatch.delenv("RELAIS_CACHE", raising=False)
+    monkeypatch.delenv("RELAIS_CACHE_MB", raising=False)
+    monkeypatch.setenv("RELAIS_CACHE_SECRET", "the secret of this test")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+
+
+@pytest.fixture
 def make_repo(tmp_path: Path) -> RepoFactory:
     """make_repo({"content/posts/a.md": "...", ...}, config=...) -> root of a new content repository."""
 

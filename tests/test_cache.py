@@ -21,12 +21,7 @@ from tests.helpers import differing, site_digest
 POST = "content/posts/calendrier-avent-boutiques.md"  # a scheduled post of the demo
 
 
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("RELAIS_CACHE", raising=False)
-    monkeypatch.delenv("RELAIS_CACHE_MB", raising=False)
-    monkeypatch.setenv("RELAIS_CACHE_SECRET", "the secret of this test")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+pytestmark = pytest.mark.usefixtures("cache_on")  # conftest: signed with this test's secret
 
 
 @pytest.fixture

@@ -23,11 +23,7 @@ POST = "content/posts/calendrier-avent-boutiques.md"
 TYPO = "Une phrase avec un mot mal écrit : boulangerrie , et un espace avant la virgule."
 
 
-@pytest.fixture(autouse=True)
-def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("RELAIS_CACHE", raising=False)
-    monkeypatch.setenv("RELAIS_CACHE_SECRET", "the secret of this test")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+pytestmark = pytest.mark.usefixtures("cache_on")  # conftest: signed with this test's secret
 
 
 @pytest.fixture
