@@ -70,6 +70,10 @@ def _git(root: Path, *args: str) -> bytes:
     return done.stdout
 
 
+WORK_FOLDER = ".relais/"
+_NOT_WORK = ":(exclude).relais"  # relative to root (git runs there), as the names it gives
+
+
 def _names(output: bytes) -> list[str]:
     return [p.decode("utf-8", "surrogateescape") for p in output.split(b"\0") if p]
 
@@ -105,13 +109,19 @@ def changes_since(root: Path, rev: str) -> Changes:
                 "--",
             )
         )
-        untracked = _names(_git(root, "ls-files", "-z", "--others", "--exclude-standard"))
+        # Relais' own work folder (.relais/: the build cache, the watch cache, a preview) is
+        # never content, even in a repository whose .gitignore does not name it.
+        untracked = _names(
+            _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", ".", _NOT_WORK)
+        )
     except _GitError as exc:
         return Changes(rev, problem=str(exc))
     status = {path: letter[:1] for letter, path in zip(diff[0::2], diff[1::2], strict=False)}
     for path in untracked:
         status.setdefault(path, "A")
-    return Changes(rev, dict(sorted(status.items())))
+    return Changes(
+        rev, dict(sorted((k, v) for k, v in status.items() if not k.startswith(WORK_FOLDER)))
+    )
 
 
 def order_by_changed(

@@ -53,6 +53,18 @@ def test_changed_files_come_first(git_demo) -> None:
     )
 
 
+def test_relais_work_folder_is_never_a_change(git_demo) -> None:
+    """`relais check` and `relais build` write .relais/ (build cache, memos, watch cache): in a
+    repository whose .gitignore does not name it, it still is not part of the change."""
+    root = git_demo()
+    base = git(root, "rev-parse", "HEAD").strip()
+    run(root)  # fills .relais/cache/ with the check's memos
+    (root / ".relais" / "cache" / "stray.json").write_text("{}", encoding="utf-8")
+    (root / "content/posts/nouvelle-boutique.md").write_text(BROKEN_POST, encoding="utf-8")
+    assert list((root / ".relais" / "cache").glob("memo-*.json"))
+    assert list(changes_since(root, base).files) == ["content/posts/nouvelle-boutique.md"]
+
+
 def test_without_changed_the_order_is_by_file(git_demo) -> None:
     root = git_demo()
     (root / "content/posts/nouvelle-boutique.md").write_text(BROKEN_POST, encoding="utf-8")
