@@ -100,8 +100,8 @@ def _home(
 
 # Search finds a post's messages and brief for a year after its date; an older post by its
 # title and facts only (date, networks, owner, campaign, key date, topics), so that the index
-# every reader's browser downloads grows by about 0.3 kB a post of the history rather than
-# 2.6 kB (5 MB at 2,000 posts, 26 MB at 10,000: docs/contributor/performance.md).
+# every reader's browser downloads grows by about 0.6 kB a post of the history rather than
+# 2.6 kB (3.1 MB instead of 5.25 MB at 2,000 posts, 7.9 MB at 10,000: performance.md).
 SEARCH_WHOLE_DAYS = 365
 
 
