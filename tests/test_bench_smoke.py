@@ -119,3 +119,28 @@ def test_a_small_benchmark_prints_every_table(tmp_path: Path) -> None:
     # CPU, not wall time: the demo takes ~3 s of CPU; a loaded machine stretches the wall clock
     # (67 s was seen at a load average of 20), never the work.
     assert data["demo"][0]["wall"] > 0 and 0 < data["demo"][0]["cpu"] < 60
+
+
+def test_the_memory_tool_counts_a_forked_child_once() -> None:
+    """bench/memory.py adds up the PSS of a command and its processes: a parent that holds
+    80 MB and forks a child that only reads them counts about 80 MB, not 160 (ru_maxrss
+    counts them in each)."""
+    program = (
+        "import os, time\n"
+        "data = bytearray(80 * 1024 * 1024)\n"
+        "for i in range(0, len(data), 4096): data[i] = 1\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    total = sum(data[i] for i in range(0, len(data), 4096)); time.sleep(1.5); os._exit(0)\n"
+        "time.sleep(1.5); os.waitpid(pid, 0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "memory.py"), "--", sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    found = re.search(r"peak PSS of all processes together (\d+) MB", done.stdout)
+    assert found, done.stdout
+    assert 75 <= int(found.group(1)) <= 120, done.stdout
