@@ -715,10 +715,25 @@ def _unlink_placed(path: str) -> None:
         pass
 
 
-def on_post_build(**_: Any) -> None:
-    from generator import cache, memo
+def on_pre_build(**_: Any) -> None:
+    from generator import serve
 
-    store = cache.active()
-    if store is not None:
-        store.save()
-        memo.save_all(store)
+    serve.rebuild_started()  # a preview's writes wait for this build (serve._REBUILDING)
+
+
+def on_build_error(**_: Any) -> None:
+    from generator import serve
+
+    serve.rebuild_ended()
+
+
+def on_post_build(**_: Any) -> None:
+    from generator import cache, memo, serve
+
+    try:
+        store = cache.active()
+        if store is not None:
+            store.save()
+            memo.save_all(store)
+    finally:
+        serve.rebuild_ended()

@@ -37,6 +37,30 @@ WATCHED = ("site_config.yml", "content", "calendar", "ambassadors", "moderation"
 # everything (both share one process: planning would slow MkDocs' rebuild down).
 SETTLE_SECONDS = 1.0
 
+# MkDocs' rebuilds and the preview's writes into the staged docs take turns. A dirty rebuild
+# decides twice whether a page changed (its source newer than its HTML): when it reads the
+# pages, then when it writes them; a file staged between the two made it write a page it
+# had not read, and the rebuild failed ("The server will appear stuck until build errors are
+# resolved"). mkdocs_hooks holds this lock from on_pre_build to on_post_build (or
+# on_build_error) while a preview runs; the preview writes only while holding it.
+_REBUILDING = threading.Lock()
+_serving = threading.Event()
+_held = threading.Event()  # MkDocs' build holds _REBUILDING (not a preview's write)
+
+
+def rebuild_started() -> None:
+    """MkDocs starts a build (mkdocs_hooks.on_pre_build): the staged docs stay as they are."""
+    if _serving.is_set():
+        _REBUILDING.acquire()
+        _held.set()
+
+
+def rebuild_ended() -> None:
+    """MkDocs' build ended, well or not (on_post_build, on_build_error): writes may go on."""
+    if _held.is_set():
+        _held.clear()
+        _REBUILDING.release()
+
 
 class Preview:
     """Re-runs load, check and plan, and stages the result; keeps the last good staging on errors."""
@@ -90,9 +114,10 @@ class Preview:
                 )
                 self._show_errors(sorted(diags, key=sort_key))
                 return None
-            config_file = write_staging(
-                site, self.staging, self.site_dir, serving=True, known=self.written
-            )
+            with _REBUILDING:
+                config_file = write_staging(
+                    site, self.staging, self.site_dir, serving=True, known=self.written
+                )
             self.last = (project, now, site)
             click.echo(f"relais: staged in {time.perf_counter() - started:.2f} s", err=True)
             return config_file
@@ -104,9 +129,10 @@ class Preview:
             return
         _, _, site = self.last
         errors = format_text([d for d in diags if d.severity is Severity.ERROR]).splitlines()
-        write_staging(
-            site, self.staging, self.site_dir, serving=True, known=self.written, errors=errors
-        )
+        with _REBUILDING:
+            write_staging(
+                site, self.staging, self.site_dir, serving=True, known=self.written, errors=errors
+            )
 
     def stage_posts(self, changed: set[Path]) -> bool:
         """Redo only the pages of the edited posts; False when the edit needs a full stage."""
@@ -152,11 +178,12 @@ class Preview:
             ):
                 return False  # a page moves (an embargo set or lifted): a full stage
             docs = self.staging / "docs"
-            for rel, text in pages:
-                data = text.encode("utf-8")
-                if self.written.get(rel) != data:
-                    safefs.write_bytes(docs / rel, data, base=docs)
-                    self.written[rel] = data
+            with _REBUILDING:
+                for rel, text in pages:
+                    data = text.encode("utf-8")
+                    if self.written.get(rel) != data:
+                        safefs.write_bytes(docs / rel, data, base=docs)
+                        self.written[rel] = data
             names = ", ".join(sorted(slugs))
             click.echo(
                 f"relais: staged {names} in {time.perf_counter() - started:.2f} s; the rest follows",
@@ -238,6 +265,7 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
         if config_file is None:
             return 1
         _watch(preview)
+        _serving.set()
         host, _, port = dev_addr.rpartition(":")
         click.echo(
             f"relais: the portal is at http://{host or '127.0.0.1'}:{port}/ "
@@ -251,4 +279,6 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
             return 1
         except KeyboardInterrupt:
             pass
+        finally:
+            _serving.clear()
     return 0

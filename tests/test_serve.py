@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
 
+from generator import serve
 from generator.load import load
 from generator.publish import write_tree
 from generator.serve import Preview
@@ -47,6 +49,34 @@ def test_an_edited_post_gets_its_page_first(demo_repo: Path) -> None:
     assert preview.stage() is not None
     assert staged(preview, PAGE) == page
     assert "Un titre tout neuf" in staged(preview, "archive/2026-11.md")
+
+
+def test_the_preview_never_writes_while_mkdocs_rebuilds(demo_repo: Path) -> None:
+    """A dirty rebuild reads the pages, then writes those whose source is newer: a file staged
+    in between made it write a page it had not read, and the preview stuck on a build error
+    (seen at 2,000 posts). The staged docs wait for the rebuild's end (mkdocs_hooks)."""
+    preview = Preview(demo_repo, DEMO_NOW)
+    assert preview.stage() is not None
+    retitle(demo_repo, POST, "Pendant la reconstruction")
+    serve._serving.set()
+    try:
+        serve.rebuild_started()  # what mkdocs_hooks.on_pre_build does
+        worker = threading.Thread(
+            target=preview.stage_posts, args=({(demo_repo / POST).resolve()},)
+        )
+        worker.start()
+        worker.join(1.0)
+        assert worker.is_alive()  # waiting for the build
+        assert "Pendant la reconstruction" not in staged(preview, PAGE)
+        serve.rebuild_ended()  # on_post_build (or on_build_error)
+        worker.join(30)
+        assert not worker.is_alive()
+        assert "Pendant la reconstruction" in staged(preview, PAGE)
+    finally:
+        serve.rebuild_ended()
+        serve._serving.clear()
+    serve.rebuild_started()  # not serving (relais build): no lock taken
+    assert not serve._REBUILDING.locked()
 
 
 def test_what_needs_the_whole_portal_is_left_to_it(demo_repo: Path) -> None:
