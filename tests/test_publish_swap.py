@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import types
 from pathlib import Path
 
@@ -33,7 +34,40 @@ def test_the_new_site_replaces_the_old_one_and_nothing_is_left_beside(
         assert publish._renameat2_exchange(new, out) is False
     publish.swap_into_place(new, out)
     assert site_digest(out) == expected
+    _removed_soon(tmp_path)
+
+
+def _removed_soon(folder: Path) -> None:
+    """The previous site is removed by a detached `rm` (publish._discard): give it 10 s."""
+    deadline = time.monotonic() + 10
+    while sorted(p.name for p in folder.iterdir()) != ["site"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert sorted(p.name for p in folder.iterdir()) == ["site"]
+
+
+def test_without_rm_the_previous_site_is_removed_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _site(tmp_path / "site", "old")
+    new = _site(tmp_path / ".site.tmp-1", "new")
+    monkeypatch.setattr(publish.shutil, "which", lambda name: None)
+    publish.swap_into_place(new, out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_removal_cut_short_is_finished_by_the_next_build(tmp_path: Path) -> None:
+    """The machine stopped while the previous site was being removed: `.site.gone-PID` is
+    left; the next build removes it (a link there is removed itself, never followed)."""
+    out = _site(tmp_path / "site", "current")
+    expected = site_digest(out)
+    _site(tmp_path / ".site.gone-4242", "previous, half removed")
+    victim = _site(tmp_path / "victim", "keep me")
+    (tmp_path / ".site.gone-4243").symlink_to(victim)
+    publish._clean_leftovers(out)
+    assert site_digest(out) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "victim"]
+    assert (victim / "index.html").read_text(encoding="utf-8") == "keep me"
 
 
 def test_a_build_killed_between_the_two_renames_gets_its_previous_site_back(
