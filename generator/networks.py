@@ -7,29 +7,63 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import ada_url
 import regex
-from twitter_text import extract_urls_with_indices, parse_tweet  # type: ignore[import-untyped]
-from twitter_text.extract_urls import idna_to_ascii  # type: ignore[import-untyped]
-from twitter_text.regexp.latin_accent_chars import (  # type: ignore[import-untyped]
-    latin_accent_chars,
-)
-from twitter_text.regexp.valid_domain import valid_domain  # type: ignore[import-untyped]
-from twitter_text.regexp.valid_tco_url import valid_tco_url  # type: ignore[import-untyped]
-from twitter_text.regexp.valid_url_balanced_parens import (  # type: ignore[import-untyped]
-    valid_url_balanced_parens,
-)
-from twitter_text.regexp.valid_url_preceding_chars import (  # type: ignore[import-untyped]
-    valid_url_preceding_chars,
-)
 
 from .memo import memoized
 
 URL_LENGTH = 23  # what X and Mastodon count for a recognised link, whatever its length
+
+
+@lru_cache(maxsize=1)
+def _tt() -> Any:
+    """twitter-text, imported when a text is first measured or searched for links.
+
+    Importing it compiles its emoji and domain patterns (about 0.5 s, a third of Relais'
+    start): a warm build finds every count in its memos (memo.py) and never needs it."""
+    import twitter_text  # type: ignore[import-untyped]
+    from twitter_text.extract_urls import idna_to_ascii  # type: ignore[import-untyped]
+    from twitter_text.regexp.latin_accent_chars import (  # type: ignore[import-untyped]
+        latin_accent_chars,
+    )
+    from twitter_text.regexp.valid_domain import valid_domain  # type: ignore[import-untyped]
+    from twitter_text.regexp.valid_tco_url import valid_tco_url  # type: ignore[import-untyped]
+    from twitter_text.regexp.valid_url_balanced_parens import (  # type: ignore[import-untyped]
+        valid_url_balanced_parens,
+    )
+    from twitter_text.regexp.valid_url_preceding_chars import (  # type: ignore[import-untyped]
+        valid_url_preceding_chars,
+    )
+
+    m_path_end = (
+        f"(?:[^{_WHITE}()?!*\"'「」<>;:=,.$%\\[\\]~&|@]|(?:{valid_url_balanced_parens.pattern}))"
+    )
+    m_path = (
+        f"(?:(?:{_M_PATH_CHAR}*(?:{_M_PARENS}{_M_PATH_CHAR}*)*{m_path_end})|(?:{_M_PATH_CHAR}+/))"
+    )
+    return SimpleNamespace(
+        extract_urls_with_indices=twitter_text.extract_urls_with_indices,
+        parse_tweet=twitter_text.parse_tweet,
+        idna_to_ascii=idna_to_ascii,
+        valid_tco_url=valid_tco_url,
+        mastodon_url=re.compile(
+            f"(?P<before>{valid_url_preceding_chars.pattern})"
+            "(?P<url>"
+            "(?P<protocol>(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini)://)?"
+            f"(?P<domain>{valid_domain.pattern})"
+            "(?::[0-9]+)?"
+            f"(?:/{m_path}*)?"
+            f"(?:\\?{_M_QUERY}*{_M_QUERY_END})?"
+            ")",
+            re.IGNORECASE,
+        ),
+        # twitter-text's end_mention_match: a mention followed by these is none.
+        end_mention=re.compile(f"[@＠{latin_accent_chars.pattern}]|://"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +268,8 @@ def _words(text: str) -> Iterator[re.Match[str]]:
 def _links(word: str, bare_domains: bool) -> tuple[tuple[int, int], ...]:
     """Spans of the URLs twitter-text finds in one word."""
     return tuple(
-        (a, b) for a, b in (u["indices"] for u in extract_urls_with_indices(word, bare_domains))
+        (a, b)
+        for a, b in (u["indices"] for u in _tt().extract_urls_with_indices(word, bare_domains))
     )
 
 
@@ -256,7 +291,7 @@ def _unlinked(text: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:
 def _x_weight(word: str) -> int:
     """twitter-text's weighted length of one word (NFC already applied)."""
     if not _X_PLAIN.fullmatch(word):
-        return int(parse_tweet(word).weightedLength)
+        return int(_tt().parse_tweet(word).weightedLength)
     # Fast path, same result: every character weighs 1 and none starts an emoji; links weigh 23.
     links = _links(word, True) if "." in word else ()
     return len(word) - sum(b - a for a, b in links) + URL_LENGTH * len(links)
@@ -276,26 +311,10 @@ _UCHARS = (
 )
 _M_PATH_CHAR = f"[^{_WHITE}<>()?]"
 _M_PARENS = rf"\((?:{_M_PATH_CHAR}+|(?:{_M_PATH_CHAR}*\({_M_PATH_CHAR}+\){_M_PATH_CHAR}*))\)"
-# Ruby interpolated twitter-text's own balanced parentheses here, before redefining them.
-_M_PATH_END = (
-    f"(?:[^{_WHITE}()?!*\"'「」<>;:=,.$%\\[\\]~&|@]|(?:{valid_url_balanced_parens.pattern}))"
-)
-_M_PATH = (
-    f"(?:(?:{_M_PATH_CHAR}*(?:{_M_PARENS}{_M_PATH_CHAR}*)*{_M_PATH_END})|(?:{_M_PATH_CHAR}+/))"
-)
+# Ruby interpolated twitter-text's own balanced parentheses at the path's end, before
+# redefining them; the pattern that needs them is made with twitter-text's (_tt).
 _M_QUERY = f"[a-z0-9!?*'();:&=+$/%#\\[\\]\\-_.,~|@^{_UCHARS}]"
 _M_QUERY_END = f"[a-z0-9_&=#/\\-{_UCHARS}]"
-_MASTODON_URL = re.compile(
-    f"(?P<before>{valid_url_preceding_chars.pattern})"
-    "(?P<url>"
-    "(?P<protocol>(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini)://)?"
-    f"(?P<domain>{valid_domain.pattern})"
-    "(?::[0-9]+)?"
-    f"(?:/{_M_PATH}*)?"
-    f"(?:\\?{_M_QUERY}*{_M_QUERY_END})?"
-    ")",
-    re.IGNORECASE,
-)
 _RUBY_WORDS = re.compile(f"[{_WHITE}]*[^{_WHITE}]*")
 _MAX_URL_LENGTH = 4096  # twitter-text: a longer match is no link
 _MAX_TCO_SLUG = 40
@@ -305,8 +324,6 @@ _MASTODON_MENTION = regex.compile(
     rf"(?<![=/]|{_RUBY_WORD})@(?P<name>(?P<user>(?i:[a-z0-9_]+(?:[.-]+[a-z0-9_]+)*))"
     rf"(?:@(?P<domain>{_RUBY_WORD}+(?:[.-]+{_RUBY_WORD}+)*))?)"
 )
-# twitter-text's end_mention_match: a mention followed by these is none.
-_END_MENTION = re.compile(f"[@＠{latin_accent_chars.pattern}]|://")
 _MAX_DOMAIN_LENGTH = 253  # Mastodon's Extractor: a longer domain is no mention
 
 
@@ -326,17 +343,18 @@ def _mastodon_urls(text: str) -> Iterator[tuple[int, int, str]]:
 def _mastodon_links(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of the links Mastodon's extractor finds in one word (with the spaces before it)."""
     spans = []
-    for m in _MASTODON_URL.finditer(text):
+    tt = _tt()
+    for m in tt.mastodon_url.finditer(text):
         if not m.group("protocol"):
             continue
         start, url = m.start("url"), m.group("url")
-        tco = valid_tco_url.match(url)
+        tco = tt.valid_tco_url.match(url)
         if tco:
             if len(tco.group(1)) > _MAX_TCO_SLUG:
                 continue
             url = tco.group(0)
         domain = m.group("domain")
-        ascii_domain = idna_to_ascii(domain)
+        ascii_domain = tt.idna_to_ascii(domain)
         if not ascii_domain or len(url) + max(0, len(ascii_domain) - len(domain)) > _MAX_URL_LENGTH:
             continue
         spans.append((start, start + len(url)))
@@ -348,7 +366,7 @@ def _mastodon_mentions(text: str) -> Iterator[tuple[int, int, str]]:
     if "@" not in text and "＠" not in text:
         return
     for m in _MASTODON_MENTION.finditer(text):
-        if _END_MENTION.match(text, m.end()):
+        if _tt().end_mention.match(text, m.end()):
             continue
         if len(m.group("domain") or "") > _MAX_DOMAIN_LENGTH:
             continue
