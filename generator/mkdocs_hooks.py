@@ -488,6 +488,10 @@ def on_env(env: Any, config: Any = None, **_: Any) -> Any:
 
         Path(relais["jinja_cache"]).mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(relais["jinja_cache"])
+    else:
+        from generator.jinja_code import SignedCode
+
+        env.bytecode_cache = SignedCode()  # Material's templates, compiled once (jinja_code.py)
     get_template = env.get_template
 
     def get_shell_template(name: Any, *args: Any, **kwargs: Any) -> Any:

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from . import engine, memo
 from . import networks as net
+from .jinja_code import SignedCode
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -428,6 +429,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=SignedCode(),  # compiled once, not at every build (jinja_code.py)
     )
     env.filters.update(
         md=md_text,
