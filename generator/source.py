@@ -6,6 +6,7 @@ colleague, however broken, must never stop the checker or print a traceback.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from . import memo
 from .diagnostics import Diagnostic, error
 
 try:  # libyaml's composer is several times faster and keeps the same marks
@@ -399,7 +401,81 @@ class Parsed:
 
 
 def parse_yaml(text: str, rel: str, line_offset: int = 0) -> Parsed:
-    """Parse one YAML document into plain data (dates stay strings), with lines and diagnostics."""
+    """Parse one YAML document into plain data (dates stay strings), with lines and diagnostics.
+
+    A document parsed cleanly is kept in the `yaml` memo (memo.py) under its text and line
+    offset: loading 2,000 posts spends most of its time composing and walking YAML nodes,
+    and a day's edit changes a handful of them. A document with anchors, a key that is not a
+    text, or a diagnostic is parsed each time (its answer is not plain enough to keep)."""
+    kept = memo.memo("yaml") if "&" not in text else None
+    if kept is None:
+        return _parse_yaml(text, rel, line_offset)
+    entry_key = kept.key((text, str(line_offset)))
+    hit, value = kept.get(entry_key)
+    if hit:
+        try:
+            return _decode(value, text, rel, line_offset)
+        except (TypeError, ValueError, KeyError, IndexError):
+            kept.drop(entry_key)  # not what _encode writes: parsed again
+    parsed = _parse_yaml(text, rel, line_offset)
+    encoded = _encode(parsed)
+    if encoded is not None:
+        kept.put(entry_key, encoded)
+    return parsed
+
+
+def _encode(parsed: Parsed) -> str | None:
+    """A clean parse as JSON text, or None when JSON would not give it back exactly."""
+    if parsed.diagnostics or parsed.data is None or not _json_exact(parsed.data):
+        return None
+    lines = parsed.lines
+    return json.dumps(
+        [
+            parsed.data,
+            lines.root,
+            [[list(path), line] for path, line in lines.by_path.items()],
+            [[list(path), a, b] for path, (a, b) in lines.spans.items()],
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _json_exact(value: Any) -> bool:
+    """Whether JSON gives `value` back with the same types: text keys only (YAML's `1:` or
+    `1.5:` keys would come back as texts), and no value JSON cannot write."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) is str and _json_exact(v) for k, v in value.items())
+    if kind is list:
+        return all(_json_exact(v) for v in value)
+    return kind in (str, int, float, bool) or value is None
+
+
+def _decode(value: Any, text: str, rel: str, line_offset: int) -> Parsed:
+    if type(value) is not str:
+        raise ValueError("not a kept document")
+    data, root, by_path, spans = json.loads(value)
+    if type(root) is not int or data is None:
+        raise ValueError("not a kept document")
+    paths = {tuple(_path(p)): _int(line) for p, line in by_path}
+    where = {tuple(_path(p)): (_int(a), _int(b)) for p, a, b in spans}
+    return Parsed(data, Lines(rel, root, paths, where, text, line_offset), [])
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise ValueError("not a line")
+    return int(value)
+
+
+def _path(parts: Any) -> list[str | int]:
+    if type(parts) is not list or not all(type(p) in (str, int) for p in parts):
+        raise ValueError("not a path")
+    return parts
+
+
+def _parse_yaml(text: str, rel: str, line_offset: int) -> Parsed:
     root_line = 1 + line_offset
     try:
         node = yaml.compose(text, Loader=_Loader)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.source import parse_yaml, read_text, split_front_matter
 from tests.helpers import cpu_seconds
 
@@ -153,3 +155,84 @@ def test_files_without_anchors_skip_the_measure_and_get_the_same_answer() -> Non
                 flow,
             )
             assert (fast.data is None) == (depth + 1 > MAX_DEPTH), (depth, flow)
+
+
+# --- the yaml memo: a document parsed in an earlier build comes back exactly -----------------
+
+
+def _documents() -> list[tuple[str, str, int]]:
+    """Every YAML document of the demo and of the hostile corpus, as load.py reads them:
+    whole .yml files, and the front matter of Markdown files (line offset 1)."""
+    from tests.conftest import ROOT
+
+    found = []
+    folders = [ROOT / name for name in ("content", "calendar", "ambassadors", "moderation")]
+    for path in [ROOT / "site_config.yml", *folders, ROOT / "tests" / "corpus"]:
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix in (".yml", ".yaml"):
+                found.append((str(file), file.read_text(encoding="utf-8", errors="replace"), 0))
+            elif file.suffix == ".md":
+                text = file.read_text(encoding="utf-8", errors="replace")
+                front = split_front_matter(text, file.name)
+                if front.yaml_text is not None:
+                    found.append((str(file), front.yaml_text, 1))
+    return found
+
+
+def test_a_document_from_the_yaml_memo_is_the_document_parsed(
+    tmp_path: Path, cache_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Data (with its types: "1" is not 1, 1 is not 1.0 nor True), lines, text spans and
+    diagnostics are the same whether a document is parsed or found in the memo, for every
+    document of the demo and of the hostile corpus (aliases, bombs, duplicate keys, tabs...)."""
+    from generator import cache, memo, source
+    from tests.conftest import MINIMAL_CONFIG
+
+    documents = _documents()
+    assert len(documents) > 150
+    (tmp_path / "site_config.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    first = [(parse_yaml(text, rel, offset), rel) for rel, text, offset in documents]
+    with cache.using(cache.open_cache(tmp_path)):
+        for rel, text, offset in documents:
+            parse_yaml(text, rel, offset)
+        memo.save_all(done=True)
+    parsed_again: list[str] = []
+    real = source._parse_yaml
+
+    def counted(text: str, rel: str, line_offset: int) -> source.Parsed:
+        parsed_again.append(rel)
+        return real(text, rel, line_offset)
+
+    monkeypatch.setattr(source, "_parse_yaml", counted)
+    with cache.using(cache.open_cache(tmp_path)):
+        again = [parse_yaml(text, rel, offset) for rel, text, offset in documents]
+    kept = 0
+    for (before, rel), after in zip(first, again, strict=True):
+        assert memo.fingerprint(after.data) == memo.fingerprint(before.data), rel
+        assert after.lines == before.lines, rel
+        assert after.diagnostics == before.diagnostics, rel
+        kept += rel not in parsed_again
+    assert kept > 100  # most documents came from the memo
+    # Not kept: documents with diagnostics (duplicate keys, tags) or anchors.
+    assert any("duplicate" in rel for rel in parsed_again)
+
+
+def test_only_documents_json_gives_back_exactly_are_kept(tmp_path: Path, cache_on: None) -> None:
+    from generator import cache, memo
+    from tests.conftest import MINIMAL_CONFIG
+
+    (tmp_path / "site_config.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    texts = {
+        "plain": "a: 1\nb: 1.0\nc: true\nd: ~\ne: '1'\nf: [x, 2, 2.5e3, .nan, -.inf, no]\n",
+        "number keys": "1: un\n2.5: deux\n",
+        "anchor": "a: &x [1]\nb: *x\n",
+        "tag": "a: !!binary aGk=\n",
+    }
+    with cache.using(cache.open_cache(tmp_path)):
+        parsed = {name: parse_yaml(text, f"{name}.yml") for name, text in texts.items()}
+        found = memo.memo("yaml")
+        assert found is not None
+        kept = {name for name, text in texts.items() if found.get(found.key((text, "0")))[0]}
+    assert kept == {"plain"}
+    assert parsed["number keys"].data == {1: "un", 2.5: "deux"}  # not made texts by JSON
