@@ -15,10 +15,13 @@ import importlib.util
 import logging
 import os
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .site import Site
 
@@ -308,19 +311,182 @@ def _build(
     return collect.messages
 
 
-def serve(config_file: Path, *, dev_addr: str) -> None:
-    """Serve the staged portal with the selected engine's live reload, until interrupted.
-    Raises EngineError."""
+def serve(
+    first: Callable[[], Path | None],
+    *,
+    dev_addr: str,
+    site_dir: Path,
+    previous: Path | None = None,
+    mount_path: str = "/",
+    on_fresh: Callable[[str], None] = lambda mount: None,
+) -> bool:
+    """Serve a preview with the selected engine's live-reload server, until interrupted.
+
+    The server answers at once: from `previous` (the last preview's finished site) while
+    `first()` stages the portal and the engine builds it into `site_dir`; without `previous`,
+    requests wait for that build. The browser then switches to the fresh site (live reload),
+    and `on_fresh(mount_path)` is told that `site_dir` is complete. After that, each
+    `request_rebuild()` makes a dirty rebuild of `site_dir`. Returns False when `first()`
+    gives None (content errors: nothing to serve). Raises EngineError."""
     engine = selected()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    serve_command = _runner(engine, "commands.serve").serve
+    build_module = _runner(engine, "commands.build")
+    load_config = _runner(engine, "config").load_config
     engine_exception = _runner(engine, "exceptions").MkDocsException
+    livereload = _runner(engine, "livereload")
+    host, _, port_text = dev_addr.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
     try:
-        serve_command(
-            config_file=str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr
-        )
-    except engine_exception as exc:
-        raise EngineError(f"MkDocs could not serve the portal: {exc}") from None
+        port = int(port_text)
+    except ValueError:
+        raise EngineError(f"the address {dev_addr!r} has no port (write it as HOST:PORT)") from None
+    state: dict[str, Any] = {}
+
+    def get_config(config_file: Path) -> Any:
+        config = load_config(config_file=str(config_file), site_dir=str(site_dir))
+        mount = urlsplit(config.site_url or "/").path
+        config.site_url = livereload._serve_url(host, port, mount)
+        state["mount"] = livereload._normalize_mount_path(mount)
+        return config
+
+    def builder(config: Any = None) -> None:
+        started = time.perf_counter()
+        config = config or get_config(state["config_file"])
+        build_module.build(config, serve_url=config.site_url, dirty=True)
+        sys.stderr.write(f"relais: built in {time.perf_counter() - started:.2f} s\n")
+
+    server = _preview_server(
+        livereload.LiveReloadServer,
+        builder=builder,
+        host=host,
+        port=port,
+        root=str(previous or site_dir),
+        mount_path=mount_path,
+        held=previous is None,
+    )
+
+    def error_page(code: int) -> bytes | None:
+        if code in (404, 500):
+            page = Path(server.root) / f"{code}.html"
+            if page.is_file():
+                return page.read_bytes()
+        return None
+
+    server.error_handler = error_page
+    try:
+        server.server_bind()
+        server.server_activate()
+    except OSError as exc:
+        raise EngineError(f"MkDocs could not serve the portal on {dev_addr}: {exc}") from None
+    _SERVERS.append(server)
+    if previous is not None:
+        server.serve_thread.start()
+    config = None
+    try:
+        # Without a previous site, the server answers once this stage is built: it listens
+        # already (a browser waits, it is not refused), and no thread runs yet, so that the
+        # stage may check in a second process (jobs.beside).
+        config_file = first()
+        if config_file is None:
+            return False
+        if previous is None:
+            server.serve_thread.start()
+        state["config_file"] = config_file
+        try:
+            config = get_config(config_file)
+            config.plugins.on_startup(command="serve", dirty=True)
+            builder(config)
+        except engine_exception as exc:
+            raise EngineError(f"MkDocs could not serve the portal: {exc}") from None
+        server.show(str(site_dir), state["mount"])
+        on_fresh(state["mount"])
+        server._build_loop()  # until Ctrl+C (KeyboardInterrupt, for the caller)
+        return True
+    finally:
+        _SERVERS.remove(server)
+        server.shutdown()
+        if config is not None:
+            config.plugins.on_shutdown()
+
+
+# The preview server of this process, while `serve` runs (request_rebuild finds it here).
+_SERVERS: list[Any] = []
+
+
+def request_rebuild() -> None:
+    """Ask the running preview for a dirty rebuild (Relais wrote into its staged docs)."""
+    for server in _SERVERS:
+        server.request_rebuild()
+
+
+def show_banner(html: str) -> None:
+    """Put `html` at the top of every page the running preview sends ("": none); open pages
+    reload to show it (at once, or when the rebuild under way ends)."""
+    for server in _SERVERS:
+        server.show_banner(html)
+
+
+def _preview_server(base: Any, *, held: bool, **kwargs: Any) -> Any:
+    """MkDocs' live-reload server, driven by Relais: it rebuilds when Relais says it wrote
+    (no polling of thousands of staged files every half second, and no wait after it), and
+    it switches from the previous preview's site to the fresh one in one step."""
+
+    class Server(base):  # type: ignore[misc]
+        _visible_epoch: int  # MkDocs' own (set in its __init__)
+        _wanted_epoch: int
+
+        def __init__(self) -> None:
+            super().__init__(**kwargs)
+            # MkDocs injects its live-reload script only when it watches a path; Relais
+            # watches the content itself and calls request_rebuild.
+            self._watched_paths["(relais)"] = 1
+            self.build_delay = 0.0  # Relais' writes are done when it asks
+            self.banner = b""
+            if held:  # nothing to show yet: requests wait for the first build
+                self._wanted_epoch = self._visible_epoch + 1
+
+        def request_rebuild(self) -> None:
+            with self._rebuild_cond:
+                self._want_rebuild = True
+                self._rebuild_cond.notify_all()
+
+        def show_banner(self, html: str) -> None:
+            data = html.encode("utf-8")
+            with self._epoch_cond:
+                if data == self.banner:
+                    return
+                self.banner = data
+                if self._visible_epoch == self._wanted_epoch:  # not while a build runs
+                    self._visible_epoch = self._wanted_epoch = livereload_timestamp()
+                    self._epoch_cond.notify_all()
+
+        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+            if self.banner:
+                # First in the page's content, where Material's template put Relais' own.
+                at = content.find(b">", content.find(_CONTENT_CLASS)) + 1
+                if at <= 0 or _CONTENT_CLASS not in content:
+                    at = content.find(b">", content.find(b"<body")) + 1
+                content = content[:at] + self.banner + content[at:]
+            return bytes(super()._inject_js_into_html(content, epoch))
+
+        def show(self, root: str, mount_path: str) -> None:
+            """Serve `root` from now on (a request reads the root once); browsers reload."""
+            with self._epoch_cond:
+                self.root, self.mount_path = os.path.abspath(root), mount_path
+                self._visible_epoch = self._wanted_epoch = max(
+                    self._wanted_epoch, livereload_timestamp()
+                )
+                self._epoch_cond.notify_all()
+
+    return Server()
+
+
+_CONTENT_CLASS = b'class="md-content__inner md-typeset"'
+
+
+def livereload_timestamp() -> int:
+    """An epoch for MkDocs' live reload (its clock: milliseconds of time.monotonic)."""
+    return round(time.monotonic() * 1000)
 
 
 def plugin_error(message: str) -> Exception:

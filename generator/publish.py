@@ -274,7 +274,6 @@ def write_staging(
     serving: bool = False,
     known: dict[str, bytes | Path] | None = None,
     on_disk: bool = True,
-    errors: list[str] | None = None,
 ) -> Path:
     """Write the docs folder and mkdocs.yml into `staging`, touching only what changed.
 
@@ -300,9 +299,6 @@ def write_staging(
         if not search_file.is_file() or search_file.read_bytes() != entries:
             safefs.write_bytes(search_file, entries, base=staging)
         config["extra"]["relais"]["search_entries"] = str(search_file)
-    if serving and errors:
-        # `relais serve` with content errors: a banner on every page of the last good version.
-        config["extra"]["relais"]["preview_errors"] = errors
     if serving:
         # The live-reload script MkDocs injects is inline: allow it in preview only.
         config["extra"]["relais"]["csp"] = CSP.replace(

@@ -12,6 +12,8 @@ is then re-planned from the cache of unchanged files, and its changed pages foll
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from markupsafe import escape
 
 from . import safefs
 from .check import check
@@ -55,6 +58,35 @@ def rebuild_started() -> None:
         _held.set()
 
 
+def _wrote() -> None:
+    """The preview wrote into the staged docs: the server rebuilds (it polls nothing itself)."""
+    if _serving.is_set():
+        from . import engine
+
+        engine.request_rebuild()
+
+
+def _show_banner(html: str) -> None:
+    """Show (or, with "", take away) the errors banner on every page the server sends."""
+    if _serving.is_set():
+        from . import engine
+
+        engine.show_banner(html)
+
+
+def banner(site: Site, errors: list[str]) -> str:
+    """The errors banner: put into each page as it is served, so that every page shows it at
+    once (a dirty rebuild redoes only the pages whose source changed) and none keeps it after
+    the fix. Content comes from any employee: every value is escaped."""
+    words = site.extra.get("chrome", {}).get("preview", {})
+    lines = "".join(f"{escape(line)}\n" for line in errors)
+    return (
+        '<div class="relais-preview-errors" role="alert">'
+        f"<p><strong>{escape(words.get('title', ''))}</strong> {escape(words.get('text', ''))}</p>"
+        f"<pre>{lines}</pre></div>"
+    )
+
+
 def rebuild_ended() -> None:
     """MkDocs' build ended, well or not (on_post_build, on_build_error): writes may go on."""
     if _held.is_set():
@@ -74,6 +106,7 @@ class Preview:
         self.cache: LoadCache = {}  # unchanged files are not read again
         self.written: dict[str, bytes | Path] = {}  # what the staging holds (see write_tree)
         self.last: tuple[Project, datetime, Site] | None = None  # the last good full stage
+        self.banner = ""  # the errors of the content, shown on every page (HTML), or ""
 
     def stage(self, interrupted: Callable[[], bool] = lambda: False) -> Path | None:
         """Stage the portal; returns the mkdocs.yml path, or None when the content has errors.
@@ -118,6 +151,9 @@ class Preview:
                 config_file = write_staging(
                     site, self.staging, self.site_dir, serving=True, known=self.written
                 )
+            self.banner = ""
+            _show_banner("")
+            _wrote()
             self.last = (project, now, site)
             click.echo(f"relais: staged in {time.perf_counter() - started:.2f} s", err=True)
             return config_file
@@ -129,10 +165,8 @@ class Preview:
             return
         _, _, site = self.last
         errors = format_text([d for d in diags if d.severity is Severity.ERROR]).splitlines()
-        with _REBUILDING:
-            write_staging(
-                site, self.staging, self.site_dir, serving=True, known=self.written, errors=errors
-            )
+        self.banner = banner(site, errors)
+        _show_banner(self.banner)
 
     def stage_posts(self, changed: set[Path]) -> bool:
         """Redo only the pages of the edited posts; False when the edit needs a full stage."""
@@ -184,6 +218,7 @@ class Preview:
                     if self.written.get(rel) != data:
                         safefs.write_bytes(docs / rel, data, base=docs)
                         self.written[rel] = data
+            _wrote()
             names = ", ".join(sorted(slugs))
             click.echo(
                 f"relais: staged {names} in {time.perf_counter() - started:.2f} s; the rest follows",
@@ -247,6 +282,34 @@ def _watch(preview: Preview) -> object:
     return observer
 
 
+# The finished sites of the preview, in .relais/serve/: the server answers from the last one
+# at once, while the fresh one is built into the other (never into the one being served).
+SITES = ("site-a", "site-b")
+CURRENT = "current.json"  # which one is finished, and for which address (its canonical URLs)
+
+
+def previous_site(staging: Path, dev_addr: str) -> tuple[Path | None, str]:
+    """The last preview's finished site for this address, and its mount path; (None, "/")."""
+    try:
+        data = json.loads((staging / CURRENT).read_text(encoding="utf-8"))
+        name, address, mount = data["site"], data["address"], data["mount"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, "/"
+    site = staging / str(name)
+    if name not in SITES or address != dev_addr or not isinstance(mount, str):
+        return None, "/"
+    return (site, mount) if (site / "index.html").is_file() else (None, "/")
+
+
+def _finished(staging: Path, site: Path, dev_addr: str, mount: str) -> None:
+    """Record `site` as the finished one, in one step (a preview stopped while building the
+    other never serves it)."""
+    data = json.dumps({"site": site.name, "address": dev_addr, "mount": mount}).encode("utf-8")
+    part = staging / f".{CURRENT}.part"
+    safefs.write_bytes(part, data, base=staging)
+    os.replace(part, staging / CURRENT)
+
+
 def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0.1:8000") -> int:
     """Serve the portal on dev_addr, with live reload; returns the exit code."""
     from . import cache, engine
@@ -257,28 +320,52 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
     except PublishError as exc:
         click.echo(f"error: {exc}", err=True)
         return 1
+    previous, mount = previous_site(preview.staging, dev_addr)
+    fresh = preview.staging / (SITES[1] if previous and previous.name == SITES[0] else SITES[0])
+    if fresh.exists():
+        safefs.remove_tree(fresh)  # a build that did not finish
+    host, _, port = dev_addr.rpartition(":")
+    address = f"http://{host or '127.0.0.1'}:{port}/"
+
+    def first() -> Path | None:
+        click.echo(
+            f"relais: the portal is at {address} "
+            + ("(the last preview until this one is ready; " if previous else "(")
+            + "it follows your edits; content errors show on the page; Ctrl+C stops)",
+            err=True,
+        )
+        config_file = preview.stage()
+        if config_file is not None:
+            _watch(preview)
+            _serving.set()
+        return config_file
+
+    def on_fresh(mount: str) -> None:
+        _finished(preview.staging, fresh, dev_addr, mount)
+        if previous is not None:
+            # Requests that began before the switch may still read it for a moment.
+            timer = threading.Timer(30.0, safefs.remove_tree, (previous,))
+            timer.daemon = True
+            timer.start()
+
     # The first page comes sooner from the build cache (briefs, pages: cache.py), warmed by the
     # last preview; what the preview converts and renders is kept for the next one.
     found = cache.open_cache(preview.root)
     with cache.using(found):
-        config_file = preview.stage()
-        if config_file is None:
-            return 1
-        _watch(preview)
-        _serving.set()
-        host, _, port = dev_addr.rpartition(":")
-        click.echo(
-            f"relais: the portal is at http://{host or '127.0.0.1'}:{port}/ "
-            "(it follows your edits; content errors show on the page; Ctrl+C stops)",
-            err=True,
-        )
         try:
-            engine.serve(config_file, dev_addr=dev_addr)
+            served = engine.serve(
+                first,
+                dev_addr=dev_addr,
+                site_dir=fresh,
+                previous=previous,
+                mount_path=mount,
+                on_fresh=on_fresh,
+            )
         except engine.EngineError as exc:
             click.echo(f"error: {exc}", err=True)
             return 1
         except KeyboardInterrupt:
-            pass
+            served = True
         finally:
             _serving.clear()
-    return 0
+    return 0 if served else 1

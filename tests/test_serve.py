@@ -175,44 +175,33 @@ def test_a_second_preview_takes_the_briefs_from_the_build_cache(
     assert staged(second, PAGE) == page
 
 
-def test_content_errors_show_on_the_last_good_pages_until_fixed(demo_repo: Path) -> None:
+def test_content_errors_make_a_banner_until_fixed(demo_repo: Path) -> None:
     """The preview keeps the last good version, and says why on every page (not only in a
-    terminal the editor may not be looking at)."""
-    import yaml
-
-    from generator.publish import run_mkdocs
-
+    terminal the editor may not be looking at): the server puts this banner into each page it
+    sends (tests/test_serve_start.py shows it served)."""
     preview = Preview(demo_repo, DEMO_NOW)
     config_file = preview.stage()
-    assert config_file is not None
-    assert (
-        "preview_errors"
-        not in yaml.safe_load(config_file.read_text(encoding="utf-8"))["extra"]["relais"]
-    )
+    assert config_file is not None and preview.banner == ""
+    staged_config = config_file.read_text(encoding="utf-8")
     post = demo_repo / POST
     good = post.read_text(encoding="utf-8")
-    # A misspelt network, and one that is markup: the banner shows it as text (theme templates
-    # are not autoescaped).
+    # A misspelt network, and one that is markup: the banner shows it as text.
     post.write_text(
         good.replace("networks: [", "networks: [linkdin, '<img src=x onerror=alert(1)>', ", 1),
         encoding="utf-8",
     )
     assert preview.stage() is None
-    relais = yaml.safe_load(config_file.read_text(encoding="utf-8"))["extra"]["relais"]
-    assert any("unknown network 'linkdin'" in line for line in relais["preview_errors"])
-    assert any(
-        line.startswith("content/posts/lancement-gamme-hiver.md:")
-        for line in relais["preview_errors"]
-    )
-    run_mkdocs(config_file)
-    home = (preview.site_dir / "index.html").read_text(encoding="utf-8")
-    assert 'class="relais-preview-errors" role="alert"' in home
-    assert "Le contenu a des erreurs." in home and "unknown network &#39;linkdin&#39;" in home
-    assert "<img src=x" not in home and "&lt;img src=x onerror=alert(1)&gt;" in home
+    assert preview.banner.startswith('<div class="relais-preview-errors" role="alert">')
+    assert "Le contenu a des erreurs." in preview.banner
+    assert "content/posts/lancement-gamme-hiver.md:" in preview.banner
+    assert "unknown network &#39;linkdin&#39;" in preview.banner
+    assert "<img src=x" not in preview.banner
+    assert "&lt;img src=x onerror=alert(1)&gt;" in preview.banner
+    # The staged portal stays the last good one (the page cache keeps its pages).
+    assert config_file.read_text(encoding="utf-8") == staged_config
     post.write_text(good, encoding="utf-8")
     assert preview.stage() is not None
-    relais = yaml.safe_load(config_file.read_text(encoding="utf-8"))["extra"]["relais"]
-    assert "preview_errors" not in relais
+    assert preview.banner == ""
 
 
 @pytest.mark.slow

@@ -1,0 +1,257 @@
+"""A real `relais serve` on 127.0.0.1: the last preview answers at once, the fresh one replaces
+it whole, edits show, content errors keep the banner, and nothing half-built is ever served."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_NOW
+
+pytestmark = pytest.mark.slow
+
+POST = "content/posts/lancement-gamme-hiver.md"
+PAGE = "posts/lancement-gamme-hiver/"
+TIMEOUT = 240.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def retitle(root: Path, title: str) -> None:
+    path = root / POST
+    text = re.sub(
+        r"^title: .*$",
+        f"title: {title}",
+        path.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.MULTILINE,
+    )
+    path.write_text(text, encoding="utf-8")
+
+
+class Served:
+    """A `relais serve` subprocess; what it prints goes to a file read while it runs."""
+
+    def __init__(self, root: Path, port: int, log: Path) -> None:
+        self.base = f"http://127.0.0.1:{port}/"
+        self.log = log
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "generator",
+                    "serve",
+                    "--root",
+                    str(root),
+                    "--now",
+                    DEMO_NOW,
+                    "--dev-addr",
+                    f"127.0.0.1:{port}",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            )
+
+    def said(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for(self, text: str) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while text not in self.said():
+            assert self.process.poll() is None, f"relais serve ended:\n{self.said()}"
+            assert time.monotonic() < deadline, f"never said {text!r}:\n{self.said()}"
+            time.sleep(0.05)
+
+    def get(self, path: str = "", timeout: float = 30.0) -> tuple[int, str]:
+        """The status and body of a page (0 when nothing answers)."""
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=timeout) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8", "replace")
+        except OSError:
+            return 0, ""
+
+    def first(self, path: str = "") -> tuple[int, str]:
+        """The first answer to `path` once the server listens."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            status, body = self.get(path)
+            if status:
+                return status, body
+            assert self.process.poll() is None, f"relais serve ended:\n{self.said()}"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+    def until(self, path: str, text: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            _, body = self.get(path)
+            if text in body:
+                return body
+            assert self.process.poll() is None, f"relais serve ended:\n{self.said()}"
+            assert time.monotonic() < deadline, f"{text!r} never showed on /{path}"
+            time.sleep(0.1)
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        return self.process.wait()
+
+
+@pytest.fixture
+def serving(demo_repo: Path, tmp_path: Path) -> Iterator[list[Served]]:
+    started: list[Served] = []
+    yield started
+    for served in started:
+        served.stop()
+
+
+def start(root: Path, port: int, tmp_path: Path, started: list[Served]) -> Served:
+    served = Served(root, port, tmp_path / f"serve-{len(started)}.txt")
+    started.append(served)
+    return served
+
+
+def title_of(body: str) -> str:
+    found = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.DOTALL)
+    return found.group(1).strip() if found else ""
+
+
+def test_the_last_preview_answers_at_once_then_the_fresh_one_replaces_it(
+    demo_repo: Path, tmp_path: Path, serving: list[Served]
+) -> None:
+    port = free_port()
+    one = start(demo_repo, port, tmp_path, serving)
+    one.wait_for("relais: built in")
+    assert title_of(one.first(PAGE)[1]) == "Lancement de la gamme d’hiver"
+    assert one.stop() == 0
+    retitle(demo_repo, "La gamme d’hiver arrive")
+
+    two = start(demo_repo, port, tmp_path, serving)
+    status, body = two.first(PAGE)
+    # Answered before the fresh stage was built: the last preview's page, whole.
+    assert "relais: built in" not in two.said()
+    assert status == 200 and title_of(body) == "Lancement de la gamme d’hiver"
+    assert body.rstrip().endswith("</html>")
+    epoch = re.search(r"livereload\((\d+),", body)
+    assert epoch is not None
+    # An open page hears of the fresh site: MkDocs' live reload answers with a newer epoch.
+    _, newer = two.get(f"livereload/{epoch.group(1)}/1", timeout=TIMEOUT)
+    assert int(newer) > int(epoch.group(1))
+    assert title_of(two.get(PAGE)[1]) == "La gamme d’hiver arrive"
+    assert "relais: built in" in two.said()
+    # The next preview starts from this one.
+    current = json.loads((demo_repo / ".relais/serve/current.json").read_text(encoding="utf-8"))
+    assert current["address"] == f"127.0.0.1:{port}"
+
+
+def test_nothing_half_built_is_served_and_nothing_stale_after_the_switch(
+    demo_repo: Path, tmp_path: Path, serving: list[Served]
+) -> None:
+    port = free_port()
+    one = start(demo_repo, port, tmp_path, serving)
+    one.wait_for("relais: built in")
+    assert one.stop() == 0
+    retitle(demo_repo, "Deuxième version")
+    # A preview stopped in the middle of its build (killed): the next one must not serve that
+    # build, but the last finished one.
+    two = start(demo_repo, port, tmp_path, serving)
+    two.wait_for("relais: staged in")
+    two.process.kill()
+    two.process.wait()
+    retitle(demo_repo, "Troisième version")
+
+    three = start(demo_repo, port, tmp_path, serving)
+    seen: list[tuple[int, str, str]] = []
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.is_set():
+            for path in (PAGE, ""):
+                status, body = three.get(path)
+                if status:
+                    seen.append((status, path, body))
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    try:
+        three.until(PAGE, "Troisième version")
+        time.sleep(1.0)  # and a little after the switch
+    finally:
+        done.set()
+        poller.join(60)
+    assert seen, "the poller saw no answer"
+    titles = []
+    for status, path, body in seen:
+        assert status == 200, (path, body[:200])
+        assert body.rstrip().endswith("</html>"), path  # a whole page, never a half-written one
+        if path == PAGE:
+            titles.append(title_of(body))
+    assert set(titles) <= {"Lancement de la gamme d’hiver", "Troisième version"}
+    assert titles[0] == "Lancement de la gamme d’hiver"  # the last finished preview
+    switched = titles.index("Troisième version")
+    assert set(titles[switched:]) == {"Troisième version"}  # nothing stale after the switch
+
+
+def test_an_edit_shows_and_a_content_error_keeps_the_banner(
+    demo_repo: Path, tmp_path: Path, serving: list[Served]
+) -> None:
+    served = start(demo_repo, free_port(), tmp_path, serving)
+    served.wait_for("relais: built in")
+    retitle(demo_repo, "Un titre tout neuf")
+    assert title_of(served.until(PAGE, "Un titre tout neuf")) == "Un titre tout neuf"
+    post = demo_repo / POST
+    good = post.read_text(encoding="utf-8")
+    post.write_text(good.replace("networks: [", "networks: [linkdin, ", 1), encoding="utf-8")
+    home = served.until("", "Le contenu a des erreurs.")
+    assert "unknown network &#39;linkdin&#39;" in home
+    assert title_of(served.get(PAGE)[1]) == "Un titre tout neuf"  # the last good version
+    post.write_text(good.replace("Un titre tout neuf", "Corrigé"), encoding="utf-8")
+    served.until(PAGE, "Corrigé")
+    deadline = time.monotonic() + TIMEOUT
+    while "Le contenu a des erreurs." in served.get("")[1]:
+        assert time.monotonic() < deadline, "the banner stayed after the fix"
+        time.sleep(0.1)
+
+
+def test_content_errors_at_the_start_stop_the_preview_even_with_a_last_one(
+    demo_repo: Path, tmp_path: Path, serving: list[Served]
+) -> None:
+    port = free_port()
+    one = start(demo_repo, port, tmp_path, serving)
+    one.wait_for("relais: built in")
+    assert one.stop() == 0
+    post = demo_repo / POST
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("networks: [", "networks: [linkdin, ", 1),
+        encoding="utf-8",
+    )
+    two = start(demo_repo, port, tmp_path, serving)
+    assert two.process.wait(timeout=TIMEOUT) == 1
+    said = two.said()
+    assert "lancement-gamme-hiver.md" in said and "linkdin" in said
+    assert "Traceback" not in said
