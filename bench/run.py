@@ -315,6 +315,7 @@ def serve_latency(
             text = re.sub(
                 r"^title: .*$", f"title: {token}", originals[slug], count=1, flags=re.MULTILINE
             )
+            said = len((logs / "serve.txt").read_bytes())
             path.write_text(text, encoding="utf-8")
             saved = time.perf_counter()
             expected = token.replace("é", "&eacute;")
@@ -329,7 +330,16 @@ def serve_latency(
                 time.sleep(0.02)
             result["edits"].append(time.perf_counter() - saved)
             # A person reads the page before the next edit: the server finishes the rest
-            # of the portal (lists, calendar, feeds) meanwhile. Measured too.
+            # of the portal (lists, calendar, feeds) meanwhile, after a second's pause
+            # (serve.SETTLE_SECONDS): until it says so, then until it is idle. Measured too.
+            while not re.search(
+                rb"relais: staged in .*relais: built in",
+                (logs / "serve.txt").read_bytes()[said:],
+                re.DOTALL,
+            ):
+                if time.perf_counter() - saved > 300 or proc.poll() is not None:
+                    raise SystemExit(f"bench: the portal never settled; see {logs / 'serve.txt'}")
+                time.sleep(0.05)
             result.setdefault("settled", []).append(
                 time.perf_counter() - saved + wait_idle(proc.pid)
             )

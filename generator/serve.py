@@ -58,12 +58,13 @@ def rebuild_started() -> None:
         _held.set()
 
 
-def _wrote() -> None:
-    """The preview wrote into the staged docs: the server rebuilds (it polls nothing itself)."""
+def _wrote(pages: set[str] | None = None) -> None:
+    """The preview wrote into the staged docs (only these `pages`, when given): the server
+    rebuilds (it polls nothing itself)."""
     if _serving.is_set():
         from . import engine
 
-        engine.request_rebuild()
+        engine.request_rebuild(pages)
 
 
 def _show_banner(html: str) -> None:
@@ -171,6 +172,7 @@ class Preview:
     def stage_posts(self, changed: set[Path]) -> bool:
         """Redo only the pages of the edited posts; False when the edit needs a full stage."""
         with self.lock:
+            started = time.perf_counter()
             if self.last is None or not changed:
                 return False
             project, now, site = self.last
@@ -203,7 +205,6 @@ class Preview:
             alone = dataclasses.replace(updated, posts=tuple(edited))
             if any(d.severity is Severity.ERROR and d.file in mine for d in check(alone, now)):
                 return False
-            started = time.perf_counter()
             pl = Planner(updated, now)
             pages = [post_page(pl, post, site.post_blocks.get(post.slug, [])) for post in edited]
             if any(
@@ -218,7 +219,7 @@ class Preview:
                     if self.written.get(rel) != data:
                         safefs.write_bytes(docs / rel, data, base=docs)
                         self.written[rel] = data
-            _wrote()
+            _wrote({rel for rel, _ in pages})
             names = ", ".join(sorted(slugs))
             click.echo(
                 f"relais: staged {names} in {time.perf_counter() - started:.2f} s; the rest follows",
@@ -360,6 +361,7 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
                 previous=previous,
                 mount_path=mount,
                 on_fresh=on_fresh,
+                guard=_REBUILDING,
             )
         except engine.EngineError as exc:
             click.echo(f"error: {exc}", err=True)

@@ -329,7 +329,6 @@ def _spell(engine: Any, word: str) -> bool:
 
 
 @lru_cache(maxsize=16)
-@lru_cache(maxsize=16)
 def contents_digest(key: tuple[tuple[str, int, int], ...]) -> str:
     """A SHA-256 of the dictionaries' bytes (.dic and .aff): what a speller's answers depend
     on, for answers kept between runs (memo.py), where a size and a time are not proof enough."""
@@ -344,6 +343,7 @@ def contents_digest(key: tuple[tuple[str, int, int], ...]) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=16)
 def speller(key: tuple[tuple[str, int, int], ...]) -> Speller:
     """One speller per set of dictionaries and their versions, kept for the process
     (`relais serve` checks again at every change: words are looked up once)."""
