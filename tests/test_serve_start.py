@@ -255,3 +255,35 @@ def test_content_errors_at_the_start_stop_the_preview_even_with_a_last_one(
     said = two.said()
     assert "lancement-gamme-hiver.md" in said and "linkdin" in said
     assert "Traceback" not in said
+
+
+def without_live_reload(body: str) -> str:
+    return re.sub(r"<script>\s*var livereload = .*?</script>", "", body, flags=re.DOTALL)
+
+
+def test_an_edited_post_rendered_alone_is_the_page_a_whole_build_makes(
+    demo_repo: Path, tmp_path: Path, serving: list[Served], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quick step renders an edited post's page alone, with the last build's navigation
+    and templates; the full stage after it leaves that page as it is. It must be the page a
+    whole build makes (no build cache here, so that the second preview renders it anew)."""
+    monkeypatch.setenv("RELAIS_CACHE", "off")
+    port = free_port()
+    one = start(demo_repo, port, tmp_path, serving)
+    one.wait_for("relais: built in")
+    said = len(one.said())
+    retitle(demo_repo, "Rendue seule")
+    one.until(PAGE, "Rendue seule")
+    assert "relais: posts/lancement-gamme-hiver.md rebuilt in" in one.said()[said:]
+    deadline = time.monotonic() + TIMEOUT
+    while not re.search(r"relais: staged in .*relais: built in", one.said()[said:], re.DOTALL):
+        assert time.monotonic() < deadline, one.said()
+        time.sleep(0.1)
+    quick = without_live_reload(one.get(PAGE)[1])
+    assert one.stop() == 0
+    (demo_repo / ".relais/serve/current.json").unlink()  # no last preview: a whole build
+    two = start(demo_repo, port, tmp_path, serving)
+    two.wait_for("relais: built in")
+    whole = without_live_reload(two.get(PAGE)[1])
+    assert "Rendue seule" in whole and "livereload" not in whole
+    assert quick == whole
