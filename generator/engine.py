@@ -16,6 +16,7 @@ import importlib.util
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -526,6 +527,7 @@ def _preview_server(base: Any, *, held: bool, **kwargs: Any) -> Any:
             self._watched_paths["(relais)"] = 1
             self.build_delay = 0.0  # Relais' writes are done when it asks
             self.banner = b""
+            self._request = threading.local()
             self._pages: set[str] | None = set()
             if held:  # nothing to show yet: requests wait for the first build
                 self._wanted_epoch = self._visible_epoch + 1
@@ -553,7 +555,16 @@ def _preview_server(base: Any, *, held: bool, **kwargs: Any) -> Any:
                     self._visible_epoch = self._wanted_epoch = livereload_timestamp()
                     self._epoch_cond.notify_all()
 
+        def _serve_request(self, environ: Any, start_response: Any) -> Any:
+            # What this request may read: a page of the root it began with carries that
+            # root's epoch, so that a page read from the last preview's site just as the fresh
+            # one replaced it reloads at once (see show) instead of staying on screen.
+            self._request.root, self._request.epoch = self.root, self._visible_epoch
+            return super()._serve_request(environ, start_response)
+
         def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+            if getattr(self._request, "root", self.root) != self.root:
+                epoch = self._request.epoch
             if self.banner:
                 # First in the page's content, where Material's template put Relais' own.
                 at = content.find(b">", content.find(_CONTENT_CLASS)) + 1

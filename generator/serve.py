@@ -12,6 +12,7 @@ is then re-planned from the cache of unchanged files, and its changed pages foll
 from __future__ import annotations
 
 import dataclasses
+import hmac
 import json
 import os
 import threading
@@ -289,23 +290,47 @@ SITES = ("site-a", "site-b")
 CURRENT = "current.json"  # which one is finished, and for which address (its canonical URLs)
 
 
+def _signature(data: bytes) -> str | None:
+    """The marker's HMAC with the build cache's key (outside the repository): a marker committed
+    into the repository, or written by anyone without the key, is not trusted."""
+    from . import cache
+
+    key = cache.secret()
+    return hmac.new(key, b"relais-serve\0" + data, "sha256").hexdigest() if key else None
+
+
 def previous_site(staging: Path, dev_addr: str) -> tuple[Path | None, str]:
     """The last preview's finished site for this address, and its mount path; (None, "/")."""
     try:
-        data = json.loads((staging / CURRENT).read_text(encoding="utf-8"))
-        name, address, mount = data["site"], data["address"], data["mount"]
+        text = (staging / CURRENT).read_bytes()
+        data = json.loads(text)
+        body = json.dumps(data["marker"], sort_keys=True).encode("utf-8")
+        name, address, mount = (data["marker"][k] for k in ("site", "address", "mount"))
     except (OSError, ValueError, KeyError, TypeError):
         return None, "/"
-    site = staging / str(name)
-    if name not in SITES or address != dev_addr or not isinstance(mount, str):
+    expected = _signature(body)
+    if (
+        expected is None
+        or not isinstance(data.get("signature"), str)
+        or not hmac.compare_digest(expected, data["signature"])
+        or name not in SITES
+        or address != dev_addr
+        or not isinstance(mount, str)
+        or not (mount.startswith("/") and mount.endswith("/"))
+    ):
         return None, "/"
+    site = staging / name
     return (site, mount) if (site / "index.html").is_file() else (None, "/")
 
 
 def _finished(staging: Path, site: Path, dev_addr: str, mount: str) -> None:
     """Record `site` as the finished one, in one step (a preview stopped while building the
     other never serves it)."""
-    data = json.dumps({"site": site.name, "address": dev_addr, "mount": mount}).encode("utf-8")
+    marker = {"site": site.name, "address": dev_addr, "mount": mount}
+    signature = _signature(json.dumps(marker, sort_keys=True).encode("utf-8"))
+    if signature is None:
+        return  # no key: the next preview waits for its own build
+    data = json.dumps({"marker": marker, "signature": signature}).encode("utf-8")
     part = staging / f".{CURRENT}.part"
     safefs.write_bytes(part, data, base=staging)
     os.replace(part, staging / CURRENT)
@@ -323,12 +348,11 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
         return 1
     previous, mount = previous_site(preview.staging, dev_addr)
     fresh = preview.staging / (SITES[1] if previous and previous.name == SITES[0] else SITES[0])
-    if fresh.exists():
-        safefs.remove_tree(fresh)  # a build that did not finish
     host, _, port = dev_addr.rpartition(":")
     address = f"http://{host or '127.0.0.1'}:{port}/"
 
     def first() -> Path | None:
+        safefs.remove_tree(fresh)  # a build that did not finish, or the one before the last
         click.echo(
             f"relais: the portal is at {address} "
             + ("(the last preview until this one is ready; " if previous else "(")

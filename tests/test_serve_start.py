@@ -166,7 +166,7 @@ def test_the_last_preview_answers_at_once_then_the_fresh_one_replaces_it(
     assert "relais: built in" in two.said()
     # The next preview starts from this one.
     current = json.loads((demo_repo / ".relais/serve/current.json").read_text(encoding="utf-8"))
-    assert current["address"] == f"127.0.0.1:{port}"
+    assert current["marker"]["address"] == f"127.0.0.1:{port}"
 
 
 def test_nothing_half_built_is_served_and_nothing_stale_after_the_switch(
@@ -287,3 +287,24 @@ def test_an_edited_post_rendered_alone_is_the_page_a_whole_build_makes(
     whole = without_live_reload(two.get(PAGE)[1])
     assert "Rendue seule" in whole and "livereload" not in whole
     assert quick == whole
+
+
+def test_a_last_preview_not_signed_by_this_user_is_never_served(
+    demo_repo: Path, tmp_path: Path, serving: list[Served]
+) -> None:
+    """`.relais/` may come with the repository (committed by anyone): a finished site named
+    by a marker without this user's signature (the build cache's key) is not served."""
+    port = free_port()
+    planted = demo_repo / ".relais/serve/site-a"
+    (planted / "posts/lancement-gamme-hiver").mkdir(parents=True)
+    for page in (planted / "index.html", planted / PAGE / "index.html"):
+        page.write_text("<html><body><h1>Planted</h1></body></html>", encoding="utf-8")
+    marker = {"site": "site-a", "address": f"127.0.0.1:{port}", "mount": "/"}
+    (demo_repo / ".relais/serve/current.json").write_text(
+        json.dumps({"marker": marker, "signature": "0" * 64}), encoding="utf-8"
+    )
+    served = start(demo_repo, port, tmp_path, serving)
+    status, body = served.first(PAGE)
+    assert status == 200 and "Planted" not in body
+    assert title_of(body) == "Lancement de la gamme d’hiver"
+    assert "relais: built in" in served.said()  # it waited for its own build
