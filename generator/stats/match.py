@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
+from operator import attrgetter
 
 from ..model import Post, Status
 from .model import Numbers
@@ -151,13 +152,16 @@ def match(
     weights: dict[tuple[str, str], tuple[int, int]] = {}
     how: dict[tuple[str, str], str] = {}
     unmatched: list[Unmatched] = []
-    seen_networks: set[str] = set()
+    rows = numbers if isinstance(numbers, tuple | list) else tuple(numbers)
+    # What a row's message picks among the posts near it: a function of the posts (their
+    # positions in the network's index) and the text, which an export repeats on every row
+    # of a post (LinkedIn's rows have a day and no time: a day often holds several posts).
+    picked: dict[tuple[str, int, int, str], list[int]] = {}
     # This loop runs once per export row (100,000 in the benchmark): the slugs are read once
-    # into the index, the common case of _near (a row with its time) is inlined.
-    for row in numbers:
+    # into the index, the common case (a row with its time, one post near it) is inlined.
+    for row in rows:
         network = row.network
-        seen_networks.add(network)
-        found = by_key.get(row.key) if row.key else None
+        found = by_key.get(row.key)  # never "": an unknown key is no key
         way = "url"
         if found is not None and network in found[0].networks:
             slug = found[1]
@@ -167,16 +171,23 @@ def match(
             if net_index is None:
                 unmatched.append(Unmatched(row, "nothing-planned"))
                 continue
-            if row.moment is not None:
-                stamp = row.moment.timestamp()
+            moment = row.moment
+            near: Sequence[int]
+            if moment is not None:
+                stamp = moment.timestamp()
                 times = net_index.times
-                near: Sequence[int] = range(
-                    bisect_left(times, stamp - window), bisect_right(times, stamp + window)
-                )
+                lo = bisect_left(times, stamp - window)
+                hi = bisect_right(times, stamp + window)
+                near = (lo,) if hi - lo == 1 else range(lo, hi)
             else:
                 near = _near(net_index, row, window)
             if len(near) > 1:
-                near = _alike(net_index, row, near) or near
+                start, stop = near[0], near[-1] + 1  # positions in order: a range
+                memo = (network, start, stop, row.text)
+                alike = picked.get(memo)
+                if alike is None:
+                    alike = picked[memo] = _alike(net_index, row, near)
+                near = alike or near
             if len(near) == 1:
                 slug, way = net_index.slugs[near[0]], "time"
             elif not near:
@@ -195,26 +206,31 @@ def match(
                     unmatched.append(Unmatched(row, "nothing-planned"))
                 continue
         pair = (slug, network)
-        heft = weight(row)
+        engaged = row.engagements  # weight(row), inline
+        if engaged is None:
+            engaged = row.engagement()
+        heft = ((row.impressions or 0) + (row.reach or 0), engaged or 0)
         held = best.get(pair)
-        if held is not None and held.key and row.key and held.key != row.key:
-            # Two different posts of the network for one planned post (a tweet of the same
-            # hour): the one found by its address wins, else the fuller; the other is listed.
-            mine = (way == "url", heft)
-            if mine > (how[pair] == "url", weights[pair]):
-                unmatched.append(Unmatched(held, "taken", (slug,)))
-            else:
-                unmatched.append(Unmatched(row, "taken", (slug,)))
-                continue
-        elif held is not None and heft <= weights[pair]:
-            continue  # the same post in an older cumulative export
+        if held is not None:
+            if held.key != row.key and held.key and row.key:
+                # Two different posts of the network for one planned post (a tweet of the
+                # same hour): the one found by its address wins, else the fuller; the other
+                # is listed.
+                mine = (way == "url", heft)
+                if mine > (how[pair] == "url", weights[pair]):
+                    unmatched.append(Unmatched(held, "taken", (slug,)))
+                else:
+                    unmatched.append(Unmatched(row, "taken", (slug,)))
+                    continue
+            elif heft <= weights[pair]:
+                continue  # the same post in an older cumulative export
         best[pair] = row
         how[pair] = way
         weights[pair] = heft
     missing: list[tuple[str, str]] = []
     if now is not None:
         limit = now - timedelta(days=missing_after_days)
-        measured = seen_networks | set(FETCHED_NETWORKS)
+        measured = set(map(attrgetter("network"), rows)) | set(FETCHED_NETWORKS)
         for post in posts:
             if post.status is not Status.published or post.date is None or post.date > limit:
                 continue

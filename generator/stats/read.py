@@ -14,7 +14,7 @@ from html import unescape
 from itertools import compress, islice, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from ..diagnostics import Diagnostic, Severity, error, warning
@@ -316,7 +316,8 @@ def _read_posts(
         for name in fm.COUNT_FIELDS
     ]
     skipped: dict[int, str | None] = dict(wrong)  # None: a blank row, left out silently
-    if any(type(w) is str for w in whens):
+    kinds = set(map(type, whens))
+    if str in kinds:
         for position, w in enumerate(whens):
             if type(w) is str:
                 skipped.setdefault(position, w)
@@ -327,6 +328,9 @@ def _read_posts(
                 skipped.setdefault(
                     position, None if blank else "no address, date or text to find the post by"
                 )
+    dated = cast(list[fm.When], whens)
+    if not kinds <= {fm.When}:  # an empty date (or one left out): neither moment nor day
+        dated = [w if type(w) is fm.When else _NO_WHEN for w in whens]
     networks: Iterable[str] = repeat(network)
     if not network:
         networks = _each(urls, _network_of_url)
@@ -349,8 +353,8 @@ def _read_posts(
         networks,
         _each(urls, lambda u: u if u.startswith(("http://", "https://")) else ""),
         keys,
-        [w.moment if type(w) is fm.When else None for w in whens],
-        [w.day if type(w) is fm.When else None for w in whens],
+        map(itemgetter(0), dated),  # a When's moment
+        map(itemgetter(1), dated),  # its day
         _each(raw_texts, lambda t: _text(t)[:TEXT_KEPT]),
         *counts,
         repeat(""),  # link: exports give none
@@ -358,10 +362,12 @@ def _read_posts(
     if skipped:
         fields = compress(fields, [p not in skipped for p in range(len(lines))])
     before = len(out.numbers)
-    out.numbers.extend(map(Numbers._make, fields))
+    # tuple.__new__ is what Numbers._make calls, without its Python frame per row.
+    out.numbers.extend(map(tuple.__new__, repeat(Numbers), fields))
     return len(out.numbers) - before
 
 
+_NO_WHEN = fm.When(None, None)  # type: ignore[arg-type]  # the row's moment and day: None
 _HASHED_ALIKE = frozenset({str, type(None)})  # equal values of these types are the same value
 
 
@@ -391,6 +397,9 @@ def _column(rows: list[list[Any]], at: tuple[int, ...]) -> list[Any]:
     return [_cell(c, at) for c in rows]
 
 
+_NUMBERS = frozenset({int, float})  # not bool: True is no count
+
+
 def _count_column(
     rows: list[list[Any]], at: tuple[int, ...], wrong: dict[int, str]
 ) -> list[int | None]:
@@ -402,9 +411,9 @@ def _count_column(
             return list(map(int, cells))
     except TypeError:  # a workbook's numbers, or an empty cell (None)
         pass
-    if set(map(type, cells)) == {float}:  # a workbook's column of numbers
+    if set(map(type, cells)) <= _NUMBERS and cells:  # a workbook's column of numbers
         try:
-            return list(map(round, cells))
+            return list(map(round, cells))  # round(1) is 1: count() of an int, in C
         except (ValueError, OverflowError):  # NaN, infinity: said below, cell by cell
             pass
     values: list[int | None] = []
