@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -508,6 +508,30 @@ def when(value: Any, zone: tzinfo, day_first: bool = False) -> When | None:
     if not text:
         return None
     return _when_text(text, zone, day_first)
+
+
+def read_dates(
+    values: Iterable[Any], zone: tzinfo, day_first: bool = False
+) -> dict[Any, When | str | None]:
+    """when() of each of the values, or why it is not a date (ValueError's message): a loop
+    over a column's distinct cells rather than three calls per cell."""
+    out: dict[Any, When | str | None] = {}
+    for value in values:
+        if type(value) is not str:
+            try:
+                out[value] = when(value, zone, day_first)
+            except ValueError as exc:
+                out[value] = str(exc)
+            continue
+        text = value.strip()
+        if not text:
+            out[value] = None
+            continue
+        try:
+            out[value] = _when_text(text, zone, day_first)
+        except ValueError as exc:
+            out[value] = str(exc)
+    return out
 
 
 @lru_cache(maxsize=65536)  # exports repeat dates (a day, a time) over thousands of rows
