@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from operator import attrgetter
+from typing import Any
 
 from ..model import Post, Status
 from .model import Numbers
@@ -122,6 +123,35 @@ def _by_text_days(index: _Index, day: date | None) -> list[int]:
     return list(range(bisect_left(index.days, lo), bisect_right(index.days, hi)))
 
 
+def _locate(
+    index: _Index,
+    row: Numbers,
+    near: Sequence[int],
+    picked: dict[tuple[str, int, int, str], list[int]],
+) -> tuple[str, str] | Unmatched:
+    """The slug and how, for a row with several posts near it, or none: its message decides
+    (else the posts of the days around it); or why it finds no post."""
+    if len(near) > 1:
+        # What a message picks among the posts near it depends on their positions and the
+        # text, which an export repeats on every row of a post (LinkedIn gives a day, no
+        # time, and a day often holds several posts): worked out once.
+        memo = (row.network, near[0], near[-1] + 1, row.text)  # near: a range, in order
+        alike = picked.get(memo)
+        if alike is None:
+            alike = picked[memo] = _alike(index, row, near)
+        near = alike or near
+    if len(near) == 1:
+        return index.slugs[near[0]], "time"
+    if near:
+        return Unmatched(row, "ambiguous", tuple(index.slugs[i] for i in near))
+    alike = _alike(index, row, _by_text_days(index, row.day))
+    if len(alike) == 1:
+        return index.slugs[alike[0]], "text"
+    if alike:
+        return Unmatched(row, "ambiguous", tuple(index.slugs[i] for i in alike))
+    return Unmatched(row, "nothing-planned")
+
+
 def weight(n: Numbers) -> tuple[int, int]:
     """How much a row says: of two cumulative exports of one post, the later says more."""
     engaged = n.engagements
@@ -148,85 +178,63 @@ def match(
                 by_key[key] = (planned, planned.slug)
     index = _plan_index(posts, zone)
     window = window_minutes * 60.0
-    best: dict[tuple[str, str], Numbers] = {}
-    weights: dict[tuple[str, str], tuple[int, int]] = {}
-    how: dict[tuple[str, str], str] = {}
     unmatched: list[Unmatched] = []
     rows = numbers if isinstance(numbers, tuple | list) else tuple(numbers)
-    # What a row's message picks among the posts near it: a function of the posts (their
-    # positions in the network's index) and the text, which an export repeats on every row
-    # of a post (LinkedIn's rows have a day and no time: a day often holds several posts).
     picked: dict[tuple[str, int, int, str], list[int]] = {}
-    # This loop runs once per export row (100,000 in the benchmark): the slugs are read once
-    # into the index, the common case (a row with its time, one post near it) is inlined.
+    # The row kept for each (slug, network) so far: [row, how it was matched, its weight].
+    kept: dict[tuple[str, str], list[Any]] = {}
+    # This loop runs once per export row (100,000 in the benchmark): the common cases (a row
+    # found by its address; a row with its time and one post near it) are inlined, the
+    # others go through _locate.
     for row in rows:
         network = row.network
         found = by_key.get(row.key)  # never "": an unknown key is no key
-        way = "url"
         if found is not None and network in found[0].networks:
-            slug = found[1]
+            slug, way = found[1], "url"
         else:
-            way = ""
             net_index = index.get(network)
             if net_index is None:
                 unmatched.append(Unmatched(row, "nothing-planned"))
                 continue
             moment = row.moment
-            near: Sequence[int]
+            located: tuple[str, str] | Unmatched
             if moment is not None:
                 stamp = moment.timestamp()
                 times = net_index.times
                 lo = bisect_left(times, stamp - window)
-                hi = bisect_right(times, stamp + window)
-                near = (lo,) if hi - lo == 1 else range(lo, hi)
-            else:
-                near = _near(net_index, row, window)
-            if len(near) > 1:
-                start, stop = near[0], near[-1] + 1  # positions in order: a range
-                memo = (network, start, stop, row.text)
-                alike = picked.get(memo)
-                if alike is None:
-                    alike = picked[memo] = _alike(net_index, row, near)
-                near = alike or near
-            if len(near) == 1:
-                slug, way = net_index.slugs[near[0]], "time"
-            elif not near:
-                alike = _alike(net_index, row, _by_text_days(net_index, row.day))
-                if len(alike) == 1:
-                    slug, way = net_index.slugs[alike[0]], "text"
-                elif alike:
-                    slugs = tuple(net_index.slugs[i] for i in alike)
-                    unmatched.append(Unmatched(row, "ambiguous", slugs))
-                    continue
-            if not way:
-                if near:
-                    slugs = tuple(net_index.slugs[i] for i in near)
-                    unmatched.append(Unmatched(row, "ambiguous", slugs))
+                hi = bisect_right(times, stamp + window, lo)
+                if hi - lo == 1:
+                    located = (net_index.slugs[lo], "time")
                 else:
-                    unmatched.append(Unmatched(row, "nothing-planned"))
+                    located = _locate(net_index, row, range(lo, hi), picked)
+            else:
+                located = _locate(net_index, row, _near(net_index, row, window), picked)
+            if isinstance(located, Unmatched):
+                unmatched.append(located)
                 continue
+            slug, way = located
         pair = (slug, network)
         engaged = row.engagements  # weight(row), inline
         if engaged is None:
             engaged = row.engagement()
         heft = ((row.impressions or 0) + (row.reach or 0), engaged or 0)
-        held = best.get(pair)
-        if held is not None:
-            if held.key != row.key and held.key and row.key:
-                # Two different posts of the network for one planned post (a tweet of the
-                # same hour): the one found by its address wins, else the fuller; the other
-                # is listed.
-                mine = (way == "url", heft)
-                if mine > (how[pair] == "url", weights[pair]):
-                    unmatched.append(Unmatched(held, "taken", (slug,)))
-                else:
-                    unmatched.append(Unmatched(row, "taken", (slug,)))
-                    continue
-            elif heft <= weights[pair]:
-                continue  # the same post in an older cumulative export
-        best[pair] = row
-        how[pair] = way
-        weights[pair] = heft
+        held = kept.get(pair)
+        if held is None:
+            kept[pair] = [row, way, heft]
+            continue
+        if held[0].key != row.key and held[0].key and row.key:
+            # Two different posts of the network for one planned post (a tweet of the same
+            # hour): the one found by its address wins, else the fuller; the other is listed.
+            if (way == "url", heft) > (held[1] == "url", held[2]):
+                unmatched.append(Unmatched(held[0], "taken", (slug,)))
+            else:
+                unmatched.append(Unmatched(row, "taken", (slug,)))
+                continue
+        elif heft <= held[2]:
+            continue  # the same post in an older cumulative export
+        held[:] = row, way, heft
+    best = {pair: held[0] for pair, held in kept.items()}
+    how = {pair: held[1] for pair, held in kept.items()}
     missing: list[tuple[str, str]] = []
     if now is not None:
         limit = now - timedelta(days=missing_after_days)
