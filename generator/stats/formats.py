@@ -419,10 +419,11 @@ def count(value: Any) -> int | None:
         return int(re.sub(r"[,.]", "", text))
     if re.fullmatch(r"-?\d+[.,]\d+", text):  # 12,5 or 12.5: a decimal (an average, rounded)
         return round(float(text.replace(",", ".")))
-    raise ValueError(f"'{_short(value)}' is not a number")
+    raise ValueError(f"'{short(value)}' is not a number")
 
 
-def _short(value: Any) -> str:
+def short(value: Any) -> str:
+    """A cell as a diagnostic quotes it: on one line, at most 60 characters."""
     text = str(value).replace("\n", " ")
     return text if len(text) <= 60 else text[:59] + "…"
 
@@ -481,17 +482,25 @@ def _offset(text: str) -> tzinfo:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
-def slashed_day_first(values: Sequence[Any]) -> bool | None:
-    """Whether the slashed dates of a column put the day first (True), the month (False), or
-    cannot say (None): a first number past 12 is a day, a second one past 12 is a day."""
-    for value in values:
-        m = _SLASHED.match(str(value).strip()) if isinstance(value, str) else None
+def slashed_head(value: str) -> str:
+    """What tells a slashed date's order: its first ten characters ("DD/DD/YYYY")."""
+    return value.strip()[:10]
+
+
+def slashed_orders(values: Iterable[Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """The heads (slashed_head) of the slashed dates among the values that can only put the day
+    first (a first number past 12) and of those that can only put the month first (a second
+    number past 12); a column's distinct cells share a few hundred heads (its days)."""
+    days: set[str] = set()
+    months: set[str] = set()
+    for head in {slashed_head(v) for v in values if type(v) is str}:
+        m = _SLASHED.match(head)
         if m:
             if int(m.group(1)) > 12:
-                return True
-            if int(m.group(2)) > 12:
-                return False
-    return None
+                days.add(head)
+            elif int(m.group(2)) > 12:
+                months.add(head)
+    return frozenset(days), frozenset(months)
 
 
 def when(value: Any, zone: tzinfo, day_first: bool = False) -> When | None:
@@ -566,7 +575,7 @@ def _when_text(text: str, zone: tzinfo, day_first: bool) -> When:
         try:
             moment = datetime(int(text[6:10]), month, day, hour, minute, tzinfo=zone)
         except ValueError:
-            raise ValueError(f"'{_short(text)}' is not a date") from None
+            raise ValueError(f"'{short(text)}' is not a date") from None
         return When(moment, moment.date())
     try:
         m = _ISO.fullmatch(text)
@@ -590,7 +599,7 @@ def _when_text(text: str, zone: tzinfo, day_first: bool) -> When:
             return When(None, date(int(m.group(3)), _MONTHS[norm(m.group(2))], int(m.group(1))))
     except (ValueError, OverflowError):
         pass
-    raise ValueError(f"'{_short(text)}' is not a date")
+    raise ValueError(f"'{short(text)}' is not a date")
 
 
 def _made(

@@ -319,15 +319,20 @@ def _read_posts(
     lines: list[int] = list(map(itemgetter(0), buffered))
     cells: list[list[Any]] = list(map(itemgetter(1), buffered))
     posted = _column(cells, cols.get("posted", ()))
-    day_first = fm.slashed_day_first(posted[:500])
-    day_first = fmt.day_first if day_first is None else day_first
+    hashed_alike = set(map(type, posted)) <= _HASHED_ALIKE
+    day_first, contrary = _date_order(posted, hashed_alike, fmt.day_first, lines)
 
     whens: list[fm.When | str | None]
-    if set(map(type, posted)) <= _HASHED_ALIKE:  # text: each distinct date read once
+    if hashed_alike:  # text: each distinct date read once
         dates = fm.read_dates(set(posted), zone, day_first)
         whens = list(map(dates.__getitem__, posted))
     else:
         whens = [fm.read_dates((raw,), zone, day_first)[raw] for raw in posted]
+    if contrary is not None:
+        heads, against = contrary
+        for position, raw in enumerate(posted):
+            if type(raw) is str and fm.slashed_head(raw) in heads:
+                whens[position] = f"'{fm.short(raw)}' {against}"
     raw_texts = _column(cells, cols.get("text", ()))
     urls = _each(_column(cells, cols.get("url", ())), lambda u: str(u or "").strip())
     wrong: dict[int, str] = {}  # position of a row -> why it is left out
@@ -385,6 +390,32 @@ def _read_posts(
     # tuple.__new__ is what Numbers._make calls, without its Python frame per row.
     out.numbers.extend(map(tuple.__new__, repeat(Numbers), fields))
     return len(out.numbers) - before
+
+
+def _date_order(
+    posted: list[Any], hashed_alike: bool, default: bool, lines: list[int]
+) -> tuple[bool, tuple[frozenset[str], str] | None]:
+    """Whether a column's slashed dates put the day first, from all its dates (a first number
+    past 12 is a day, a second one a day too), else the format's habit; and, when the column
+    holds both orders, the heads of the dates against its first order and why they are left
+    out: one export is written in one order, and a date like 03/04/2026 could be either."""
+    days, months = fm.slashed_orders(set(posted) if hashed_alike else posted)
+    if not days and not months:
+        return default, None
+    if not (days and months):
+        return bool(days), None
+    either = days | months
+    for position, raw in enumerate(posted):  # both orders: the first one found decides
+        if type(raw) is str and (head := fm.slashed_head(raw)) in either:
+            day_first = head in days
+            why = (
+                f"puts the {'month' if day_first else 'day'} first, but this column puts the "
+                f"{'day' if day_first else 'month'} first (line {lines[position]}: "
+                f"'{fm.short(raw)}'): write it in the column's order, "
+                f"{'day/month/year' if day_first else 'month/day/year'}"
+            )
+            return day_first, (months if day_first else days, why)
+    return default, None  # not reached: a head of days or months is in the column
 
 
 _NO_WHEN = fm.When(None, None)  # type: ignore[arg-type]  # the row's moment and day: None

@@ -379,3 +379,57 @@ def test_impossible_dates_are_not_dates(text: str) -> None:
 
     with pytest.raises(ValueError, match="is not a date"):
         when(text, ZoneInfo(ZONE), False)
+
+
+# Meta's export as a French spreadsheet saves it (the sample meta-facebook-excel-fr.csv):
+# ';', Windows-1252, dates written day first.
+FR_HEADER = (
+    "Post ID;Publish time;Permalink;Nom de la Page;Reach;Reactions;Comments;Shares;Link Clicks\n"
+)
+
+
+def _fr_row(i: int, when: str) -> str:
+    return (
+        f"{i};{when};https://www.facebook.com/maisonexemple/posts/pfbid{i};Maison;1 730;12;1;0;4\n"
+    )
+
+
+def test_a_day_first_column_names_its_order_to_a_month_first_date(tmp_path: Path) -> None:
+    rows = [_fr_row(1, "25/11/2026 12:34"), _fr_row(2, "03/11/2026 09:00")]
+    rows.append(_fr_row(3, "11/30/2026 10:00"))  # month first, in a day-first column
+    r = write(tmp_path, "meta.csv", (FR_HEADER + "".join(rows)).encode("cp1252"))
+    assert [(d.line, d.message) for d in r.diagnostics] == [
+        (
+            4,
+            (
+                "row left out: '11/30/2026 10:00' puts the month first, but this column puts the "
+                "day first (line 2: '25/11/2026 12:34'): write it in the column's order, "
+                "day/month/year"
+            ),
+        )
+    ]
+    assert [n.day for n in r.numbers] == [date(2026, 11, 25), date(2026, 11, 3)]
+
+
+def test_a_month_first_column_refuses_a_day_first_date(tmp_path: Path) -> None:
+    rows = [_fr_row(1, "11/26/2026 12:34"), _fr_row(2, "11/03/2026 09:00")]
+    rows.append(_fr_row(3, "31/10/2026 10:00"))  # was read as 31 October: the column disagrees
+    r = write(tmp_path, "meta.csv", (FR_HEADER + "".join(rows)).encode("cp1252"))
+    assert [d.message for d in r.diagnostics] == [
+        (
+            "row left out: '31/10/2026 10:00' puts the day first, but this column puts the month "
+            "first (line 2: '11/26/2026 12:34'): write it in the column's order, month/day/year"
+        )
+    ]
+    assert [n.day for n in r.numbers] == [date(2026, 11, 26), date(2026, 11, 3)]
+
+
+def test_the_order_of_a_column_is_told_by_all_its_dates(tmp_path: Path) -> None:
+    # The first 600 dates could be either order (days 1 to 12); the 601st says the day comes
+    # first, and so it does in all of them (the first 500 alone used to decide: month first).
+    rows = [_fr_row(i, f"{1 + i % 12:02d}/11/2026 09:00") for i in range(600)]
+    rows.append(_fr_row(600, "25/11/2026 09:00"))
+    r = write(tmp_path, "meta.csv", (FR_HEADER + "".join(rows)).encode("cp1252"))
+    assert codes(r) == []
+    assert r.numbers[0].day == date(2026, 11, 1)
+    assert {n.day.month for n in r.numbers if n.day} == {11}
