@@ -47,6 +47,9 @@ from typing import Any, TypeGuard
 FOLDER = Path(".relais") / "cache"
 FORMAT = b"relais-cache-1"
 KEEP_BUILDS = 8  # an entry unused for this many builds is pruned (switching branches back)
+GENERATION = "generation.json"  # the number of the last build that saved the cache
+REFRESH = KEEP_BUILDS // 2  # an entry used is marked again only when this many builds old: a
+# warm build that made nothing new does not rewrite an index of thousands of briefs
 INDEX_LIMIT = 512 * 1024 * 1024  # an index larger than this is not read
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -280,7 +283,9 @@ class Cache:
     pages: dict[str, Any] = field(default_factory=dict)  # key -> [generation, sha256, size, meta]
     hits: dict[str, int] = field(default_factory=lambda: {"briefs": 0, "pages": 0})
     misses: dict[str, int] = field(default_factory=lambda: {"briefs": 0, "pages": 0})
-    changed: bool = False
+    changed_briefs: bool = False  # briefs.json has entries to write
+    changed_pages: bool = False  # pages.json has entries to write
+    counted: bool = False  # this build's generation is written (GENERATION)
     partial: bool = False  # opened without the briefs' index (`relais check`): never saved
     # `relais serve` plans in its watcher's thread while MkDocs rebuilds in the server's.
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -294,22 +299,25 @@ class Cache:
             self.misses["briefs"] += 1
             return None
         self.hits["briefs"] += 1
-        if found[0] != self.generation:
-            found[0] = self.generation
-            self.changed = True
+        self.changed_briefs |= self._mark(found)
         return found[1], found[2]
+
+    def _mark(self, found: list[Any]) -> bool:
+        """Mark an entry as used by this build, when it is old enough to need it (REFRESH)."""
+        if self.generation - found[0] < REFRESH:
+            return False
+        found[0] = self.generation
+        return True
 
     def keep_brief(self, entry_key: str, html: str | None, entry: dict[str, str] | None) -> None:
         """Remember a brief converted in this build (or mark a stored one as used)."""
         with self.lock:
             found = self.briefs.get(entry_key)
             if _brief_shape(found) and found[1] == html and found[2] == entry:
-                if found[0] != self.generation:
-                    found[0] = self.generation
-                    self.changed = True
+                self.changed_briefs |= self._mark(found)
                 return
             self.briefs[entry_key] = [self.generation, html, entry]
-            self.changed = True
+            self.changed_briefs = True
 
     # pages
 
@@ -318,9 +326,7 @@ class Cache:
         found = self.pages.get(entry_key)
         if not _page_shape(found):
             return None
-        if found[0] != self.generation:
-            found[0] = self.generation
-            self.changed = True
+        self.changed_pages |= self._mark(found)
         return found[1], found[3]
 
     def count_page(self, placed: bool) -> None:
@@ -380,7 +386,7 @@ class Cache:
             return
         with self.lock:
             self.pages[entry_key] = [self.generation, sha, len(data), meta]
-            self.changed = True
+            self.changed_pages = True
 
     # saving
 
@@ -388,13 +394,21 @@ class Cache:
         """Write the indexes (entries of the last KEEP_BUILDS builds, within the size bound)
         and remove the stored pages no entry names any more."""
         with self.lock:
-            if not self.changed or self.partial:
+            if self.partial:
                 return
             try:
+                if not self.counted:
+                    # Builds are counted even when they change nothing (entries unused for
+                    # KEEP_BUILDS builds go): a small index of its own, written every build.
+                    _write_index(
+                        self.folder, GENERATION, self.secret_key, {"generation": self.generation}
+                    )
+                    self.counted = True
                 self._save()
             except OSError:
                 return  # a cache that cannot be written only makes the next build slower
-            self.changed = False  # saved: MkDocs' end and the build's end do not both write it
+            # Saved: MkDocs' end and the build's end do not both write them.
+            self.changed_briefs = self.changed_pages = False
 
     def _save(self) -> None:
         oldest = self.generation - KEEP_BUILDS
@@ -421,13 +435,20 @@ class Cache:
                 continue
             kept_briefs[entry_key] = value
             used += size
-        _write_index(self.folder, "briefs.json", self.secret_key, {"briefs": kept_briefs})
+        # An index is written when this build added or marked entries, or when some go (unused
+        # for KEEP_BUILDS builds, past the size bound, or not of the shape Relais writes).
+        if self.changed_briefs or len(kept_briefs) != len(self.briefs):
+            _write_index(self.folder, "briefs.json", self.secret_key, {"briefs": kept_briefs})
+            self.briefs = kept_briefs
+        if not (self.changed_pages or len(kept_pages) != len(self.pages)):
+            return
         _write_index(
             self.folder,
             "pages.json",
             self.secret_key,
             {"generation": self.generation, "pages": kept_pages},
         )
+        self.pages = kept_pages
         named = {value[1] for value in kept_pages.values()}
         blobs = self.folder / "blobs"
         with os.scandir(blobs) as found:
@@ -481,7 +502,9 @@ def open_cache(root: Path, *, briefs: bool = True) -> Cache | None:
         return None
     pages = _read_index(folder, "pages.json", secret_key)
     found_briefs = _read_index(folder, "briefs.json", secret_key).get("briefs") if briefs else None
-    generation = pages.get("generation")
+    generation = _read_index(folder, GENERATION, secret_key).get("generation")
+    if not isinstance(generation, int):
+        generation = pages.get("generation")  # a cache written before GENERATION existed
     generation = generation + 1 if isinstance(generation, int) and generation >= 0 else 1
     found_pages = pages.get("pages")
     return Cache(

@@ -45,7 +45,7 @@ SHARDS = "0123456789abcdef"  # a kind's entries are kept in 16 files by their ke
 # a day's edit rewrites the few files its new answers fall in, not the whole memo
 MAX_ENTRIES = 25_000  # per file, the most recently used kept (400,000 a kind; a repository of
 # 10,000 posts has about 60,000 texts and 40,000 messages)
-REFRESH = cache.KEEP_BUILDS // 2  # an entry used is marked again only when this many builds old
+REFRESH = cache.REFRESH  # an entry used is marked again only when this many builds old
 
 
 @dataclass

@@ -339,6 +339,31 @@ def test_the_cache_stays_within_its_bound_and_forgets_what_is_not_used(
     assert counts[0] > len(stored) and counts[-1] == len(stored)
 
 
+def test_a_build_that_made_nothing_new_rewrites_no_index(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The indexes hold thousands of briefs and pages: a build that found everything writes
+    only the build's number; an entry used is marked again only every cache.REFRESH builds,
+    and what a build adds is written (an edit makes a new page)."""
+    folder = repo / cache.FOLDER
+
+    def stamps() -> dict[str, int]:
+        names = ("briefs.json", "pages.json", cache.GENERATION)
+        return {name: (folder / name).stat().st_ino for name in names}
+
+    built(repo, tmp_path / "filled", monkeypatch, cached=True)
+    before = stamps()
+    built(repo, tmp_path / "again", monkeypatch, cached=True)
+    after = stamps()
+    assert after["briefs.json"] == before["briefs.json"]
+    assert after["pages.json"] == before["pages.json"]
+    assert after[cache.GENERATION] != before[cache.GENERATION]  # builds are still counted
+    post = repo / POST
+    post.write_text(post.read_text().replace("\ntitle:", "\ntitle: Nouveau", 1), encoding="utf-8")
+    built(repo, tmp_path / "edited", monkeypatch, cached=True)
+    assert stamps()["pages.json"] != after["pages.json"]  # the edited post's new page
+
+
 def test_without_a_secret_there_is_no_cache(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
