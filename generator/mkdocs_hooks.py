@@ -693,6 +693,10 @@ class PageCache:
         for file in files.documentation_pages():
             if id(file) in nav_files or file.url in ("", ".", "./", "index.html"):
                 continue  # in the navigation, or the home page: never from the cache
+            if not file.is_modified():
+                # A preview's dirty rebuild keeps the page it built before (MkDocs skips it
+                # too); a full build empties the site first, so every page is modified there.
+                continue
             entry_key = self.keyed(file)
             found = self.store.page(entry_key)
             if found is None:

@@ -322,3 +322,49 @@ def test_a_block_that_lifting_would_put_into_fenced_code_stays_in() -> None:
     assert blocks == ['<div markdown="0">\n```\n</div>']
     html = hooked(text)  # does not raise "lost its place"
     assert KEY not in html and "&lt;b&gt;y&lt;/b&gt;" in html
+
+
+def test_cached_pages_are_placed_ahead_unless_a_dirty_rebuild_keeps_them(
+    tmp_path: Path, cache_on: None
+) -> None:
+    """PageCache.prefetch places a cached page in a thread before MkDocs reads it; in a
+    preview's dirty rebuild, a page whose built file is newer than its source is left as it
+    is (MkDocs skips it too), never removed and written again while the server reads it."""
+    import os
+
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+
+    from generator import cache
+    from generator.mkdocs_hooks import PageCache
+    from tests.conftest import MINIMAL_CONFIG
+
+    (tmp_path / "site_config.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    (docs / "posts").mkdir(parents=True)
+    source = docs / "posts" / "a.md"
+    source.write_text("# A\n", encoding="utf-8")
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "T", "docs_dir": str(docs), "site_dir": str(site)})
+    config.validate()
+    store = cache.open_cache(tmp_path)
+    assert store is not None
+    file = File("posts/a.md", str(docs), str(site), use_directory_urls=True)
+    pages = PageCache(store, "context")
+    store.keep_page(pages.keyed(file), b"<html>cached</html>", {"title": "A"})
+
+    def placed() -> bool:
+        pages.prefetch(Files([file]))
+        ahead = pages.pending.pop(file.src_uri, None)
+        pages.finish()
+        return ahead is not None and ahead[2].result() is True
+
+    assert placed()  # a full build: nothing there yet
+    target = Path(file.abs_dest_path)
+    assert target.read_bytes() == b"<html>cached</html>"
+    inode = target.stat().st_ino
+    assert not placed()  # a dirty rebuild: the built page is newer than its source
+    assert target.stat().st_ino == inode
+    later = target.stat().st_mtime + 10
+    os.utime(source, (later, later))  # the source edited since
+    assert placed()
