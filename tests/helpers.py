@@ -466,3 +466,15 @@ def raw_dangers(text: str) -> list[str]:
         if _scheme(html.unescape(value)) in BAD_SCHEMES:
             found.append(f"encoded scheme in {value!r}")
     return found
+
+
+def retitle(post: Path, title: str) -> None:
+    """Give the post in `post` another title (its first `title:` line), as an editor does."""
+    text = re.sub(
+        r"^title: .*$",
+        f"title: {title}",
+        post.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.MULTILINE,
+    )
+    post.write_text(text, encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 from pathlib import Path
 
@@ -14,21 +13,10 @@ from generator.load import load
 from generator.publish import write_tree
 from generator.serve import Preview
 from tests.conftest import DEMO_NOW
+from tests.helpers import retitle
 
 POST = "content/posts/lancement-gamme-hiver.md"
 PAGE = "posts/lancement-gamme-hiver.md"
-
-
-def retitle(root: Path, rel: str, title: str) -> None:
-    path = root / rel
-    text = re.sub(
-        r"^title: .*$",
-        f"title: {title}",
-        path.read_text(encoding="utf-8"),
-        count=1,
-        flags=re.MULTILINE,
-    )
-    path.write_text(text, encoding="utf-8")
 
 
 def staged(preview: Preview, rel: str) -> str:
@@ -39,7 +27,7 @@ def test_an_edited_post_gets_its_page_first(demo_repo: Path) -> None:
     preview = Preview(demo_repo, DEMO_NOW)
     assert preview.stage() is not None
     before = {p: p.stat().st_mtime_ns for p in (preview.staging / "docs").rglob("*.md")}
-    retitle(demo_repo, POST, "Un titre tout neuf")
+    retitle(demo_repo / POST, "Un titre tout neuf")
     assert preview.stage_posts({(demo_repo / POST).resolve()})
     assert "<h1>Un titre tout neuf</h1>" in staged(preview, PAGE)
     changed = [p for p, t in before.items() if p.stat().st_mtime_ns != t]
@@ -57,7 +45,7 @@ def test_the_preview_never_writes_while_mkdocs_rebuilds(demo_repo: Path) -> None
     (seen at 2,000 posts). The staged docs wait for the rebuild's end (mkdocs_hooks)."""
     preview = Preview(demo_repo, DEMO_NOW)
     assert preview.stage() is not None
-    retitle(demo_repo, POST, "Pendant la reconstruction")
+    retitle(demo_repo / POST, "Pendant la reconstruction")
     serve._serving.set()
     try:
         serve.rebuild_started()  # what mkdocs_hooks.on_pre_build does
@@ -102,7 +90,7 @@ def test_the_load_cache_rereads_only_what_changed(demo_repo: Path) -> None:
     cache: dict = {}
     first = load(demo_repo, cache).project
     assert first is not None
-    retitle(demo_repo, POST, "Autre titre")
+    retitle(demo_repo / POST, "Autre titre")
     second = load(demo_repo, cache).project
     assert second is not None
     old = {p.slug: p for p in first.posts}

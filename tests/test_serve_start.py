@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_NOW
+from tests.helpers import retitle
 
 pytestmark = pytest.mark.slow
 
@@ -32,18 +33,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def retitle(root: Path, title: str) -> None:
-    path = root / POST
-    text = re.sub(
-        r"^title: .*$",
-        f"title: {title}",
-        path.read_text(encoding="utf-8"),
-        count=1,
-        flags=re.MULTILINE,
-    )
-    path.write_text(text, encoding="utf-8")
 
 
 class Served:
@@ -136,6 +125,13 @@ def start(root: Path, port: int, tmp_path: Path, started: list[Served]) -> Serve
     return served
 
 
+def last_preview(root: Path, port: int, tmp_path: Path, serving: list[Served]) -> None:
+    """A preview that built the portal on `port` and stopped: the next one starts from it."""
+    one = start(root, port, tmp_path, serving)
+    one.wait_for("relais: built in")
+    assert one.stop() == 0
+
+
 def title_of(body: str) -> str:
     found = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.DOTALL)
     return found.group(1).strip() if found else ""
@@ -149,7 +145,7 @@ def test_the_last_preview_answers_at_once_then_the_fresh_one_replaces_it(
     one.wait_for("relais: built in")
     assert title_of(one.first(PAGE)[1]) == "Lancement de la gamme d’hiver"
     assert one.stop() == 0
-    retitle(demo_repo, "La gamme d’hiver arrive")
+    retitle(demo_repo / POST, "La gamme d’hiver arrive")
 
     two = start(demo_repo, port, tmp_path, serving)
     status, body = two.first(PAGE)
@@ -173,17 +169,15 @@ def test_nothing_half_built_is_served_and_nothing_stale_after_the_switch(
     demo_repo: Path, tmp_path: Path, serving: list[Served]
 ) -> None:
     port = free_port()
-    one = start(demo_repo, port, tmp_path, serving)
-    one.wait_for("relais: built in")
-    assert one.stop() == 0
-    retitle(demo_repo, "Deuxième version")
+    last_preview(demo_repo, port, tmp_path, serving)
+    retitle(demo_repo / POST, "Deuxième version")
     # A preview stopped in the middle of its build (killed): the next one must not serve that
     # build, but the last finished one.
     two = start(demo_repo, port, tmp_path, serving)
     two.wait_for("relais: staged in")
     two.process.kill()
     two.process.wait()
-    retitle(demo_repo, "Troisième version")
+    retitle(demo_repo / POST, "Troisième version")
 
     three = start(demo_repo, port, tmp_path, serving)
     seen: list[tuple[int, str, str]] = []
@@ -222,7 +216,7 @@ def test_an_edit_shows_and_a_content_error_keeps_the_banner(
 ) -> None:
     served = start(demo_repo, free_port(), tmp_path, serving)
     served.wait_for("relais: built in")
-    retitle(demo_repo, "Un titre tout neuf")
+    retitle(demo_repo / POST, "Un titre tout neuf")
     assert title_of(served.until(PAGE, "Un titre tout neuf")) == "Un titre tout neuf"
     post = demo_repo / POST
     good = post.read_text(encoding="utf-8")
@@ -242,9 +236,7 @@ def test_content_errors_at_the_start_stop_the_preview_even_with_a_last_one(
     demo_repo: Path, tmp_path: Path, serving: list[Served]
 ) -> None:
     port = free_port()
-    one = start(demo_repo, port, tmp_path, serving)
-    one.wait_for("relais: built in")
-    assert one.stop() == 0
+    last_preview(demo_repo, port, tmp_path, serving)
     post = demo_repo / POST
     post.write_text(
         post.read_text(encoding="utf-8").replace("networks: [", "networks: [linkdin, ", 1),
@@ -272,7 +264,7 @@ def test_an_edited_post_rendered_alone_is_the_page_a_whole_build_makes(
     one = start(demo_repo, port, tmp_path, serving)
     one.wait_for("relais: built in")
     said = len(one.said())
-    retitle(demo_repo, "Rendue seule")
+    retitle(demo_repo / POST, "Rendue seule")
     one.until(PAGE, "Rendue seule")
     assert "relais: posts/lancement-gamme-hiver.md rebuilt in" in one.said()[said:]
     deadline = time.monotonic() + TIMEOUT
