@@ -100,6 +100,38 @@ MATOMO_NAMES: tuple[tuple[str, str, str], ...] = (
     ("label", "nb_visits", "nb_uniq_visitors"),  # the API's own names (translateColumnNames=0)
 )
 
+# GA4 names its columns in the language of the person who exports (the interface's language):
+# the UTM dimensions and the sessions metric in English (first), then French, Spanish, German
+# and Italian. No public export in those languages was found (tests/stats/samples/README.md):
+# the translations are the interface's wordings as far as known, with two wordings where
+# unsure; a header in another wording is named as an unknown format with its columns.
+GA4_SOURCES = (
+    "Session source",
+    "Source de la session",
+    "Source manuelle de la session",
+    "Fuente de la sesión",
+    "Sitzungsquelle",
+    "Sorgente sessione",
+)
+GA4_CAMPAIGNS = (
+    "Session campaign",
+    "Campagne de la session",
+    "Nom de la campagne manuelle de la session",
+    "Campaña de la sesión",
+    "Sitzungskampagne",
+    "Campagna sessione",
+)
+GA4_CONTENTS = (
+    "Session manual ad content",
+    "Contenu publicitaire manuel de la session",
+    "Contenu manuel de l'annonce de la session",
+    "Contenu d'annonce manuel de la session",
+    "Contenido del anuncio manual de la sesión",
+    "Manueller Anzeigeninhalt der Sitzung",
+    "Contenuto annuncio manuale sessione",
+)
+GA4_SESSIONS = ("Sessions", "Sesiones", "Sitzungen", "Sessioni")
+
 FORMATS: tuple[Format, ...] = (
     Format(
         "linkedin-content",
@@ -194,7 +226,7 @@ FORMATS: tuple[Format, ...] = (
             posted=["Publish time", "Heure de publication"],
             text=["Description", "Title", "Titre"],
             impressions=["Impressions", "Views", "Vues"],
-            reach=["Reach", "Couverture"],
+            reach=["Reach", "Couverture", "Portée"],
             reactions=["Reactions", "Likes", "Réactions", "J’aime"],
             comments=["Comments", "Commentaires"],
             shares=["Shares", "Partages"],
@@ -230,8 +262,10 @@ FORMATS: tuple[Format, ...] = (
         "Google Analytics 4 report export (CSV)",
         WEB,
         "",
+        # A UTM dimension of GA4 is enough: its metrics may carry a segment's name
+        # ("Sessions (Totals)") or be in a language not listed here (said when read).
         tuple(
-            _sig(dimension, metric)
+            _sig(dimension)
             for dimension in (
                 "Session source",
                 "Session manual source",
@@ -242,44 +276,57 @@ FORMATS: tuple[Format, ...] = (
                 "Session manual ad content",
                 "First user source",
                 "First user manual ad content",
-                "Source de la session",
-                "Campagne de la session",
+                *GA4_SOURCES[1:],
+                *GA4_CAMPAIGNS[1:],
+                *GA4_CONTENTS[1:],
             )
-            for metric in ("Sessions", "Total users", "Users")
         ),
         _aliases(
-            source=[
-                "Session source",
-                "Session manual source",
-                "First user source",
-                "Source de la session",
-            ],
+            source=["Session source", "Session manual source", "First user source", *GA4_SOURCES],
             source_medium=[
                 "Session source / medium",
                 "Session manual source / medium",
                 "First user source / medium",
                 "Source/Support de la session",
+                "Source/support manuel de la session",
+                "Fuente/medio de la sesión",
+                "Sitzungsquelle/-medium",
             ],
-            medium=["Session medium", "Session manual medium", "Support de la session"],
+            medium=[
+                "Session medium",
+                "Session manual medium",
+                "Support de la session",
+                "Support manuel de la session",
+                "Medio de la sesión",
+                "Sitzungsmedium",
+            ],
             campaign=[
                 "Session campaign",
                 "Session manual campaign name",
                 "First user campaign",
-                "Campagne de la session",
+                *GA4_CAMPAIGNS,
             ],
-            content=[
-                "Session manual ad content",
-                "First user manual ad content",
-                "Contenu publicitaire manuel de la session",
-            ],
-            date=["Date"],
-            sessions=["Sessions"],
+            content=["Session manual ad content", "First user manual ad content", *GA4_CONTENTS],
+            # "Date", and by its first word "Date + hour (YYYYMMDDHH)", "Date + heure (AAAAMMJJHH)"
+            date=["Date", "Fecha", "Datum", "Data"],
+            sessions=list(GA4_SESSIONS),
             visitors=[
                 "Total users",
                 "Users",
                 "Active users",
                 "Utilisateurs",
+                "Nombre total d'utilisateurs",
+                "Utilisateurs totaux",
                 "Utilisateurs actifs",
+                "Usuarios totales",
+                "Usuarios",
+                "Usuarios activos",
+                "Nutzer insgesamt",
+                "Nutzer",
+                "Aktive Nutzer",
+                "Utenti totali",
+                "Utenti",
+                "Utenti attivi",
             ],
         ),
     ),
@@ -290,6 +337,24 @@ FORMATS: tuple[Format, ...] = (
         "",
         (_sig("name", "visitors", "visit_duration"), _sig("name", "visitors", "bounce_rate")),
         _aliases(label=["name"], visitors=["visitors"], sessions=["visits"]),
+    ),
+    Format(
+        "plausible-imported",
+        "Plausible CSV export for import (zip of imported_*.csv, 2024 and later)",
+        WEB,
+        "",
+        # imported_sources_*.csv: Plausible.Exports.export_sources_q's columns; one row per day
+        # and source, the UTM values of the visits in their own columns.
+        (_sig("utm_source", "utm_campaign", "visits"),),
+        _aliases(
+            date=["date"],
+            source=["utm_source"],
+            medium=["utm_medium"],
+            campaign=["utm_campaign"],
+            content=["utm_content"],
+            sessions=["visits"],
+            visitors=["visitors"],
+        ),
     ),
 )
 
@@ -433,7 +498,7 @@ _MONTHS = {
     for i, names in enumerate(
         [
             ("jan", "janv", "january", "janvier"),
-            ("feb", "fev", "february", "fevrier"),
+            ("feb", "fev", "fevr", "february", "fevrier"),
             ("mar", "mars", "march"),
             ("apr", "avr", "april", "avril"),
             ("may", "mai"),
@@ -456,11 +521,17 @@ _SLASHED = re.compile(
     r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?"
 )
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")  # GA4's 20261126
+# GA4's 20261126, its "Date + hour (YYYYMMDDHH)" 2026112614 and "Date hour and minute"
+# 202611261405: a day, or a moment to the hour or minute in the property's zone.
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})?)?")
+# Month names in letters of any language ("déc.", "févr." from a French export): \w less digits.
+_LETTERS = r"[^\W\d_]+"
 _WORDS = re.compile(
-    r"(?:[A-Za-z]+\.?,?\s+)?([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})"
+    rf"(?:{_LETTERS}\.?,?\s+)?({_LETTERS})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})"
 )  # Fri, Apr 26, 2024
-_WORDS_DAY_FIRST = re.compile(r"(?:[A-Za-z]+\.?,?\s+)?(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})")
+_WORDS_DAY_FIRST = re.compile(
+    rf"(?:{_LETTERS}\.?,?\s+)?(\d{{1,2}})\s+({_LETTERS})\.?,?\s+(\d{{4}})"
+)  # lun. 7 déc. 2026
 
 
 class When(NamedTuple):
@@ -590,7 +661,10 @@ def _when_text(text: str, zone: tzinfo, day_first: bool) -> When:
             return _made(int(y), month, day, hh, mm, ss, ampm, off, zone)
         m = _COMPACT.fullmatch(text)
         if m:
-            return When(None, date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+            y, mo, d, hh, mm = m.groups()
+            if hh is None:
+                return When(None, date(int(y), int(mo), int(d)))
+            return _made(int(y), int(mo), int(d), hh, mm or "0", None, None, None, zone)
         m = _WORDS.fullmatch(text)
         if m and norm(m.group(1)) in _MONTHS:
             return When(None, date(int(m.group(3)), _MONTHS[norm(m.group(1))], int(m.group(2))))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
@@ -27,12 +27,38 @@ from .published import post_key
 from .tables import Row, Sheet, TableError, csv_sheet, xls_sheets, xlsx_sheets, zip_sheets
 
 HEADER_ROWS = 50  # a header is looked for in the first rows (below a preamble)
+# ...and after a blank line up to this row: GA4 writes a report's sections one after the other
+# (a chart's series by day or hour first, then the table), separated by blank lines.
+SECTION_ROWS = 20_000
 ROW_DIAGNOSTICS = 20  # unreadable rows reported one by one per file, then counted
 TEXT_KEPT = 500  # characters of a message kept to match it to the plan
 FETCHED = "public-counts.json"  # written by `relais stats fetch`, read by fetch.read_counts
 SKIPPED_NAMES = ("readme.md", "readme.txt", ".gitkeep", ".gitignore", FETCHED)
 _TOTAL = re.compile(r"^(grand )?totals?\b|^totaux\b|^total general\b|^gesamt")
 _PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2})\D{1,6}(\d{4}-\d{2}-\d{2})")
+# GA4 explorations' "# 20261101-20261130", Plausible's imported_sources_20261101_20261130.csv
+_COMPACT_PERIOD = re.compile(r"(?<!\d)(\d{8})\s*[-_]\s*(\d{8})(?!\d)")
+_START_KEYS = frozenset(
+    ("start date", "date de debut", "fecha de inicio", "startdatum", "data di inizio")
+)
+_END_KEYS = frozenset(
+    ("end date", "date de fin", "fecha de finalizacion", "fecha de fin", "enddatum", "data di fine")
+)
+# The name of a GA4 segment or comparison that holds every visit, in the interface's languages.
+_ALL_USERS = frozenset(
+    fm.norm(n)
+    for n in (
+        "All Users",
+        "All users",
+        "Totals",
+        "Total",
+        "Tous les utilisateurs",
+        "Totaux",
+        "Todos los usuarios",
+        "Alle Nutzer",
+        "Tutti gli utenti",
+    )
+)
 _MONTH = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!-?\d)")
 _T = TypeVar("_T")
 
@@ -227,7 +253,7 @@ def _read_sheets(
     unknown: list[tuple[Sheet, list[str], int]] = []
     known = 0
     for sheet in sheets:
-        header, line, rows, best = _find_header(sheet.rows)
+        header, line, rows, best, above = _find_header(sheet.rows)
         if header is None:
             unknown.append((sheet, best, line))
             continue
@@ -240,7 +266,7 @@ def _read_sheets(
         if fmt.kind == fm.POSTS:
             count = _read_posts(out, header, rows, config, site_zone, where)
         elif fmt.kind == fm.WEB:
-            count = _read_visits(out, header, rows, sheet, file_name, site_zone, where)
+            count = _read_visits(out, header, line, above, rows, sheet, file_name, site_zone, where)
         out.files.append(
             ExportFile(
                 out.rel + (f" ({sheet.name})" if sheet.name else ""),
@@ -265,22 +291,32 @@ def _read_sheets(
         )
 
 
-def _find_header(rows: Iterator[Row]) -> tuple[fm.Header | None, int, Iterator[Row], list[str]]:
-    """The header among the first rows, its line, the rows after it, and the widest row seen."""
+def _find_header(
+    rows: Iterator[Row],
+) -> tuple[fm.Header | None, int, Iterator[Row], list[str], list[Any] | None]:
+    """The header among the first rows (or the first row after a blank one, further down), its
+    line, the rows after it, the widest row seen, and the row just above the header (GA4 writes
+    the names of its segments there)."""
     best: list[str] = []
     first_line = 1
+    above: list[Any] | None = None
+    after_blank = False
     for seen, (line, cells) in enumerate(rows):
         if seen == 0:
             first_line = line
-        header = fm.recognise(cells)
-        if header is not None:
-            return header, line, rows, best
-        texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
-        if len(texts) > len(best):
-            best, first_line = texts, line
-        if seen >= HEADER_ROWS:
+        if seen <= HEADER_ROWS or after_blank:
+            header = fm.recognise(cells)
+            if header is not None:
+                return header, line, rows, best, above
+        if seen <= HEADER_ROWS:
+            texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+            if len(texts) > len(best):
+                best, first_line = texts, line
+        elif seen >= SECTION_ROWS:
             break
-    return None, first_line, iter(()), best
+        after_blank = _blank(cells)
+        above = cells
+    return None, first_line, iter(()), best, None
 
 
 def _cell(cells: list[Any], columns: tuple[int, ...]) -> Any:
@@ -519,6 +555,9 @@ def _period(sheet: Sheet, file_name: str) -> tuple[date | None, date | None]:
     start = end = None
     for line in sheet.preamble:
         text = line.lstrip("#").strip()
+        if not start and (both := _compact_period(text, whole=True)):
+            start, end = both
+            continue
         key, _, value = text.partition(":")
         k = fm.norm(key)
         digits = re.sub(r"\D", "", value)
@@ -527,13 +566,15 @@ def _period(sheet: Sheet, file_name: str) -> tuple[date | None, date | None]:
                 day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
             except ValueError:
                 continue
-            if k in ("start date", "date de debut"):
+            if k in _START_KEYS:
                 start = day
-            elif k in ("end date", "date de fin"):
+            elif k in _END_KEYS:
                 end = day
     if start and end:
         return start, end
     for name in (file_name, sheet.name):
+        if both := _compact_period(name, whole=False):
+            return both
         m = _PERIOD.search(name)
         if m:
             try:
@@ -549,16 +590,42 @@ def _period(sheet: Sheet, file_name: str) -> tuple[date | None, date | None]:
     return None, None
 
 
+def _compact_period(text: str, whole: bool) -> tuple[date, date] | None:
+    """The period written "20261101-20261130" (the whole text when `whole`), else None."""
+    m = _COMPACT_PERIOD.fullmatch(text) if whole else _COMPACT_PERIOD.search(text)
+    if not m:
+        return None
+    try:
+        first, last = (date(int(d[:4]), int(d[4:6]), int(d[6:])) for d in m.groups())
+    except ValueError:
+        return None
+    return (first, last) if first <= last else None
+
+
 def _read_visits(
     out: _File,
     header: fm.Header,
+    header_line: int,
+    above: list[Any] | None,
     rows: Iterator[Row],
     sheet: Sheet,
     file_name: str,
     site_zone: str,
     where: str,
 ) -> int:
-    cols = header.columns
+    cols = _one_segment(out, header, header_line, above, where)
+    if cols is None:
+        return 0
+    if "sessions" not in cols and "visitors" not in cols:
+        out.warn(
+            header_line,
+            "stats-no-metric",
+            f"{where}this {header.format.label} has no column of sessions or users that Relais "
+            f"knows (columns: {', '.join(n for n in header.names if n)[:300]})",
+            "export the report with the Sessions (or Users) metric, with the interface in "
+            "English or French",
+        )
+        return 0
     start, end = _period(sheet, file_name)
     if start is None:
         start, end = _period(Sheet(out.rel, iter(())), out.rel)
@@ -591,13 +658,27 @@ def _read_visits(
             "but in no month",
             "put the month in the file name or folder, e.g. stats/2026-11/utm_source.csv",
         )
+    # Plausible's imported_sources holds every visit, tagged or not: a row without UTM values
+    # (a search engine, a direct visit) is no mistake there, and not the ambassadors' either.
+    untagged_ok = header.format.id == "plausible-imported"
     zone = ZoneInfo(site_zone)
     kept = 0
+    after_blank = other_table = False
     for line, cells in _bounded(rows, 10_000_000, out):
         if _blank(cells):
+            after_blank = True
             continue
-        first = next((str(c) for c in cells if c is not None and str(c).strip()), "")
-        if _TOTAL.match(fm.norm(first)):
+        if after_blank:
+            # A blank line ends a table: GA4 writes a report's other tables (a chart's series,
+            # another dimension's) below it. A row of names (no number in it) heads another
+            # table, read no further; anything else goes on with this one.
+            after_blank = False
+            other_table = not any(map(_numeric, cells))
+        if other_table:
+            continue
+        texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+        # "Grand total" first, or last in an exploration's row of totals (",,,657,Grand total").
+        if texts and (_TOTAL.match(fm.norm(texts[0])) or _TOTAL.match(fm.norm(texts[-1]))):
             continue
         try:
             sessions = fm.count(_cell(cells, cols.get("sessions", ())))
@@ -623,7 +704,8 @@ def _read_visits(
                 values["medium"] = medium.strip()
             values[dimension] = label
         if not any(values.values()):
-            out.bad_row(line, "no UTM value in this row", where)
+            if not untagged_ok:
+                out.bad_row(line, "no UTM value in this row", where)
             continue
         out.visits.append(
             Visits(
@@ -639,6 +721,79 @@ def _read_visits(
         )
         kept += 1
     return kept
+
+
+def _numeric(value: Any) -> bool:
+    """Whether a cell holds a number (a count, a rate, a compact date): data, not a name."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    text = str(value or "").strip().rstrip("%")
+    try:
+        fm.count(text)
+    except ValueError:
+        return False
+    return bool(text)
+
+
+_METRICS = ("sessions", "visitors")
+
+
+def _one_segment(
+    out: _File,
+    header: fm.Header,
+    header_line: int,
+    above: list[Any] | None,
+    where: str,
+) -> Mapping[str, tuple[int, ...]] | None:
+    """The columns to read when a GA4 export compares segments side by side (its metrics
+    repeated once per segment, each segment's name in the row above the header, or after the
+    metric's name: "Sessions (Mobile traffic)"): those of the segment that holds every visit
+    ("All Users", "Totals"), or of the only one. Several segments and none of them whole: a
+    warning that names them and nothing read (adding them up would count visits twice)."""
+    cols = header.columns
+    segments: dict[str, dict[str, int]] = {}
+    for key in _METRICS:
+        aliases = header.format.fields.get(key, ())
+        exact = [i for i, name in enumerate(header.names) if name in aliases]
+        for i in exact:
+            label = above[i] if above is not None and i < len(above) else None
+            segment = fm.norm(label) if label is not None else ""
+            segments.setdefault(segment, {}).setdefault(key, i)
+        if exact:
+            continue
+        # No column of that exact name: "Sessions (Mobile traffic)", "Sessions (Totals)".
+        for i, name in enumerate(header.names):
+            prefix = next((a for a in aliases if name.startswith(a + " ")), None)
+            if prefix is not None:
+                segments.setdefault(name[len(prefix) :].strip(), {}).setdefault(key, i)
+    if len(segments) <= 1:
+        return cols
+    named = [s for s in segments if s]
+    whole = next((s for s in named if s in _ALL_USERS), None)
+    if whole is None and len(named) == len(segments) == 1:
+        whole = named[0]
+    if whole is not None:
+        chosen = dict(cols)
+        for key, i in segments[whole].items():
+            chosen[key] = (i,)
+        return chosen
+    shown = ", ".join(
+        (str(above[i]).strip() if above is not None and i < len(above) and above[i] else s)
+        or "(unnamed)"
+        for s, by in segments.items()
+        for i in list(by.values())[:1]
+    )
+    out.warn(
+        max(1, header_line - 1) if above is not None else header_line,
+        "stats-segments-compared",
+        f"{where}this {header.format.label} compares segments side by side ({shown}) and none "
+        "of them holds every visit: Relais cannot tell which sessions to count, and adding "
+        "them up would count visits twice; nothing was read from it",
+        "export the report again without comparisons (remove them at the top of the report), "
+        "or add the 'All Users' comparison; in an exploration, remove the segments from "
+        "'Segment comparisons'",
+    )
+    return None
 
 
 def _utm(value: Any) -> str | None:

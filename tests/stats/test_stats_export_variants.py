@@ -1,0 +1,156 @@
+"""Other layouts of the real exports, dropped into the demo in place of its own, read to the
+same figures in the monthly report, or named with file and line when they cannot be.
+
+The samples (written from the layouts that public code and documentation show) and their
+sources are listed in tests/stats/samples/README.md.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.stats import formats as fm
+from generator.stats.config import StatsConfig
+from generator.stats.read import read_exports
+
+SAMPLES = Path(__file__).parent / "samples"
+PARIS = ZoneInfo("Europe/Paris")
+# What the demo's own GA4 export gives in the report of November (test_stats_report).
+DEMO_VISITS = "| Visites | 657 | 0 | – |"
+DEMO_AMBASSADOR = "| Karim Benali | 50 |"
+DEMO_SHARE = "| Part des ambassadeurs dans les visites venues des réseaux | 37,0 % | – | – |"
+
+
+def _report(root: Path, tmp_path: Path) -> str:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["stats", "report", "--month", "2026-11", "--root", str(root), "--now",
+         "2026-12-01T08:00", "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return (out / "report-2026-11.md").read_text()
+
+
+def _check(root: Path) -> str:
+    result = CliRunner().invoke(cli, ["check", "--root", str(root), "--now", "2026-12-01T08:00"])
+    return result.output
+
+
+def _instead_of_ga4(root: Path, sample: str) -> Path:
+    folder = root / "stats" / "2026-11"
+    (folder / "ga4-traffic-acquisition.csv").unlink()
+    shutil.copy(SAMPLES / sample, folder / sample)
+    return folder / sample
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        # A report's other tables around its table: the chart's series by day before it,
+        # another after it (its rows were read as visits of a source "nth day").
+        "ga4-traffic-acquisition-sections.csv",
+        # An exploration: "Date + hour (YYYYMMDDHH)" (every row was left out: not a date), the
+        # totals with "Grand total" in their last cell, the period on a line of its own, and
+        # two segments side by side, "All Users" second (the first segment's sessions were
+        # read: half the visits).
+        "ga4-exploration-segments-date-hour.csv",
+        # The interface in French: "Contenu publicitaire manuel de la session", "Utilisateurs",
+        # "# Date de début : 20261101", rates with a decimal comma.
+        "ga4-acquisition-de-trafic-fr.csv",
+        # Plausible's export for import (imported_*.csv in a zip): was an unknown format.
+        "plausible-imported-maison_exemple_fr_20261201.zip",
+    ],
+)
+def test_web_export_layouts_give_the_demos_figures(
+    demo_repo: Path, tmp_path: Path, sample: str
+) -> None:
+    _instead_of_ga4(demo_repo, sample)
+    md = _report(demo_repo, tmp_path)
+    assert DEMO_VISITS in md
+    assert DEMO_AMBASSADOR in md
+    assert DEMO_SHARE in md
+    assert "stats/2026-11/" + sample not in _check(demo_repo)  # read without a word
+
+
+def test_the_other_tables_of_a_ga4_report_are_not_read_as_visits(tmp_path: Path) -> None:
+    (tmp_path / "stats").mkdir()
+    shutil.copy(SAMPLES / "ga4-traffic-acquisition-sections.csv", tmp_path / "stats")
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    assert r.diagnostics == ()
+    assert [f.rows for f in r.files] == [47]  # the table's rows, not the series' 60
+    sources = {v.source for v in r.visits}
+    assert sources == {"linkedin", "facebook", "instagram", "mastodon", "x", "bluesky", "google"}
+
+
+def test_an_exploration_read_by_the_hour_and_its_segment_of_all_users(tmp_path: Path) -> None:
+    (tmp_path / "stats").mkdir()
+    shutil.copy(SAMPLES / "ga4-exploration-segments-date-hour.csv", tmp_path / "stats")
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    assert r.diagnostics == ()
+    first = r.visits[0]
+    assert (first.line, first.start, first.sessions, first.visitors) == (
+        10,
+        date(2026, 11, 3),
+        9,
+        7,
+    )
+    assert sum(v.sessions or 0 for v in r.visits) == 6136  # the "All Users" column's total
+
+
+def test_segments_without_all_users_are_named_not_added_up(demo_repo: Path, tmp_path: Path) -> None:
+    _instead_of_ga4(demo_repo, "ga4-exploration-segments-compared.csv")
+    out = _check(demo_repo)
+    # The segments' row is line 7 of the file; the warning says how to export it instead.
+    assert (
+        "stats/2026-11/ga4-exploration-segments-compared.csv:7: warning: this Google Analytics "
+        "4 report export (CSV) compares segments side by side (Mobile traffic, Desktop traffic)"
+    ) in out
+    assert "without comparisons" in out
+    md = _report(demo_repo, tmp_path)
+    assert "| Visites | 0 | 0 | – |" in md  # nothing counted twice, nothing half-counted
+
+
+def test_meta_export_in_french_gives_the_demos_facebook_figures(
+    demo_repo: Path, tmp_path: Path
+) -> None:
+    before = _report(demo_repo, tmp_path / "before")
+    folder = demo_repo / "stats" / "2026-11"
+    (folder / "meta-facebook-posts.csv").unlink()
+    shutil.copy(SAMPLES / "meta-facebook-posts-fr.csv", folder)
+    after = _report(demo_repo, tmp_path / "after")
+    facebook = next(line for line in before.splitlines() if line.startswith("| Facebook | 4 |"))
+    assert facebook in after
+    assert before == after
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # GA4's "Date + hour (YYYYMMDDHH)" and "Date hour and minute": in the property's zone.
+        ("2026111014", datetime(2026, 11, 10, 14, 0, tzinfo=PARIS)),
+        ("202611101405", datetime(2026, 11, 10, 14, 5, tzinfo=PARIS)),
+    ],
+)
+def test_ga4_compact_dates_with_an_hour(text: str, expected: datetime) -> None:
+    assert fm.when(text, PARIS) == fm.When(expected, expected.date())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lun. 7 déc. 2026", date(2026, 12, 7)),  # accented month: was "not a date"
+        ("7 févr. 2026", date(2026, 2, 7)),
+        ("jeu. 13 août 2026", date(2026, 8, 13)),
+        ("Mon, Dec 7, 2026", date(2026, 12, 7)),
+    ],
+)
+def test_dates_with_month_names_in_french(text: str, expected: date) -> None:
+    assert fm.when(text, PARIS) == fm.When(None, expected)
