@@ -808,8 +808,9 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def _read_json(out: _File, data: bytes, site_zone: str) -> None:
-    """Mastodon statuses and Bluesky posts as their APIs give them (a post, a list, getPosts or
-    getPostThread); the replies of a thread (other people's posts) are never read."""
+    """Mastodon statuses and Bluesky posts as their APIs give them (a status, an account's
+    statuses, getPosts, getPostThread or getAuthorFeed); the replies of a thread, the boosts and
+    reposts of an account's feed (other people's posts) are never read."""
     try:
         doc = json.loads(data.decode("utf-8-sig", "replace"))
     except (ValueError, RecursionError) as exc:
@@ -820,6 +821,11 @@ def _read_json(out: _File, data: bytes, site_zone: str) -> None:
         posts, fmt_id = doc["posts"], "bluesky-api"
     elif isinstance(doc, dict) and isinstance(doc.get("thread"), dict):
         posts, fmt_id = [doc["thread"].get("post")], "bluesky-api"
+    elif isinstance(doc, dict) and isinstance(doc.get("feed"), list):
+        # getAuthorFeed: the account's posts; an item with a "reason" is a repost of someone
+        # else's post (theirs, not the account's), and a reply's parents are other people's.
+        posts = [_dict(f).get("post") for f in doc["feed"] if not _dict(f).get("reason")]
+        fmt_id = "bluesky-api"
     elif isinstance(doc, list):
         posts, fmt_id = doc, "mastodon-api"
     else:
@@ -827,6 +833,8 @@ def _read_json(out: _File, data: bytes, site_zone: str) -> None:
     zone = ZoneInfo(site_zone)
     kept = 0
     for i, item in enumerate(posts):
+        if isinstance(item, dict) and isinstance(item.get("reblog"), dict):
+            continue  # a boost in an account's statuses: another account's post
         try:
             numbers = (
                 bluesky_numbers(item, out.rel, zone)
@@ -840,7 +848,7 @@ def _read_json(out: _File, data: bytes, site_zone: str) -> None:
         out.numbers.append(numbers)
         kept += 1
     label = (
-        "Bluesky API (getPosts, getPostThread)"
+        "Bluesky API (getPosts, getPostThread, getAuthorFeed)"
         if fmt_id == "bluesky-api"
         else "Mastodon API (status)"
     )

@@ -7,6 +7,7 @@ sources are listed in tests/stats/samples/README.md.
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -154,3 +155,33 @@ def test_ga4_compact_dates_with_an_hour(text: str, expected: datetime) -> None:
 )
 def test_dates_with_month_names_in_french(text: str, expected: date) -> None:
     assert fm.when(text, PARIS) == fm.When(None, expected)
+
+
+def test_bluesky_author_feed_keeps_the_accounts_own_posts(demo_repo: Path, tmp_path: Path) -> None:
+    # The demo's two Bluesky posts in one getAuthorFeed answer, with a stranger's post that the
+    # account reposted (was read as the account's post), instead of the files of stats fetch.
+    before = _report(demo_repo, tmp_path / "before")
+    fetched = demo_repo / "stats" / "fetched"
+    own = []
+    for path in sorted(fetched.glob("bluesky-*.json")):
+        own += json.loads(path.read_text())["posts"]
+        path.unlink()
+    stranger = json.loads((SAMPLES / "bluesky-getAuthorFeed.json").read_text())["feed"][1]
+    feed = {"feed": [{"post": p} for p in own] + [stranger], "cursor": "x"}
+    (demo_repo / "stats" / "bluesky-author-feed.json").write_text(json.dumps(feed))
+    assert _report(demo_repo, tmp_path / "after") == before
+    assert "bluesky-author-feed.json" not in _check(demo_repo)
+
+
+def test_feeds_and_account_statuses_leave_other_peoples_posts_out(tmp_path: Path) -> None:
+    (tmp_path / "stats").mkdir()
+    for name in ("bluesky-getAuthorFeed.json", "mastodon-account-statuses.json"):
+        shutil.copy(SAMPLES / name, tmp_path / "stats")
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    assert r.diagnostics == ()  # a boost is no unreadable row
+    assert [(n.network, n.key) for n in r.numbers] == [
+        ("bluesky", "bluesky:3lcreplyreply2"),  # the account's reply (its parent is not kept)
+        ("bluesky", "bluesky:3lcxyzinvendus2"),
+        ("mastodon", "mastodon:mastodon.social:103270115826048975"),
+    ]
+    assert "stranger" not in repr(r.numbers)
