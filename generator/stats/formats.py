@@ -255,6 +255,9 @@ FORMATS: tuple[Format, ...] = (
             "label": tuple(dict.fromkeys(norm(n[0]) for n in MATOMO_NAMES)),
             "sessions": tuple(dict.fromkeys(norm(n[1]) for n in MATOMO_NAMES)),
             "visitors": tuple(dict.fromkeys(norm(n[2]) for n in MATOMO_NAMES)),
+            # An export of several periods (date=last30, period=day) starts each row with its
+            # period: "2026-11-03", "2026-11" (a month), "2026-11-02,2026-11-08" (a week, range).
+            "date": tuple(norm(n) for n in ("date", "Datum", "Fecha", "Data", "Datum")),
         },
     ),
     Format(
@@ -375,12 +378,20 @@ DIMENSION_WORDS: tuple[tuple[str, str], ...] = (
     ("utm_contents", "content"),
     ("utm_content", "content"),
     ("getcontent", "content"),
+    # Matomo names its file after the report, in the exporter's language ("Matomo Export _
+    # Campaign Contents _ November 2026.csv", "Contenus de campagne"): "campaign" is in every
+    # campaign report's name, so the other words are looked for first.
     ("source", "source"),
+    ("fuente", "source"),
     ("medium", "medium"),
-    ("campaign", "campaign"),
-    ("campagne", "campaign"),
+    ("support", "medium"),
     ("content", "content"),
     ("contenu", "content"),
+    ("contenido", "content"),
+    ("campaign", "campaign"),
+    ("campagne", "campaign"),
+    ("campaña", "campaign"),
+    ("campana", "campaign"),
 )
 
 
@@ -513,6 +524,13 @@ _MONTHS = {
     )
     for m in names
 }
+
+
+def month_of(word: str) -> int | None:
+    """The month a name gives ("November", "nov.", "décembre"), or None."""
+    return _MONTHS.get(norm(word))
+
+
 _ISO = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?"

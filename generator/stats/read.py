@@ -60,6 +60,7 @@ _ALL_USERS = frozenset(
     )
 )
 _MONTH = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!-?\d)")
+_MONTH_NAMED = re.compile(r"(?<![^\W\d_])([^\W\d_]{3,})\.?\s+(\d{4})(?!\d)")
 _T = TypeVar("_T")
 
 
@@ -581,9 +582,13 @@ def _period(sheet: Sheet, file_name: str) -> tuple[date | None, date | None]:
                 return date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
             except ValueError:
                 pass
-        m = _MONTH.search(name)
-        if m and 1 <= int(m.group(2)) <= 12:
+        y = mo = None
+        if m := _MONTH.search(name):
             y, mo = int(m.group(1)), int(m.group(2))
+        elif m := _MONTH_NAMED.search(name):
+            # Matomo's "Matomo Export _ Campaign Names _ November 2026.csv" ("novembre 2026").
+            y, mo = int(m.group(2)), fm.month_of(m.group(1))
+        if y and mo and 1 <= mo <= 12:
             first = date(y, mo, 1)
             last = date(y + mo // 12, mo % 12 + 1, 1).toordinal() - 1
             return first, date.fromordinal(last)
@@ -683,7 +688,7 @@ def _read_visits(
         try:
             sessions = fm.count(_cell(cells, cols.get("sessions", ())))
             visitors = fm.count(_cell(cells, cols.get("visitors", ())))
-            day = fm.when(_cell(cells, cols.get("date", ())), zone)
+            span = _span(_cell(cells, cols.get("date", ())), zone)
         except ValueError as exc:
             out.bad_row(line, str(exc), where)
             continue
@@ -712,8 +717,8 @@ def _read_visits(
                 out.rel,
                 line,
                 header.format.id,
-                start=day.day if day else start,
-                end=day.day if day else end,
+                start=span[0] if span else start,
+                end=span[1] if span else end,
                 sessions=sessions,
                 visitors=visitors,
                 **values,
@@ -721,6 +726,24 @@ def _read_visits(
         )
         kept += 1
     return kept
+
+
+def _span(value: Any, zone: tzinfo) -> tuple[date, date] | None:
+    """The days a web export's row counts: its day, or the month ("2026-11") or range
+    ("2026-11-02,2026-11-08") that Matomo writes for a row of a longer period."""
+    if isinstance(value, str):
+        text = value.strip()
+        if m := _PERIOD.fullmatch(text):
+            first, last = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
+            return first, last
+        if m := _MONTH.fullmatch(text):
+            y, mo = int(m.group(1)), int(m.group(2))
+            if 1 <= mo <= 12:
+                return date(y, mo, 1), date.fromordinal(
+                    date(y + mo // 12, mo % 12 + 1, 1).toordinal() - 1
+                )
+    when = fm.when(value, zone)
+    return (when.day, when.day) if when else None
 
 
 def _numeric(value: Any) -> bool:

@@ -185,3 +185,38 @@ def test_feeds_and_account_statuses_leave_other_peoples_posts_out(tmp_path: Path
         ("mastodon", "mastodon:mastodon.social:103270115826048975"),
     ]
     assert "stranger" not in repr(r.numbers)
+
+
+MATOMO_MONTH = [
+    f"Matomo Export _ Campaign {r} _ November 2026.csv" for r in ("Sources", "Names", "Contents")
+]
+
+
+def test_matomo_files_as_matomo_names_them(demo_repo: Path, tmp_path: Path) -> None:
+    # Matomo's own file names ("Matomo Export _ <report> _ <period>.csv", Csv.php renderHeader),
+    # dropped at the top of stats/: the period is the file name's month (was unknown: counted in
+    # no month), "Campaign Contents" holds contents (was taken for campaigns).
+    (demo_repo / "stats" / "2026-11" / "ga4-traffic-acquisition.csv").unlink()
+    for name in MATOMO_MONTH:
+        shutil.copy(SAMPLES / name, demo_repo / "stats" / name)
+    md = _report(demo_repo, tmp_path)
+    assert DEMO_VISITS in md
+    assert DEMO_AMBASSADOR in md
+    assert DEMO_SHARE in md
+    assert "Matomo Export" not in _check(demo_repo)
+
+
+def test_matomo_export_of_several_periods_dates_each_row(tmp_path: Path) -> None:
+    # date=last30&period=day: Matomo starts each row with its period ("2026-11-03", or "2026-11"
+    # for a month); the file name gives no month.
+    (tmp_path / "stats").mkdir()
+    name = "Matomo Export _ Campaign Contents _ last 30 days.csv"
+    shutil.copy(SAMPLES / name, tmp_path / "stats")
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    assert r.diagnostics == ()
+    karim = [v for v in r.visits if v.content == "karim-benali"]
+    assert [(v.line, v.start, v.end, v.sessions) for v in karim] == [
+        (2, date(2026, 11, 3), date(2026, 11, 3), 25),
+        (3, date(2026, 11, 17), date(2026, 11, 17), 25),
+        (14, date(2026, 11, 1), date(2026, 11, 30), 1),
+    ]
