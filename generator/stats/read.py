@@ -253,6 +253,15 @@ def _read_sheets(
 ) -> None:
     unknown: list[tuple[Sheet, list[str], int]] = []
     known = 0
+    if not sheets:  # a zip without a CSV in it, a workbook without a sheet
+        out.files.append(ExportFile(out.rel, "", "", 0, ""))
+        out.warn(
+            1,
+            "stats-unknown-format",
+            "unknown export format: no table in this file",
+            "Relais reads the exports listed in docs/community-manager/statistics.md; "
+            "move other files out of stats/",
+        )
     for sheet in sheets:
         header, line, rows, best, above = _find_header(sheet.rows)
         if header is None:
@@ -294,13 +303,13 @@ def _read_sheets(
 
 def _find_header(
     rows: Iterator[Row],
-) -> tuple[fm.Header | None, int, Iterator[Row], list[str], list[Any] | None]:
+) -> tuple[fm.Header | None, int, Iterator[Row], list[str], Row | None]:
     """The header among the first rows (or the first row after a blank one, further down), its
     line, the rows after it, the widest row seen, and the row just above the header (GA4 writes
     the names of its segments there)."""
     best: list[str] = []
     first_line = 1
-    above: list[Any] | None = None
+    above: Row | None = None
     after_blank = False
     for seen, (line, cells) in enumerate(rows):
         if seen == 0:
@@ -316,7 +325,7 @@ def _find_header(
         elif seen >= SECTION_ROWS:
             break
         after_blank = _blank(cells)
-        above = cells
+        above = (line, cells)
     return None, first_line, iter(()), best, None
 
 
@@ -611,7 +620,7 @@ def _read_visits(
     out: _File,
     header: fm.Header,
     header_line: int,
-    above: list[Any] | None,
+    above: Row | None,
     rows: Iterator[Row],
     sheet: Sheet,
     file_name: str,
@@ -765,7 +774,7 @@ def _one_segment(
     out: _File,
     header: fm.Header,
     header_line: int,
-    above: list[Any] | None,
+    above_row: Row | None,
     where: str,
 ) -> Mapping[str, tuple[int, ...]] | None:
     """The columns to read when a GA4 export compares segments side by side (its metrics
@@ -774,13 +783,16 @@ def _one_segment(
     ("All Users", "Totals"), or of the only one. Several segments and none of them whole: a
     warning that names them and nothing read (adding them up would count visits twice)."""
     cols = header.columns
+    above = above_row[1] if above_row is not None else None
     segments: dict[str, dict[str, int]] = {}
+    from_above = False  # the names are in the row above (else after the metric's name)
     for key in _METRICS:
         aliases = header.format.fields.get(key, ())
         exact = [i for i, name in enumerate(header.names) if name in aliases]
         for i in exact:
             label = above[i] if above is not None and i < len(above) else None
             segment = fm.norm(label) if label is not None else ""
+            from_above = from_above or bool(segment)
             segments.setdefault(segment, {}).setdefault(key, i)
         if exact:
             continue
@@ -793,21 +805,21 @@ def _one_segment(
         return cols
     named = [s for s in segments if s]
     whole = next((s for s in named if s in _ALL_USERS), None)
-    if whole is None and len(named) == len(segments) == 1:
-        whole = named[0]
     if whole is not None:
         chosen = dict(cols)
         for key, i in segments[whole].items():
             chosen[key] = (i,)
         return chosen
-    shown = ", ".join(
-        (str(above[i]).strip() if above is not None and i < len(above) and above[i] else s)
+    # The names as the file writes them, on one line and short (a stranger's file).
+    names = [
+        fm.short(str(above[i]).strip() if above is not None and i < len(above) and above[i] else s)
         or "(unnamed)"
         for s, by in segments.items()
         for i in list(by.values())[:1]
-    )
+    ]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     out.warn(
-        max(1, header_line - 1) if above is not None else header_line,
+        above_row[0] if above_row is not None and from_above else header_line,
         "stats-segments-compared",
         f"{where}this {header.format.label} compares segments side by side ({shown}) and none "
         "of them holds every visit: Relais cannot tell which sessions to count, and adding "

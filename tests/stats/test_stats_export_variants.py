@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -219,4 +220,29 @@ def test_matomo_export_of_several_periods_dates_each_row(tmp_path: Path) -> None
         (2, date(2026, 11, 3), date(2026, 11, 3), 25),
         (3, date(2026, 11, 17), date(2026, 11, 17), 25),
         (14, date(2026, 11, 1), date(2026, 11, 30), 1),
+    ]
+
+
+def test_hostile_segment_names_stay_short_and_on_one_line(tmp_path: Path) -> None:
+    (tmp_path / "stats").mkdir()
+    names = ["Mobile\n::error::x", "B" * 300, "C", "D", "E", "F", "G"]
+    top = ",," + ",".join(f'"{n}"' for n in names)
+    head = "Session source,Session campaign," + ",".join(["Sessions"] * len(names))
+    row = "linkedin,hiver," + ",".join(["1"] * len(names))
+    (tmp_path / "stats" / "2026-11.csv").write_text(f"{top}\n{head}\n{row}\n")
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    (d,) = r.diagnostics
+    assert (d.line, d.code) == (1, "stats-segments-compared")
+    assert "\n" not in d.message and "B" * 60 not in d.message
+    assert "(Mobile ::error::x, " in d.message and "and 2 more)" in d.message
+    assert r.visits == ()
+
+
+def test_a_zip_without_a_table_is_named(tmp_path: Path) -> None:
+    (tmp_path / "stats").mkdir()
+    with zipfile.ZipFile(tmp_path / "stats" / "export.zip", "w"):
+        pass
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    assert [(d.file, d.code, d.message) for d in r.diagnostics] == [
+        ("stats/export.zip", "stats-unknown-format", "unknown export format: no table in this file")
     ]
