@@ -630,6 +630,8 @@ def _read_visits(
     cols = _one_segment(out, header, header_line, above, where)
     if cols is None:
         return 0
+    if cols is header.columns and not _whole_in_preamble(out, sheet, header, where):
+        return 0
     if "sessions" not in cols and "visitors" not in cols:
         out.warn(
             header_line,
@@ -753,6 +755,49 @@ def _span(value: Any, zone: tzinfo) -> tuple[date, date] | None:
                 )
     when = fm.when(value, zone)
     return (when.day, when.day) if when else None
+
+
+def _preamble_segments(preamble: Sequence[str]) -> list[str]:
+    """The segments or comparisons a GA4 report's preamble names: the lines below its title
+    block (the second line of dashes) that are neither "key: value" nor a period ("All Users"
+    in a report without comparisons)."""
+    names: list[str] = []
+    dashes = 0
+    for raw in preamble:
+        text = raw.lstrip("#").strip()
+        if text and set(text) == {"-"}:
+            dashes += 1
+        elif dashes >= 2 and text and ":" not in text and not _COMPACT_PERIOD.fullmatch(text):
+            names.append(text)
+    return names
+
+
+def _whole_in_preamble(out: _File, sheet: Sheet, header: fm.Header, where: str) -> bool:
+    """Whether the visits of a GA4 report are all its visits, as its preamble says: with
+    comparisons applied (several names there, and no columns per segment), the table's rows
+    mix the comparisons' numbers, and nothing is read (a warning names them); a report of one
+    comparison other than "All Users" holds a part of the visits: read, with a warning."""
+    names = _preamble_segments(sheet.preamble)
+    shown = ", ".join(fm.short(n) for n in names[:5])
+    if len(names) >= 2:
+        out.warn(
+            1,
+            "stats-segments-compared",
+            f"{where}this {header.format.label} was exported with comparisons ({shown}): "
+            "its rows would count visits once per comparison; nothing was read from it",
+            "export the report again without comparisons (remove them at the top of the "
+            "report, keep 'All Users')",
+        )
+        return False
+    if names and fm.norm(names[0]) not in _ALL_USERS:
+        out.warn(
+            1,
+            "stats-segment-part",
+            f"{where}this {header.format.label} holds only the visits of '{shown}', not all "
+            "of them: its numbers are read as they are",
+            "export the report with 'All Users' to count every visit",
+        )
+    return True
 
 
 def _numeric(value: Any) -> bool:

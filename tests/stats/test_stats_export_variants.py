@@ -246,3 +246,24 @@ def test_a_zip_without_a_table_is_named(tmp_path: Path) -> None:
     assert [(d.file, d.code, d.message) for d in r.diagnostics] == [
         ("stats/export.zip", "stats-unknown-format", "unknown export format: no table in this file")
     ]
+
+
+def test_a_report_exported_with_comparisons_is_named_not_read(tmp_path: Path) -> None:
+    # The preamble names the comparisons ("All Users", then "Mobile traffic"); the table's rows
+    # would hold each comparison's numbers (layout assumed: no public file was found).
+    (tmp_path / "stats").mkdir()
+    shutil.copy(SAMPLES / "ga4-traffic-acquisition-comparisons.csv", tmp_path / "stats")
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    assert [(d.line, d.code) for d in r.diagnostics] == [(1, "stats-segments-compared")]
+    assert "exported with comparisons (All Users, Mobile traffic)" in r.diagnostics[0].message
+    assert r.visits == ()
+
+
+def test_a_report_of_one_comparison_is_read_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "stats").mkdir()
+    text = (SAMPLES / "ga4-traffic-acquisition.csv").read_text()
+    (tmp_path / "stats" / "ga4.csv").write_text(text.replace("# All Users", "# Mobile traffic"))
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    assert [(d.line, d.code) for d in r.diagnostics] == [(1, "stats-segment-part")]
+    assert "only the visits of 'Mobile traffic'" in r.diagnostics[0].message
+    assert len(r.visits) == 5
