@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -197,8 +201,17 @@ def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) 
             f"past the {budget:,} bytes left to read",
             "export a shorter period, or raise stats.max_file_bytes in site_config.yml",
         )
-    with archive.open(info) as handle:
-        data = handle.read(budget + 1)
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(budget + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+        # A damaged member (a wrong checksum, a cut download), an encrypted one, an unknown
+        # compression: the file cannot be read, said rather than raised.
+        raise TableError(
+            "export-unreadable",
+            f"'{_printable(info.filename)}' in the zip is damaged or cannot be decompressed",
+            "download the export again",
+        ) from None
     if len(data) > budget:
         raise TableError(
             "export-too-large",
@@ -294,17 +307,28 @@ def xls_sheets(data: bytes, limit: int) -> list[Sheet]:
     """The sheets of a legacy .xls workbook (LinkedIn's page export), read with python-calamine.
 
     Compared on a 20,000-row export with xlrd 2 (pure Python, in maintenance): calamine (Rust,
-    released monthly, memory-safe on a hostile file) parses it about seven times faster, and
-    the 100,000-row budget of the benchmark needs it (docs/contributor/performance.md).
+    released monthly) parses it about seven times faster, and the 100,000-row budget of the
+    benchmark needs it (docs/contributor/performance.md). Memory-safe is not enough on a
+    stranger's file: a damaged .xls made calamine 0.9.1 panic, and another loop while taking
+    all the machine's memory (22 GB before the kernel killed it), so a workbook is first read
+    in a child process held to a memory and time budget (_xls_probe), then here.
     """
     import python_calamine
 
     if len(data) > limit:
         raise TableError("export-too-large", f"the workbook is {len(data):,} bytes", "")
+    why = _xls_probe(data)
+    if why:
+        raise TableError(
+            "export-unreadable",
+            f"not a readable .xls workbook ({why})",
+            "download the export again, or open it in a spreadsheet and save it as .xlsx",
+        )
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(book.sheet_names)
-    except Exception as exc:  # noqa: BLE001 - calamine raises its own kinds on a broken file
+    except BaseException as exc:  # noqa: BLE001 - calamine raises its own kinds, and panics
+        _reraise_unless_broken(exc)
         raise TableError(
             "export-unreadable",
             f"not a readable .xls workbook ({type(exc).__name__}: {_printable(str(exc))})",
@@ -314,7 +338,8 @@ def xls_sheets(data: bytes, limit: int) -> list[Sheet]:
     for name in names[:MAX_MEMBERS]:
         try:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:  # noqa: BLE001
+        except BaseException as exc:  # noqa: BLE001 - as above
+            _reraise_unless_broken(exc)
             raise TableError(
                 "export-unreadable",
                 f"sheet '{_printable(name)}' of the workbook cannot be read ({type(exc).__name__})",
@@ -322,6 +347,76 @@ def xls_sheets(data: bytes, limit: int) -> list[Sheet]:
             ) from None
         sheets.append(Sheet(name, _xls_rows(rows)))
     return sheets
+
+
+XLS_SECONDS = 30.0  # a LinkedIn export of 20,000 rows takes a tenth of a second
+XLS_MEMORY = 512 << 20  # bytes the child may take beyond its own size (and 64 per byte read)
+
+
+def _xls_probe(data: bytes) -> str:
+    """Why calamine cannot read this workbook ("" when it can), found in a child Python held
+    to XLS_MEMORY of memory and XLS_SECONDS: a panic, a loop or a runaway allocation there
+    ends the child, never this process (where the workbook is then read again, safely).
+
+    A fresh interpreter (started without copying this process, about 0.1 s of CPU for a
+    20,000-row export), not a fork: a fork of a process holding 100,000 rows cost up to half
+    a second of copied page tables and memory."""
+    import python_calamine
+
+    # -S: no site (a venv's site costs the child 40 ms of its 100); calamine's folder instead.
+    where = os.path.dirname(os.path.dirname(os.path.abspath(python_calamine.__file__)))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", _XLS_CHILD, str(XLS_MEMORY), where],
+            input=data,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,  # a panic's message: the diagnostic says what failed
+            timeout=XLS_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"reading it took more than {XLS_SECONDS:.0f} s"
+    except OSError:
+        return ""  # no child can be started: read here, as before
+    if done.returncode == 0:
+        return ""
+    if done.returncode == _BROKEN:
+        return "the workbook reader refused it"
+    return "it made the workbook reader run out of memory or fail"
+
+
+_BROKEN = 3  # the child's exit code for a workbook that calamine refused (an error, a panic)
+# The child: its memory limited (where the system allows) to its own size and the budget,
+# then the workbook parsed by calamine (its rows as Python objects are not needed).
+_XLS_CHILD = """
+import io, os, sys
+data = sys.stdin.buffer.read()
+try:
+    import resource
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    budget = size + int(sys.argv[1]) + 64 * len(data)
+    resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
+except (ImportError, OSError, ValueError):
+    pass  # no /proc (macOS): the time limit still holds
+try:
+    sys.path.append(sys.argv[2])
+    import python_calamine
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    for name in list(book.sheet_names)[:200]:
+        book.get_sheet_by_name(name)
+except BaseException:
+    os._exit(3)
+os._exit(0)
+"""
+
+
+def _reraise_unless_broken(exc: BaseException) -> None:
+    """Raise again what is not a broken file: an interrupt, an exit. A Rust library's panic on
+    a damaged workbook (pyo3's PanicException, a BaseException, found by feeding calamine cut
+    and altered samples) is a broken file, said as a diagnostic."""
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
 
 
 def _xls_rows(rows: list[list[Any]]) -> Iterator[Row]:

@@ -7,6 +7,7 @@ sources are listed in tests/stats/samples/README.md.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import zipfile
@@ -267,3 +268,35 @@ def test_a_report_of_one_comparison_is_read_with_a_warning(tmp_path: Path) -> No
     assert [(d.line, d.code) for d in r.diagnostics] == [(1, "stats-segment-part")]
     assert "only the visits of 'Mobile traffic'" in r.diagnostics[0].message
     assert len(r.visits) == 5
+
+
+def test_a_damaged_xls_that_made_calamine_take_all_memory_is_a_diagnostic(tmp_path: Path) -> None:
+    # Found by feeding altered samples to the reader: this one made calamine 0.9.1 allocate
+    # 22 GB until the kernel killed the process. It is now read first in a child held to a
+    # memory budget; the child fails, the file is named, the rest is read.
+    (tmp_path / "stats").mkdir()
+    shutil.copy(SAMPLES / "hostile-linkedin-damaged.xls", tmp_path / "stats")
+    shutil.copy(SAMPLES / "x-account-analytics-content.csv", tmp_path / "stats")
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    assert [(d.file, d.line, d.code) for d in r.diagnostics] == [
+        ("stats/hostile-linkedin-damaged.xls", 1, "stats-unreadable")
+    ]
+    assert "not a readable .xls workbook" in r.diagnostics[0].message
+    assert {n.network for n in r.numbers} == {"x"}
+
+
+def test_a_zip_with_a_damaged_member_is_a_diagnostic(tmp_path: Path) -> None:
+    # A cut or altered download: the member's deflated bytes are wrong (zlib.error escaped).
+    (tmp_path / "stats").mkdir()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("utm_sources.csv", "name,visitors,bounce_rate\n" + "linkedin,12,0.5\n" * 500)
+    data = bytearray(buf.getvalue())
+    start = 30 + len("utm_sources.csv")  # the member's data, after its local header
+    data[start + 5 : start + 25] = bytes(20)
+    (tmp_path / "stats" / "plausible.zip").write_bytes(bytes(data))
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    assert [(d.file, d.code) for d in r.diagnostics] == [
+        ("stats/plausible.zip", "stats-unreadable")
+    ]
+    assert "damaged" in r.diagnostics[0].message
