@@ -236,6 +236,35 @@ def _write_atomic(folder: Path, name: str, data: bytes) -> None:
         raise
 
 
+def _write_new(target: str, data: bytes) -> None:
+    """Write a page of the site being built as MkDocs does (its folders made, the mode its
+    umask gives), as a new file: whatever stood there is removed first (a link itself, never
+    its target), so that a file sharing its bytes with a stored page is never written through."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with suppress(FileNotFoundError):
+        os.unlink(target)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _link_atomic(source: str, folder: Path, name: str) -> bool:
+    """Give the new file `source` the second name `folder/name`, whole or not at all (a new
+    link, renamed over whatever was there); False where the system cannot (another disk)."""
+    tmp = folder / f".{name}.{secrets.token_hex(6)}.tmp"
+    try:
+        os.link(source, tmp, follow_symlinks=False)
+    except OSError:
+        return False
+    try:
+        os.replace(tmp, folder / name)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(tmp)
+        return False
+    return True
+
+
 # --- signed indexes -----------------------------------------------------------------------------
 
 
@@ -375,12 +404,20 @@ class Cache:
         finally:
             os.close(fd)
 
-    def keep_page(self, entry_key: str, data: bytes, meta: dict[str, Any]) -> None:
-        """Store the HTML MkDocs wrote for a page (content-addressed) under `entry_key`."""
+    def keep_page(
+        self, entry_key: str, data: bytes, meta: dict[str, Any], target: str | None = None
+    ) -> None:
+        """Store the HTML MkDocs made for a page (content-addressed) under `entry_key`. With
+        `target`, write the page there first (in the build's new site, as MkDocs would; an
+        OSError then means the page is not written): the stored copy is then a second name of
+        that new file where the system allows it, one write instead of two."""
         sha = hashlib.sha256(data).hexdigest()
         blobs = self.folder / "blobs"
+        if target is not None:
+            _write_new(target, data)
         try:
-            if not (blobs / sha).is_file() or os.path.islink(blobs / sha):
+            stored = (blobs / sha).is_file() and not os.path.islink(blobs / sha)
+            if not stored and (target is None or not _link_atomic(target, blobs, sha)):
                 _write_atomic(blobs, sha, data)
         except OSError:
             return

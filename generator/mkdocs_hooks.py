@@ -32,6 +32,7 @@ import logging
 import os
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -217,7 +218,7 @@ class FastPage(mkdocs_pages.Page):
     def read_source(self, config: Any) -> None:
         if _page_cache and _page_cache[0].eligible(self):
             pages = _page_cache[0]
-            self.relais_key = pages.key(self)
+            self.relais_key = pages.ahead_key(self) or pages.key(self)
             self.relais_hit = pages.place(self)
             if self.relais_hit:
                 return
@@ -419,6 +420,7 @@ def on_nav(nav: Any, files: Any = None, **_: Any) -> Any:
     _nav_pages_objects[:] = list(nav.pages)
     if _page_cache:
         _page_cache[0].add_navigation(nav)
+        _page_cache[0].start()
         if files is not None:
             _page_cache[0].prefetch(files)
     return nav
@@ -603,7 +605,9 @@ _page_cache: list[PageCache] = []  # the current build's, if it uses the cache
 # belongs to a preview (its template cache): left out of the key.
 _VOLATILE = ("site_dir", "docs_dir")
 _VOLATILE_RELAIS = ("search_entries", "jinja_cache")
-PLACERS = 4  # threads placing cached pages (PageCache.prefetch): they mostly wait on the disk
+PLACERS = 4  # threads placing cached pages (PageCache.prefetch) and writing the pages MkDocs
+# made (PageCache.keep): they mostly wait on the disk
+WRITES_AHEAD = 64  # pages made and not yet written at most (their HTML waits in memory)
 
 
 class PageCache:
@@ -612,9 +616,14 @@ class PageCache:
     def __init__(self, store: Any, context: str) -> None:
         self.store = store
         self.context = context
-        self.pool: Any = None  # the placing threads (prefetch)
+        self.pool: Any = None  # the placing and writing threads (prefetch, keep)
         # docs path -> (key, front matter, future of place_page), placed ahead of MkDocs
         self.pending: dict[str, tuple[str, dict[str, Any], Any]] = {}
+        # A whole build (on_nav to on_post_build) writes the pages it keeps in the threads; a
+        # preview's single-page rebuild (engine._quick_rebuild) writes them at once.
+        self.building = False
+        self.writes: list[Any] = []  # futures of the pages written in the threads
+        self.ahead = threading.BoundedSemaphore(WRITES_AHEAD)
 
     @classmethod
     def for_config(cls, config: Any) -> PageCache | None:
@@ -682,13 +691,22 @@ class PageCache:
 
         return cache.key(self.context, file.src_uri, file.content_bytes)
 
+    def start(self) -> None:
+        """A whole build begins (on_nav): pages are placed and written in threads until finish()."""
+        self.building = True
+
+    def _threads(self) -> Any:
+        from concurrent.futures import ThreadPoolExecutor
+
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=PLACERS, thread_name_prefix="place")
+        return self.pool
+
     def prefetch(self, files: Any) -> None:
         """Start placing every cached page outside the navigation, in threads, before MkDocs
         reads the pages: checking and writing 2,000 files is mostly waiting on the disk
         (about 0.5 ms a page here), which the threads do while MkDocs works in this one.
         read_source() then takes each page's answer (place)."""
-        from concurrent.futures import ThreadPoolExecutor
-
         nav_files = {id(p.file) for p in _nav_pages_objects}
         for file in files.documentation_pages():
             if id(file) in nav_files or file.url in ("", ".", "./", "index.html"):
@@ -701,9 +719,7 @@ class PageCache:
             found = self.store.page(entry_key)
             if found is None:
                 continue
-            if self.pool is None:
-                self.pool = ThreadPoolExecutor(max_workers=PLACERS, thread_name_prefix="place")
-            future = self.pool.submit(self.store.place_page, found[0], file.abs_dest_path)
+            future = self._threads().submit(self.store.place_page, found[0], file.abs_dest_path)
             self.pending[file.src_uri] = (entry_key, found[1], future)
 
     def forget(self, page: Any) -> None:
@@ -712,11 +728,25 @@ class PageCache:
         if ahead is not None:
             ahead[2].result()
 
-    def finish(self) -> None:
-        """Wait for the placing threads (MkDocs' build ends, well or not)."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+    def ahead_key(self, page: Any) -> str | None:
+        """The key prefetch() computed for `page` in this build, if it did (the same file)."""
+        ahead = self.pending.get(page.file.src_uri)
+        return ahead[0] if ahead is not None else None
+
+    def finish(self, failed: bool = False) -> None:
+        """Wait for the threads as MkDocs' build ends: every page written (one that could not
+        be, an OSError, fails the build here as MkDocs' own write would have); a failed build
+        leaves what is not done yet."""
+        self.building = False
+        writes, self.writes = self.writes, []
+        try:
+            if not failed:
+                for future in writes:
+                    future.result()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = None
 
     def place(self, page: Any) -> bool:
         """Place the cached HTML of `page` at its destination; True when it was there."""
@@ -733,8 +763,10 @@ class PageCache:
         page.markdown, page.meta = "", dict(found[1])
         return True
 
-    def keep(self, page: Any, output: str) -> None:
-        """Keep the HTML MkDocs made of `page`, when it depends on nothing but the page."""
+    def keep(self, page: Any, output: str) -> bool:
+        """Keep the HTML MkDocs made of `page`, when it depends on nothing but the page. True
+        when a thread writes the page too (MkDocs then writes nothing): the page is hashed
+        and written twice (site and cache) while MkDocs renders the next ones."""
         meta = page.meta or {}
         search = meta.get("search")
         if not (
@@ -743,21 +775,30 @@ class PageCache:
             and search.get("exclude") is True  # what search knows of it is made by Relais
             and output.strip()
         ):
-            return
+            return False
         try:
             json.dumps(meta)
         except (TypeError, ValueError):
-            return  # a front matter value JSON cannot hold (a date): not kept
+            return False  # a front matter value JSON cannot hold (a date): not kept
         data = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
-        self.store.keep_page(page.relais_key, data, meta)
+        if not self.building:
+            self.store.keep_page(page.relais_key, data, meta)
+            return False
+        self.ahead.acquire()  # at most WRITES_AHEAD pages wait in memory
+        future = self._threads().submit(
+            self.store.keep_page, page.relais_key, data, meta, page.file.abs_dest_path
+        )
+        future.add_done_callback(lambda _: self.ahead.release())
+        self.writes.append(future)
+        return True
 
 
 def on_post_page(output: str, page: Any, **_: Any) -> str:
     if getattr(page, "relais_hit", False):
         return ""  # placed already: MkDocs writes nothing for an empty output
     if _page_cache:
-        if getattr(page, "relais_key", None):
-            _page_cache[0].keep(page, output)
+        if getattr(page, "relais_key", None) and _page_cache[0].keep(page, output):
+            return ""  # written by a thread (PageCache.keep): MkDocs writes nothing
         _unlink_placed(page.file.abs_dest_path)
     return output
 
@@ -784,7 +825,7 @@ def on_build_error(**_: Any) -> None:
 
     try:
         if _page_cache:
-            _page_cache[0].finish()
+            _page_cache[0].finish(failed=True)
     finally:
         serve.rebuild_ended()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -368,3 +369,71 @@ def test_cached_pages_are_placed_ahead_unless_a_dirty_rebuild_keeps_them(
     later = target.stat().st_mtime + 10
     os.utime(source, (later, later))  # the source edited since
     assert placed()
+
+
+def test_pages_kept_in_a_build_are_written_by_threads_every_one_before_it_ends(
+    tmp_path: Path, cache_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a whole build, PageCache.keep hands each page to a thread that writes it into the new
+    site and stores it (MkDocs then writes nothing); finish() returns once every page is
+    written, even those still waiting in the queue, and a page that cannot be written fails
+    the build. Outside a whole build (a preview's single-page rebuild) nothing is left to a
+    thread: MkDocs writes the page."""
+    import os
+    import time
+
+    from mkdocs.structure.files import File
+
+    from generator import cache
+    from generator.mkdocs_hooks import WRITES_AHEAD, PageCache, on_post_page
+    from tests.conftest import MINIMAL_CONFIG
+
+    (tmp_path / "site_config.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    store = cache.open_cache(tmp_path)
+    assert store is not None
+    slow = store.keep_page
+
+    def slow_keep(*args: Any) -> None:
+        time.sleep(0.005)  # a busy disk: the queue is full when the build ends
+        slow(*args)
+
+    monkeypatch.setattr(store, "keep_page", slow_keep)
+
+    class Page:
+        relais_raw = True
+        meta = {"title": "T", "search": {"exclude": True}}
+
+        def __init__(self, n: int) -> None:
+            self.file = File(f"posts/p{n}.md", str(docs), str(site), use_directory_urls=True)
+            self.relais_key = f"key-{n}"
+
+    pages = PageCache(store, "context")
+    monkeypatch.setattr("generator.mkdocs_hooks._page_cache", [pages])
+    made = [Page(n) for n in range(3 * WRITES_AHEAD)]
+    pages.start()
+    for page in made:
+        assert on_post_page(f"<html>page {page.relais_key}</html>", page) == ""
+    pages.finish()
+    for page in made:
+        target = Path(page.file.abs_dest_path)
+        data = f"<html>page {page.relais_key}</html>".encode()
+        assert target.read_bytes() == data, page.relais_key
+        found = store.page(page.relais_key)
+        assert found is not None
+        blob = tmp_path / cache.FOLDER / "blobs" / found[0]
+        assert blob.read_bytes() == data
+        assert os.stat(blob).st_ino == target.stat().st_ino  # one write: two names
+
+    # A page that cannot be written (a file stands where its folder goes) fails the build.
+    (site / "posts" / "p999").write_text("a file, not a folder")
+    pages.start()
+    assert on_post_page("<html>x</html>", Page(999)) == ""
+    with pytest.raises(OSError):
+        pages.finish()
+
+    # Outside a whole build, MkDocs writes the page; the cache keeps it all the same.
+    single = Page(1000)
+    assert on_post_page("<html>one</html>", single) == "<html>one</html>"
+    assert not Path(single.file.abs_dest_path).exists()
+    assert store.page("key-1000") is not None
