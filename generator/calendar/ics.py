@@ -8,7 +8,7 @@ nothing but their time and a neutral title.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from .. import networks as net
+from ..memo import fingerprint, recall
 from ..model import Campaign, Post, Project, Status
 from ..planner import Planner
 from .recurrence import Occurrence, all_occurrences
@@ -30,12 +31,47 @@ KEY_DATES_BACK_DAYS = 365
 POSTS_BACK_DAYS = 365
 KEY_DATES_AHEAD_DAYS = 2 * 365
 REFRESH = timedelta(hours=12)
+# A post's event is kept between builds (memo kind "ics-event") serialised with this DTSTAMP,
+# the one line that changes at every build; the build's own is put in its place.
+_UNSTAMPED = datetime(1970, 1, 1, tzinfo=UTC)
 _STATUS = {
     Status.cancelled: "CANCELLED",
     Status.approved: "CONFIRMED",
     Status.scheduled: "CONFIRMED",
     Status.published: "CONFIRMED",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """An event as a feed holds it: its sort key (start in UTC, UID), its start (a time in its
+    zone, or a day) and its serialised lines."""
+
+    key: tuple[str, str]
+    start: datetime | date
+    data: bytes
+
+
+def _encode_lines(lines: Lines) -> list[str]:
+    start = lines.start
+    kind = "t" if isinstance(start, datetime) else "d"
+    return [lines.key[0], lines.key[1], kind + start.isoformat(), lines.data.decode("utf-8")]
+
+
+def _decode_lines(value: list[str]) -> Lines:
+    stamp, uid, start, data = value
+    if not all(isinstance(v, str) for v in value):
+        raise TypeError("not an event")
+    when: datetime | date
+    if start[:1] == "t":
+        when = datetime.fromisoformat(start[1:])
+        if when.tzinfo is None:
+            raise ValueError("a time without its zone")
+    elif start[:1] == "d":
+        when = date.fromisoformat(start[1:])
+    else:
+        raise ValueError("not a start")
+    return Lines((stamp, uid), when, data.encode("utf-8"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,14 +141,16 @@ class Writer:
         self.site_url = self.project.config.site.url
         self.host = host(self.site_url)
         self.tz = self.project.tz
-        # id(event) -> (event, its sort key, its lines): a post is in several feeds. Holding
-        # the event keeps its id from being reused by another one.
-        self._ical: dict[int, tuple[Event, tuple[str, str], bytes]] = {}
+        # id(event) -> (event, its lines): a post is in several feeds. Holding the event keeps
+        # its id from being reused by another one.
+        self._ical: dict[int, tuple[Event, Lines]] = {}
         self._zones: dict[tuple[date, date], bytes] = {}
+        self._stamps: tuple[bytes, bytes] | None = None
 
     # --- events -------------------------------------------------------------------------
 
-    def post_event(self, post: Post) -> Event | None:
+    def post_event(self, post: Post, stamp: datetime | None = None) -> Event | None:
+        """The event of a post, stamped `stamp` (the build's moment by default)."""
         if post.date is None:
             return None
         view = self.pl.view(post)
@@ -120,7 +158,7 @@ class Writer:
         end = (start.astimezone(UTC) + timedelta(minutes=POST_MINUTES)).astimezone(self.tz)
         event = Event()
         event.add("uid", f"{view.url.strip('/').rsplit('/', 1)[-1]}@{self.host}")
-        event.add("dtstamp", self.now.astimezone(UTC))
+        event.add("dtstamp", (stamp or self.now).astimezone(UTC))
         event.add("dtstart", self._moment(start))
         event.add("dtend", self._moment(end))
         event.add("summary", view.title)
@@ -146,6 +184,61 @@ class Writer:
         lines.append(absolute(self.site_url, view.url))
         event.add("description", "\n".join(lines))
         return event
+
+    def post_lines(self, post: Post) -> Lines | None:
+        """post_event(post) serialised. At 2,000 posts making and serialising the events is
+        most of the .ics files' time, and a day's edit changes a few: each is kept between
+        builds under all that it is made of, without its DTSTAMP (the build's moment)."""
+        if post.date is None:
+            return None
+        view = self.pl.view(post)
+        made_of = (
+            view.url,
+            view.title,
+            view.embargoed,
+            view.status_label,
+            view.campaign_title,
+            view.owner_name,
+            post.date,
+            str(post.status),
+            list(post.networks),
+            post.due,
+            self.site_url,
+            self.tz.key,
+            self.t.lang,
+        )
+        unstamped, stamped = self._stamp_lines()
+
+        def make() -> Lines:
+            event = self.post_event(post, stamp=_UNSTAMPED)
+            assert event is not None  # it has a date
+            return self._lines(event)
+
+        def decode(value: list[str]) -> Lines:
+            lines = _decode_lines(value)
+            if lines.data.count(unstamped) != 1:
+                raise ValueError("not an unstamped event")
+            return lines
+
+        kept = recall("ics-event", (fingerprint(made_of),), make, _encode_lines, decode)
+        return replace(kept, data=kept.data.replace(unstamped, stamped, 1))
+
+    def _stamp_lines(self) -> tuple[bytes, bytes]:
+        """The DTSTAMP line of a kept event, and this build's, as icalendar writes them."""
+        if self._stamps is None:
+            found = []
+            for moment in (_UNSTAMPED, self.now.astimezone(UTC)):
+                event = Event()
+                event.add("dtstamp", moment)
+                found.append(
+                    next(
+                        line
+                        for line in event.to_ical().splitlines(True)
+                        if line.startswith(b"DTSTAMP")
+                    )
+                )
+            self._stamps = (found[0], found[1])
+        return self._stamps
 
     def _moment(self, value: datetime) -> datetime:
         """A local time with the zone's TZID, or UTC for the second reading of a repeated hour:
@@ -196,9 +289,12 @@ class Writer:
 
     # --- calendars ----------------------------------------------------------------------
 
-    def calendar(self, title: str, events: Iterable[Event]) -> bytes:
+    def calendar(self, title: str, events: Iterable[Event | Lines]) -> bytes:
         """A VCALENDAR with its events sorted by start and UID, and a VTIMEZONE when one is used."""
-        ordered = sorted((self._serialised(e) for e in events), key=lambda item: item[1])
+        ordered = sorted(
+            (e if isinstance(e, Lines) else self._serialised(e) for e in events),
+            key=lambda item: item.key,
+        )
         cal = Calendar()
         cal.add("prodid", "-//Relais//Editorial calendar//" + self.t.lang.upper())
         cal.add("version", "2.0")
@@ -209,11 +305,7 @@ class Writer:
         cal.add("x-wr-timezone", self.tz.key)
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", "PT12H")  # the older, non-standard twin of REFRESH-INTERVAL
-        timed = [
-            e.decoded("dtstart")
-            for e, _, _ in ordered
-            if isinstance(e.decoded("dtstart"), datetime)
-        ]
+        timed = [e.start for e in ordered if isinstance(e.start, datetime)]
         zone = b""
         if timed:
             first = min(timed).date().replace(month=1, day=1)
@@ -225,13 +317,17 @@ class Writer:
         # cal.add_component(...) + cal.to_ical() would, without redoing them per feed.
         end = b"END:VCALENDAR\r\n"
         head: bytes = cal.to_ical()
-        return head[: -len(end)] + zone + b"".join(lines for _, _, lines in ordered) + end
+        return head[: -len(end)] + zone + b"".join(e.data for e in ordered) + end
 
-    def _serialised(self, event: Event) -> tuple[Event, tuple[str, str], bytes]:
+    def _serialised(self, event: Event) -> Lines:
         key = id(event)
         if key not in self._ical:
-            self._ical[key] = (event, _event_key(event), event.to_ical())
-        return self._ical[key]
+            self._ical[key] = (event, self._lines(event))
+        return self._ical[key][1]
+
+    @staticmethod
+    def _lines(event: Event) -> Lines:
+        return Lines(_event_key(event), event.decoded("dtstart"), event.to_ical())
 
 
 def _label(network_id: str) -> str:
@@ -338,13 +434,13 @@ def write_feeds(project: Project, now: datetime, plans: list[FeedPlan]) -> dict[
     posts = {p.slug: p for p in project.posts}
     campaigns = {c.id: c for c in project.campaigns}
     occurrences = _key_date_occurrences(w.pl)
-    made: dict[tuple[str, str | int], Event] = {}
+    made: dict[tuple[str, str | int], Event | Lines] = {}
 
-    def event(ref: tuple[str, str | int]) -> Event:
+    def event(ref: tuple[str, str | int]) -> Event | Lines:
         if ref not in made:
             kind, key = ref
             if kind == "post":
-                made[ref] = w.post_event(posts[str(key)])  # type: ignore[assignment]  # planned posts have a date
+                made[ref] = w.post_lines(posts[str(key)])  # type: ignore[assignment]  # planned posts have a date
             elif kind == "campaign":
                 made[ref] = w.campaign_event(campaigns[str(key)])
             else:

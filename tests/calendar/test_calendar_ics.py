@@ -274,3 +274,73 @@ def test_post_feeds_start_a_year_ago(project: ProjectFactory) -> None:
         assert uids(path) == ["il-y-a-un-an"], path
     # The campaign itself is always there, with its posts of the last year.
     assert uids("calendar/ics/campaign-lancement.ics") == ["campaign-lancement", "il-y-a-un-an"]
+
+
+def test_events_kept_between_builds_give_the_feeds_made_without_them_and_never_a_stale_one(
+    project: ProjectFactory, cache_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A post's event is kept in the build cache (memo kind ics-event) without its DTSTAMP:
+    a later build, at another moment, writes the feeds from the kept events, byte for byte
+    the feeds made without the cache; an edit of anything an event shows (the post, its
+    campaign's title) makes that event again, and only it."""
+    from generator import cache, memo
+    from generator.calendar import ics
+
+    p = project(
+        {
+            **AMBASSADORS,
+            "calendar/campaigns.yml": CAMPAIGNS,
+            "content/posts/marrons.md": post(
+                "Marrons",
+                "2026-12-03T09:00",
+                owner="claire-martin",
+                campaign="hiver",
+                due="2026-11-27",
+            ),
+            "content/posts/secret.md": post(SECRET, "2027-02-10T09:00", embargo=True),
+            "content/posts/annule.md": post("Annulé", "2026-12-05T11:00", status="cancelled"),
+        }
+    )
+    root = Path(p.root)
+    made: list[str] = []
+    real = ics.Writer.post_event
+
+    def post_event(self: ics.Writer, post: object, stamp: datetime | None = None) -> object:
+        made.append(post.slug)  # type: ignore[attr-defined]
+        return real(self, post, stamp)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ics.Writer, "post_event", post_event)
+
+    def cached(now: datetime) -> dict[str, bytes]:
+        store = cache.open_cache(root)
+        assert store is not None
+        with cache.using(store):
+            feeds = build_feeds(Planner(load(root).project, now))[1]  # type: ignore[arg-type]
+            memo.save_all(store, done=True)
+        return feeds
+
+    def uncached(now: datetime) -> dict[str, bytes]:
+        return build_feeds(Planner(load(root).project, now))[1]  # type: ignore[arg-type]
+
+    assert cached(NOW) == uncached(NOW)
+    later = NOW + timedelta(days=1, hours=3, minutes=7)
+    made.clear()
+    feeds = cached(later)
+    assert made == []  # every event from the cache
+    assert feeds == uncached(later)
+    assert b"DTSTAMP:20261202T100700Z" in feeds["calendar/ics/all.ics"]
+
+    marrons = root / "content/posts/marrons.md"
+    marrons.write_text(marrons.read_text().replace("Marrons", "Marrons glacés", 1))
+    made.clear()
+    feeds = cached(later)
+    assert made == ["marrons"]
+    assert feeds == uncached(later) and b"Marrons glac" in feeds["calendar/ics/all.ics"]
+
+    campaigns = root / "calendar/campaigns.yml"
+    campaigns.write_text(campaigns.read_text().replace("Gamme d'hiver", "Gamme de Noël"))
+    made.clear()
+    feeds = cached(later)
+    assert made == ["marrons"]  # the one post of that campaign
+    unfolded = feeds["calendar/ics/all.ics"].replace(b"\r\n ", b"")  # RFC 5545 folds lines
+    assert feeds == uncached(later) and "Campagne : Gamme de Noël".encode() in unfolded
