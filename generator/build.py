@@ -3,8 +3,9 @@
 Read PIPELINE top to bottom: it is the order of a build (each stage is a function of
 stages.py). On two cores or more, jobs.run() starts the stages marked beside in a second
 process at their row: two briefs in three are converted while this process loads, the
-calendar and watch sections (and the last third of the briefs) are planned while it plans
-the posts' pages, the checks run and the .ics files are made while MkDocs builds. Nothing
+sections that add nothing to the posts' pages (calendar, kits, watch, moderation,
+statistics: features.py) and the last third of the briefs are planned while it plans the
+posts' pages, the checks run and the .ics files are made while MkDocs builds. Nothing
 is published before the checks have passed: their errors stop the build before the swap.
 In one process (RELAIS_JOBS=1, one core) the same table runs in the same order, the spare
 stages left to the stages that use them, and the portal is byte for byte the same

@@ -53,18 +53,22 @@ class Feature:
 
 
 # In the order of the navigation. The calendar (its .ics files are written later, see
-# site.Later) and the watch are planned apart, with the checks: about as much work as the
-# posts' pages at 2,000 posts (see build.py).
+# site.Later), the kits, the watch, moderation and statistics are planned apart: at 2,000
+# posts about as much work as the posts' pages, done beside them (see build.py).
 FEATURES: tuple[Feature, ...] = (
     Feature(
         "calendar", section=".calendar.pages:plan", apart=True, checks=".calendar.checks:CHECKS"
     ),
+    # Share kits: the section (directory, kits, personal pages and feeds) is planned apart; the
+    # kit block of each post's page is planned with the posts' pages.
     Feature(
         "kits",
         section=".kits.pages:plan",
+        apart=True,
         checks=".kits.checks:CHECKS",
         commands=(".kits.cli:digest_command",),
     ),
+    Feature("kits-blocks", section=".kits.pages:post_blocks"),
     Feature(
         "watch",
         section=".watch.pages:plan",

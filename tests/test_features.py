@@ -88,6 +88,7 @@ def test_every_reference_of_the_registry_names_what_its_kind_needs() -> None:
     assert [f.name for f in features.FEATURES] == [
         "calendar",
         "kits",
+        "kits-blocks",
         "watch",
         "moderation",
         "stats",

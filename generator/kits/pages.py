@@ -586,6 +586,11 @@ def plan(pl: Planner, snapshot: Any) -> Section:
             }
         ],
         home_top=[Markup(_share_now(pl, kits))],
-        post_blocks=_post_blocks(pl),
         not_in_nav=("/kits/archive/*",),  # the months, reached from the archive's index
     )
+
+
+def post_blocks(pl: Planner, snapshot: Any) -> Section:
+    """The kit block of each post's page ("share it"), planned with the posts' pages; the
+    section itself (plan) is planned apart, beside them."""
+    return Section(post_blocks=_post_blocks(pl))
