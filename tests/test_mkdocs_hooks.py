@@ -402,9 +402,9 @@ def test_pages_kept_in_a_build_are_written_by_threads_every_one_before_it_ends(
 
     class Page:
         relais_raw = True
-        meta = {"title": "T", "search": {"exclude": True}}
 
         def __init__(self, n: int) -> None:
+            self.meta = {"title": "T", "search": {"exclude": True}}
             self.file = File(f"posts/p{n}.md", str(docs), str(site), use_directory_urls=True)
             self.relais_key = f"key-{n}"
 
