@@ -218,7 +218,7 @@ class FastPage(mkdocs_pages.Page):
     def read_source(self, config: Any) -> None:
         if _page_cache and _page_cache[0].eligible(self):
             pages = _page_cache[0]
-            self.relais_key = pages.ahead_key(self) or pages.key(self)
+            self.relais_key = pages.key(self)
             self.relais_hit = pages.place(self)
             if self.relais_hit:
                 return
@@ -728,16 +728,15 @@ class PageCache:
         if ahead is not None:
             ahead[2].result()
 
-    def ahead_key(self, page: Any) -> str | None:
-        """The key prefetch() computed for `page` in this build, if it did (the same file)."""
-        ahead = self.pending.get(page.file.src_uri)
-        return ahead[0] if ahead is not None else None
-
     def finish(self, failed: bool = False) -> None:
         """Wait for the threads as MkDocs' build ends: every page written (one that could not
         be, an OSError, fails the build here as MkDocs' own write would have); a failed build
         leaves what is not done yet."""
         self.building = False
+        # A page placed ahead that MkDocs then skipped (a preview's dirty build skips a page
+        # whose built file is newer than its source: the one just placed) leaves its entry:
+        # never to be taken by a later single-page rebuild of an edited page.
+        self.pending.clear()
         writes, self.writes = self.writes, []
         try:
             if not failed:

@@ -211,6 +211,30 @@ def test_nothing_half_built_is_served_and_nothing_stale_after_the_switch(
     assert set(titles[switched:]) == {"Troisième version"}  # nothing stale after the switch
 
 
+def test_after_a_start_from_the_last_preview_an_edited_page_rendered_alone_is_the_edited_one(
+    demo_repo: Path, tmp_path: Path, serving: list[Served], cache_on: None
+) -> None:
+    """A start from the last preview places the build cache's pages ahead of MkDocs, whose
+    dirty build then skips them (each built file is newer than its source). An edit of one
+    of those posts is rendered alone at once: its page must be the edited one then, not the
+    cached one until the whole portal follows (a stale entry of the placing threads once
+    served it)."""
+    port = free_port()
+    last_preview(demo_repo, port, tmp_path, serving)
+    two = start(demo_repo, port, tmp_path, serving)
+    two.wait_for("relais: built in")
+    two.until(PAGE, "Lancement de la gamme")
+    said = len(two.said())
+    retitle(demo_repo / POST, "Rendue seule après le départ")
+    deadline = time.monotonic() + TIMEOUT
+    while f"{PAGE[:-1]}.md rebuilt in" not in two.said()[said:]:
+        assert two.process.poll() is None, two.said()
+        assert time.monotonic() < deadline, f"the edit was never rendered alone:\n{two.said()}"
+        time.sleep(0.02)
+    # At once, before the whole portal follows (a second later, then its stage and build).
+    assert title_of(two.get(PAGE)[1]) == "Rendue seule après le départ"
+
+
 def test_an_edit_shows_and_a_content_error_keeps_the_banner(
     demo_repo: Path, tmp_path: Path, serving: list[Served]
 ) -> None:
