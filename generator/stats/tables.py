@@ -192,6 +192,19 @@ def _csv_rows_one_by_one(text: str, sep: str) -> Iterator[Row]:
 # ---------------------------------------------------------------- zips and workbooks
 
 
+# What zipfile raises on a damaged archive (found by altering the samples): a bad header or
+# checksum, bad deflated bytes, a negative seek, an unknown version or compression, encryption.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+)
+
+
 def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
     """A member's bytes, refusing it once it passes `budget` decompressed (a zip bomb stops there)."""
     if info.file_size > budget:
@@ -204,7 +217,7 @@ def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) 
     try:
         with archive.open(info) as handle:
             data = handle.read(budget + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+    except _ZIP_ERRORS:
         # A damaged member (a wrong checksum, a cut download), an encrypted one, an unknown
         # compression: the file cannot be read, said rather than raised.
         raise TableError(
@@ -229,7 +242,7 @@ def _printable(name: str) -> str:
 def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except _ZIP_ERRORS as exc:
         raise TableError(
             "export-unreadable", f"not a readable zip file ({exc})", "download the export again"
         ) from None

@@ -300,3 +300,20 @@ def test_a_zip_with_a_damaged_member_is_a_diagnostic(tmp_path: Path) -> None:
         ("stats/plausible.zip", "stats-unreadable")
     ]
     assert "damaged" in r.diagnostics[0].message
+
+
+@pytest.mark.parametrize(
+    ("sample", "raised"),
+    [
+        ("hostile-plausible-damaged.zip", "ValueError: negative seek value"),
+        ("hostile-linkedin-damaged.xlsx", "NotImplementedError: zip file version 15.4"),
+    ],
+)
+def test_altered_archives_are_diagnostics(tmp_path: Path, sample: str, raised: str) -> None:
+    # Altered samples whose zip structure made zipfile raise `raised` out of the reader.
+    (tmp_path / "stats").mkdir()
+    shutil.copy(SAMPLES / sample, tmp_path / "stats")
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    assert [(d.file, d.line, d.code) for d in r.diagnostics] == [
+        (f"stats/{sample}", 1, "stats-unreadable")
+    ]
