@@ -527,7 +527,8 @@ def _page_shape(value: Any) -> TypeGuard[list[Any]]:
 def open_cache(root: Path, *, briefs: bool = True) -> Cache | None:
     """The cache of the repository at `root` (made if missing), or None when it is turned off,
     has no secret, or its folder is not a plain folder (a link: never followed). Without
-    `briefs` (`relais check`) the briefs' index is not read, and save() writes nothing."""
+    `briefs` (`relais check`) the briefs' and pages' indexes are not read, and save() writes
+    nothing."""
     if not enabled():
         return None
     root = Path(root).resolve()
@@ -537,9 +538,10 @@ def open_cache(root: Path, *, briefs: bool = True) -> Cache | None:
     secret_key = secret()
     if secret_key is None or not _safe_folder(root, folder / "blobs", create=True):
         return None
-    pages = _read_index(folder, "pages.json", secret_key)
     found_briefs = _read_index(folder, "briefs.json", secret_key).get("briefs") if briefs else None
     generation = _read_index(folder, GENERATION, secret_key).get("generation")
+    # `relais check` needs no page: the pages' index (megabytes at 2,000 posts) is not read.
+    pages = _read_index(folder, "pages.json", secret_key) if briefs or generation is None else {}
     if not isinstance(generation, int):
         generation = pages.get("generation")  # a cache written before GENERATION existed
     generation = generation + 1 if isinstance(generation, int) and generation >= 0 else 1

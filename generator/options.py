@@ -41,26 +41,30 @@ def load_and_check(
 ) -> tuple[Project | None, list[Diagnostic], datetime]:
     """Load and check `root`: the project (None when it could not load), every diagnostic, and
     the command's now (in the site's time zone, UTC when there is no site). With `memos`, what
-    the checks find in each text is read from and kept in the build cache (`relais check`)."""
+    the checks find in each text is read from and kept in the build cache (`relais check`):
+    the cache is active from the first file read, so the `yaml` memo serves the loading too."""
     from .check import check  # loaded on use: `relais --help` stays fast
     from .clock import parse_now
     from .load import load
 
-    loaded = load(root)
-    project = loaded.project
-    now = parse_now(now_option, project.config.site.timezone if project else "UTC")
-    diags = list(loaded.diagnostics)
-    if project is not None and memos:
-        from . import cache, memo
-
-        # What a check finds in each text is kept for the next run (memo.py).
-        store = cache.open_cache(root, briefs=False)  # memos only: store.save() never called
-        with cache.using(store):
+    def run() -> tuple[Project | None, list[Diagnostic], datetime]:
+        loaded = load(root)
+        project = loaded.project
+        now = parse_now(now_option, project.config.site.timezone if project else "UTC")
+        diags = list(loaded.diagnostics)
+        if project is not None:
             diags += check(project, now)
-            memo.save_all(store, done=True)
-    elif project is not None:
-        diags += check(project, now)
-    return project, diags, now
+        return project, diags, now
+
+    if not memos:
+        return run()
+    from . import cache, memo
+
+    store = cache.open_cache(root, briefs=False)  # memos only: store.save() never called
+    with cache.using(store):
+        found = run()
+        memo.save_all(store, done=True)
+    return found
 
 
 def checked_project(

@@ -131,6 +131,31 @@ def test_a_forged_or_damaged_memo_is_never_trusted(
     assert not target.is_symlink()  # replaced by a file of its own, the link itself removed
 
 
+def test_relais_check_reads_the_documents_from_the_yaml_memo(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`relais check` loads under the cache, as a build does: its second run composes no
+    document that the first one kept, and says the same."""
+    from generator import source
+
+    cold = checked(repo, monkeypatch, cached=False)
+    assert checked(repo, monkeypatch) == cold
+    assert memo_files(repo, "yaml")
+    composed: list[str] = []
+    real = source._parse_yaml
+
+    def counted(text: str, rel: str, line_offset: int) -> source.Parsed:
+        composed.append(rel)
+        return real(text, rel, line_offset)
+
+    monkeypatch.setattr(source, "_parse_yaml", counted)
+    assert checked(repo, monkeypatch) == cold
+    assert POST not in composed
+    posts = len(list((repo / "content" / "posts").glob("*.md")))
+    assert not [rel for rel in composed if rel.startswith("content/posts/")], composed
+    assert posts > 10
+
+
 def test_without_a_cache_nothing_is_kept(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     checked(repo, monkeypatch, cached=False)
     assert not (repo / cache.FOLDER).exists() or not list((repo / cache.FOLDER).glob("memo-*"))
