@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from .cache import key as cache_key
 from .diagnostics import Diagnostic, Severity, did_you_mean, error, warning
 from .model import (
     ID_HINT,
@@ -637,7 +638,11 @@ def load_post(root: Path, path: Path, tz: Any) -> tuple[Post | None, list[Diagno
         return None, diags
     post, more = validate(Post, parsed.data, parsed.lines, tz)
     if post is not None:
-        private(post).update(_slug=path.stem, _body=fm.body, _body_line=fm.body_line)
+        # Everything the post is made of: the loader's code is in the memos' context (memo.py).
+        source = cache_key(rel, text, str(tz))
+        private(post).update(
+            _slug=path.stem, _body=fm.body, _body_line=fm.body_line, _source=source
+        )
     # A post whose file name is not a valid slug is reported and left out: its URL would be unsafe.
     return (post if ID_PATTERN.match(path.stem) else None), diags + more
 
@@ -681,10 +686,15 @@ def load_page(root: Path, path: Path) -> tuple[Page | None, list[Diagnostic]]:
             src = parsed.lines
         body, body_line = fm.body, fm.body_line
     if title is None:
-        from .render import drop_comments
+        # Not a heading inside an internal note (an HTML comment is never published). Without
+        # one, render (Markdown, Jinja: slow to import for `relais check`) is not needed.
+        if "<!--" in body:
+            from .render import drop_comments
 
-        # Not a heading inside an internal note (an HTML comment is never published).
-        m = re.search(r"^#\s+(.+?)\s*#*\s*$", drop_comments(body)[0], re.MULTILINE)
+            body_shown = drop_comments(body)[0]
+        else:
+            body_shown = body
+        m = re.search(r"^#\s+(.+?)\s*#*\s*$", body_shown, re.MULTILINE)
         title = m.group(1) if m else path.stem.replace("-", " ").capitalize()
     page = Page(path.stem, title, body, rel, body_line, src, ignore)
     return page, diags + _stem_id(rel, path.stem, "page slug")

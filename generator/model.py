@@ -553,6 +553,9 @@ class Post(Frozen):
     _body_line: int = PrivateAttr(default=1)
     # The keyed part of an embargoed post's address (load.neutral_name), set by the loader.
     _neutral: str = PrivateAttr(default="")
+    # A digest of all the loader made this post of (its path, its text, the site's time zone):
+    # what the checks found in it is kept under it (check.per_post). "" when not loaded.
+    _source: str = PrivateAttr(default="")
 
     @field_validator("date", mode="before")
     @classmethod
@@ -592,6 +595,11 @@ class Post(Frozen):
         return str(self.__pydantic_private__.get("_body", ""))  # type: ignore[union-attr]
 
     @property
+    def source(self) -> str:
+        """A digest of the file and settings the loader made this post of, or "" (see _source)."""
+        return str(self.__pydantic_private__.get("_source", ""))  # type: ignore[union-attr]
+
+    @property
     def body_line(self) -> int:
         """The line of the file where the body (the brief) starts."""
         return int(self.__pydantic_private__.get("_body_line", 1))  # type: ignore[union-attr]
@@ -608,6 +616,11 @@ class Post(Frozen):
         if start is None:
             return None
         return start, self.share.until or start + timedelta(days=14)
+
+
+def is_embargoed(post: Post, now: datetime) -> bool:
+    """An embargoed post shows nothing but its date until its publication time."""
+    return post.embargo and (post.date is None or post.date > now)
 
 
 # --- calendar ---------------------------------------------------------------------------------

@@ -21,11 +21,10 @@ from markupsafe import Markup
 from . import features, headers
 from .brief import Converted
 from .calendar.recurrence import all_occurrences
-from .model import Post, Project, Status
+from .model import Post, Project, Status, is_embargoed
 from .planner import (
     Planner,
     PostView,
-    is_embargoed,
     post_path,
     search_text,
     upper_first,

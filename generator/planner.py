@@ -18,15 +18,10 @@ from . import networks as net
 from . import search
 from .brief import Converted, converted, keep
 from .i18n import Translator
-from .model import Post, Project
+from .model import Post, Project, is_embargoed
 from .render import front_matter
 
 search_text = search.text  # what feature planners use for their pages' entries
-
-
-def is_embargoed(post: Post, now: datetime) -> bool:
-    """An embargoed post shows nothing but its date until its publication time."""
-    return post.embargo and (post.date is None or post.date > now)
 
 
 def post_path(post: Post, now: datetime) -> str:

@@ -10,11 +10,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from functools import partial
 
 from .. import networks as net
+from ..check import config_key, per_post
 from ..diagnostics import Diagnostic, did_you_mean, error, warning
-from ..model import Post, Project, SiteConfig, Status
-from ..planner import is_embargoed
+from ..model import Post, Project, SiteConfig, Status, is_embargoed
 from .kit import PLACEHOLDERS, PROMPT, tagged_link
 
 Check = Callable[[Project, datetime], Iterable[Diagnostic]]
@@ -87,58 +88,68 @@ def _lengths(project: Project, now: datetime) -> Iterator[Diagnostic]:
     """Official messages (text and link, as the brand posts them) and suggestions (as an ambassador posts them)."""
     config = project.config
     worst = _longest_ambassador(project)
+    # All it reads besides the post: the settings and the longest ambassador id (not `now`).
+    context = (config_key(config), repr(worst))
     for post in _checked_posts(project):
-        for network_id, text in post.messages.items():
-            if net.get(network_id) is None:
-                continue  # reported by the core checks
-            posted = net.compose(text, link=post.link or "")
-            bad = _invalid(
-                post.file,
-                post.line("messages", network_id),
-                f"the {network_id} message",
-                network_id,
-                text,
+        yield from per_post(
+            "check-lengths", post, context, partial(_post_lengths, config, worst, post)
+        )
+
+
+def _post_lengths(config: SiteConfig, worst: str | None, post: Post) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for network_id, text in post.messages.items():
+        if net.get(network_id) is None:
+            continue  # reported by the core checks
+        posted = net.compose(text, link=post.link or "")
+        bad = _invalid(
+            post.file,
+            post.line("messages", network_id),
+            f"the {network_id} message",
+            network_id,
+            text,
+        )
+        if bad:
+            found.append(bad)
+        d = _length(
+            post.file,
+            post.line("messages", network_id),
+            "message-too-long",
+            f"the {network_id} message",
+            network_id,
+            posted,
+            _limit(config, network_id),
+        )
+        if d:
+            found.append(d)
+    if post.share is None:
+        return found
+    for network_id in post.share.messages:
+        if net.get(network_id) is None:
+            continue
+        variants = post.share.variants(network_id)
+        link = tagged_link(config, post, network_id, worst)
+        for i, text in enumerate(variants):
+            posted = net.compose(text, post.share.hashtags, config.disclosure(network_id), link)
+            path = ("share", "messages", network_id) + ((i,) if len(variants) > 1 else ())
+            what = f"the {network_id} suggestion" + (
+                f" (variant {i + 1})" if len(variants) > 1 else ""
             )
+            bad = _invalid(post.file, post.line(*path), what, network_id, text)
             if bad:
-                yield bad
+                found.append(bad)
             d = _length(
                 post.file,
-                post.line("messages", network_id),
-                "message-too-long",
-                f"the {network_id} message",
+                post.line(*path),
+                "share-too-long",
+                what,
                 network_id,
                 posted,
                 _limit(config, network_id),
             )
             if d:
-                yield d
-        if post.share is None:
-            continue
-        for network_id in post.share.messages:
-            if net.get(network_id) is None:
-                continue
-            variants = post.share.variants(network_id)
-            link = tagged_link(config, post, network_id, worst)
-            for i, text in enumerate(variants):
-                posted = net.compose(text, post.share.hashtags, config.disclosure(network_id), link)
-                path = ("share", "messages", network_id) + ((i,) if len(variants) > 1 else ())
-                what = f"the {network_id} suggestion" + (
-                    f" (variant {i + 1})" if len(variants) > 1 else ""
-                )
-                bad = _invalid(post.file, post.line(*path), what, network_id, text)
-                if bad:
-                    yield bad
-                d = _length(
-                    post.file,
-                    post.line(*path),
-                    "share-too-long",
-                    what,
-                    network_id,
-                    posted,
-                    _limit(config, network_id),
-                )
-                if d:
-                    yield d
+                found.append(d)
+    return found
 
 
 def _windows(project: Project, now: datetime) -> Iterator[Diagnostic]:
@@ -238,25 +249,38 @@ def _blocked_words(project: Project, now: datetime) -> Iterator[Diagnostic]:
     patterns = [(w, re.compile(rf"(?<!\w){re.escape(f)}(?!\w)")) for w, f in words]
     # One search for all the words; each word only where the text holds one of them.
     anyone = re.compile("|".join(f"(?:{p.pattern})" for _, p in patterns))
+    context = (config_key(project.config),)  # the words are in the settings
     for post in _checked_posts(project):
-        texts: list[tuple[tuple[str | int, ...], str]] = [(("title",), post.title)]
-        texts += [(("messages", n), t) for n, t in post.messages.items()]
-        texts += list(_share_texts(post))
-        if post.share:
-            texts += [(("share", "hashtags", i), t) for i, t in enumerate(post.share.hashtags)]
-        for path, text in texts:
-            folded = fold(text)
-            if not anyone.search(folded):
-                continue
-            for word, pattern in patterns:
-                if pattern.search(folded):
-                    yield error(
+        yield from per_post(
+            "check-blocked", post, context, partial(_post_blocked, patterns, anyone, post)
+        )
+
+
+def _post_blocked(
+    patterns: list[tuple[str, re.Pattern[str]]], anyone: re.Pattern[str], post: Post
+) -> list[Diagnostic]:
+    texts: list[tuple[tuple[str | int, ...], str]] = [(("title",), post.title)]
+    texts += [(("messages", n), t) for n, t in post.messages.items()]
+    texts += list(_share_texts(post))
+    if post.share:
+        texts += [(("share", "hashtags", i), t) for i, t in enumerate(post.share.hashtags)]
+    found = []
+    for path, text in texts:
+        folded = fold(text)
+        if not anyone.search(folded):
+            continue
+        for word, pattern in patterns:
+            if pattern.search(folded):
+                found.append(
+                    error(
                         post.file,
                         post.line(*path),
                         "blocked-word",
                         f"'{word}' is a blocked word (rules.blocked_words) and appears in {_where(path)}",
                         "rephrase it: the editorial charter rules it out",
                     )
+                )
+    return found
 
 
 def _tracking(project: Project, now: datetime) -> Iterator[Diagnostic]:

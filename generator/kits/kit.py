@@ -14,9 +14,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from .. import networks as net
-from ..model import Ambassador, Post, Project, SiteConfig, Status
-from ..planner import is_embargoed
-from ..render import page_url
+from ..model import Ambassador, Post, Project, SiteConfig, Status, is_embargoed
 
 PROMPT = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 # Placeholders a `tracking` template may use; {campaign} falls back to the post's slug.
@@ -317,4 +315,6 @@ def archive_path(until: date) -> str:
 
 def archive_url(kit: Kit) -> str:
     """Where a closed kit is: its anchor on its month's archive page (site-root-relative)."""
+    from ..render import page_url  # Markdown and Jinja: not for `relais check`
+
     return page_url(archive_path(kit.until)) + "#" + kit_anchor(kit.slug)

@@ -19,15 +19,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, get_args
 
 from .. import cache, memo
 from .. import networks as net
+from ..check import config_key, per_post
 from ..diagnostics import Diagnostic, warning
-from ..model import Format, Project
+from ..model import Format, Post, Project
 from . import dictionaries as dicts
 from .dictionaries import Found, Speller
-from .texts import Text, published_texts
+from .texts import Text, other_texts, post_texts, published_posts
 from .typography import findings
 from .words import Word, plain_words, words, words_among
 
@@ -239,16 +241,16 @@ def _language_name(lang: str) -> str:
     return f"{name} ({region})" if region else name
 
 
-def _hint(suggestions: list[str], where: Text) -> str:
+def _hint(suggestions: list[str], file: str) -> str:
     if suggestions:
         quoted = [f"'{s}'" for s in suggestions]
         text = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
         first = f"did you mean {text}? "
     else:
         first = ""
-    if where.file.startswith("content/posts/"):
+    if file.startswith("content/posts/"):
         own = "spelling: {ignore: [...]} in this post"
-    elif where.file == "moderation/replies.yml":
+    elif file == "moderation/replies.yml":
         own = "spelling: {ignore: [...]} in this reply or at the top of the file"
     else:
         own = ""
@@ -353,9 +355,44 @@ def _spelling(project: Project, now: datetime) -> Iterator[Diagnostic]:
         return
     languages = Languages(project, Declared.of(declared_entries(project)))
     site_language = project.config.site.language
+    settings = config_key(project.config)
     unchecked: Counter[str] = Counter()
     first_unchecked: dict[str, Text] = {}
-    for text in published_texts(project):
+    # Each post's unknown words are kept per post (its texts all have the post's language);
+    # suggestions are made here, in the same order as without the memo (they are bounded
+    # per run: Speller_.suggestions).
+    for post in published_posts(project):
+        lang = post.lang or site_language
+        speller = languages.of(lang)
+        if speller is None:
+            for text in post_texts(post, site_language):
+                unchecked[lang] += 1
+                first_unchecked.setdefault(lang, text)
+            continue
+        site = languages.of(site_language) if lang != site_language else None
+        compute = partial(_post_unknown, post, site_language, speller, site)
+        found = (
+            memo.recall(
+                "check-spelling",
+                # The dictionaries and declared words (digests), and the settings.
+                (post.source, settings, speller.digest, site.digest if site is not None else ""),
+                compute,
+                lambda found: [list(item) for item in found],
+                _unknown_from,
+            )
+            if post.source
+            else compute()
+        )
+        for line, column, spelt, what in found:
+            yield warning(
+                post.file,
+                line,
+                "spelling",
+                f"'{spelt}' is not in the {_language_name(lang)} dictionary ({what})",
+                _hint(speller.suggestions(normal(spelt)), post.file),
+                column,
+            )
+    for text in other_texts(project):
         speller = languages.of(text.lang)
         if speller is None:
             unchecked[text.lang] += 1
@@ -369,7 +406,7 @@ def _spelling(project: Project, now: datetime) -> Iterator[Diagnostic]:
                 line,
                 "spelling",
                 f"'{word.text}' is not in the {_language_name(text.lang)} dictionary ({text.what})",
-                _hint(speller.suggestions(normal(word.text)), text),
+                _hint(speller.suggestions(normal(word.text)), text.file),
                 column,
             )
     for lang, count in unchecked.items():
@@ -391,16 +428,56 @@ def _spelling(project: Project, now: datetime) -> Iterator[Diagnostic]:
         )
 
 
+Unknown = tuple[int, int, str, str]  # line, column, the word, where (title, messages.x...)
+
+
+def _post_unknown(
+    post: Post, site_language: str, speller: Speller_, site: Speller_ | None
+) -> list[Unknown]:
+    """The unknown words of a post's texts, in order, at their lines and columns."""
+    out = []
+    for text in post_texts(post, site_language):
+        for word in _unknown(text, speller, site):
+            line, column = text.position(word.start)
+            out.append((line, column, word.text, text.what))
+    return out
+
+
+def _unknown_from(value: Any) -> list[Unknown]:
+    out = []
+    for item in value:
+        line, column, word, what = item
+        if not (type(line) is int and type(column) is int and type(word) is str):
+            raise ValueError("not an unknown word")
+        if type(what) is not str:
+            raise ValueError("not an unknown word")
+        out.append((line, column, word, what))
+    return out
+
+
 def _typography(project: Project, now: datetime) -> Iterator[Diagnostic]:
     """French spacing, doubled words, mixed apostrophes, spaces before punctuation."""
     if _ignored(project, TYPOGRAPHY):
         return
-    for text in published_texts(project):
+    site_language = project.config.site.language
+    context = (config_key(project.config),)  # the site's language
+    for post in published_posts(project):
+        texts = partial(post_texts, post, site_language)
+        yield from per_post("check-typography", post, context, partial(_typography_of, texts))
+    yield from _typography_of(partial(other_texts, project))
+
+
+def _typography_of(texts: Callable[[], Iterable[Text]]) -> list[Diagnostic]:
+    found = []
+    for text in texts():
         if text.hashtag:
             continue
         for f in findings(text.value, text.lang, text.markdown):
             line, column = text.position(f.start)
-            yield warning(text.file, line, f.code, f"{f.message} ({text.what})", f.hint, column)
+            found.append(
+                warning(text.file, line, f.code, f"{f.message} ({text.what})", f.hint, column)
+            )
+    return found
 
 
 CHECKS: list[Check] = [_spelling, _typography]

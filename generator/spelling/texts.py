@@ -211,11 +211,21 @@ def published_texts(project: Project) -> Iterator[Text]:
     here: they declare names (see `checks.declared_entries`). Cancelled posts are never
     published; topics and key date categories are labels, often identifiers, not prose.
     """
+    language = project.config.site.language
+    for post in published_posts(project):
+        yield from post_texts(post, language)
+    yield from other_texts(project)
+
+
+def published_posts(project: Project) -> Iterator[Post]:
+    """The posts whose texts are published: all but the cancelled ones."""
+    return (post for post in project.posts if post.status is not Status.cancelled)
+
+
+def other_texts(project: Project) -> Iterator[Text]:
+    """The published texts that are not the posts' (published_texts, after those)."""
     config = project.config
     language = config.site.language
-    for post in project.posts:
-        if post.status is not Status.cancelled:
-            yield from post_texts(post, language)
     for page in project.pages:
         ignore = frozenset(page.spelling_ignore)
         if page.src is not None:
