@@ -236,3 +236,31 @@ def test_only_documents_json_gives_back_exactly_are_kept(tmp_path: Path, cache_o
         kept = {name for name, text in texts.items() if found.get(found.key((text, "0")))[0]}
     assert kept == {"plain"}
     assert parsed["number keys"].data == {1: "un", 2.5: "deux"}  # not made texts by JSON
+
+
+def test_a_kept_document_of_another_shape_is_parsed_again(tmp_path: Path, cache_on: None) -> None:
+    """An entry of the yaml memo that is not what Relais writes (signed with the right secret:
+    a bug, not an attacker) is refused by its reader and the document parsed again."""
+    import json
+
+    from generator import cache, memo
+    from tests.conftest import MINIMAL_CONFIG
+
+    (tmp_path / "site_config.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    text = "title: Un titre\nnetworks: [x, linkedin]\n"
+    parsed = parse_yaml(text, "a.yml")
+    good = [{"title": "Un titre", "networks": ["x", "linkedin"]}, 1]
+    shapes = {
+        "a path that is a text": [*good, [["title", 1]], []],
+        "a path part that is a number with a point": [*good, [[[1.5], 1]], []],
+        "a line that is a text": [*good, [[["title"], "1"]], []],
+        "a span that is not a number": [*good, [], [[["title"], 7, None]]],
+    }
+    for name, forged in shapes.items():
+        with cache.using(cache.open_cache(tmp_path)):
+            found = memo.memo("yaml")
+            assert found is not None
+            found.put(found.key((text, "0")), json.dumps(forged))
+            again = parse_yaml(text, "a.yml")
+        assert again.lines == parsed.lines, name
+        assert again.data == parsed.data, name
