@@ -13,13 +13,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from . import cache, features, memo
+from . import features
 from . import networks as net
 from .diagnostics import Diagnostic, Severity, did_you_mean, error, sort_key, warning
 from .media import kind as media_kind
-from .model import Post, Project, SiteConfig
+from .model import Project
 
 Check = Callable[[Project, datetime], Iterable[Diagnostic]]
 
@@ -324,45 +323,6 @@ CHECKS: list[Check] = [
     _embargo_key,
     _topics,
 ]
-
-
-# --- what a check finds in one post, kept between runs ------------------------------------------
-
-
-def config_key(config: SiteConfig) -> str:
-    """The whole of the site's settings, as a part of a memo's key (per_post): a digest, so
-    that thousands of keys do not each hash kilobytes of settings."""
-    return cache.key(config.model_dump_json())
-
-
-def per_post(
-    kind: str, post: Post, context: tuple[str, ...], compute: Callable[[], list[Diagnostic]]
-) -> list[Diagnostic]:
-    """compute(): what one check finds in one post, or what it found before in the same post
-    with the same `context` (memo.py). The key is the post's source (its path, text and time
-    zone: Post.source) and `context`, which must name everything else compute() reads: the
-    settings (config_key), the data files it consults, whatever it derives from `now`. Relais'
-    own code and version are in every memo's key; a post not made by the loader is not kept."""
-    if not post.source:
-        return compute()
-    return memo.recall(kind, (post.source, *context), compute, _encode, _decode)
-
-
-def _encode(found: list[Diagnostic]) -> list[list[Any]]:
-    return [[d.severity.value, d.file, d.line, d.code, d.message, d.hint, d.column] for d in found]
-
-
-def _decode(value: Any) -> list[Diagnostic]:
-    if type(value) is not list:
-        raise ValueError("not a list of diagnostics")
-    out = []
-    for item in value:
-        severity, file, line, code, message, hint, column = item
-        texts = (file, code, message, hint)
-        if not (all(type(t) is str for t in texts) and type(line) is int and type(column) is int):
-            raise ValueError("not a diagnostic")
-        out.append(Diagnostic(Severity(severity), file, line, code, message, hint, column))
-    return out
 
 
 def apply_severity(

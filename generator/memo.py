@@ -32,11 +32,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from markupsafe import Markup
 
 from . import cache
+from .diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from .model import Post, SiteConfig
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -331,3 +335,42 @@ def _walk(value: object, out: list[str]) -> None:
         out.append(">")
     else:
         raise Unknown(f"{kind.__qualname__} is not plain data")
+
+
+# --- what a check finds in one post -------------------------------------------------------------
+
+
+def config_key(config: SiteConfig) -> str:
+    """The whole of the site's settings, as a part of a memo's key (per_post): a digest, so
+    that thousands of keys do not each hash kilobytes of settings."""
+    return cache.key(config.model_dump_json())
+
+
+def per_post(
+    kind: str, post: Post, context: tuple[str, ...], compute: Callable[[], list[Diagnostic]]
+) -> list[Diagnostic]:
+    """compute(): what one check finds in one post, or what it found before in the same post
+    with the same `context` (recall). The key is the post's source (its path, text and time
+    zone: Post.source) and `context`, which must name everything else compute() reads: the
+    settings (config_key), the data files it consults, whatever it derives from `now`. Relais'
+    own code and version are in every memo's key; a post not made by the loader is not kept."""
+    if not post.source:
+        return compute()
+    return recall(kind, (post.source, *context), compute, _encode_found, _decode_found)
+
+
+def _encode_found(found: list[Diagnostic]) -> list[list[Any]]:
+    return [[d.severity.value, d.file, d.line, d.code, d.message, d.hint, d.column] for d in found]
+
+
+def _decode_found(value: Any) -> list[Diagnostic]:
+    if type(value) is not list:
+        raise ValueError("not a list of diagnostics")
+    out = []
+    for item in value:
+        severity, file, line, code, message, hint, column = item
+        texts = (file, code, message, hint)
+        if not (all(type(t) is str for t in texts) and type(line) is int and type(column) is int):
+            raise ValueError("not a diagnostic")
+        out.append(Diagnostic(Severity(severity), file, line, code, message, hint, column))
+    return out

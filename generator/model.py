@@ -554,7 +554,7 @@ class Post(Frozen):
     # The keyed part of an embargoed post's address (load.neutral_name), set by the loader.
     _neutral: str = PrivateAttr(default="")
     # A digest of all the loader made this post of (its path, its text, the site's time zone):
-    # what the checks found in it is kept under it (check.per_post). "" when not loaded.
+    # what the checks found in it is kept under it (memo.per_post). "" when not loaded.
     _source: str = PrivateAttr(default="")
 
     @field_validator("date", mode="before")

@@ -1,4 +1,4 @@
-"""What `relais check` finds in each post is kept between runs (check.per_post): a run that
+"""What `relais check` finds in each post is kept between runs (memo.per_post): a run that
 reads it from the memo says exactly what a run without any cache says (same diagnostics, in
 the same order, with the same text, lines and columns), on the demo, on every case of the
 hostile corpus and on generated content, and an edit of anything a kept answer depends on

@@ -13,8 +13,8 @@ from datetime import datetime
 from functools import partial
 
 from .. import networks as net
-from ..check import config_key, per_post
 from ..diagnostics import Diagnostic, did_you_mean, error, warning
+from ..memo import config_key, per_post
 from ..model import Post, Project, SiteConfig, Status, is_embargoed
 from .kit import PLACEHOLDERS, PROMPT, tagged_link
 

@@ -24,8 +24,8 @@ from typing import Any, get_args
 
 from .. import cache, memo
 from .. import networks as net
-from ..check import config_key, per_post
 from ..diagnostics import Diagnostic, warning
+from ..memo import config_key, per_post
 from ..model import Format, Post, Project
 from . import dictionaries as dicts
 from .dictionaries import Found, Speller
