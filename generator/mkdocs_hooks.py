@@ -765,7 +765,8 @@ class PageCache:
     def keep(self, page: Any, output: str) -> bool:
         """Keep the HTML MkDocs made of `page`, when it depends on nothing but the page. True
         when a thread writes the page too (MkDocs then writes nothing): the page is hashed
-        and written twice (site and cache) while MkDocs renders the next ones."""
+        and written once, the site's file and the stored copy being two names of it
+        (Cache.keep_page), while MkDocs renders the next ones."""
         meta = page.meta or {}
         search = meta.get("search")
         if not (
