@@ -478,3 +478,19 @@ def retitle(post: Path, title: str) -> None:
         flags=re.MULTILINE,
     )
     post.write_text(text, encoding="utf-8")
+
+
+def yaml_composed(monkeypatch: Any) -> list[str]:
+    """The files whose YAML is composed from now on (`source._parse_yaml`: not served by the
+    yaml memo), in order, for the rest of the test."""
+    from generator import source
+
+    composed: list[str] = []
+    real = source._parse_yaml
+
+    def counted(text: str, rel: str, line_offset: int) -> source.Parsed:
+        composed.append(rel)
+        return real(text, rel, line_offset)
+
+    monkeypatch.setattr(source, "_parse_yaml", counted)
+    return composed

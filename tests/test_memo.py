@@ -18,6 +18,7 @@ from generator.diagnostics import Diagnostic
 from generator.i18n import Translator
 from generator.options import load_and_check
 from tests.conftest import DEMO_NOW, copy_demo
+from tests.helpers import yaml_composed
 
 POST = "content/posts/calendrier-avent-boutiques.md"
 TYPO = "Une phrase avec un mot mal écrit : boulangerrie , et un espace avant la virgule."
@@ -136,19 +137,10 @@ def test_relais_check_reads_the_documents_from_the_yaml_memo(
 ) -> None:
     """`relais check` loads under the cache, as a build does: its second run composes no
     document that the first one kept, and says the same."""
-    from generator import source
-
     cold = checked(repo, monkeypatch, cached=False)
     assert checked(repo, monkeypatch) == cold
     assert memo_files(repo, "yaml")
-    composed: list[str] = []
-    real = source._parse_yaml
-
-    def counted(text: str, rel: str, line_offset: int) -> source.Parsed:
-        composed.append(rel)
-        return real(text, rel, line_offset)
-
-    monkeypatch.setattr(source, "_parse_yaml", counted)
+    composed = yaml_composed(monkeypatch)
     assert checked(repo, monkeypatch) == cold
     assert POST not in composed
     posts = len(list((repo / "content" / "posts").glob("*.md")))

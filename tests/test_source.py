@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.source import parse_yaml, read_text, split_front_matter
-from tests.helpers import cpu_seconds
+from tests.helpers import cpu_seconds, yaml_composed
 
 
 def test_lines_of_nested_values() -> None:
@@ -186,7 +186,7 @@ def test_a_document_from_the_yaml_memo_is_the_document_parsed(
     """Data (with its types: "1" is not 1, 1 is not 1.0 nor True), lines, text spans and
     diagnostics are the same whether a document is parsed or found in the memo, for every
     document of the demo and of the hostile corpus (aliases, bombs, duplicate keys, tabs...)."""
-    from generator import cache, memo, source
+    from generator import cache, memo
     from tests.conftest import MINIMAL_CONFIG
 
     documents = _documents()
@@ -197,14 +197,7 @@ def test_a_document_from_the_yaml_memo_is_the_document_parsed(
         for rel, text, offset in documents:
             parse_yaml(text, rel, offset)
         memo.save_all(done=True)
-    parsed_again: list[str] = []
-    real = source._parse_yaml
-
-    def counted(text: str, rel: str, line_offset: int) -> source.Parsed:
-        parsed_again.append(rel)
-        return real(text, rel, line_offset)
-
-    monkeypatch.setattr(source, "_parse_yaml", counted)
+    parsed_again = yaml_composed(monkeypatch)
     with cache.using(cache.open_cache(tmp_path)):
         again = [parse_yaml(text, rel, offset) for rel, text, offset in documents]
     kept = 0

@@ -8,6 +8,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)
@@ -124,3 +127,15 @@ def repo(tmp_path: Path) -> Callable[..., Path]:
         return tmp_path
 
     return make
+
+
+def monthly_report(root: Path, out: Path, month: str = "2026-11") -> Path:
+    """`relais stats report --month` on `root` at the demo's moment, as a team runs it: the
+    folder it wrote the report into (report-<month>.md and .html)."""
+    result = CliRunner().invoke(
+        cli,
+        ["stats", "report", "--month", month, "--root", str(root), "--now",
+         "2026-12-01T08:00", "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return out

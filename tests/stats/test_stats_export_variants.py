@@ -23,6 +23,8 @@ from generator.stats import formats as fm
 from generator.stats.config import StatsConfig
 from generator.stats.read import read_exports
 
+from .conftest import monthly_report
+
 SAMPLES = Path(__file__).parent / "samples"
 PARIS = ZoneInfo("Europe/Paris")
 # What the demo's own GA4 export gives in the report of November (test_stats_report).
@@ -33,12 +35,7 @@ DEMO_SHARE = "| Part des ambassadeurs dans les visites venues des réseaux | 37,
 
 def _report(root: Path, tmp_path: Path) -> str:
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        ["stats", "report", "--month", "2026-11", "--root", str(root), "--now",
-         "2026-12-01T08:00", "--out", str(out)],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    monthly_report(root, out)
     return (out / "report-2026-11.md").read_text()
 
 

@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import cli
+from .conftest import monthly_report
 
 pytestmark = pytest.mark.browser
 
@@ -17,12 +16,7 @@ A4_WIDTH_PX = 794  # 210 mm at 96 px per inch
 
 def test_the_report_prints_to_a4_pdf(page, demo_repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        ["stats", "report", "--month", "2026-11", "--root", str(demo_repo), "--now",
-         "2026-12-01T08:00", "--out", str(out)],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    monthly_report(demo_repo, out)
     page.goto((out / "report-2026-11.html").as_uri())
     page.emulate_media(media="print")
     page.set_viewport_size({"width": A4_WIDTH_PX - 106, "height": 1000})  # less the margins

@@ -9,15 +9,12 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 
+from .conftest import monthly_report
+
 
 def test_monthly_report_of_the_demo(demo_repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        ["stats", "report", "--month", "2026-11", "--root", str(demo_repo), "--now",
-         "2026-12-01T08:00", "--out", str(out)],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    monthly_report(demo_repo, out)
     md = (out / "report-2026-11.md").read_text()
     html = (out / "report-2026-11.html").read_text()
     assert md.startswith("# Rapport de novembre 2026")

@@ -6,11 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from generator.cli import cli
-
-from .conftest import X_HEADER
+from .conftest import X_HEADER, monthly_report
 from .test_stats_match import LINKEDIN, X
 from .test_stats_pages import site
 
@@ -48,12 +44,7 @@ def test_unplanned_posts_count_in_the_network_and_month_totals(repo: Callable[..
 def test_the_monthly_report_counts_them_too(repo: Callable[..., Path], tmp_path: Path) -> None:
     root = repo({"linkedin.csv": LINKEDIN, "x.csv": X, "x-earlier.csv": X_EARLIER}, language="en")
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        cli,
-        ["stats", "report", "--month", "2026-11", "--root", str(root), "--now",
-         "2026-12-01T08:00", "--out", str(out)],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    monthly_report(root, out)
     md = (out / "report-2026-11.md").read_text()
     assert re.search(r"\| X — not in the plan \| 1 \| 300 \|", md)
     assert re.search(r"\| Impressions not in the plan \| 300 \| 0 \|", md)
