@@ -417,3 +417,28 @@ def test_a_page_placed_from_the_cache_never_writes_through_a_link(
     assert c.place_page(sha, str(target))
     assert victim.read_text() == "not Relais' file"
     assert not target.is_symlink() and target.read_bytes() == page
+
+
+def test_a_page_kept_and_written_by_the_cache_never_writes_through_a_link(
+    tmp_path: Path,
+) -> None:
+    """A page MkDocs made is written into the new site by the cache (keep_page with a target):
+    whatever stands there (a link to a victim file) is replaced, never written through, and
+    the stored copy is the page's bytes, a second name of the page written."""
+    store = tmp_path / "store"
+    (store / "blobs").mkdir(parents=True)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not Relais' file")
+    site = tmp_path / "site" / "posts" / "p"
+    site.mkdir(parents=True)
+    target = site / "index.html"
+    target.symlink_to(victim)
+    page = b"<html>la page</html>"
+    c = cache.Cache(store, b"k" * 32)
+    c.keep_page("entry", page, {"title": "P"}, str(target))
+    assert victim.read_text() == "not Relais' file"
+    assert not target.is_symlink() and target.read_bytes() == page
+    found = c.page("entry")
+    assert found is not None and found[0] == hashlib.sha256(page).hexdigest()
+    blob = store / "blobs" / found[0]
+    assert blob.read_bytes() == page and blob.stat().st_ino == target.stat().st_ino
