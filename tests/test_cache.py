@@ -386,22 +386,29 @@ def test_the_secret_is_made_once_outside_the_repository(
     assert cache.secret() == first
 
 
-def test_a_page_placed_from_the_cache_never_writes_through_a_link(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Whatever stands at a page's place in the new site (a link to a victim file, a file) is
-    replaced by the page, never written through, whether the page is linked or copied there."""
+def planted_link(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """An empty cache folder, a victim file, and a link to it planted where a page of the new
+    site goes: (cache folder, victim, the page's place)."""
     store = tmp_path / "store"
     (store / "blobs").mkdir(parents=True)
-    page = b"<html>la page</html>"
-    sha = hashlib.sha256(page).hexdigest()
-    (store / "blobs" / sha).write_bytes(page)
     victim = tmp_path / "victim.txt"
     victim.write_text("not Relais' file")
     site = tmp_path / "site" / "posts" / "p"
     site.mkdir(parents=True)
     target = site / "index.html"
     target.symlink_to(victim)
+    return store, victim, target
+
+
+def test_a_page_placed_from_the_cache_never_writes_through_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever stands at a page's place in the new site (a link to a victim file, a file) is
+    replaced by the page, never written through, whether the page is linked or copied there."""
+    store, victim, target = planted_link(tmp_path)
+    page = b"<html>la page</html>"
+    sha = hashlib.sha256(page).hexdigest()
+    (store / "blobs" / sha).write_bytes(page)
     c = cache.Cache(store, b"k" * 32)
     assert c.place_page(sha, str(target))
     assert victim.read_text() == "not Relais' file"
@@ -425,14 +432,7 @@ def test_a_page_kept_and_written_by_the_cache_never_writes_through_a_link(
     """A page MkDocs made is written into the new site by the cache (keep_page with a target):
     whatever stands there (a link to a victim file) is replaced, never written through, and
     the stored copy is the page's bytes, a second name of the page written."""
-    store = tmp_path / "store"
-    (store / "blobs").mkdir(parents=True)
-    victim = tmp_path / "victim.txt"
-    victim.write_text("not Relais' file")
-    site = tmp_path / "site" / "posts" / "p"
-    site.mkdir(parents=True)
-    target = site / "index.html"
-    target.symlink_to(victim)
+    store, victim, target = planted_link(tmp_path)
     page = b"<html>la page</html>"
     c = cache.Cache(store, b"k" * 32)
     c.keep_page("entry", page, {"title": "P"}, str(target))
