@@ -15,6 +15,7 @@ import importlib
 import importlib.util
 import logging
 import os
+import posixpath
 import sys
 import threading
 import time
@@ -323,12 +324,15 @@ def serve(
     mount_path: str = "/",
     on_fresh: Callable[[str], None] = lambda mount: None,
     guard: AbstractContextManager[Any] | None = None,
+    sooner: Callable[[], Sooner | None] | None = None,
 ) -> bool:
     """Serve a preview with the selected engine's live-reload server, until interrupted.
 
     The server answers at once: from `previous` (the last preview's finished site) while
-    `first()` stages the portal and the engine builds it into `site_dir`; without `previous`,
-    requests wait for that build. The browser then switches to the fresh site (live reload),
+    `first()` stages the portal and the engine builds it into `site_dir`. Without `previous`,
+    `sooner()` may give the first pages to build alone (see Sooner): they are served as soon
+    as they are built, and a request for any other file waits for the whole build; without
+    them, every request waits for it. The browser then switches to the fresh site (live reload),
     and `on_fresh(mount_path)` is told that `site_dir` is complete. After that, each
     `request_rebuild()` makes a dirty rebuild of `site_dir`, and `request_rebuild(pages)` may
     redo just those pages (see _quick_rebuild), holding `guard` meanwhile. Returns False when
@@ -348,14 +352,15 @@ def serve(
         raise EngineError(f"the address {dev_addr!r} has no port (write it as HOST:PORT)") from None
     state: dict[str, Any] = {}
     kept: dict[str, Any] = {}  # the last good build's config, files, navigation and templates
-    keeper = _keeper(_runner(engine, "plugins").BasePlugin, kept)
+    plugins = _runner(engine, "plugins")
+    keeper = _keeper(plugins.BasePlugin, kept)
 
-    def get_config(config_file: Path) -> Any:
-        config = load_config(config_file=str(config_file), site_dir=str(site_dir))
+    def get_config(config_file: Path, folder: Path = site_dir, plugin: Any = keeper) -> Any:
+        config = load_config(config_file=str(config_file), site_dir=str(folder))
         mount = urlsplit(config.site_url or "/").path
         config.site_url = livereload._serve_url(host, port, mount)
         state["mount"] = livereload._normalize_mount_path(mount)
-        config.plugins["relais-preview"] = keeper
+        config.plugins["relais-preview"] = plugin
         return config
 
     def builder(config: Any = None) -> None:
@@ -402,13 +407,18 @@ def serve(
         server.serve_thread.start()
     config = None
     try:
+        if previous is None and sooner is not None:
+            early = sooner()
+            if early is not None and _build_first(early, get_config, build_module, plugins):
+                server.show(str(early.site_dir), state["mount"], partial=True)
+                server.serve_thread.start()
         # Without a previous site, the server answers once this stage is built: it listens
         # already (a browser waits, it is not refused), and no thread runs yet, so that the
         # stage may check in a second process (jobs.beside).
         config_file = first()
         if config_file is None:
             return False
-        if previous is None:
+        if not server.serve_thread.is_alive():
             server.serve_thread.start()
         state["config_file"] = config_file
         try:
@@ -465,6 +475,79 @@ def _keeper(base: Any, kept: dict[str, Any]) -> Any:
             kept.clear()
 
     return Keeper()
+
+
+@dataclass(frozen=True)
+class Sooner:
+    """The first pages of a preview without a last site, built alone: `site` (planned with
+    the posts' pages left empty, plan(posts=False)) built from memory with `config_file`
+    into `site_dir`, a folder of its own, `pages` alone rendered (the pages of the
+    navigation are read too, since every page shows them)."""
+
+    config_file: Path
+    site: Site
+    site_dir: Path
+    pages: frozenset[str]
+
+
+def _nav_paths(nav: Any) -> set[str]:
+    """The docs paths a navigation (as in mkdocs.yml) names."""
+    if isinstance(nav, list):
+        return set().union(*(_nav_paths(item) for item in nav))
+    if isinstance(nav, dict):
+        return set().union(*(_nav_paths(target) for target in nav.values()))
+    return {nav} if isinstance(nav, str) else set()
+
+
+def _unchanged() -> bool:
+    return False
+
+
+def _build_first(
+    early: Sooner, get_config: Callable[[Path, Path, Any], Any], build_module: Any, plugins: Any
+) -> bool:
+    """Build `early.pages` alone, with the theme's assets, into `early.site_dir`, from the
+    same configuration as the whole build (the same pages, the same address): MkDocs' own
+    dirty build, told that every other page is unchanged (so it neither reads nor renders
+    it). False when that fails: the whole build then says why."""
+    read = early.pages | _nav_paths(early.site.nav)
+
+    class First(plugins.BasePlugin):  # type: ignore[misc]
+        def on_files(self, files: Any, config: Any) -> Any:
+            for file in files.documentation_pages():
+                if file.src_uri not in read:
+                    file.is_modified = _unchanged
+            return files
+
+        def on_env(self, env: Any, config: Any, files: Any) -> Any:
+            for file in files.documentation_pages():
+                if file.src_uri not in early.pages:
+                    file.is_modified = _unchanged  # read (the navigation), not rendered
+            return env
+
+    started = time.perf_counter()
+    key = str(Path(early.config_file).resolve())
+    _IN_MEMORY[key] = early.site
+    config = None
+    try:
+        config = get_config(early.config_file, early.site_dir, First())
+        config.plugins.on_startup(command="serve", dirty=True)
+        build_module.build(config, serve_url=config.site_url, dirty=True)
+    except Exception as exc:  # noqa: BLE001 - the whole build that follows says what is wrong
+        sys.stderr.write(f"relais: the first page waits for the whole portal ({exc})\n")
+        return False
+    finally:
+        _IN_MEMORY.pop(key, None)
+        if config is not None:
+            config.plugins.on_shutdown()
+    # Its search index holds these pages only: a search waits for the whole portal's.
+    for name in ("search/search_index.json",):
+        (early.site_dir / name).unlink(missing_ok=True)
+    sys.stderr.write(
+        f"relais: {', '.join(sorted(early.pages))} built in {time.perf_counter() - started:.2f} s"
+        "; the rest of the portal follows\n"
+    )
+    return True
 
 
 def _quick_rebuild(
@@ -529,6 +612,7 @@ def _preview_server(base: Any, *, held: bool, **kwargs: Any) -> Any:
             self.banner = b""
             self._request = threading.local()
             self._pages: set[str] | None = set()
+            self.partial = False  # only some pages are built yet (show)
             if held:  # nothing to show yet: requests wait for the first build
                 self._wanted_epoch = self._visible_epoch + 1
 
@@ -556,11 +640,32 @@ def _preview_server(base: Any, *, held: bool, **kwargs: Any) -> Any:
                     self._epoch_cond.notify_all()
 
         def _serve_request(self, environ: Any, start_response: Any) -> Any:
+            self._wait_if_not_built(environ)
             # What this request may read: a page of the root it began with carries that
             # root's epoch, so that a page read from the last preview's site just as the fresh
             # one replaced it reloads at once (see show) instead of staying on screen.
             self._request.root, self._request.epoch = self.root, self._visible_epoch
             return super()._serve_request(environ, start_response)
+
+        def _wait_if_not_built(self, environ: Any) -> None:
+            """While the first pages alone are served, a request for any other file waits for
+            the whole portal: never a 404 for a page that is merely not built yet."""
+            if not self.partial:
+                return
+            path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+            if path.startswith("/livereload/") or not (path + "/").startswith(self.mount_path):
+                return
+            rel = path[len(self.mount_path) :] + ("index.html" if path.endswith("/") else "")
+            rel = posixpath.normpath("/" + rel).lstrip("/")
+
+            def there() -> bool:
+                if not self.partial:
+                    return True
+                found = os.path.join(self.root, rel)
+                return os.path.isfile(found) or os.path.isfile(os.path.join(found, "index.html"))
+
+            with self._epoch_cond:
+                self._epoch_cond.wait_for(there)
 
         def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
             if getattr(self._request, "root", self.root) != self.root:
@@ -573,10 +678,12 @@ def _preview_server(base: Any, *, held: bool, **kwargs: Any) -> Any:
                 content = content[:at] + self.banner + content[at:]
             return bytes(super()._inject_js_into_html(content, epoch))
 
-        def show(self, root: str, mount_path: str) -> None:
-            """Serve `root` from now on (a request reads the root once); browsers reload."""
+        def show(self, root: str, mount_path: str, *, partial: bool = False) -> None:
+            """Serve `root` from now on (a request reads the root once); browsers reload.
+            `partial`: it holds only some pages (see _wait_if_not_built)."""
             with self._epoch_cond:
                 self.root, self.mount_path = os.path.abspath(root), mount_path
+                self.partial = partial
                 self._visible_epoch = self._wanted_epoch = max(
                     self._wanted_epoch, livereload_timestamp()
                 )

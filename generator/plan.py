@@ -322,12 +322,15 @@ def plan(
     *,
     apart: Callable[[], Apart] | None = None,
     briefs: Sequence[Briefs] = (),
+    posts: bool = True,
 ) -> Site:
     """The whole portal for this project at `now`; `snapshot` is the watch cache (or None).
 
     `apart` gives the sections of plan_apart() and `briefs` some briefs, computed elsewhere
     for the same project and `now` (build.py does it in other processes); without them
-    they are computed here.
+    they are computed here. With posts=False the posts' pages are there by their paths
+    only, each empty (what `relais serve` builds its first page with, see serve.py): the
+    pages that link to them are the same, and their own cost (the briefs) comes later.
     """
     pl = Planner(project, now)
     near = {
@@ -339,7 +342,11 @@ def plan(
     for s in near.values():
         for slug, blocks in s.post_blocks.items():
             post_blocks[slug].extend(blocks)
-    posts = _post_pages(pl, post_blocks, briefs)
+    post_pages = (
+        _post_pages(pl, post_blocks, briefs)
+        if posts
+        else {post_path(p, now): "" for p in project.posts}
+    )
     archive = _archive(pl)
     guides = _free_pages(pl)
     far = apart() if apart is not None else plan_apart(pl, snapshot)
@@ -354,7 +361,7 @@ def plan(
     banners = [banner for s in sections for banner in s.banners]
     visuals = _media(pl)
     core = Section(
-        pages={**_home(pl, home_blocks, home_top, banners), **posts, **archive},
+        pages={**_home(pl, home_blocks, home_top, banners), **post_pages, **archive},
         # The security headers for hosts that read a `_headers` file (headers.py).
         files={**visuals.files, headers.HEADERS_FILE: headers.headers_file()},
         copies=visuals.copies,

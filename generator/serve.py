@@ -18,8 +18,10 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from markupsafe import escape
@@ -28,13 +30,16 @@ from . import safefs
 from .check import check
 from .clock import parse_now
 from .diagnostics import FORMATTERS, Diagnostic, Severity, format_text, has_errors, sort_key
-from .jobs import beside
-from .load import POSTS_DIR, LoadCache, load, load_post
+from .jobs import Pending, beside
+from .load import POSTS_DIR, LoadCache, Loaded, load, load_post
 from .model import Project
-from .plan import plan, post_page
+from .plan import Apart, plan, plan_apart, post_page
 from .planner import Planner, post_path
 from .publish import STATE_DIR, PublishError, check_work_folder, write_staging
 from .site import Site
+
+if TYPE_CHECKING:
+    from . import engine
 
 WATCHED = ("site_config.yml", "content", "calendar", "ambassadors", "moderation")
 # After the quick step, give MkDocs this long to show the edited page before re-planning
@@ -96,6 +101,19 @@ def rebuild_ended() -> None:
         _REBUILDING.release()
 
 
+@dataclass(frozen=True)
+class Begun:
+    """A stage under way: the content loaded, its checks started, maybe the sections that
+    the posts' pages do not need planned (and the watch cache they were planned with)."""
+
+    started: float  # time.perf_counter() when it began
+    loaded: Loaded
+    now: datetime
+    checked: Pending[list[Diagnostic]] | None
+    snapshot: Any = None
+    apart: Apart | None = None
+
+
 class Preview:
     """Re-runs load, check and plan, and stages the result; keeps the last good staging on errors."""
 
@@ -109,6 +127,8 @@ class Preview:
         self.written: dict[str, bytes | Path] = {}  # what the staging holds (see write_tree)
         self.last: tuple[Project, datetime, Site] | None = None  # the last good full stage
         self.banner = ""  # the errors of the content, shown on every page (HTML), or ""
+        self.begun: Begun | None = None  # what sooner() did, for the next stage() to go on
+        self.loaded_ns = 0  # when the last stage began to load the content (time.time_ns)
 
     def stage(self, interrupted: Callable[[], bool] = lambda: False) -> Path | None:
         """Stage the portal; returns the mkdocs.yml path, or None when the content has errors.
@@ -116,23 +136,23 @@ class Preview:
         `interrupted()` is asked between steps: a newer edit makes this stage give up early
         (it would be redone anyway) so that the edit's own pages come first.
         """
-        from .watch.cache import load_snapshot
-
         with self.lock:
-            started = time.perf_counter()
-            loaded = load(self.root, self.cache)
-            project = loaded.project
-            now = parse_now(self.now_option, project.config.site.timezone if project else "UTC")
-            if interrupted():
+            begun, self.begun = self.begun, None
+            started = begun.started if begun is not None else time.perf_counter()
+            if begun is None:
+                begun = self._begin(interrupted)
+            if begun is None or interrupted():
                 return None
-            # The first stage checks in a second process while this one plans (jobs.beside);
-            # once the watcher's threads run, beside() checks here, before planning, as before.
-            checked = beside(check, project, now) if project is not None else None
+            loaded, now, checked = begun.loaded, begun.now, begun.checked
+            project = loaded.project
             site: Site | None = None
             try:
                 if project is not None and not has_errors(loaded.diagnostics):
-                    snapshot = load_snapshot(Path(project.root), project.config.watch, now=now)
-                    site = plan(project, now, snapshot).with_later(project, now)
+                    if begun.apart is None:
+                        begun = self._plan_apart(begun)
+                    far, snapshot = begun.apart, begun.snapshot
+                    assert far is not None
+                    site = plan(project, now, snapshot, apart=lambda: far).with_later(project, now)
             except Exception:
                 site = None  # content the checks reject can make the plan stumble: they say why
                 if checked is None or not has_errors(checked.result()):
@@ -159,6 +179,56 @@ class Preview:
             self.last = (project, now, site)
             click.echo(f"relais: staged in {time.perf_counter() - started:.2f} s", err=True)
             return config_file
+
+    def _begin(self, interrupted: Callable[[], bool] = lambda: False) -> Begun | None:
+        """Load the content and start checking it (in a second process while no thread runs:
+        jobs.beside; once the watcher's threads run, here, before planning, as before); None
+        when interrupted() after loading."""
+        started = time.perf_counter()
+        self.loaded_ns = time.time_ns()
+        loaded = load(self.root, self.cache)
+        project = loaded.project
+        now = parse_now(self.now_option, project.config.site.timezone if project else "UTC")
+        if interrupted():
+            return None
+        checked = beside(check, project, now) if project is not None else None
+        return Begun(started, loaded, now, checked)
+
+    @staticmethod
+    def _plan_apart(begun: Begun) -> Begun:
+        """`begun` with the sections that the posts' pages do not need (plan.plan_apart)."""
+        from .watch.cache import load_snapshot
+
+        project = begun.loaded.project
+        assert project is not None
+        snapshot = load_snapshot(Path(project.root), project.config.watch, now=begun.now)
+        apart = plan_apart(Planner(project, begun.now), snapshot)
+        return dataclasses.replace(begun, snapshot=snapshot, apart=apart)
+
+    def sooner(self, site_dir: Path) -> engine.Sooner | None:
+        """The home page to build alone into `site_dir` before the rest (a start without a
+        last preview), or None when the content must be checked first (load found errors,
+        or the plan stumbled: stage() then says why). The next stage() goes on from here:
+        the content is not loaded again, and the sections are not planned again."""
+        from . import engine
+
+        with self.lock:
+            begun = self.begun = self._begin()
+            assert begun is not None
+            project = begun.loaded.project
+            if project is None or has_errors(begun.loaded.diagnostics):
+                return None
+            try:
+                begun = self.begun = self._plan_apart(begun)
+                far = begun.apart
+                assert far is not None
+                site = plan(project, begun.now, begun.snapshot, apart=lambda: far, posts=False)
+            except Exception:  # noqa: BLE001 - stage() plans again, and the checks say why
+                return None
+            config_file = write_staging(
+                site, self.staging / "first", site_dir, serving=True, on_disk=False
+            )
+            return engine.Sooner(config_file, site, site_dir, frozenset({"index.md"}))
 
     def _show_errors(self, diags: list[Diagnostic]) -> None:
         """Put the errors on every page of the last good version, as a banner: whoever edits
@@ -280,8 +350,34 @@ def _watch(preview: Preview) -> object:
     observer.schedule(handler, str(preview.root), recursive=False)
     observer.daemon = True
     observer.start()
+    # The first stage loaded the content before anything watched it: a file saved since then
+    # (or a moment before, file times being coarser than the clock) is staged again.
+    with guard:
+        changed.update(_changed_since(preview.root, preview.loaded_ns - EDITED_MARGIN_NS))
+        if changed:
+            pending.set()
     threading.Thread(target=loop, daemon=True).start()
     return observer
+
+
+EDITED_MARGIN_NS = 1_000_000_000
+
+
+def _changed_since(root: Path, since_ns: int) -> set[Path]:
+    """The watched files modified at `since_ns` or later."""
+    found: set[Path] = set()
+    for name in WATCHED:
+        top = root / name
+        paths = [top] if top.is_file() else []
+        for folder, _, names in os.walk(top):
+            paths.extend(Path(folder) / n for n in names)
+        for path in paths:
+            try:
+                if path.stat().st_mtime_ns >= since_ns:
+                    found.add(path.resolve())
+            except OSError:
+                continue  # removed meanwhile: its folder's event says so
+    return found
 
 
 # The finished sites of the preview, in .relais/serve/: the server answers from the last one
@@ -351,14 +447,30 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
     host, _, port = dev_addr.rpartition(":")
     address = f"http://{host or '127.0.0.1'}:{port}/"
 
+    # Without a last preview, the home page is built alone first, into the other folder (never
+    # the one the whole build writes), and served while the rest is built.
+    early = preview.staging / (SITES[1] if fresh.name == SITES[0] else SITES[0])
+    said: list[bool] = []
+
+    def announce() -> None:
+        if not said:
+            said.append(True)
+            click.echo(
+                f"relais: the portal is at {address} "
+                + ("(the last preview until this one is ready; " if previous else "(")
+                + "it follows your edits; content errors show on the page; Ctrl+C stops)",
+                err=True,
+            )
+
+    def sooner() -> engine.Sooner | None:
+        safefs.remove_tree(fresh)
+        safefs.remove_tree(early)
+        announce()
+        return preview.sooner(early)
+
     def first() -> Path | None:
         safefs.remove_tree(fresh)  # a build that did not finish, or the one before the last
-        click.echo(
-            f"relais: the portal is at {address} "
-            + ("(the last preview until this one is ready; " if previous else "(")
-            + "it follows your edits; content errors show on the page; Ctrl+C stops)",
-            err=True,
-        )
+        announce()
         config_file = preview.stage()
         if config_file is not None:
             _watch(preview)
@@ -367,11 +479,12 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
 
     def on_fresh(mount: str) -> None:
         _finished(preview.staging, fresh, dev_addr, mount)
-        if previous is not None:
-            # Requests that began before the switch may still read it for a moment.
-            timer = threading.Timer(30.0, safefs.remove_tree, (previous,))
-            timer.daemon = True
-            timer.start()
+        # Requests that began before the switch may still read it for a moment.
+        timer = threading.Timer(
+            30.0, safefs.remove_tree, (previous if previous is not None else early,)
+        )
+        timer.daemon = True
+        timer.start()
 
     # The first page comes sooner from the build cache (briefs, pages: cache.py), warmed by the
     # last preview; what the preview converts and renders is kept for the next one.
@@ -386,6 +499,7 @@ def serve(root: Path, *, now_option: str | None = None, dev_addr: str = "127.0.0
                 mount_path=mount,
                 on_fresh=on_fresh,
                 guard=_REBUILDING,
+                sooner=sooner,
             )
         except engine.EngineError as exc:
             click.echo(f"error: {exc}", err=True)

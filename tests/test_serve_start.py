@@ -324,3 +324,62 @@ def test_a_last_preview_not_signed_by_this_user_is_never_served(
     assert status == 200 and "Planted" not in body
     assert title_of(body) == "Lancement de la gamme d’hiver"
     assert "relais: built in" in served.said()  # it waited for its own build
+
+
+def test_without_a_last_preview_the_home_page_comes_first_and_is_the_whole_builds(
+    demo_repo: Path, tmp_path: Path, serving: list[Served]
+) -> None:
+    """A fresh folder (no .relais/): the home page is built alone and served while the rest
+    of the portal is built; a page not built yet waits for it (never a 404); the home page
+    is the bytes the whole build makes, and open pages reload onto the whole portal."""
+    assert not (demo_repo / ".relais/serve").exists()
+    served = start(demo_repo, free_port(), tmp_path, serving)
+    status, first = served.first("")
+    assert "relais: built in" not in served.said()  # answered before the whole build ended
+    assert status == 200 and first.rstrip().endswith("</html>")
+    assert "relais: index.md built in" in served.said()
+    epoch = re.search(r"livereload\((\d+),", first)
+    assert epoch is not None
+    # A post's page, asked for now, waits for the whole portal: whole, never a 404.
+    status, post = served.get(PAGE, timeout=TIMEOUT)
+    assert status == 200 and title_of(post) == "Lancement de la gamme d’hiver"
+    assert "relais: built in" in served.said()
+    # The open home page hears of the whole portal, whose home page is the same bytes.
+    _, newer = served.get(f"livereload/{epoch.group(1)}/1", timeout=TIMEOUT)
+    assert int(newer) > int(epoch.group(1))
+    whole = served.get("")[1]
+    assert without_live_reload(whole) == without_live_reload(first)
+    # And a search asked for early waits for the whole index too (the first one holds the
+    # home page only): here, after the switch, it finds the posts.
+    status, index = served.get("search/search_index.json")
+    assert status == 200
+    assert PAGE in {doc["location"] for doc in json.loads(index)["docs"]}
+
+
+def test_an_edit_saved_while_the_whole_portal_is_built_behind_the_first_page_shows(
+    demo_repo: Path, tmp_path: Path, serving: list[Served]
+) -> None:
+    """The first page is served before anything watches the content: a post saved then
+    (after the stage loaded it) is staged once the watcher starts, not lost."""
+    served = start(demo_repo, free_port(), tmp_path, serving)
+    served.wait_for("relais: index.md built in")
+    assert "relais: staged in" not in served.said()
+    retitle(demo_repo / POST, "Enregistré pendant la construction")
+    assert (
+        title_of(served.until(PAGE, "Enregistré pendant")) == "Enregistré pendant la construction"
+    )
+
+
+def test_content_errors_at_a_first_start_stop_the_preview_with_their_diagnostics(
+    demo_repo: Path, tmp_path: Path, serving: list[Served]
+) -> None:
+    post = demo_repo / POST
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("networks: [", "networks: [linkdin, ", 1),
+        encoding="utf-8",
+    )
+    served = start(demo_repo, free_port(), tmp_path, serving)
+    assert served.process.wait(timeout=TIMEOUT) == 1
+    said = served.said()
+    assert "lancement-gamme-hiver.md" in said and "linkdin" in said
+    assert "Traceback" not in said and "relais: built in" not in said
