@@ -477,7 +477,7 @@ def count(value: Any) -> int | None:
     if value is None:
         return None
     if type(value) is str and value.isdecimal():
-        return int(value)
+        return _whole(value, value)
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")
     if isinstance(value, int):
@@ -490,12 +490,23 @@ def count(value: Any) -> int | None:
     if text in ("", "-", "--", "n/a", "N/A", "NA"):
         return None
     if text.isdecimal():
-        return int(text)
+        return _whole(text, value)
     if _GROUPED.fullmatch(text):  # 1,234 or 1.234.567: thousands
-        return int(re.sub(r"[,.]", "", text))
+        return _whole(re.sub(r"[,.]", "", text), value)
     if re.fullmatch(r"-?\d+[.,]\d+", text):  # 12,5 or 12.5: a decimal (an average, rounded)
-        return round(float(text.replace(",", ".")))
+        number = float(text.replace(",", "."))
+        if math.isfinite(number):  # not past 1e308, which round() cannot make an int
+            return round(number)
     raise ValueError(f"'{short(value)}' is not a number")
+
+
+def _whole(digits: str, value: Any) -> int:
+    """int() of a cell's digits; past int()'s 4,300 digits, a cell that is not a number (a
+    stranger's file: its ValueError said as any other, never raised through)."""
+    try:
+        return int(digits)
+    except ValueError:
+        raise ValueError(f"'{short(value)}' is not a number") from None
 
 
 def short(value: Any) -> str:

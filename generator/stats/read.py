@@ -364,26 +364,27 @@ def _read_posts(
     buffered = _bounded(rows, config.max_rows, out)
     lines: list[int] = list(map(itemgetter(0), buffered))
     cells: list[list[Any]] = list(map(itemgetter(1), buffered))
-    posted = _column(cells, cols.get("posted", ()))
-    hashed_alike = set(map(type, posted)) <= _HASHED_ALIKE
-    day_first, contrary = _date_order(posted, hashed_alike, fmt.day_first, lines)
-
+    column = _columns(cells, cols.values())
+    posted = column(cols.get("posted", ()))
+    distinct = _distinct(posted)
     whens: list[fm.When | str | None]
-    if hashed_alike:  # text: each distinct date read once
-        dates = fm.read_dates(set(posted), zone, day_first)
+    if distinct is not None:  # text: each distinct date read once
+        day_first, contrary = _date_order(distinct, posted, fmt.day_first, lines)
+        dates = fm.read_dates(distinct, zone, day_first)
         whens = list(map(dates.__getitem__, posted))
     else:
+        day_first, contrary = _date_order(posted, posted, fmt.day_first, lines)
         whens = [fm.read_dates((raw,), zone, day_first)[raw] for raw in posted]
     if contrary is not None:
         heads, against = contrary
         for position, raw in enumerate(posted):
             if type(raw) is str and fm.slashed_head(raw) in heads:
                 whens[position] = f"'{fm.short(raw)}' {against}"
-    raw_texts = _column(cells, cols.get("text", ()))
-    urls = _each(_column(cells, cols.get("url", ())), lambda u: str(u or "").strip())
+    raw_texts = column(cols.get("text", ()))
+    urls = _each(column(cols.get("url", ())), lambda u: str(u or "").strip())
     wrong: dict[int, str] = {}  # position of a row -> why it is left out
     counts: list[Iterable[int | None]] = [
-        _count_column(cells, cols[name], wrong) if name in cols else repeat(None)
+        _count_column(column(cols[name]), wrong) if name in cols else repeat(None)
         for name in fm.COUNT_FIELDS
     ]
     skipped: dict[int, str | None] = dict(wrong)  # None: a blank row, left out silently
@@ -438,14 +439,38 @@ def _read_posts(
     return len(out.numbers) - before
 
 
+def _columns(
+    rows: list[list[Any]], fields: Iterable[tuple[int, ...]]
+) -> Callable[[tuple[int, ...]], Sequence[Any]]:
+    """A getter of one field's cells over the rows (_column). The columns of the fields are
+    taken out of the rows together, in one pass over them rather than one per field: each
+    pass over 100,000 rows costs about a cache miss per row (docs/contributor/performance.md)."""
+    used = sorted({at[0] for at in fields if len(at) == 1})
+    taken: dict[int, Sequence[Any]] = {}
+    if len(used) > 1 and rows:
+        try:
+            # Each row gives one cell per column used: the transposition is exact.
+            taken = dict(zip(used, zip(*map(itemgetter(*used), rows), strict=True), strict=True))
+        except IndexError:  # a short row: each field's column as _column takes it
+            taken = {}
+
+    def column(at: tuple[int, ...]) -> Sequence[Any]:
+        if len(at) == 1 and at[0] in taken:
+            return taken[at[0]]
+        return _column(rows, at)
+
+    return column
+
+
 def _date_order(
-    posted: list[Any], hashed_alike: bool, default: bool, lines: list[int]
+    values: Iterable[Any], posted: Sequence[Any], default: bool, lines: list[int]
 ) -> tuple[bool, tuple[frozenset[str], str] | None]:
     """Whether a column's slashed dates put the day first, from all its dates (a first number
     past 12 is a day, a second one a day too), else the format's habit; and, when the column
     holds both orders, the heads of the dates against its first order and why they are left
-    out: one export is written in one order, and a date like 03/04/2026 could be either."""
-    days, months = fm.slashed_orders(set(posted) if hashed_alike else posted)
+    out: one export is written in one order, and a date like 03/04/2026 could be either.
+    `values` are the column's cells, or its distinct cells (the same heads)."""
+    days, months = fm.slashed_orders(values)
     if not days and not months:
         return default, None
     if not (days and months):
@@ -468,12 +493,47 @@ _NO_WHEN = fm.When(None, None)  # type: ignore[arg-type]  # the row's moment and
 _HASHED_ALIKE = frozenset({str, type(None)})  # equal values of these types are the same value
 
 
-def _each(values: list[Any], read: Callable[[Any], _T]) -> list[_T]:
-    """read() of every value, called once per distinct value (a CSV's cells are text)."""
-    if set(map(type, values)) <= _HASHED_ALIKE:
-        done = {value: read(value) for value in set(values)}
-        return list(map(done.__getitem__, values))
-    return list(map(read, values))  # a workbook's 1 and 1.0 are equal but not read alike
+def _each(values: Sequence[Any], read: Callable[[Any], _T]) -> list[_T]:
+    """read() of every value, called once per distinct value when they are text (a CSV's
+    cells): one pass over the values, each looked up in C, read() called on a miss."""
+    try:
+        return _each_text(values, read)
+    except _NotText:  # a workbook's 1 and 1.0 are equal but not read alike
+        return list(map(read, values))
+
+
+def _each_text(values: Sequence[Any], read: Callable[[Any], _T]) -> list[_T]:
+    """_each() of values that are all text or None; raises _NotText at any other value."""
+    return list(map(_Memo(read).__getitem__, values))
+
+
+class _NotText(Exception):
+    """A value other than text or None met by a _Memo."""
+
+
+class _Memo(dict[Any, _T]):
+    """read() of each distinct text (or None) read so far; any other value raises _NotText
+    before it is read, so no number ever becomes a key (1 == 1.0 == True: they would find one
+    another's value). A pass over 40,000 cells costs about a cache miss per cell: one pass,
+    rather than one for the distinct values and one to look each cell up."""
+
+    def __init__(self, read: Callable[[Any], _T]) -> None:
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, key: Any) -> _T:
+        if key is not None and type(key) is not str:
+            raise _NotText
+        value = self[key] = self.read(key)
+        return value
+
+
+def _distinct(values: Sequence[Any]) -> set[Any] | None:
+    """The distinct values when they are all text or None (else None: a workbook's 1 and 1.0
+    are equal but not read alike). Their types are checked on the distinct ones, not on every
+    value again: no text equals a value of another type, so the types are the same."""
+    distinct = set(values)
+    return distinct if set(map(type, distinct)) <= _HASHED_ALIKE else None
 
 
 def _text(value: Any) -> str:
@@ -497,35 +557,36 @@ def _column(rows: list[list[Any]], at: tuple[int, ...]) -> list[Any]:
 _NUMBERS = frozenset({int, float})  # not bool: True is no count
 
 
-def _count_column(
-    rows: list[list[Any]], at: tuple[int, ...], wrong: dict[int, str]
-) -> list[int | None]:
-    """The counts of one field over the rows (None where empty); a cell that is not a number
-    puts its row's position and why into `wrong`."""
-    cells = _column(rows, at)
+def _count_column(cells: Sequence[Any], wrong: dict[int, str]) -> list[int | None]:
+    """The counts of one field's cells (None where empty); a cell that is not a number puts
+    its row's position and why into `wrong`."""
+    bad: dict[str | None, str] = {}  # a text that is not a number -> why
+
+    def read(value: str | None) -> int | None:
+        try:
+            return fm.count(value)
+        except ValueError as exc:
+            bad[value] = str(exc)
+            return None
+
+    try:
+        # A CSV's column: each distinct cell read once (counts repeat), in one pass.
+        values = _each_text(cells, read) if cells and type(cells[0]) is str else None
+    except _NotText:
+        values = None
+    if values is not None:
+        if bad:
+            for position, value in enumerate(cells):
+                if value in bad:
+                    wrong.setdefault(position, bad[value])
+        return values
     kinds = set(map(type, cells))
-    if kinds == {str}:  # a CSV's column: each distinct cell read once (counts repeat)
-        distinct = set(cells)
-        if all(map(str.isdecimal, distinct)):  # isdecimal, not isdigit: int() refuses '²'
-            read = dict(zip(distinct, map(int, distinct), strict=True))
-        else:
-            read, bad = {}, {}
-            for value in distinct:
-                try:
-                    read[value] = fm.count(value)
-                except ValueError as exc:
-                    read[value], bad[value] = None, str(exc)
-            if bad:
-                for position, value in enumerate(cells):
-                    if value in bad:
-                        wrong.setdefault(position, bad[value])
-        return list(map(read.__getitem__, cells))
     if kinds <= _NUMBERS and cells:  # a workbook's column of numbers
         try:
             return list(map(round, cells))  # round(1) is 1: count() of an int, in C
         except (ValueError, OverflowError):  # NaN, infinity: said below, cell by cell
             pass
-    values: list[int | None] = []
+    values = []
     for position, value in enumerate(cells):
         if value is None or value == "":
             values.append(None)

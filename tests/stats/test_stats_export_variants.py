@@ -314,3 +314,25 @@ def test_altered_archives_are_diagnostics(tmp_path: Path, sample: str, raised: s
     assert [(d.file, d.line, d.code) for d in r.diagnostics] == [
         (f"stats/{sample}", 1, "stats-unreadable")
     ]
+
+
+def test_counts_too_long_for_a_number_are_diagnostics(tmp_path: Path) -> None:
+    # A stranger's count of 5,000 digits made int() raise out of the reader (Python reads at
+    # most 4,300), and a decimal past 1e308 made round() raise OverflowError: both are now
+    # the row's diagnostic, and the other rows are read.
+    (tmp_path / "stats").mkdir()
+    lines = (SAMPLES / "x-tweet-activity-legacy.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1].count('"4210"') == 1 and lines[2].count('"97"') == 1
+    lines[1] = lines[1].replace('"4210"', '"' + "9" * 5000 + '"')
+    lines.append(lines[2].replace("1862234567890123457", "1863234567890123458"))
+    lines[3] = lines[3].replace('"97"', '"' + "9" * 400 + ',5"')
+    (tmp_path / "stats" / "x.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = read_exports(tmp_path, StatsConfig(), "Europe/Paris")
+    assert [(d.file, d.line, d.code) for d in r.diagnostics] == [
+        ("stats/x.csv", 2, "stats-row-unreadable"),
+        ("stats/x.csv", 4, "stats-row-unreadable"),
+    ]
+    assert "'99999999999" in r.diagnostics[0].message
+    assert "is not a number" in r.diagnostics[0].message
+    assert "is not a number" in r.diagnostics[1].message
+    assert [n.line for n in r.numbers] == [3]
