@@ -142,18 +142,24 @@ def _csv_rows(text: str, sep: str) -> Iterator[Row]:
         rows = list(reader)
     except csv.Error:
         return _csv_rows_one_by_one(text, sep)
-    lines = _first_lines(rows, reader.line_num)
+    lines = _first_lines(rows, reader.line_num, text)
     if lines is None:
         return _csv_rows_one_by_one(text, sep)
     return zip(lines, rows, strict=True)
 
 
-def _first_lines(rows: list[list[str]], read: int) -> list[int] | range | None:
-    """The line where each row starts, given that the reader read `read` lines in all: a row
-    takes one line plus the line breaks inside its quoted cells (kept as written: the reader
-    is given the text with newline=""); None when the count disagrees with the reader's."""
+def _first_lines(rows: list[list[str]], read: int, text: str) -> list[int] | range | None:
+    """The line where each row starts, given that the reader read `read` lines of `text` in
+    all: a row takes one line plus the line breaks inside its quoted cells (kept as written:
+    the reader is given the text with newline=""); None when the count disagrees."""
     if read == len(rows):  # no cell holds a line break: one row per line
         return range(1, read + 1)
+    if text.count("\r") == text.count("\r\n"):
+        # Every CR of the text is in a CRLF (or there is none): no cell holds a lone CR
+        # either (a CR that ends a quoted cell is followed by its closing quote), so a row's
+        # line breaks are its LFs, counted as each row is joined, in one pass in C.
+        breaks = list(map(methodcaller("count", "\n"), map("".join, rows)))
+        return _starts(breaks, read)
     joined = list(map("".join, rows))
     breaks = list(map(methodcaller("count", "\n"), joined))
     if any(map(methodcaller("__contains__", "\r"), joined)):
@@ -165,6 +171,11 @@ def _first_lines(rows: list[list[str]], read: int) -> list[int] | range | None:
                 map(methodcaller("count", "\r\n"), joined),
             )
         )
+    return _starts(breaks, read)
+
+
+def _starts(breaks: list[int], read: int) -> list[int] | None:
+    """The first line of each row from the line breaks inside it (None: not `read` in all)."""
     spans = list(map((1).__add__, breaks))
     if sum(spans) != read:
         return None
