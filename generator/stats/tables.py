@@ -16,9 +16,9 @@ import sys
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, count
+from itertools import accumulate
 from operator import add, methodcaller, sub
 from typing import Any
 
@@ -37,6 +37,31 @@ class TableError(Exception):
     def __init__(self, code: str, message: str, hint: str = "", line: int = 1) -> None:
         super().__init__(message)
         self.code, self.message, self.hint, self.line = code, message, hint, line
+
+
+class Rows(Iterator[Row]):
+    """The rows of a table read at once (a CSV, an .xls sheet), as an iterator of (line,
+    cells) whose rest can also be taken in one step (take): the header is looked for row by
+    row, then 100,000 rows are sliced, not made into pairs and split again."""
+
+    def __init__(self, lines: Sequence[int], cells: list[list[Any]]) -> None:
+        self._lines, self._cells, self._next = lines, cells, 0
+
+    def __iter__(self) -> Rows:
+        return self
+
+    def __next__(self) -> Row:
+        i = self._next
+        if i >= len(self._cells):
+            raise StopIteration
+        self._next = i + 1
+        return self._lines[i], self._cells[i]
+
+    def take(self, limit: int) -> tuple[list[int], list[list[Any]]]:
+        """The lines and cells of the next `limit` rows (or fewer, at the end)."""
+        start = self._next
+        self._next = end = min(start + limit, len(self._cells))
+        return list(self._lines[start:end]), self._cells[start:end]
 
 
 @dataclass(frozen=True)
@@ -145,7 +170,7 @@ def _csv_rows(text: str, sep: str) -> Iterator[Row]:
     lines = _first_lines(rows, reader.line_num, text)
     if lines is None:
         return _csv_rows_one_by_one(text, sep)
-    return zip(lines, rows, strict=True)
+    return Rows(lines, rows)
 
 
 def _first_lines(rows: list[list[str]], read: int, text: str) -> list[int] | range | None:
@@ -443,7 +468,7 @@ def _reraise_unless_broken(exc: BaseException) -> None:
         raise exc
 
 
-def _xls_rows(rows: list[list[Any]]) -> Iterator[Row]:
+def _xls_rows(rows: list[list[Any]]) -> Rows:
     # calamine writes an empty cell as "": None, as openpyxl does (by a dict, in C per row).
     empty = {"": None}.get
-    return zip(count(1), [list(map(empty, values, values)) for values in rows])
+    return Rows(range(1, len(rows) + 1), [list(map(empty, values, values)) for values in rows])
