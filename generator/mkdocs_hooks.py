@@ -39,7 +39,9 @@ from typing import Any
 
 import markdown
 from markdown.util import BLOCK_LEVEL_ELEMENTS
+from mkdocs.plugins import event_priority
 from mkdocs.structure import pages as mkdocs_pages
+from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 # Block tags whose raw blocks Python-Markdown copies verbatim (no pre, script, style or textarea:
@@ -222,8 +224,6 @@ class FastPage(mkdocs_pages.Page):
             self.relais_hit = pages.place(self)
             if self.relais_hit:
                 return
-        elif _page_cache:
-            _page_cache[0].forget(self)
         super().read_source(config)
 
     def render(self, config: Any, files: Any) -> None:
@@ -409,20 +409,36 @@ class _ShellTemplate:
         return getattr(self.template, name)
 
 
+class _EveryPage:
+    """sitemap.xml, rendered with every page of the site, those skipped from the cache too
+    (PageCache.skip_cached): MkDocs lists only the pages it builds."""
+
+    def __init__(self, template: Any, files: list[Any]) -> None:
+        self.template = template
+        self.files = files
+
+    def render(self, context: Any) -> str:
+        context["pages"] = self.files
+        return str(self.template.render(context))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.template, name)
+
+
 shells: PageShells | None = None  # the current build's (read by the benchmark and tests)
 _nav_pages: set[int] = set()
 _nav_pages_objects: list[Any] = []  # the same pages (their files: PageCache.prefetch)
 
 
-def on_nav(nav: Any, files: Any = None, **_: Any) -> Any:
+def on_nav(nav: Any, config: Any = None, files: Any = None, **_: Any) -> Any:
     _nav_pages.clear()
     _nav_pages.update(id(p) for p in nav.pages)
     _nav_pages_objects[:] = list(nav.pages)
     if _page_cache:
         _page_cache[0].add_navigation(nav)
         _page_cache[0].start()
-        if files is not None:
-            _page_cache[0].prefetch(files)
+        if files is not None and config is not None:
+            _page_cache[0].skip_cached(files, config)
     return nav
 
 
@@ -455,6 +471,9 @@ def on_files(files: Any, config: Any, **_: Any) -> Any:
     return Files(ordered + [f for f in files if f.src_uri not in made])
 
 
+@event_priority(
+    100
+)  # before the search plugin's: it makes Jinja environments (_compiled_templates)
 def on_config(config: Any, **_: Any) -> Any:
     import json
 
@@ -470,6 +489,7 @@ def on_config(config: Any, **_: Any) -> Any:
     _found.clear()
     _markdown_parts.clear()
     _page_cache[:] = [] if (made := PageCache.for_config(config)) is None else [made]
+    _compiled_templates(config)
     site = in_memory(config.get("config_file_path"))
     path = ((config.get("extra") or {}).get("relais") or {}).get("search_entries")
     if site is not None:
@@ -479,9 +499,8 @@ def on_config(config: Any, **_: Any) -> Any:
     return config
 
 
-def on_env(env: Any, config: Any = None, **_: Any) -> Any:
-    global shells
-    shells = PageShells(set(_nav_pages))
+def _bytecode_cache(config: Any) -> Any:
+    """Where the theme's Jinja environments keep their compiled templates."""
     relais = ((config or {}).get("extra") or {}).get("relais") or {}
     if relais.get("jinja_cache"):
         # `relais serve` rebuilds with a fresh environment each time: keep Material's compiled
@@ -489,20 +508,44 @@ def on_env(env: Any, config: Any = None, **_: Any) -> Any:
         import jinja2
 
         Path(relais["jinja_cache"]).mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(relais["jinja_cache"])
-    else:
-        from generator.jinja_code import SignedCode
+        return jinja2.FileSystemBytecodeCache(relais["jinja_cache"])
+    from generator.jinja_code import SignedCode
 
-        env.bytecode_cache = SignedCode()  # Material's templates, compiled once (jinja_code.py)
+    return SignedCode()  # Material's templates, compiled once (jinja_code.py)
+
+
+def _compiled_templates(config: Any) -> None:
+    """Every Jinja environment the theme makes loads its compiled templates: MkDocs' own, and
+    the two that Material's search plugin makes in on_config to read its translations
+    (partials/language.html, compiled again at every build otherwise)."""
+    theme = config.get("theme")
+    get_env = getattr(theme, "get_env", None)
+    if get_env is None or getattr(get_env, "relais_compiled", False):
+        return
+
+    def get_compiled_env() -> Any:
+        env = get_env()
+        env.bytecode_cache = _bytecode_cache(config)
+        return env
+
+    get_compiled_env.relais_compiled = True  # type: ignore[attr-defined]
+    theme.get_env = get_compiled_env
+
+
+def on_env(env: Any, config: Any = None, **_: Any) -> Any:
+    global shells
+    shells = PageShells(set(_nav_pages))
+    if env.bytecode_cache is None:
+        env.bytecode_cache = _bytecode_cache(config)
     get_template = env.get_template
 
     def get_shell_template(name: Any, *args: Any, **kwargs: Any) -> Any:
         template = get_template(name, *args, **kwargs)
-        return (
-            _ShellTemplate(template, shells)
-            if name == "main.html" and shells is not None
-            else template
-        )
+        if name == "main.html" and shells is not None:
+            return _ShellTemplate(template, shells)
+        if name == "sitemap.xml" and _page_cache and _page_cache[0].skipped:
+            return _EveryPage(template, _page_cache[0].every_page)
+        return template
 
     env.get_template = get_shell_template
     return env
@@ -576,13 +619,20 @@ def on_page_content(html: str, page: Any, **_: Any) -> str:
     return restore_raw_blocks(html, blocks)
 
 
-def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
-    part = _markdown_parts.pop(page.file.src_uri, None)
+def _search_index(config: Any) -> Any:
     plugin = _search_plugin(config)
     # Material keeps its index on the plugin; MaterialX on the plugin's lunr provider.
-    index = getattr(plugin, "search_index", None) or getattr(
+    return getattr(plugin, "search_index", None) or getattr(
         getattr(plugin, "provider", None), "search_index", None
     )
+
+
+@event_priority(50)  # before the search plugin's: a skipped page's entries come in its turn
+def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
+    part = _markdown_parts.pop(page.file.src_uri, None)
+    index = _search_index(config)
+    if _page_cache and index is not None:
+        index.entries.extend(_page_cache[0].skipped_entries(before=page.file.src_uri))
     if part is not None and index is not None:
         index.entries.extend(search_entries(page, _found[page.file.src_uri], part))
     return context
@@ -616,9 +666,13 @@ class PageCache:
     def __init__(self, store: Any, context: str) -> None:
         self.store = store
         self.context = context
-        self.pool: Any = None  # the placing and writing threads (prefetch, keep)
-        # docs path -> (key, front matter, future of place_page), placed ahead of MkDocs
-        self.pending: dict[str, tuple[str, dict[str, Any], Any]] = {}
+        self.pool: Any = None  # the placing and writing threads (skip_cached, keep)
+        # The pages placed from the cache and left out of MkDocs' work (skip_cached): their
+        # place in MkDocs' order, the page, and the inclusion they are given back at the end.
+        self.skipped: list[tuple[int, Any, Any]] = []
+        self.told = 0  # how many of them have their search entries in the index
+        self.every_page: list[Any] = []  # every page's file, skipped or not, in MkDocs' order
+        self.position: dict[str, int] = {}
         # A whole build (on_nav to on_post_build) writes the pages it keeps in the threads; a
         # preview's single-page rebuild (engine._quick_rebuild) writes them at once.
         self.building = False
@@ -702,41 +756,73 @@ class PageCache:
             self.pool = ThreadPoolExecutor(max_workers=PLACERS, thread_name_prefix="place")
         return self.pool
 
-    def prefetch(self, files: Any) -> None:
-        """Start placing every cached page outside the navigation, in threads, before MkDocs
-        reads the pages: checking and writing 2,000 files is mostly waiting on the disk
-        (about 0.5 ms a page here), which the threads do while MkDocs works in this one.
-        read_source() then takes each page's answer (place)."""
+    def skip_cached(self, files: Any, config: Any) -> None:
+        """Place every cached page outside the navigation now, and leave it out of MkDocs' work.
+
+        A placed page needs nothing more from MkDocs than a line of the sitemap and its search
+        entries: reading, rendering and the eight plugin events of each of 2,000 pages cost
+        about a millisecond each. Checking and linking the stored files is mostly waiting on
+        the disk, which the threads do together; a page whose stored file is missing or
+        altered is left to MkDocs, which renders it as any other (and the cache keeps it
+        again). A skipped page is marked excluded for this build (MkDocs' loops over the
+        pages pass it by, as a link to it is still made), keeps its place in the sitemap
+        (_EveryPage) and its entries in the search index (skipped_entries), and is given
+        back its inclusion when the build ends (finish)."""
         nav_files = {id(p.file) for p in _nav_pages_objects}
-        for file in files.documentation_pages():
+        every = list(files.documentation_pages())
+        ahead = []
+        for file in every:
             if id(file) in nav_files or file.url in ("", ".", "./", "index.html"):
                 continue  # in the navigation, or the home page: never from the cache
             if not file.is_modified():
                 # A preview's dirty rebuild keeps the page it built before (MkDocs skips it
                 # too); a full build empties the site first, so every page is modified there.
                 continue
-            entry_key = self.keyed(file)
-            found = self.store.page(entry_key)
-            if found is None:
-                continue
-            future = self._threads().submit(self.store.place_page, found[0], file.abs_dest_path)
-            self.pending[file.src_uri] = (entry_key, found[1], future)
+            found = self.store.page(self.keyed(file))
+            if found is not None:
+                sha, meta = found
+                ahead.append(
+                    (
+                        file,
+                        meta,
+                        self._threads().submit(self.store.place_page, sha, file.abs_dest_path),
+                    )
+                )
+        self.every_page = every
+        self.position = {file.src_uri: n for n, file in enumerate(every)}
+        for file, meta, future in ahead:
+            if not future.result():
+                continue  # MkDocs renders it (read_source looks it up again, and counts it)
+            self.store.count_page(True)
+            page = mkdocs_pages.Page(None, file, config)  # its address and date, for the sitemap
+            page.meta = dict(meta)
+            self.skipped.append((self.position[file.src_uri], page, file.inclusion))
+            file.inclusion = InclusionLevel.EXCLUDED
 
-    def forget(self, page: Any) -> None:
-        """A page placed ahead that MkDocs builds after all: the thread is done before it writes."""
-        ahead = self.pending.pop(page.file.src_uri, None)
-        if ahead is not None:
-            ahead[2].result()
+    def skipped_entries(self, before: str | None = None) -> list[dict[str, str]]:
+        """The search entries of the skipped pages that come before the page `before` in
+        MkDocs' order (all that are left when None), as the page would have had them: its
+        HTML was made of raw blocks only (keep), so that it has no Markdown part."""
+        limit = len(self.every_page) if before is None else self.position.get(before, 0)
+        entries: list[dict[str, str]] = []
+        while self.told < len(self.skipped) and self.skipped[self.told][0] < limit:
+            page = self.skipped[self.told][1]
+            self.told += 1
+            found = _found.get(page.file.src_uri)
+            if found is not None:
+                entries.extend(search_entries(page, found, ""))
+        return entries
 
     def finish(self, failed: bool = False) -> None:
         """Wait for the threads as MkDocs' build ends: every page written (one that could not
         be, an OSError, fails the build here as MkDocs' own write would have); a failed build
         leaves what is not done yet."""
         self.building = False
-        # A page placed ahead that MkDocs then skipped (a preview's dirty build skips a page
-        # whose built file is newer than its source: the one just placed) leaves its entry:
-        # never to be taken by a later single-page rebuild of an edited page.
-        self.pending.clear()
+        # The skipped pages are pages of the site again (a preview's single-page rebuild
+        # keeps this build's files).
+        for _, page, inclusion in self.skipped:
+            page.file.inclusion = inclusion
+        self.skipped, self.told = [], 0
         writes, self.writes = self.writes, []
         try:
             if not failed:
@@ -749,13 +835,8 @@ class PageCache:
 
     def place(self, page: Any) -> bool:
         """Place the cached HTML of `page` at its destination; True when it was there."""
-        ahead = self.pending.pop(page.file.src_uri, None)
-        if ahead is not None and ahead[0] == page.relais_key:
-            found: tuple[str, dict[str, Any]] | None = ("", ahead[1])
-            placed = ahead[2].result()
-        else:
-            found = self.store.page(page.relais_key)
-            placed = found is not None and self.store.place_page(found[0], page.file.abs_dest_path)
+        found = self.store.page(page.relais_key)
+        placed = found is not None and self.store.place_page(found[0], page.file.abs_dest_path)
         self.store.count_page(placed)
         if not placed or found is None:
             return False
@@ -830,11 +911,15 @@ def on_build_error(**_: Any) -> None:
         serve.rebuild_ended()
 
 
-def on_post_build(**_: Any) -> None:
+@event_priority(50)  # before the search plugin writes its index: the last skipped pages' entries
+def on_post_build(config: Any = None, **_: Any) -> None:
     from generator import cache, memo, serve
 
     try:
         if _page_cache:
+            index = _search_index(config) if config is not None else None
+            if index is not None:
+                index.entries.extend(_page_cache[0].skipped_entries())
             _page_cache[0].finish()
         store = cache.active()
         if store is not None:

@@ -72,8 +72,23 @@ def test_cold_warm_and_after_an_edit_the_portal_is_the_cold_one(
     assert (
         looked_up - 3 <= kept <= looked_up
     )  # a page whose front matter JSON cannot hold: not kept
-    warm = same_as_cold(repo, tmp_path, monkeypatch, "warm")
+    from mkdocs.commands import build as mkdocs_build
+
+    read_by_mkdocs: list[str] = []
+    populate = mkdocs_build._populate_page
+
+    def reading(page: object, *args: object, **kwargs: object) -> None:
+        read_by_mkdocs.append(page.file.src_uri)  # type: ignore[attr-defined]
+        populate(page, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mkdocs_build, "_populate_page", reading)
+    cold = built(repo, tmp_path / "warm-cold", monkeypatch, cached=False)
+    cold_reads, read_by_mkdocs[:] = len(read_by_mkdocs), []
+    warm = built(repo, tmp_path / "warm-warm", monkeypatch, cached=True)
+    assert differing(site_digest(cold.out), site_digest(warm.out)) == []
     assert warm.cached_pages == (kept, looked_up)
+    # MkDocs read every page of the cold build, and none of those placed from the cache.
+    assert len(read_by_mkdocs) == cold_reads - kept
     page = (warm.out / "posts" / "calendrier-avent-boutiques" / "index.html").read_text()
     assert "calendrier de l’Avent" in page  # a whole page, placed from the cache
 

@@ -325,16 +325,18 @@ def test_a_block_that_lifting_would_put_into_fenced_code_stays_in() -> None:
     assert KEY not in html and "&lt;b&gt;y&lt;/b&gt;" in html
 
 
-def test_cached_pages_are_placed_ahead_unless_a_dirty_rebuild_keeps_them(
+def test_cached_pages_are_placed_and_skipped_unless_a_dirty_rebuild_keeps_them(
     tmp_path: Path, cache_on: None
 ) -> None:
-    """PageCache.prefetch places a cached page in a thread before MkDocs reads it; in a
-    preview's dirty rebuild, a page whose built file is newer than its source is left as it
-    is (MkDocs skips it too), never removed and written again while the server reads it."""
+    """PageCache.skip_cached places a cached page and leaves it out of MkDocs' loops (it is
+    excluded until the build ends, then a page of the site again); a page whose stored file
+    is altered is left to MkDocs; in a preview's dirty rebuild, a page whose built file is
+    newer than its source is left as it is (MkDocs skips it too), never removed and written
+    again while the server reads it."""
     import os
 
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.files import File, Files, InclusionLevel
 
     from generator import cache
     from generator.mkdocs_hooks import PageCache
@@ -351,24 +353,73 @@ def test_cached_pages_are_placed_ahead_unless_a_dirty_rebuild_keeps_them(
     store = cache.open_cache(tmp_path)
     assert store is not None
     file = File("posts/a.md", str(docs), str(site), use_directory_urls=True)
+    other = File("posts/b.md", str(docs), str(site), use_directory_urls=True)
+    (docs / "posts" / "b.md").write_text("# B\n", encoding="utf-8")
     pages = PageCache(store, "context")
     store.keep_page(pages.keyed(file), b"<html>cached</html>", {"title": "A"})
 
-    def placed() -> bool:
-        pages.prefetch(Files([file]))
-        ahead = pages.pending.pop(file.src_uri, None)
+    def skipped() -> bool:
+        pages.skip_cached(Files([file, other]), config)
+        excluded = file.inclusion is InclusionLevel.EXCLUDED
+        assert other.inclusion is not InclusionLevel.EXCLUDED  # not in the cache: MkDocs' own
+        assert [f.src_uri for f in pages.every_page] == ["posts/a.md", "posts/b.md"]
+        if excluded:
+            assert file.page is not None and file.page.meta == {"title": "A"}
+            assert file.page.url == "posts/a/"  # what the sitemap and search are given
         pages.finish()
-        return ahead is not None and ahead[2].result() is True
+        assert file.inclusion is not InclusionLevel.EXCLUDED  # a page of the site again
+        return excluded
 
-    assert placed()  # a full build: nothing there yet
+    assert skipped()  # a full build: nothing there yet
     target = Path(file.abs_dest_path)
     assert target.read_bytes() == b"<html>cached</html>"
     inode = target.stat().st_ino
-    assert not placed()  # a dirty rebuild: the built page is newer than its source
+    assert not skipped()  # a dirty rebuild: the built page is newer than its source
     assert target.stat().st_ino == inode
     later = target.stat().st_mtime + 10
     os.utime(source, (later, later))  # the source edited since
-    assert placed()
+    assert skipped()
+    target.unlink()
+    for blob in (tmp_path / cache.FOLDER / "blobs").iterdir():
+        os.chmod(blob, 0o644)
+        blob.write_bytes(b"<html>altered</html>")
+    assert not skipped()  # altered in the cache: rendered by MkDocs, never placed
+    assert not target.exists()
+
+
+def test_the_search_entries_of_skipped_pages_come_in_their_turn(
+    tmp_path: Path, cache_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entries of pages skipped from the cache go into the index before those of the first
+    page MkDocs builds after them, and the last ones before the index is written, as
+    MkDocs' order would have put them."""
+    from types import SimpleNamespace
+
+    from generator import cache
+    from generator.mkdocs_hooks import PageCache
+    from tests.conftest import MINIMAL_CONFIG
+
+    (tmp_path / "site_config.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    store = cache.open_cache(tmp_path)
+    assert store is not None
+    pages = PageCache(store, "context")
+    names = ["a", "b", "c", "d", "e"]
+    pages.every_page = [SimpleNamespace(src_uri=f"{n}.md") for n in names]
+    pages.position = {f"{n}.md": i for i, n in enumerate(names)}
+    for i in (0, 2, 4):  # a, c and e skipped; b and d built by MkDocs
+        page = SimpleNamespace(url=f"{names[i]}/", file=SimpleNamespace(src_uri=f"{names[i]}.md"))
+        pages.skipped.append((i, page, None))
+    found = {f"{n}.md": [{"title": n.upper(), "text": n}] for n in names}
+    monkeypatch.setattr("generator.mkdocs_hooks._found", found)
+
+    def told(before: str | None) -> list[str]:
+        return [e["location"] for e in pages.skipped_entries(before=before)]
+
+    assert told("b.md") == ["a/"]
+    assert told("b.md") == []  # told once
+    assert told("d.md") == ["c/"]
+    assert told(None) == ["e/"]
+    assert told(None) == []
 
 
 def test_pages_kept_in_a_build_are_written_by_threads_every_one_before_it_ends(
