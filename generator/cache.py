@@ -44,6 +44,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeGuard
 
+import orjson
+
 FOLDER = Path(".relais") / "cache"
 FORMAT = b"relais-cache-1"
 KEEP_BUILDS = 8  # an entry unused for this many builds is pruned (switching branches back)
@@ -284,9 +286,12 @@ def _read_index(folder: Path, name: str, secret_key: bytes) -> dict[str, Any]:
     ):
         return {}
     try:
-        value = json.loads(body)
-    except ValueError:
-        return {}
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        try:  # what orjson refuses and json reads (NaN, an integer past 64 bits)
+            value = json.loads(body)
+        except ValueError:
+            return {}
     return value if isinstance(value, dict) else {}
 
 

@@ -457,3 +457,18 @@ def test_a_page_kept_and_written_by_the_cache_never_writes_through_a_link(
     assert found is not None and found[0] == hashlib.sha256(page).hexdigest()
     blob = store / "blobs" / found[0]
     assert blob.read_bytes() == page and blob.stat().st_ino == target.stat().st_ino
+
+
+def test_an_index_holding_what_orjson_refuses_is_still_read(tmp_path: Path) -> None:
+    """Indexes are read with orjson; a value it refuses and the standard json writes (NaN from
+    a YAML `.nan`, an integer past 64 bits) is read by json instead, not taken for damage."""
+    import math
+
+    key = b"k" * 32
+    cache._write_index(tmp_path, "i.json", key, {"plain": ["é", 1, 2.5]})
+    assert cache._read_index(tmp_path, "i.json", key) == {"plain": ["é", 1, 2.5]}
+    cache._write_index(tmp_path, "j.json", key, {"nan": float("nan"), "big": 2**70})
+    read = cache._read_index(tmp_path, "j.json", key)
+    assert math.isnan(read["nan"]) and read["big"] == 2**70
+    (tmp_path / "j.json").write_bytes((tmp_path / "j.json").read_bytes()[:-3])  # cut short
+    assert cache._read_index(tmp_path, "j.json", key) == {}
