@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import markdown
 import pytest
@@ -387,12 +387,9 @@ def test_cached_pages_are_placed_and_skipped_unless_a_dirty_rebuild_keeps_them(
     assert not target.exists()
 
 
-def test_the_search_entries_of_skipped_pages_come_in_their_turn(
-    tmp_path: Path, cache_on: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The entries of pages skipped from the cache go into the index before those of the first
-    page MkDocs builds after them, and the last ones before the index is written, as
-    MkDocs' order would have put them."""
+def skipped_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A PageCache of five pages in MkDocs' order, a to e: a, c and e skipped from the cache
+    (with their entries found by Relais), b and d left to MkDocs."""
     from types import SimpleNamespace
 
     from generator import cache
@@ -406,11 +403,21 @@ def test_the_search_entries_of_skipped_pages_come_in_their_turn(
     names = ["a", "b", "c", "d", "e"]
     pages.every_page = [SimpleNamespace(src_uri=f"{n}.md") for n in names]
     pages.position = {f"{n}.md": i for i, n in enumerate(names)}
-    for i in (0, 2, 4):  # a, c and e skipped; b and d built by MkDocs
+    for i in (0, 2, 4):
         page = SimpleNamespace(url=f"{names[i]}/", file=SimpleNamespace(src_uri=f"{names[i]}.md"))
         pages.skipped.append((i, page, None))
     found = {f"{n}.md": [{"title": n.upper(), "text": n}] for n in names}
     monkeypatch.setattr("generator.mkdocs_hooks._found", found)
+    return pages
+
+
+def test_the_search_entries_of_skipped_pages_come_in_their_turn(
+    tmp_path: Path, cache_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entries of pages skipped from the cache go into the index before those of the first
+    page MkDocs builds after them, and the last ones before the index is written, as
+    MkDocs' order would have put them."""
+    pages = skipped_pages(tmp_path, monkeypatch)
 
     def told(before: str | None) -> list[str]:
         return [e["location"] for e in pages.skipped_entries(before=before)]
@@ -420,6 +427,33 @@ def test_the_search_entries_of_skipped_pages_come_in_their_turn(
     assert told("d.md") == ["c/"]
     assert told(None) == ["e/"]
     assert told(None) == []
+
+
+def test_the_last_skipped_pages_are_in_the_index_before_the_search_plugin_writes_it(
+    tmp_path: Path, cache_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hooks that put skipped pages' entries into the index run before the search plugin's
+    events of the same name (which add a page's own entries, then write the index)."""
+    from types import SimpleNamespace
+
+    from generator import mkdocs_hooks
+
+    pages = skipped_pages(tmp_path, monkeypatch)
+    monkeypatch.setattr("generator.mkdocs_hooks._page_cache", [pages])
+    index = SimpleNamespace(entries=[])
+
+    class Config(dict[str, Any]):
+        plugins: ClassVar[dict[str, Any]] = {"material/search": SimpleNamespace(search_index=index)}
+
+    config = Config(theme=SimpleNamespace(name="material"))
+    for name in ("b", "d"):  # the pages MkDocs builds: the hook first, then the plugin
+        page = SimpleNamespace(url=f"{name}/", file=SimpleNamespace(src_uri=f"{name}.md"))
+        mkdocs_hooks.on_page_context({}, page=page, config=config)
+        index.entries.append({"location": f"{name}/", "title": "by the plugin", "text": ""})
+    mkdocs_hooks.on_post_build(config=config)
+    assert [e["location"] for e in index.entries] == ["a/", "b/", "c/", "d/", "e/"]
+    for event in (mkdocs_hooks.on_page_context, mkdocs_hooks.on_post_build):
+        assert getattr(event, "mkdocs_priority", 0) > 0  # the search plugin's are at 0
 
 
 def test_pages_kept_in_a_build_are_written_by_threads_every_one_before_it_ends(
