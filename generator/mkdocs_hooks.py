@@ -437,6 +437,7 @@ def on_nav(nav: Any, config: Any = None, files: Any = None, **_: Any) -> Any:
     if _page_cache:
         _page_cache[0].add_navigation(nav)
         _page_cache[0].start()
+        _page_cache[0].nav = nav
         if files is not None and config is not None:
             _page_cache[0].skip_cached(files, config)
     return nav
@@ -548,6 +549,8 @@ def on_env(env: Any, config: Any = None, **_: Any) -> Any:
         return template
 
     env.get_template = get_shell_template
+    if _page_cache:
+        _page_cache[0].env = env  # a skipped page rendered after all (settle)
     return env
 
 
@@ -633,7 +636,8 @@ def on_page_context(context: Any, page: Any, config: Any, **_: Any) -> Any:
     index = _search_index(config)
     if _page_cache and index is not None:
         index.entries.extend(_page_cache[0].skipped_entries(before=page.file.src_uri))
-    if part is not None and index is not None:
+    late = _page_cache[0].rendered_late if _page_cache else ()
+    if part is not None and index is not None and page.file.src_uri not in late:
         index.entries.extend(search_entries(page, _found[page.file.src_uri], part))
     return context
 
@@ -671,6 +675,11 @@ class PageCache:
         # place in MkDocs' order, the page, and the inclusion they are given back at the end.
         self.skipped: list[tuple[int, Any, Any]] = []
         self.told = 0  # how many of them have their search entries in the index
+        self.placing: list[tuple[Any, Any]] = []  # (skipped page, future of place_page)
+        self.rendered_late: set[str] = set()  # skipped pages rendered after all (settle)
+        self.files: Any = None  # MkDocs' files, navigation and templates of this build
+        self.nav: Any = None
+        self.env: Any = None
         self.every_page: list[Any] = []  # every page's file, skipped or not, in MkDocs' order
         self.position: dict[str, int] = {}
         # A whole build (on_nav to on_post_build) writes the pages it keeps in the threads; a
@@ -757,20 +766,23 @@ class PageCache:
         return self.pool
 
     def skip_cached(self, files: Any, config: Any) -> None:
-        """Place every cached page outside the navigation now, and leave it out of MkDocs' work.
+        """Start placing every cached page outside the navigation, and leave it out of MkDocs'
+        work.
 
         A placed page needs nothing more from MkDocs than a line of the sitemap and its search
         entries: reading, rendering and the eight plugin events of each of 2,000 pages cost
-        about a millisecond each. Checking and linking the stored files is mostly waiting on
-        the disk, which the threads do together; a page whose stored file is missing or
-        altered is left to MkDocs, which renders it as any other (and the cache keeps it
-        again). A skipped page is marked excluded for this build (MkDocs' loops over the
-        pages pass it by, as a link to it is still made), keeps its place in the sitemap
-        (_EveryPage) and its entries in the search index (skipped_entries), and is given
-        back its inclusion when the build ends (finish)."""
+        about a millisecond each. A skipped page is marked excluded for this build (MkDocs'
+        loops over the pages pass it by, as a link to it is still made), keeps its place in
+        the sitemap (_EveryPage) and its entries in the search index (skipped_entries), and
+        is given back its inclusion when the build ends (finish). Checking and linking the
+        stored files is mostly waiting on the disk, which the threads do while MkDocs builds
+        the other pages; a page whose stored file turns out missing or altered is rendered
+        by MkDocs at the end of the build (settle)."""
         nav_files = {id(p.file) for p in _nav_pages_objects}
         every = list(files.documentation_pages())
-        ahead = []
+        self.every_page = every
+        self.position = {file.src_uri: n for n, file in enumerate(every)}
+        self.files = files
         for file in every:
             if id(file) in nav_files or file.url in ("", ".", "./", "index.html"):
                 continue  # in the navigation, or the home page: never from the cache
@@ -779,25 +791,39 @@ class PageCache:
                 # too); a full build empties the site first, so every page is modified there.
                 continue
             found = self.store.page(self.keyed(file))
-            if found is not None:
-                sha, meta = found
-                ahead.append(
-                    (
-                        file,
-                        meta,
-                        self._threads().submit(self.store.place_page, sha, file.abs_dest_path),
-                    )
-                )
-        self.every_page = every
-        self.position = {file.src_uri: n for n, file in enumerate(every)}
-        for file, meta, future in ahead:
-            if not future.result():
-                continue  # MkDocs renders it (read_source looks it up again, and counts it)
-            self.store.count_page(True)
+            if found is None:
+                continue
+            sha, meta = found
+            placing = self._threads().submit(self.store.place_page, sha, file.abs_dest_path)
             page = mkdocs_pages.Page(None, file, config)  # its address and date, for the sitemap
             page.meta = dict(meta)
             self.skipped.append((self.position[file.src_uri], page, file.inclusion))
+            self.placing.append((page, placing))
             file.inclusion = InclusionLevel.EXCLUDED
+
+    def settle(self, config: Any) -> None:
+        """Wait for the skipped pages' placing (on_post_build); one that failed (its stored file
+        missing or altered) is rendered now, as MkDocs renders a page, its search entries
+        being already in the index in its turn."""
+        from mkdocs.commands import build as mkdocs_build
+
+        placing, self.placing = self.placing, []
+        failed = []
+        for page, future in placing:
+            if future.result():
+                self.store.count_page(True)
+            else:
+                failed.append(page)
+        if not failed:
+            return
+        doc_files = self.files.documentation_pages()
+        for old in failed:
+            file = old.file
+            file.inclusion = next(i for _, p, i in self.skipped if p is old)
+            self.rendered_late.add(file.src_uri)
+            page = mkdocs_pages.Page(None, file, config)  # read_source looks it up again
+            mkdocs_build._populate_page(page, config, self.files)
+            mkdocs_build._build_page(page, config, doc_files, self.nav, self.env)
 
     def skipped_entries(self, before: str | None = None) -> list[dict[str, str]]:
         """The search entries of the skipped pages that come before the page `before` in
@@ -822,7 +848,8 @@ class PageCache:
         # keeps this build's files).
         for _, page, inclusion in self.skipped:
             page.file.inclusion = inclusion
-        self.skipped, self.told = [], 0
+        self.skipped, self.told, self.placing = [], 0, []
+        self.rendered_late.clear()
         writes, self.writes = self.writes, []
         try:
             if not failed:
@@ -917,10 +944,13 @@ def on_post_build(config: Any = None, **_: Any) -> None:
 
     try:
         if _page_cache:
+            pages = _page_cache[0]
             index = _search_index(config) if config is not None else None
             if index is not None:
-                index.entries.extend(_page_cache[0].skipped_entries())
-            _page_cache[0].finish()
+                index.entries.extend(pages.skipped_entries())
+            if config is not None:
+                pages.settle(config)
+            pages.finish()
         store = cache.active()
         if store is not None:
             store.save()

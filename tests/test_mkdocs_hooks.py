@@ -328,11 +328,11 @@ def test_a_block_that_lifting_would_put_into_fenced_code_stays_in() -> None:
 def test_cached_pages_are_placed_and_skipped_unless_a_dirty_rebuild_keeps_them(
     tmp_path: Path, cache_on: None
 ) -> None:
-    """PageCache.skip_cached places a cached page and leaves it out of MkDocs' loops (it is
-    excluded until the build ends, then a page of the site again); a page whose stored file
-    is altered is left to MkDocs; in a preview's dirty rebuild, a page whose built file is
-    newer than its source is left as it is (MkDocs skips it too), never removed and written
-    again while the server reads it."""
+    """PageCache.skip_cached places a cached page in a thread and leaves it out of MkDocs'
+    loops (it is excluded until the build ends, then a page of the site again); a page whose
+    stored file is altered is never placed (settle then renders it: test_cache.py); in a
+    preview's dirty rebuild, a page whose built file is newer than its source is left as it
+    is (MkDocs skips it too), never removed and written again while the server reads it."""
     import os
 
     from mkdocs.config.defaults import MkDocsConfig
@@ -359,16 +359,18 @@ def test_cached_pages_are_placed_and_skipped_unless_a_dirty_rebuild_keeps_them(
     store.keep_page(pages.keyed(file), b"<html>cached</html>", {"title": "A"})
 
     def skipped() -> bool:
+        """Whether the page was left out of MkDocs' work, and placed."""
         pages.skip_cached(Files([file, other]), config)
         excluded = file.inclusion is InclusionLevel.EXCLUDED
         assert other.inclusion is not InclusionLevel.EXCLUDED  # not in the cache: MkDocs' own
         assert [f.src_uri for f in pages.every_page] == ["posts/a.md", "posts/b.md"]
+        placed = [future.result() for _, future in pages.placing]
         if excluded:
             assert file.page is not None and file.page.meta == {"title": "A"}
             assert file.page.url == "posts/a/"  # what the sitemap and search are given
         pages.finish()
         assert file.inclusion is not InclusionLevel.EXCLUDED  # a page of the site again
-        return excluded
+        return excluded and placed == [True]
 
     assert skipped()  # a full build: nothing there yet
     target = Path(file.abs_dest_path)
