@@ -410,7 +410,6 @@ def serve(
         if previous is None and sooner is not None:
             early = sooner()
             if early is not None and _build_first(early, get_config, build_module, plugins):
-                early.built()
                 server.show(str(early.site_dir), state["mount"], partial=True)
                 server.serve_thread.start()
         # Without a previous site, the server answers once this stage is built: it listens
@@ -489,7 +488,6 @@ class Sooner:
     site: Site
     site_dir: Path
     pages: frozenset[str]
-    built: Callable[[], None] = lambda: None  # told once they are, before any thread starts
 
 
 def _nav_paths(nav: Any) -> set[str]:

@@ -145,8 +145,6 @@ class Preview:
                 return None
             loaded, now, checked = begun.loaded, begun.now, begun.checked
             project = loaded.project
-            if checked is None and project is not None:
-                checked = beside(check, project, now)  # sooner() left them for later
             site: Site | None = None
             try:
                 if project is not None and not has_errors(loaded.diagnostics):
@@ -182,12 +180,10 @@ class Preview:
             click.echo(f"relais: staged in {time.perf_counter() - started:.2f} s", err=True)
             return config_file
 
-    def _begin(
-        self, interrupted: Callable[[], bool] = lambda: False, *, checks: bool = True
-    ) -> Begun | None:
-        """Load the content and start checking it, unless not `checks` (in a second process
-        while no thread runs: jobs.beside; once the watcher's threads run, here, before
-        planning, as before); None when interrupted() after loading."""
+    def _begin(self, interrupted: Callable[[], bool] = lambda: False) -> Begun | None:
+        """Load the content and start checking it (in a second process while no thread runs:
+        jobs.beside; once the watcher's threads run, here, before planning, as before); None
+        when interrupted() after loading."""
         started = time.perf_counter()
         self.loaded_ns = time.time_ns()
         loaded = load(self.root, self.cache)
@@ -195,7 +191,7 @@ class Preview:
         now = parse_now(self.now_option, project.config.site.timezone if project else "UTC")
         if interrupted():
             return None
-        checked = beside(check, project, now) if project is not None and checks else None
+        checked = beside(check, project, now) if project is not None else None
         return Begun(started, loaded, now, checked)
 
     @staticmethod
@@ -213,12 +209,11 @@ class Preview:
         """The home page to build alone into `site_dir` before the rest (a start without a
         last preview), or None when the content must be checked first (load found errors,
         or the plan stumbled: stage() then says why). The next stage() goes on from here:
-        the content is not loaded again, and the sections are not planned again. The checks
-        start once the home page is built (_start_checks): the first page has both cores."""
+        the content is not loaded again, and the sections are not planned again."""
         from . import engine
 
         with self.lock:
-            begun = self.begun = self._begin(checks=False)
+            begun = self.begun = self._begin()
             assert begun is not None
             project = begun.loaded.project
             if project is None or has_errors(begun.loaded.diagnostics):
@@ -233,17 +228,7 @@ class Preview:
             config_file = write_staging(
                 site, self.staging / "first", site_dir, serving=True, on_disk=False
             )
-            return engine.Sooner(
-                config_file, site, site_dir, frozenset({"index.md"}), built=self._start_checks
-            )
-
-    def _start_checks(self) -> None:
-        """The first page is built: its checks start beside, before the server's threads do
-        (jobs.beside forks only then), while the stage plans the rest."""
-        begun = self.begun
-        if begun is not None and begun.checked is None and begun.loaded.project is not None:
-            checked = beside(check, begun.loaded.project, begun.now)
-            self.begun = dataclasses.replace(begun, checked=checked)
+            return engine.Sooner(config_file, site, site_dir, frozenset({"index.md"}))
 
     def _show_errors(self, diags: list[Diagnostic]) -> None:
         """Put the errors on every page of the last good version, as a banner: whoever edits
