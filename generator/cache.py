@@ -369,35 +369,42 @@ class Cache:
 
     def place_page(self, sha: str, target: str) -> bool:
         """Put the stored HTML whose SHA-256 is `sha` at `target`, after checking its bytes
-        against `sha`; False (nothing placed) when it is missing or altered. The file checked
-        is the file placed: a hard link to the open file (no copy) where the system allows
-        it, else a new file with the bytes checked."""
+        against `sha`; False (nothing placed) when it is missing or altered. The file placed
+        is a second name of the stored file (a hard link, no copy) where the system allows
+        it, else a new file with the bytes checked; either way the bytes checked are those of
+        the file placed, read through its new name."""
+        blob = self.folder / "blobs" / sha
         try:
-            fd = os.open(
-                self.folder / "blobs" / sha, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | _NONBLOCK
-            )
+            os.makedirs(os.path.dirname(target), exist_ok=True)  # in the build's own new folder
+            with suppress(FileNotFoundError):
+                os.unlink(target)  # whatever stands there (a link itself, never its target)
         except OSError:
             return False
         try:
+            # A link to the stored name itself: a symbolic link planted there stays one, which
+            # the check below refuses to open.
+            os.link(blob, target, follow_symlinks=False)
+            linked = True
+        except OSError:
+            linked = False  # another disk, or a system without hard links: a copy below
+        try:
+            fd = os.open(target if linked else blob, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | _NONBLOCK)
+        except OSError:
+            return self._unplaced(target, linked)
+        try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode) or st.st_size > INDEX_LIMIT:
-                return False
+                return self._unplaced(target, linked)
             with os.fdopen(os.dup(fd), "rb") as handle:
                 data = handle.read()
             if hashlib.sha256(data).hexdigest() != sha:
                 # Altered: removed (a link itself, never its target), so that keep_page
                 # stores the page again under its name.
                 with suppress(OSError):
-                    os.unlink(self.folder / "blobs" / sha)
-                return False
-            os.makedirs(os.path.dirname(target), exist_ok=True)  # in the build's own new folder
-            with suppress(FileNotFoundError):
-                os.unlink(target)  # whatever stands there (a link itself, never its target)
-            try:
-                os.link(f"/proc/self/fd/{fd}", target, follow_symlinks=True)
+                    os.unlink(blob)
+                return self._unplaced(target, linked)
+            if linked:
                 return True
-            except OSError:
-                pass
             out = os.open(
                 target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o644
             )
@@ -405,9 +412,17 @@ class Cache:
                 handle.write(data)
             return True
         except OSError:
-            return False
+            return self._unplaced(target, linked)
         finally:
             os.close(fd)
+
+    @staticmethod
+    def _unplaced(target: str, linked: bool) -> bool:
+        """A page that could not be placed: the link made at `target`, if any, removed."""
+        if linked:
+            with suppress(OSError):
+                os.unlink(target)
+        return False
 
     def keep_page(
         self, entry_key: str, data: bytes, meta: dict[str, Any], target: str | None = None
