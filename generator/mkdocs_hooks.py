@@ -35,7 +35,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import markdown
 from markdown.util import BLOCK_LEVEL_ELEMENTS
@@ -427,7 +427,7 @@ class _EveryPage:
 
 shells: PageShells | None = None  # the current build's (read by the benchmark and tests)
 _nav_pages: set[int] = set()
-_nav_pages_objects: list[Any] = []  # the same pages (their files: PageCache.prefetch)
+_nav_pages_objects: list[Any] = []  # the same pages (their files: PageCache.skip_cached)
 
 
 def on_nav(nav: Any, config: Any = None, files: Any = None, **_: Any) -> Any:
@@ -472,9 +472,8 @@ def on_files(files: Any, config: Any, **_: Any) -> Any:
     return Files(ordered + [f for f in files if f.src_uri not in made])
 
 
-@event_priority(
-    100
-)  # before the search plugin's: it makes Jinja environments (_compiled_templates)
+# Before the search plugin's on_config, which makes Jinja environments (_compiled_templates).
+@event_priority(100)
 def on_config(config: Any, **_: Any) -> Any:
     import json
 
@@ -659,9 +658,18 @@ _page_cache: list[PageCache] = []  # the current build's, if it uses the cache
 # belongs to a preview (its template cache): left out of the key.
 _VOLATILE = ("site_dir", "docs_dir")
 _VOLATILE_RELAIS = ("search_entries", "jinja_cache")
-PLACERS = 4  # threads placing cached pages (PageCache.prefetch) and writing the pages MkDocs
+PLACERS = 4  # threads placing cached pages (PageCache.skip_cached) and writing the pages MkDocs
 # made (PageCache.keep): they mostly wait on the disk
 WRITES_AHEAD = 64  # pages made and not yet written at most (their HTML waits in memory)
+
+
+class Skipped(NamedTuple):
+    """A page placed from the cache and left out of MkDocs' work (PageCache.skip_cached)."""
+
+    position: int  # in MkDocs' order of the pages
+    page: Any  # what MkDocs would have made of it, for the sitemap and search
+    inclusion: Any  # its file's inclusion, given back when the build ends
+    placing: Any  # the future of its place_page
 
 
 class PageCache:
@@ -673,9 +681,8 @@ class PageCache:
         self.pool: Any = None  # the placing and writing threads (skip_cached, keep)
         # The pages placed from the cache and left out of MkDocs' work (skip_cached): their
         # place in MkDocs' order, the page, and the inclusion they are given back at the end.
-        self.skipped: list[tuple[int, Any, Any]] = []
+        self.skipped: list[Skipped] = []
         self.told = 0  # how many of them have their search entries in the index
-        self.placing: list[tuple[Any, Any]] = []  # (skipped page, future of place_page)
         self.rendered_late: set[str] = set()  # skipped pages rendered after all (settle)
         self.files: Any = None  # MkDocs' files, navigation and templates of this build
         self.nav: Any = None
@@ -797,8 +804,7 @@ class PageCache:
             placing = self._threads().submit(self.store.place_page, sha, file.abs_dest_path)
             page = mkdocs_pages.Page(None, file, config)  # its address and date, for the sitemap
             page.meta = dict(meta)
-            self.skipped.append((self.position[file.src_uri], page, file.inclusion))
-            self.placing.append((page, placing))
+            self.skipped.append(Skipped(self.position[file.src_uri], page, file.inclusion, placing))
             file.inclusion = InclusionLevel.EXCLUDED
 
     def settle(self, config: Any) -> None:
@@ -807,19 +813,18 @@ class PageCache:
         being already in the index in its turn."""
         from mkdocs.commands import build as mkdocs_build
 
-        placing, self.placing = self.placing, []
         failed = []
-        for page, future in placing:
-            if future.result():
+        for skipped in self.skipped:
+            if skipped.placing.result():
                 self.store.count_page(True)
             else:
-                failed.append(page)
+                failed.append(skipped)
         if not failed:
             return
         doc_files = self.files.documentation_pages()
-        for old in failed:
-            file = old.file
-            file.inclusion = next(i for _, p, i in self.skipped if p is old)
+        for skipped in failed:
+            file = skipped.page.file
+            file.inclusion = skipped.inclusion
             self.rendered_late.add(file.src_uri)
             page = mkdocs_pages.Page(None, file, config)  # read_source looks it up again
             mkdocs_build._populate_page(page, config, self.files)
@@ -832,7 +837,7 @@ class PageCache:
         limit = len(self.every_page) if before is None else self.position.get(before, 0)
         entries: list[dict[str, str]] = []
         while self.told < len(self.skipped) and self.skipped[self.told][0] < limit:
-            page = self.skipped[self.told][1]
+            page = self.skipped[self.told].page
             self.told += 1
             found = _found.get(page.file.src_uri)
             if found is not None:
@@ -846,9 +851,9 @@ class PageCache:
         self.building = False
         # The skipped pages are pages of the site again (a preview's single-page rebuild
         # keeps this build's files).
-        for _, page, inclusion in self.skipped:
-            page.file.inclusion = inclusion
-        self.skipped, self.told, self.placing = [], 0, []
+        for skipped in self.skipped:
+            skipped.page.file.inclusion = skipped.inclusion
+        self.skipped, self.told = [], 0
         self.rendered_late.clear()
         writes, self.writes = self.writes, []
         try:

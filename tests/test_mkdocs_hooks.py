@@ -364,7 +364,7 @@ def test_cached_pages_are_placed_and_skipped_unless_a_dirty_rebuild_keeps_them(
         excluded = file.inclusion is InclusionLevel.EXCLUDED
         assert other.inclusion is not InclusionLevel.EXCLUDED  # not in the cache: MkDocs' own
         assert [f.src_uri for f in pages.every_page] == ["posts/a.md", "posts/b.md"]
-        placed = [future.result() for _, future in pages.placing]
+        placed = [skipped.placing.result() for skipped in pages.skipped]
         if excluded:
             assert file.page is not None and file.page.meta == {"title": "A"}
             assert file.page.url == "posts/a/"  # what the sitemap and search are given
@@ -392,10 +392,11 @@ def test_cached_pages_are_placed_and_skipped_unless_a_dirty_rebuild_keeps_them(
 def skipped_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """A PageCache of five pages in MkDocs' order, a to e: a, c and e skipped from the cache
     (with their entries found by Relais), b and d left to MkDocs."""
+    from concurrent.futures import Future
     from types import SimpleNamespace
 
     from generator import cache
-    from generator.mkdocs_hooks import PageCache
+    from generator.mkdocs_hooks import PageCache, Skipped
     from tests.conftest import MINIMAL_CONFIG
 
     (tmp_path / "site_config.yml").write_text(MINIMAL_CONFIG, encoding="utf-8")
@@ -407,7 +408,9 @@ def skipped_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     pages.position = {f"{n}.md": i for i, n in enumerate(names)}
     for i in (0, 2, 4):
         page = SimpleNamespace(url=f"{names[i]}/", file=SimpleNamespace(src_uri=f"{names[i]}.md"))
-        pages.skipped.append((i, page, None))
+        placed: Future[bool] = Future()
+        placed.set_result(True)
+        pages.skipped.append(Skipped(i, page, None, placed))
     found = {f"{n}.md": [{"title": n.upper(), "text": n}] for n in names}
     monkeypatch.setattr("generator.mkdocs_hooks._found", found)
     return pages
