@@ -138,12 +138,11 @@ class Preview:
         """
         with self.lock:
             begun, self.begun = self.begun, None
-            started = begun.started if begun is not None else time.perf_counter()
             if begun is None:
                 begun = self._begin(interrupted)
             if begun is None or interrupted():
                 return None
-            loaded, now, checked = begun.loaded, begun.now, begun.checked
+            started, loaded, now, checked = begun.started, begun.loaded, begun.now, begun.checked
             project = loaded.project
             site: Site | None = None
             try:
